@@ -1,0 +1,14 @@
+//! One module per subcommand; each has `Args` (clap) and `run`.
+
+pub mod calendar;
+pub mod check_proof;
+pub mod commit;
+pub mod deadline;
+pub mod draw;
+pub mod frame;
+pub mod gen_frame;
+pub mod gen_pool;
+pub mod gen_registry;
+pub mod import;
+pub mod prove;
+pub mod verify;

@@ -1,0 +1,64 @@
+//! `spotcheck`: run and verify double-random spot-check draws, manage registries, compute deadlines.
+//!
+//! Exit codes: 0 success, 1 a verification or check failed, 2 bad input (with a message naming the
+//! file, line and field).
+
+mod commands;
+mod exit;
+
+use clap::{Parser, Subcommand};
+
+/// spotcheck: verifiable 双随机、一公开 spot checks.
+#[derive(Debug, Parser)]
+#[command(name = "spotcheck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the Merkle root and size of a frame file.
+    Frame(commands::frame::Args),
+    /// Print an inclusion proof for one target of a frame.
+    Prove(commands::prove::Args),
+    /// Check an inclusion proof file.
+    CheckProof(commands::check_proof::Args),
+    /// Commit to a draw before any randomness exists.
+    Commit(commands::commit::Args),
+    /// Run a committed draw with the revealed secret and the external entropy.
+    Draw(commands::draw::Args),
+    /// Re-run a draw from its transcript, frame and pool and check every field.
+    Verify(commands::verify::Args),
+    /// Write a large synthetic frame (for benchmarks and vectors).
+    GenFrame(commands::gen_frame::Args),
+    /// Write a synthetic inspector pool (for benchmarks and vectors).
+    GenPool(commands::gen_pool::Args),
+    /// Compute a publication deadline in official working days.
+    Deadline(commands::deadline::Args),
+    /// List a year's holidays and makeup working days with the notice cited.
+    Calendar(commands::calendar::Args),
+    /// Validate (and import) a registry or item-list file.
+    Import(commands::import::Args),
+    /// Write a large synthetic registry file (for benchmarks).
+    GenRegistry(commands::gen_registry::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Frame(a) => commands::frame::run(a),
+        Command::Prove(a) => commands::prove::run(a),
+        Command::CheckProof(a) => commands::check_proof::run(a),
+        Command::Commit(a) => commands::commit::run(a),
+        Command::Draw(a) => commands::draw::run(a),
+        Command::Verify(a) => commands::verify::run(a),
+        Command::GenFrame(a) => commands::gen_frame::run(a),
+        Command::GenPool(a) => commands::gen_pool::run(a),
+        Command::Deadline(a) => commands::deadline::run(a),
+        Command::Calendar(a) => commands::calendar::run(a),
+        Command::Import(a) => commands::import::run(a),
+        Command::GenRegistry(a) => commands::gen_registry::run(a),
+    };
+    exit::report(result)
+}
