@@ -11,3 +11,5 @@
 #![warn(missing_docs)]
 
 pub mod ids;
+pub mod calendar;
+pub mod registry;

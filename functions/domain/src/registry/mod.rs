@@ -1,0 +1,1 @@
+//! Registry records, validation and snapshots (being written).
