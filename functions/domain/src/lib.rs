@@ -13,3 +13,7 @@
 pub mod ids;
 pub mod calendar;
 pub mod registry;
+pub mod canonical_json;
+pub mod encoding;
+pub mod merkle;
+pub mod frame;

@@ -45,6 +45,13 @@ macro_rules! token_id {
                 Ok(Self(s.to_owned()))
             }
         }
+
+        impl $ty {
+            /// Checks that `s` would parse, without allocating.
+            pub fn validate(s: &str) -> Result<(), IdError> {
+                check_token($kind, s, $max)
+            }
+        }
     };
 }
 

@@ -1,0 +1,137 @@
+//! Canonical JSON (spec §3): the RFC 8785 (JCS) serialisation restricted to the values spotcheck
+//! uses — objects, arrays, strings, booleans, null and integers. Floating-point numbers are refused,
+//! so the number rules of JCS reduce to plain decimal integers.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Why a value has no canonical form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalJsonError {
+    /// A non-integer number was found (spec v1 never uses them).
+    #[error("canonical JSON has no floating-point numbers (found {0})")]
+    Float(String),
+    /// The value could not be turned into JSON at all.
+    #[error("cannot serialise to JSON: {0}")]
+    Serialise(String),
+}
+
+/// Canonical bytes of any serialisable value.
+pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalJsonError> {
+    let v = serde_json::to_value(value).map_err(|e| CanonicalJsonError::Serialise(e.to_string()))?;
+    let mut out = Vec::new();
+    write_value(&v, &mut out)?;
+    Ok(out)
+}
+
+fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalJsonError> {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                out.extend_from_slice(u.to_string().as_bytes());
+            } else if let Some(i) = n.as_i64() {
+                out.extend_from_slice(i.to_string().as_bytes());
+            } else {
+                return Err(CanonicalJsonError::Float(n.to_string()));
+            }
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names.
+            let mut entries: Vec<(Vec<u16>, &String, &Value)> = map
+                .iter()
+                .map(|(k, v)| (k.encode_utf16().collect(), k, v))
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push(b'{');
+            for (i, (_, k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                write_value(v, out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// RFC 8785 §3.2.2.2 string escaping: `"` and `\` escaped, control characters as `\b \t \n \f \r`
+/// or lowercase `\u00xx`, everything else (including `/` and non-ASCII) written as UTF-8.
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn canon(v: Value) -> String {
+        String::from_utf8(to_canonical_bytes(&v).unwrap_or_default()).unwrap_or_default()
+    }
+
+    #[test]
+    fn sorts_keys_and_drops_whitespace() {
+        assert_eq!(
+            canon(json!({"b": [1, 2, {"z": null, "a": true}], "a": "x"})),
+            r#"{"a":"x","b":[1,2,{"a":true,"z":null}]}"#
+        );
+    }
+
+    #[test]
+    fn escapes_per_rfc_8785() {
+        assert_eq!(
+            canon(json!("\"\\/\u{1}\n莆田\u{2028}")),
+            "\"\\\"\\\\/\\u0001\\n莆田\u{2028}\""
+        );
+    }
+
+    #[test]
+    fn sorts_by_utf16_code_units_not_utf8_bytes() {
+        // In UTF-8 bytes U+FF61 (EF ..) sorts before U+1F600 (F0 ..); in UTF-16 code units
+        // U+1F600 (D83D ..) sorts before U+FF61. JCS uses UTF-16.
+        let v = json!({"\u{FF61}": 2, "\u{1F600}": 1});
+        assert_eq!(canon(v), "{\"\u{1F600}\":1,\"\u{FF61}\":2}");
+    }
+
+    #[test]
+    fn refuses_floats() {
+        assert!(to_canonical_bytes(&json!({"x": 0.5})).is_err());
+        assert_eq!(canon(json!(-3)), "-3");
+    }
+}
