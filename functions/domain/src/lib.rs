@@ -10,10 +10,12 @@
 //! `wasm32-unknown-unknown`.
 #![warn(missing_docs)]
 
-pub mod ids;
 pub mod calendar;
-pub mod registry;
 pub mod canonical_json;
+pub mod draw;
 pub mod encoding;
-pub mod merkle;
 pub mod frame;
+pub mod ids;
+pub mod merkle;
+pub mod registry;
+pub mod time;

@@ -1,0 +1,206 @@
+//! The commitment (spec §9): everything a draw depends on, fixed and published before any
+//! randomness exists.
+
+use serde::{Deserialize, Serialize};
+
+use super::entropy::EntropySource;
+use super::params::{DrawParameters, StratumPlan};
+use super::{DrawError, SPEC_VERSION};
+use crate::canonical_json::to_canonical_bytes;
+use crate::encoding::sha256;
+use crate::frame::{Frame, InspectorPool, TreeSummary};
+use crate::ids::{Digest, PlanId};
+use crate::time::Timestamp;
+
+/// A published, immutable promise: this frame, this pool, these parameters, this secret (hashed),
+/// and this source of outside randomness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// Always [`SPEC_VERSION`] for this implementation.
+    pub spec_version: String,
+    /// The plan being drawn.
+    pub plan_id: PlanId,
+    /// When the commitment was made (informational, but committed).
+    pub committed_at: Timestamp,
+    /// Root and size of the frame.
+    pub frame: TreeSummary,
+    /// Root and size of the inspector pool.
+    pub pool: TreeSummary,
+    /// Sampling and assignment parameters.
+    pub parameters: DrawParameters,
+    /// Per stratum: population and sample size, in stratum order.
+    pub strata: Vec<StratumPlan>,
+    /// `H(lp("spotcheck/v1/secret") ‖ secret)`.
+    pub secret_commitment: Digest,
+    /// Where the outside randomness will come from.
+    pub entropy_source: EntropySource,
+}
+
+impl Commitment {
+    /// The canonical JSON bytes (spec §3). This is exactly the published file's content.
+    ///
+    /// # Errors
+    /// Never for a well-formed commitment; [`DrawError::Encoding`] otherwise.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, DrawError> {
+        to_canonical_bytes(self).map_err(|e| DrawError::Encoding(e.to_string()))
+    }
+
+    /// SHA-256 of the canonical bytes: the commitment hash.
+    ///
+    /// # Errors
+    /// As [`Commitment::canonical_bytes`].
+    pub fn hash(&self) -> Result<Digest, DrawError> {
+        Ok(sha256(&self.canonical_bytes()?))
+    }
+}
+
+/// What a caller supplies to commit.
+#[derive(Debug, Clone)]
+pub struct CommitRequest {
+    /// The plan.
+    pub plan_id: PlanId,
+    /// Now, as the caller's clock says.
+    pub committed_at: Timestamp,
+    /// The parameters.
+    pub parameters: DrawParameters,
+    /// The promised entropy.
+    pub entropy_source: EntropySource,
+}
+
+/// Sample sizes per stratum (spec §6.3), checking every named stratum exists and every sample fits.
+///
+/// # Errors
+/// [`DrawError::UnknownStratum`], [`DrawError::SampleTooLarge`].
+pub fn plan_strata(frame: &Frame, params: &DrawParameters) -> Result<Vec<StratumPlan>, DrawError> {
+    let members = frame.members_by_stratum();
+    for key in params.strata.keys() {
+        if frame.strata().binary_search(key).is_err() {
+            return Err(DrawError::UnknownStratum(key.to_string()));
+        }
+    }
+    let mut out = Vec::with_capacity(frame.strata().len());
+    for (key, m) in frame.strata().iter().zip(&members) {
+        let population = m.len() as u64;
+        let sample = params
+            .rule_for(key)
+            .map_or(0, |r| r.sample_size(population));
+        if sample > population {
+            return Err(DrawError::SampleTooLarge {
+                stratum: key.to_string(),
+                sample,
+                population,
+            });
+        }
+        out.push(StratumPlan {
+            key: key.clone(),
+            population,
+            sample,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks that inspectors can be assigned whatever targets are drawn (spec §9.2): for every target
+/// that could be drawn, the inspectors neither conflicted with it nor possibly capped out must
+/// number at least `inspectors_per_target`.
+///
+/// # Errors
+/// [`DrawError::InvalidParameters`], [`DrawError::InsufficientInspectors`].
+pub fn check_feasible(
+    frame: &Frame,
+    pool: &InspectorPool,
+    params: &DrawParameters,
+    strata: &[StratumPlan],
+) -> Result<(), DrawError> {
+    let m = u64::from(params.inspectors_per_target);
+    if m < 2 {
+        return Err(DrawError::InvalidParameters(
+            "inspectors_per_target must be at least 2 (旅游法 §86, 行政处罚法 §42)".into(),
+        ));
+    }
+    if params.max_assignments_per_inspector == Some(0) {
+        return Err(DrawError::InvalidParameters(
+            "max_assignments_per_inspector must be at least 1 (or absent for no limit)".into(),
+        ));
+    }
+    let total: u64 = strata.iter().map(|s| s.sample).sum();
+    if total == 0 {
+        return Err(DrawError::InvalidParameters(
+            "the parameters select no target at all".into(),
+        ));
+    }
+    let p = pool.len() as u64;
+    let capped_out = match params.max_assignments_per_inspector {
+        Some(cap) => (total - 1) * m / u64::from(cap),
+        None => 0,
+    };
+    // Worst case over every target in a stratum that is sampled.
+    let conflicts = pool.conflicts_by_target();
+    let sampled: Vec<bool> = strata.iter().map(|s| s.sample > 0).collect();
+    let mut worst: Option<(&str, u64)> = None;
+    for i in 0..frame.len() {
+        if !sampled
+            .get(frame.stratum_index(i))
+            .copied()
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        let id = frame.id(i);
+        let c = conflicts.get(id).map_or(0, |v| v.len() as u64);
+        if worst.is_none_or(|(_, w)| c > w) {
+            worst = Some((id, c));
+        }
+    }
+    let (target, c) = worst.unwrap_or(("", 0));
+    let available = p.saturating_sub(capped_out).saturating_sub(c);
+    if available < m {
+        return Err(DrawError::InsufficientInspectors {
+            target: target.to_owned(),
+            pool: p,
+            conflicted: c,
+            possibly_capped: capped_out,
+            needed: m,
+        });
+    }
+    Ok(())
+}
+
+/// Builds the commitment (spec §9.1) after checking feasibility.
+///
+/// # Errors
+/// Any feasibility error; [`DrawError::InvalidParameters`] for a source without witnesses.
+pub fn commit(
+    request: CommitRequest,
+    frame: &Frame,
+    pool: &InspectorPool,
+    secret: &super::Secret,
+) -> Result<Commitment, DrawError> {
+    if request.entropy_source.witnesses.is_empty() {
+        return Err(DrawError::InvalidParameters(
+            "the entropy source needs at least one witness in spec v1".into(),
+        ));
+    }
+    let mut names: Vec<_> = request.entropy_source.witnesses.iter().collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(DrawError::InvalidParameters(format!(
+            "witness {:?} is named twice",
+            w[0].as_str()
+        )));
+    }
+    let strata = plan_strata(frame, &request.parameters)?;
+    check_feasible(frame, pool, &request.parameters, &strata)?;
+    Ok(Commitment {
+        spec_version: SPEC_VERSION.to_owned(),
+        plan_id: request.plan_id,
+        committed_at: request.committed_at,
+        frame: frame.summary(),
+        pool: pool.summary(),
+        parameters: request.parameters,
+        strata,
+        secret_commitment: secret.commitment(),
+        entropy_source: request.entropy_source,
+    })
+}

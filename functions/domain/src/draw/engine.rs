@@ -1,0 +1,251 @@
+//! Running a committed draw (spec §10–§12): key derivation, stratified selection, inspector
+//! assignment.
+
+use super::commitment::{Commitment, plan_strata};
+use super::entropy::Entropy;
+use super::params::StratumPlan;
+use super::stream::{RandomStream, partial_shuffle};
+use super::transcript::{Selection, Transcript};
+use super::{DrawError, SPEC_VERSION, Secret};
+use crate::encoding::{put_lp, tagged_hash, tags};
+use crate::frame::{Frame, InspectorPool};
+use crate::ids::Digest;
+use crate::time::Timestamp;
+
+/// `H(lp("spotcheck/v1/draw-key") ‖ lp(spec_version) ‖ commitment_hash ‖ secret ‖ entropy_digest)`
+/// (spec §10.1).
+pub fn draw_key(commitment_hash: &Digest, secret: &Secret, entropy_digest: &Digest) -> Digest {
+    let mut version = Vec::new();
+    put_lp(&mut version, SPEC_VERSION.as_bytes());
+    tagged_hash(
+        tags::DRAW_KEY,
+        &[
+            &version,
+            commitment_hash.as_bytes(),
+            secret.as_bytes(),
+            entropy_digest.as_bytes(),
+        ],
+    )
+}
+
+/// `H(lp("spotcheck/v1/stratum") ‖ draw_key ‖ lp(stratum))` (spec §10.2).
+pub fn stratum_sub_key(draw_key: &Digest, stratum: &str) -> Digest {
+    let mut s = Vec::new();
+    put_lp(&mut s, stratum.as_bytes());
+    tagged_hash(tags::STRATUM, &[draw_key.as_bytes(), &s])
+}
+
+/// `H(lp("spotcheck/v1/assign") ‖ draw_key)` (spec §10.2).
+pub fn assign_sub_key(draw_key: &Digest) -> Digest {
+    tagged_hash(tags::ASSIGN, &[draw_key.as_bytes()])
+}
+
+/// Stratified selection (spec §11): strata in order, each a partial Fisher–Yates over its members
+/// in canonical order. Returns canonical frame indices in selection order.
+pub fn select_targets(frame: &Frame, strata: &[StratumPlan], draw_key: &Digest) -> Vec<u32> {
+    let members = frame.members_by_stratum();
+    let mut out = Vec::with_capacity(strata.iter().map(|s| s.sample as usize).sum());
+    for (plan, m) in strata.iter().zip(&members) {
+        if plan.sample == 0 {
+            continue;
+        }
+        let mut stream = RandomStream::new(&stratum_sub_key(draw_key, plan.key.as_str()));
+        for p in partial_shuffle(&mut stream, m.len() as u64, plan.sample) {
+            if let Some(&idx) = m.get(p as usize) {
+                out.push(idx);
+            }
+        }
+    }
+    out
+}
+
+const REMOVED: u32 = u32::MAX;
+
+/// Inspector assignment (spec §12). For each selected target in selection order, draws
+/// `per_target` distinct inspectors uniformly from those still available (under the cap) and not
+/// conflicted with it. Cost per target is `O(c log c)` for `c` conflicts, never a scan of the pool.
+///
+/// # Errors
+/// [`DrawError::AssignmentStuck`] if some target has too few eligible inspectors (impossible after
+/// [`super::commitment::check_feasible`]).
+pub fn assign_inspectors(
+    frame: &Frame,
+    pool: &InspectorPool,
+    per_target: u32,
+    cap: Option<u32>,
+    selected: &[u32],
+    draw_key: &Digest,
+) -> Result<Vec<Vec<u32>>, DrawError> {
+    let conflicts = pool.conflicts_by_target();
+    let mut stream = RandomStream::new(&assign_sub_key(draw_key));
+    let mut available: Vec<u32> = (0..pool.len() as u32).collect();
+    let mut pos: Vec<u32> = (0..pool.len() as u32).collect();
+    let mut load = vec![0u32; pool.len()];
+    let mut out = Vec::with_capacity(selected.len());
+    let mut excluded: Vec<u32> = Vec::new();
+    for &t in selected {
+        let target = frame.id(t as usize);
+        let conflicted = conflicts.get(target).map_or(&[][..], |v| v.as_slice());
+        let mut chosen: Vec<u32> = Vec::with_capacity(per_target as usize);
+        for _ in 0..per_target {
+            excluded.clear();
+            excluded.extend(
+                conflicted
+                    .iter()
+                    .map(|&i| pos[i as usize])
+                    .filter(|&p| p != REMOVED),
+            );
+            excluded.extend(chosen.iter().map(|&i| pos[i as usize]));
+            excluded.sort_unstable();
+            let eligible = available.len() as u64 - excluded.len() as u64;
+            if eligible == 0 {
+                return Err(DrawError::AssignmentStuck(target.to_owned()));
+            }
+            let mut p = stream.below(eligible);
+            for &q in &excluded {
+                if u64::from(q) <= p {
+                    p += 1;
+                } else {
+                    break;
+                }
+            }
+            chosen.push(available[p as usize]);
+        }
+        if let Some(cap) = cap {
+            for &c in &chosen {
+                load[c as usize] += 1;
+                if load[c as usize] == cap {
+                    // Swap-remove from `available`, keeping `pos` in step.
+                    let at = pos[c as usize] as usize;
+                    if let Some(last) = available.pop()
+                        && last != c
+                    {
+                        available[at] = last;
+                        pos[last as usize] = at as u32;
+                    }
+                    pos[c as usize] = REMOVED;
+                }
+            }
+        }
+        out.push(chosen);
+    }
+    Ok(out)
+}
+
+/// What the caller supplies at draw time.
+#[derive(Debug, Clone)]
+pub struct DrawRequest {
+    /// The published commitment.
+    pub commitment: Commitment,
+    /// The secret committed to.
+    pub secret: Secret,
+    /// The witnesses' values, in the commitment's order.
+    pub entropy: Entropy,
+    /// Now, as the caller's clock says.
+    pub drawn_at: Timestamp,
+}
+
+/// Runs the draw after checking that frame, pool, secret and entropy are the committed ones.
+///
+/// # Errors
+/// [`DrawError::FrameMismatch`], [`DrawError::PoolMismatch`], [`DrawError::SecretMismatch`],
+/// [`DrawError::EntropyMismatch`], [`DrawError::UnsupportedVersion`], feasibility errors.
+pub fn draw(
+    req: DrawRequest,
+    frame: &Frame,
+    pool: &InspectorPool,
+) -> Result<Transcript, DrawError> {
+    let c = &req.commitment;
+    if c.spec_version != SPEC_VERSION {
+        return Err(DrawError::UnsupportedVersion(c.spec_version.clone()));
+    }
+    let fs = frame.summary();
+    if fs != c.frame {
+        return Err(DrawError::FrameMismatch {
+            committed: c.frame.root,
+            actual: fs.root,
+        });
+    }
+    let ps = pool.summary();
+    if ps != c.pool {
+        return Err(DrawError::PoolMismatch {
+            committed: c.pool.root,
+            actual: ps.root,
+        });
+    }
+    if req.secret.commitment() != c.secret_commitment {
+        return Err(DrawError::SecretMismatch);
+    }
+    let names: Vec<_> = req.entropy.witnesses.iter().map(|w| &w.name).collect();
+    let promised: Vec<_> = c.entropy_source.witnesses.iter().collect();
+    if names != promised {
+        return Err(DrawError::EntropyMismatch(format!(
+            "the commitment names witnesses {:?}, values were given for {:?}",
+            promised.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+            names.iter().map(|n| n.as_str()).collect::<Vec<_>>()
+        )));
+    }
+    if plan_strata(frame, &c.parameters)? != c.strata {
+        return Err(DrawError::InvalidParameters(
+            "the commitment's strata do not follow from its frame and parameters".into(),
+        ));
+    }
+    let commitment_hash = c.hash()?;
+    let entropy_digest = req.entropy.digest();
+    let key = draw_key(&commitment_hash, &req.secret, &entropy_digest);
+    let selections = compute_selections(frame, pool, c, &key)?;
+    Transcript::new(
+        req.commitment,
+        commitment_hash,
+        req.secret,
+        req.entropy,
+        entropy_digest,
+        key,
+        req.drawn_at,
+        selections,
+    )
+}
+
+/// Selection and assignment from a draw key, without re-checking the inputs.
+///
+/// # Errors
+/// [`DrawError::AssignmentStuck`].
+pub fn compute_selections(
+    frame: &Frame,
+    pool: &InspectorPool,
+    commitment: &Commitment,
+    key: &Digest,
+) -> Result<Vec<Selection>, DrawError> {
+    let selected = select_targets(frame, &commitment.strata, key);
+    let p = &commitment.parameters;
+    let assignments = assign_inspectors(
+        frame,
+        pool,
+        p.inspectors_per_target,
+        p.max_assignments_per_inspector,
+        &selected,
+        key,
+    )?;
+    selected
+        .iter()
+        .zip(assignments)
+        .map(|(&i, inspectors)| {
+            let i = i as usize;
+            Ok(Selection {
+                target: frame
+                    .id(i)
+                    .parse()
+                    .map_err(|e: crate::ids::IdError| DrawError::Encoding(e.to_string()))?,
+                stratum: frame
+                    .stratum(i)
+                    .cloned()
+                    .ok_or_else(|| DrawError::Encoding(format!("entry {i} has no stratum")))?,
+                frame_index: i as u64,
+                inspectors: inspectors
+                    .iter()
+                    .filter_map(|&k| pool.entries().get(k as usize).map(|e| e.id.clone()))
+                    .collect(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,127 @@
+//! Commit, draw, verify: draw spec v1 (docs/draw-spec.md is normative; section numbers below refer
+//! to it).
+//!
+//! ```
+//! use spotcheck_domain::draw::*;
+//! use spotcheck_domain::frame::{FrameBuilder, PoolBuilder};
+//!
+//! let mut f = FrameBuilder::new();
+//! for i in 0..20 { f.push(&format!("T{i:02}"), if i < 10 { "A" } else { "B" }, i)?; }
+//! let frame = f.finish()?;
+//! let mut p = PoolBuilder::new();
+//! for i in 0..6 { p.push_fields(&format!("ZF{i}"), "莆田市文化和旅游局", [], i)?; }
+//! let pool = p.finish()?;
+//!
+//! let secret = Secret::from_bytes([42; 32]); // in real use: 32 bytes from the OS CSPRNG
+//! let commitment = commit(CommitRequest {
+//!     plan_id: "PT-2026-001".parse()?,
+//!     committed_at: "2026-11-26T08:00:00Z".parse()?,
+//!     parameters: serde_json::from_str(r#"{"default":{"count":2},"inspectors_per_target":2}"#)?,
+//!     entropy_source: EntropySource { witnesses: vec!["公证员 王某".parse()?] },
+//! }, &frame, &pool, &secret)?;
+//!
+//! let transcript = draw(DrawRequest {
+//!     commitment,
+//!     secret,
+//!     entropy: Entropy { witnesses: vec![WitnessContribution {
+//!         name: "公证员 王某".parse()?, value: "3 1 4 1 5 9".parse()? }] },
+//!     drawn_at: "2026-11-27T09:00:00Z".parse()?,
+//! }, &frame, &pool)?;
+//! assert_eq!(transcript.selections.len(), 4);
+//! verify(&transcript, &frame, &pool)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod commitment;
+mod engine;
+mod entropy;
+mod params;
+mod secret;
+mod stream;
+mod transcript;
+mod verify;
+
+pub use commitment::{CommitRequest, Commitment, check_feasible, commit, plan_strata};
+pub use engine::{
+    DrawRequest, assign_inspectors, assign_sub_key, compute_selections, draw, draw_key,
+    select_targets, stratum_sub_key,
+};
+pub use entropy::{Entropy, EntropySource, WitnessContribution, WitnessName, WitnessValue};
+pub use params::{DrawParameters, Ratio, Rounding, StratumPlan, StratumRule};
+pub use secret::Secret;
+pub use stream::{RandomStream, partial_shuffle};
+pub use transcript::{Selection, Transcript};
+pub use verify::{CHECKS, VerifyError, check_published_commitment, verify};
+
+use crate::ids::Digest;
+
+/// The version of the draw specification this code implements.
+pub const SPEC_VERSION: &str = "spotcheck-draw/1";
+
+/// Why a commitment or a draw cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DrawError {
+    /// The parameters name a stratum that has no entry in the frame.
+    #[error("the parameters name stratum {0:?}, which has no entry in the frame")]
+    UnknownStratum(String),
+    /// A stratum's sample is larger than its population.
+    #[error("stratum {stratum:?}: sample of {sample} is larger than its {population} entries")]
+    SampleTooLarge {
+        /// The stratum.
+        stratum: String,
+        /// Requested sample.
+        sample: u64,
+        /// Its population.
+        population: u64,
+    },
+    /// Not enough inspectors for some target that could be drawn.
+    #[error(
+        "too few inspectors: target {target:?} needs {needed}, but of {pool} in the pool {conflicted} declared a conflict with it and up to {possibly_capped} may have reached their assignment cap"
+    )]
+    InsufficientInspectors {
+        /// The worst-placed target.
+        target: String,
+        /// Pool size.
+        pool: u64,
+        /// Inspectors conflicted with it.
+        conflicted: u64,
+        /// Inspectors that may be at their cap by then.
+        possibly_capped: u64,
+        /// Inspectors needed per target.
+        needed: u64,
+    },
+    /// The parameters are unusable.
+    #[error("invalid parameters: {0}")]
+    InvalidParameters(String),
+    /// The commitment is for another spec version.
+    #[error("unsupported spec version {0:?} (this is spotcheck-draw/1)")]
+    UnsupportedVersion(String),
+    /// The frame is not the committed one.
+    #[error("the frame has root {actual}, but the commitment is for {committed}")]
+    FrameMismatch {
+        /// Committed root.
+        committed: Digest,
+        /// Actual root.
+        actual: Digest,
+    },
+    /// The pool is not the committed one.
+    #[error("the inspector pool has root {actual}, but the commitment is for {committed}")]
+    PoolMismatch {
+        /// Committed root.
+        committed: Digest,
+        /// Actual root.
+        actual: Digest,
+    },
+    /// The secret does not hash to the commitment's secret hash.
+    #[error("the secret does not match the commitment's secret_commitment")]
+    SecretMismatch,
+    /// The entropy is not from the committed source.
+    #[error("entropy: {0}")]
+    EntropyMismatch(String),
+    /// Assignment ran out of eligible inspectors (cannot happen after a feasibility check).
+    #[error("no eligible inspector left for target {0:?}")]
+    AssignmentStuck(String),
+    /// Canonical encoding failed.
+    #[error("encoding: {0}")]
+    Encoding(String),
+}

@@ -1,0 +1,294 @@
+//! Draw parameters: how many targets each stratum gives, and how inspectors are assigned
+//! (docs/draw-spec.md §6).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{IdError, StratumKey};
+
+/// A sampling ratio between 0 and 1 with at most six decimals, held exactly as parts per million.
+/// Written in its shortest decimal form: `"0.05"`, `"1"`, `"0"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ratio(u32);
+
+impl Ratio {
+    /// Parts per million (0..=1,000,000).
+    pub const fn ppm(&self) -> u32 {
+        self.0
+    }
+    /// From parts per million; `None` above one million.
+    pub const fn from_ppm(ppm: u32) -> Option<Self> {
+        if ppm <= 1_000_000 {
+            Some(Self(ppm))
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 1_000_000 {
+            return f.write_str("1");
+        }
+        if self.0 == 0 {
+            return f.write_str("0");
+        }
+        let frac = format!("{:06}", self.0);
+        write!(f, "0.{}", frac.trim_end_matches('0'))
+    }
+}
+
+impl FromStr for Ratio {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || {
+            IdError::new(
+                "ratio",
+                s,
+                "must be a decimal from 0 to 1 with at most 6 decimals, e.g. \"0.05\"",
+            )
+        };
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 6 {
+            return Err(err());
+        }
+        if !frac.bytes().all(|b| b.is_ascii_digit()) || (s.contains('.') && frac.is_empty()) {
+            return Err(err());
+        }
+        let int: u64 = int.parse().map_err(|_| err())?;
+        let frac_ppm: u64 = format!("{frac:0<6}").parse().map_err(|_| err())?;
+        let ppm = int
+            .checked_mul(1_000_000)
+            .and_then(|v| v.checked_add(frac_ppm))
+            .ok_or_else(err)?;
+        u32::try_from(ppm)
+            .ok()
+            .and_then(Ratio::from_ppm)
+            .ok_or_else(err)
+    }
+}
+
+impl Serialize for Ratio {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ratio {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How a ratio times a population becomes a whole number of targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    /// Round up (ceiling): a non-empty stratum with a non-zero ratio gives at least one target.
+    Up,
+    /// Round down (floor).
+    Down,
+    /// Round half up: `floor(x + 1/2)`.
+    Nearest,
+}
+
+/// How many targets one stratum gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRule", into = "RawRule")]
+pub enum StratumRule {
+    /// Exactly this many.
+    Count(u64),
+    /// A share of the stratum's population, rounded as stated.
+    Ratio {
+        /// The share.
+        ratio: Ratio,
+        /// The rounding rule.
+        rounding: Rounding,
+    },
+}
+
+impl StratumRule {
+    /// The sample size this rule gives for a stratum of `population` entries (spec §6.2).
+    pub fn sample_size(&self, population: u64) -> u64 {
+        match *self {
+            StratumRule::Count(c) => c,
+            StratumRule::Ratio { ratio, rounding } => {
+                let x = u128::from(population) * u128::from(ratio.ppm());
+                let add = match rounding {
+                    Rounding::Up => 999_999,
+                    Rounding::Down => 0,
+                    Rounding::Nearest => 500_000,
+                };
+                ((x + add) / 1_000_000) as u64
+            }
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ratio: Option<Ratio>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rounding: Option<Rounding>,
+}
+
+impl TryFrom<RawRule> for StratumRule {
+    type Error = String;
+    fn try_from(r: RawRule) -> Result<Self, Self::Error> {
+        match (r.count, r.ratio, r.rounding) {
+            (Some(c), None, None) => Ok(StratumRule::Count(c)),
+            (None, Some(ratio), Some(rounding)) => Ok(StratumRule::Ratio { ratio, rounding }),
+            (None, Some(_), None) => {
+                Err("a ratio needs a rounding rule: \"up\", \"down\" or \"nearest\"".into())
+            }
+            _ => Err(
+                "a stratum rule is either {\"count\": N} or {\"ratio\": \"0.05\", \"rounding\": \"up\"}"
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl From<StratumRule> for RawRule {
+    fn from(r: StratumRule) -> Self {
+        match r {
+            StratumRule::Count(c) => RawRule {
+                count: Some(c),
+                ratio: None,
+                rounding: None,
+            },
+            StratumRule::Ratio { ratio, rounding } => RawRule {
+                count: None,
+                ratio: Some(ratio),
+                rounding: Some(rounding),
+            },
+        }
+    }
+}
+
+/// Everything about a draw that is fixed before the frame is sampled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawParameters {
+    /// Rules for named strata.
+    #[serde(default)]
+    pub strata: BTreeMap<StratumKey, StratumRule>,
+    /// The rule for strata not named; without one, unnamed strata give no targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<StratumRule>,
+    /// Distinct inspectors per selected target; at least 2 (旅游法 §86, 行政处罚法 §42).
+    pub inspectors_per_target: u32,
+    /// The most targets one inspector may be assigned; none means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_assignments_per_inspector: Option<u32>,
+}
+
+impl DrawParameters {
+    /// The rule that applies to `stratum`.
+    pub fn rule_for(&self, stratum: &StratumKey) -> Option<&StratumRule> {
+        self.strata.get(stratum).or(self.default.as_ref())
+    }
+}
+
+/// What one stratum gives, as recorded in the commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StratumPlan {
+    /// The stratum.
+    pub key: StratumKey,
+    /// Its number of frame entries.
+    pub population: u64,
+    /// How many of them are drawn.
+    pub sample: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ratios_parse_exactly_and_print_shortest() {
+        for (input, ppm, shown) in [
+            ("0.05", 50_000, "0.05"),
+            ("0.050000", 50_000, "0.05"),
+            ("1", 1_000_000, "1"),
+            ("1.0", 1_000_000, "1"),
+            ("0", 0, "0"),
+            ("0.000001", 1, "0.000001"),
+        ] {
+            let r: Ratio = input
+                .parse()
+                .map_err(|e| format!("{e}"))
+                .unwrap_or(Ratio(999));
+            assert_eq!((r.ppm(), r.to_string().as_str()), (ppm, shown), "{input}");
+        }
+        for bad in [
+            "",
+            "1.5",
+            "0.0000001",
+            ".5",
+            "0.",
+            "-0.1",
+            "5%",
+            "0,05",
+            "2",
+        ] {
+            assert!(bad.parse::<Ratio>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rounding_rules() {
+        let r = |ppm, rounding| StratumRule::Ratio {
+            ratio: Ratio(ppm),
+            rounding,
+        };
+        assert_eq!(r(50_000, Rounding::Up).sample_size(41), 3); // 2.05 -> 3
+        assert_eq!(r(50_000, Rounding::Down).sample_size(41), 2);
+        assert_eq!(r(50_000, Rounding::Nearest).sample_size(41), 2);
+        assert_eq!(r(50_000, Rounding::Nearest).sample_size(50), 3); // 2.5 -> 3 (half up)
+        assert_eq!(r(10_000, Rounding::Up).sample_size(1), 1);
+        assert_eq!(r(10_000, Rounding::Up).sample_size(0), 0);
+        assert_eq!(StratumRule::Count(4).sample_size(2), 4); // feasibility is checked at commit
+    }
+
+    #[test]
+    fn rules_parse_strictly() {
+        let ok: Result<StratumRule, _> = serde_json::from_str(r#"{"ratio":"0.1","rounding":"up"}"#);
+        assert!(ok.is_ok());
+        for bad in [
+            r#"{"ratio":"0.1"}"#,
+            r#"{"count":1,"ratio":"0.1","rounding":"up"}"#,
+            r#"{"count":1,"extra":2}"#,
+            r#"{}"#,
+        ] {
+            assert!(serde_json::from_str::<StratumRule>(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ratio_text_round_trips(ppm in 0u32..=1_000_000) {
+            let r = Ratio(ppm);
+            prop_assert_eq!(r.to_string().parse::<Ratio>().ok(), Some(r));
+        }
+
+        #[test]
+        fn sample_never_exceeds_population(pop in 0u64..10_000_000, ppm in 0u32..=1_000_000) {
+            for rounding in [Rounding::Up, Rounding::Down, Rounding::Nearest] {
+                let k = StratumRule::Ratio { ratio: Ratio(ppm), rounding }.sample_size(pop);
+                prop_assert!(k <= pop);
+            }
+        }
+    }
+}

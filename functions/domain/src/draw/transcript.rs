@@ -1,0 +1,106 @@
+//! The transcript (spec §13): every input and output of a draw, hashed.
+
+use serde::{Deserialize, Serialize};
+
+use super::commitment::Commitment;
+use super::entropy::Entropy;
+use super::{DrawError, SPEC_VERSION, Secret};
+use crate::canonical_json::to_canonical_bytes;
+use crate::encoding::sha256;
+use crate::ids::{Digest, InspectorId, StratumKey, TargetId};
+use crate::time::Timestamp;
+
+/// One drawn target and the inspectors assigned to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// The target.
+    pub target: TargetId,
+    /// Its stratum.
+    pub stratum: StratumKey,
+    /// Its canonical index in the frame (for inclusion proofs).
+    pub frame_index: u64,
+    /// Assigned inspectors, in the order drawn.
+    pub inspectors: Vec<InspectorId>,
+}
+
+/// The complete, self-describing record of a draw. Anyone holding it, the frame and the pool can
+/// re-run the draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transcript {
+    /// [`SPEC_VERSION`].
+    pub spec_version: String,
+    /// The commitment, as published before the draw.
+    pub commitment: Commitment,
+    /// SHA-256 of the commitment's canonical JSON.
+    pub commitment_hash: Digest,
+    /// The revealed secret.
+    pub secret: Secret,
+    /// The outside entropy, naming who supplied what.
+    pub entropy: Entropy,
+    /// Digest of the entropy.
+    pub entropy_digest: Digest,
+    /// The draw key every random choice derives from.
+    pub draw_key: Digest,
+    /// When the draw was run.
+    pub drawn_at: Timestamp,
+    /// Drawn targets in selection order, with their inspectors.
+    pub selections: Vec<Selection>,
+    /// SHA-256 of the canonical JSON of every other field.
+    pub digest: Digest,
+}
+
+impl Transcript {
+    /// Assembles a transcript and computes its digest.
+    ///
+    /// # Errors
+    /// [`DrawError::Encoding`] only if the canonical form cannot be built.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        commitment: Commitment,
+        commitment_hash: Digest,
+        secret: Secret,
+        entropy: Entropy,
+        entropy_digest: Digest,
+        draw_key: Digest,
+        drawn_at: Timestamp,
+        selections: Vec<Selection>,
+    ) -> Result<Self, DrawError> {
+        let mut t = Transcript {
+            spec_version: SPEC_VERSION.to_owned(),
+            commitment,
+            commitment_hash,
+            secret,
+            entropy,
+            entropy_digest,
+            draw_key,
+            drawn_at,
+            selections,
+            digest: Digest::from_bytes([0; 32]),
+        };
+        t.digest = t.compute_digest()?;
+        Ok(t)
+    }
+
+    /// SHA-256 of the canonical JSON of the transcript without its `digest` member (spec §13.2).
+    ///
+    /// # Errors
+    /// [`DrawError::Encoding`].
+    pub fn compute_digest(&self) -> Result<Digest, DrawError> {
+        let mut v = serde_json::to_value(self).map_err(|e| DrawError::Encoding(e.to_string()))?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("digest");
+        }
+        let bytes = to_canonical_bytes(&v).map_err(|e| DrawError::Encoding(e.to_string()))?;
+        Ok(sha256(&bytes))
+    }
+
+    /// The canonical JSON bytes of the whole transcript (the published file).
+    ///
+    /// # Errors
+    /// [`DrawError::Encoding`].
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, DrawError> {
+        to_canonical_bytes(self).map_err(|e| DrawError::Encoding(e.to_string()))
+    }
+}

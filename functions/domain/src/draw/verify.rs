@@ -1,0 +1,307 @@
+//! Independent re-computation of a draw from its transcript, frame and pool (spec §14).
+
+use super::SPEC_VERSION;
+use super::commitment::{Commitment, plan_strata};
+use super::engine::{compute_selections, draw_key};
+use super::transcript::Transcript;
+use crate::frame::{Frame, InspectorPool};
+
+/// The first thing that does not check out, naming the transcript field (JSON path) concerned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// A field's recorded value differs from the recomputed one.
+    #[error("{field}: the transcript says {recorded}, but recomputing gives {recomputed}{}", hint_text(.hint))]
+    Mismatch {
+        /// JSON path of the field, e.g. `selections[3].inspectors`.
+        field: String,
+        /// What the transcript (or file) records.
+        recorded: String,
+        /// What recomputation gives.
+        recomputed: String,
+        /// What this most likely means.
+        hint: &'static str,
+    },
+    /// A field cannot be checked at all.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// JSON path of the field.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn hint_text(h: &str) -> String {
+    if h.is_empty() {
+        String::new()
+    } else {
+        format!(" ({h})")
+    }
+}
+
+impl VerifyError {
+    /// The JSON path of the field that differs.
+    pub fn field(&self) -> &str {
+        match self {
+            VerifyError::Mismatch { field, .. } | VerifyError::Invalid { field, .. } => field,
+        }
+    }
+}
+
+/// The checks [`verify`] makes, in order, for display.
+pub const CHECKS: &[&str] = &[
+    "spec version is spotcheck-draw/1",
+    "frame file matches the committed frame root and size",
+    "pool file matches the committed pool root and size",
+    "per-stratum populations and sample sizes follow from frame and parameters",
+    "commitment hash matches the commitment",
+    "revealed secret matches the committed secret hash",
+    "entropy comes from the committed witnesses, in order",
+    "entropy digest matches the entropy",
+    "draw key follows from commitment, secret and entropy",
+    "every selected target and every assigned inspector re-computes identically",
+    "transcript digest matches its contents",
+];
+
+fn mismatch(
+    field: impl Into<String>,
+    recorded: impl ToString,
+    recomputed: impl ToString,
+    hint: &'static str,
+) -> VerifyError {
+    VerifyError::Mismatch {
+        field: field.into(),
+        recorded: recorded.to_string(),
+        recomputed: recomputed.to_string(),
+        hint,
+    }
+}
+
+fn check<T: PartialEq + ToString>(
+    field: impl Into<String>,
+    recorded: &T,
+    recomputed: &T,
+    hint: &'static str,
+) -> Result<(), VerifyError> {
+    if recorded == recomputed {
+        Ok(())
+    } else {
+        Err(mismatch(
+            field,
+            recorded.to_string(),
+            recomputed.to_string(),
+            hint,
+        ))
+    }
+}
+
+/// Compares a transcript's embedded commitment with the separately published one, naming the
+/// first differing field.
+///
+/// # Errors
+/// [`VerifyError::Mismatch`] with a `commitment.…` path.
+pub fn check_published_commitment(
+    t: &Transcript,
+    published: &Commitment,
+) -> Result<(), VerifyError> {
+    let a = serde_json::to_value(&t.commitment).unwrap_or_default();
+    let b = serde_json::to_value(published).unwrap_or_default();
+    if let Some(path) = first_difference(&a, &b, "commitment".to_owned()) {
+        return Err(mismatch(
+            path,
+            "a different value",
+            "the published commitment's value",
+            "the transcript's commitment is not the one published before the draw",
+        ));
+    }
+    Ok(())
+}
+
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                (Some(p), Some(q)) => first_difference(p, q, format!("{path}.{k}")),
+                _ => Some(format!("{path}.{k}")),
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(path);
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| first_difference(p, q, format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some(path),
+    }
+}
+
+/// Re-runs the draw described by `t` over `frame` and `pool` and checks every recorded value.
+///
+/// # Errors
+/// The first [`VerifyError`] found, in the order of [`CHECKS`].
+pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(), VerifyError> {
+    let c = &t.commitment;
+    for (field, v) in [
+        ("spec_version", &t.spec_version),
+        ("commitment.spec_version", &c.spec_version),
+    ] {
+        if v != SPEC_VERSION {
+            return Err(VerifyError::Invalid {
+                field: field.into(),
+                reason: format!("this verifier implements {SPEC_VERSION}, not {v:?}"),
+            });
+        }
+    }
+    const FRAME_HINT: &str = "the frame file is not the committed frame";
+    const POOL_HINT: &str = "the pool file is not the committed pool";
+    let fs = frame.summary();
+    check("commitment.frame.size", &c.frame.size, &fs.size, FRAME_HINT)?;
+    check("commitment.frame.root", &c.frame.root, &fs.root, FRAME_HINT)?;
+    let ps = pool.summary();
+    check("commitment.pool.size", &c.pool.size, &ps.size, POOL_HINT)?;
+    check("commitment.pool.root", &c.pool.root, &ps.root, POOL_HINT)?;
+
+    let strata = plan_strata(frame, &c.parameters).map_err(|e| VerifyError::Invalid {
+        field: "commitment.parameters".into(),
+        reason: e.to_string(),
+    })?;
+    check(
+        "commitment.strata.length",
+        &c.strata.len(),
+        &strata.len(),
+        "",
+    )?;
+    for (i, (rec, re)) in c.strata.iter().zip(&strata).enumerate() {
+        check(
+            format!("commitment.strata[{i}].key"),
+            &rec.key.to_string(),
+            &re.key.to_string(),
+            "",
+        )?;
+        check(
+            format!("commitment.strata[{i}].population"),
+            &rec.population,
+            &re.population,
+            "",
+        )?;
+        check(
+            format!("commitment.strata[{i}].sample"),
+            &rec.sample,
+            &re.sample,
+            "",
+        )?;
+    }
+
+    let ch = c.hash().map_err(|e| VerifyError::Invalid {
+        field: "commitment".into(),
+        reason: e.to_string(),
+    })?;
+    check(
+        "commitment_hash",
+        &t.commitment_hash,
+        &ch,
+        "the commitment or its hash was altered",
+    )?;
+    check(
+        "secret",
+        &c.secret_commitment,
+        &t.secret.commitment(),
+        "the revealed secret is not the committed one (recorded: commitment.secret_commitment; recomputed: hash of secret)",
+    )?;
+
+    let names: Vec<&str> = t
+        .entropy
+        .witnesses
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect();
+    let promised: Vec<&str> = c
+        .entropy_source
+        .witnesses
+        .iter()
+        .map(|w| w.as_str())
+        .collect();
+    check(
+        "entropy.witnesses.length",
+        &names.len(),
+        &promised.len(),
+        "values must come from exactly the committed witnesses",
+    )?;
+    for (i, (n, p)) in names.iter().zip(&promised).enumerate() {
+        check(
+            format!("entropy.witnesses[{i}].name"),
+            &n.to_string(),
+            &p.to_string(),
+            "values must come from the committed witnesses, in order",
+        )?;
+    }
+    let ed = t.entropy.digest();
+    check(
+        "entropy_digest",
+        &t.entropy_digest,
+        &ed,
+        "the entropy values or their digest were altered",
+    )?;
+    let key = draw_key(&ch, &t.secret, &ed);
+    check("draw_key", &t.draw_key, &key, "")?;
+
+    let selections =
+        compute_selections(frame, pool, c, &key).map_err(|e| VerifyError::Invalid {
+            field: "selections".into(),
+            reason: e.to_string(),
+        })?;
+    check(
+        "selections.length",
+        &t.selections.len(),
+        &selections.len(),
+        "",
+    )?;
+    for (i, (rec, re)) in t.selections.iter().zip(&selections).enumerate() {
+        check(
+            format!("selections[{i}].frame_index"),
+            &rec.frame_index,
+            &re.frame_index,
+            "",
+        )?;
+        check(
+            format!("selections[{i}].target"),
+            &rec.target.to_string(),
+            &re.target.to_string(),
+            "",
+        )?;
+        check(
+            format!("selections[{i}].stratum"),
+            &rec.stratum.to_string(),
+            &re.stratum.to_string(),
+            "",
+        )?;
+        let list = |v: &[crate::ids::InspectorId]| {
+            v.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(",")
+        };
+        check(
+            format!("selections[{i}].inspectors"),
+            &list(&rec.inspectors),
+            &list(&re.inspectors),
+            "",
+        )?;
+    }
+    let digest = t.compute_digest().map_err(|e| VerifyError::Invalid {
+        field: "digest".into(),
+        reason: e.to_string(),
+    })?;
+    check(
+        "digest",
+        &t.digest,
+        &digest,
+        "the transcript was altered after it was made",
+    )?;
+    Ok(())
+}
