@@ -5,6 +5,7 @@
 
 mod commands;
 mod exit;
+mod files;
 
 use clap::{Parser, Subcommand};
 

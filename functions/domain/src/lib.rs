@@ -19,3 +19,4 @@ pub mod ids;
 pub mod merkle;
 pub mod registry;
 pub mod time;
+pub mod synthetic;

@@ -1,12 +1,135 @@
-//! Not written yet.
+//! `spotcheck commit`: fix frame, pool, parameters, a secret and the entropy source, before any
+//! randomness exists.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use spotcheck_domain::draw::{
+    CommitRequest, DrawParameters, EntropySource, Secret, WitnessName, commit,
+};
+use spotcheck_domain::ids::PlanId;
+use spotcheck_domain::time::Timestamp;
 
 use crate::exit::Failure;
+use crate::files::{read_frame, read_json, read_pool, write_atomic};
 
-/// Arguments (none yet).
+/// Commit to a draw. Writes the public commitment and, separately, the sealed secret.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Plan id, e.g. PT-2026-001.
+    #[arg(long)]
+    pub plan_id: String,
+    /// Frame CSV (`target_id,stratum`).
+    #[arg(long)]
+    pub frame: PathBuf,
+    /// Pool CSV (`inspector_id,department,conflicts`).
+    #[arg(long)]
+    pub pool: PathBuf,
+    /// Parameters JSON (strata rules, inspectors_per_target, max_assignments_per_inspector).
+    #[arg(long)]
+    pub params: PathBuf,
+    /// A witness who will supply a value after publication (repeat, in order).
+    #[arg(long = "witness", required = true)]
+    pub witnesses: Vec<String>,
+    /// Commitment time (UTC, `2026-11-26T08:00:00Z`); defaults to now.
+    #[arg(long)]
+    pub committed_at: Option<String>,
+    /// Where to write the commitment (canonical JSON: its SHA-256 is the commitment hash).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Where to write the secret (hex). Must not exist; created readable by the owner only.
+    #[arg(long)]
+    pub secret_out: PathBuf,
+}
 
-/// Not written yet.
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(Failure::bad_input("this command is not available yet"))
+/// Runs the command.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let plan_id: PlanId = args
+        .plan_id
+        .parse()
+        .map_err(|e| Failure::bad_input(format!("--plan-id: {e}")))?;
+    let committed_at = match &args.committed_at {
+        Some(t) => t
+            .parse::<Timestamp>()
+            .map_err(|e| Failure::bad_input(format!("--committed-at: {e}")))?,
+        None => Timestamp::from_datetime(chrono::Utc::now()),
+    };
+    let witnesses = args
+        .witnesses
+        .iter()
+        .map(|w| w.parse::<WitnessName>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::bad_input(format!("--witness: {e}")))?;
+    let parameters: DrawParameters = read_json(&args.params)?;
+    let frame = read_frame(&args.frame)?;
+    let pool = read_pool(&args.pool)?;
+
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Failure::Other(anyhow::anyhow!("the OS random generator failed: {e}")))?;
+    let secret = Secret::from_bytes(bytes);
+    let commitment = commit(
+        CommitRequest {
+            plan_id,
+            committed_at,
+            parameters,
+            entropy_source: EntropySource { witnesses },
+        },
+        &frame,
+        &pool,
+        &secret,
+    )
+    .map_err(|e| Failure::bad_input(format!("cannot commit: {e}")))?;
+    let body = commitment
+        .canonical_bytes()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+
+    write_secret(&args.secret_out, &secret)?;
+    if let Err(e) = write_atomic(&args.out, &body) {
+        // Nothing half-written: the secret without its commitment is useless; remove it.
+        let _ = std::fs::remove_file(&args.secret_out);
+        return Err(e);
+    }
+    let hash = commitment
+        .hash()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    println!("commitment {hash}");
+    println!(
+        "frame {} ({} entries)",
+        commitment.frame.root, commitment.frame.size
+    );
+    println!(
+        "pool {} ({} inspectors)",
+        commitment.pool.root, commitment.pool.size
+    );
+    let total: u64 = commitment.strata.iter().map(|s| s.sample).sum();
+    println!("targets to draw {total}");
+    eprintln!(
+        "Publish {} now. Keep {} sealed until the draw.",
+        args.out.display(),
+        args.secret_out.display()
+    );
+    Ok(())
+}
+
+fn write_secret(path: &std::path::Path, secret: &Secret) -> Result<(), Failure> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| {
+        Failure::bad_input(format!(
+            "--secret-out {}: cannot create (it must not exist yet): {e}",
+            path.display()
+        ))
+    })?;
+    f.write_all(format!("{}\n", secret.to_hex()).as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| {
+            let _ = std::fs::remove_file(path);
+            Failure::Other(anyhow::anyhow!("writing {}: {e}", path.display()))
+        })
 }

@@ -1,12 +1,35 @@
-//! Not written yet.
+//! `spotcheck prove`: an inclusion proof for one target.
+
+use std::path::PathBuf;
 
 use crate::exit::Failure;
+use crate::files::{read_frame, write_atomic};
 
-/// Arguments (none yet).
+/// Print (or write) a proof that a target is in a frame.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The frame file.
+    pub frame: PathBuf,
+    /// The target id to prove.
+    pub target: String,
+    /// Write the proof here instead of standard output.
+    #[arg(long, default_value = "-")]
+    pub out: PathBuf,
+}
 
-/// Not written yet.
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(Failure::bad_input("this command is not available yet"))
+/// Runs the command.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let frame = read_frame(&args.frame)?;
+    let proof = frame.prove(&args.target).ok_or_else(|| {
+        Failure::CheckFailed(format!(
+            "target {:?} is not in the frame {} (root {})",
+            args.target,
+            args.frame.display(),
+            frame.summary().root
+        ))
+    })?;
+    let mut bytes =
+        serde_json::to_vec_pretty(&proof).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    bytes.push(b'\n');
+    write_atomic(&args.out, &bytes)
 }

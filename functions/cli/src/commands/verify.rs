@@ -1,12 +1,52 @@
-//! Not written yet.
+//! `spotcheck verify`: re-run a draw from its transcript, frame and pool.
+
+use std::path::PathBuf;
+
+use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, check_published_commitment, verify};
 
 use crate::exit::Failure;
+use crate::files::{read_frame, read_json, read_pool};
 
-/// Arguments (none yet).
+/// Verify a draw. Exit 0 if every check passes, 1 naming the first field that differs.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The transcript.
+    pub transcript: PathBuf,
+    /// The frame file the draw used.
+    #[arg(long)]
+    pub frame: PathBuf,
+    /// The pool file the draw used.
+    #[arg(long)]
+    pub pool: PathBuf,
+    /// The commitment as published before the draw, to compare with the transcript's copy.
+    #[arg(long)]
+    pub commitment: Option<PathBuf>,
+}
 
-/// Not written yet.
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(Failure::bad_input("this command is not available yet"))
+/// Runs the command.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let t: Transcript = read_json(&args.transcript)?;
+    if let Some(path) = &args.commitment {
+        let published: Commitment = read_json(path)?;
+        check_published_commitment(&t, &published)
+            .map_err(|e| Failure::CheckFailed(format!("{}: {e}", path.display())))?;
+        println!(
+            "ok  transcript's commitment is the published one ({})",
+            path.display()
+        );
+    }
+    let frame = read_frame(&args.frame)?;
+    let pool = read_pool(&args.pool)?;
+    verify(&t, &frame, &pool).map_err(|e| Failure::CheckFailed(e.to_string()))?;
+    for c in CHECKS {
+        println!("ok  {c}");
+    }
+    println!(
+        "VERIFIED: plan {}, {} targets drawn from {} entries, transcript {}",
+        t.commitment.plan_id,
+        t.selections.len(),
+        t.commitment.frame.size,
+        t.digest
+    );
+    Ok(())
 }

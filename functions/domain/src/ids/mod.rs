@@ -4,7 +4,7 @@
 //! `TryFrom<String>`), so holding one is proof that the value is well-formed. Serde goes through the
 //! same parser, so a JSON document cannot smuggle in an invalid identifier.
 
-mod credit_code;
+pub(crate) mod credit_code;
 mod digest;
 mod licence;
 mod text_id;
