@@ -1,0 +1,225 @@
+//! Row-by-row validation into a snapshot, collecting every error.
+
+use std::collections::HashSet;
+
+use super::records::TravelAgency;
+use super::snapshot::{Record, RegistrySnapshot};
+use super::table::{Cells, ColumnMap, ErrorKind, Row, RowError};
+
+/// What other registries a file's references are checked against. A `None` set means "not
+/// supplied": references of that kind are then not checked (callers should say so).
+#[derive(Debug, Clone, Default)]
+pub struct References {
+    agency_licences: Option<HashSet<String>>,
+    target_ids: Option<HashSet<String>>,
+}
+
+impl References {
+    /// No reference registries: nothing is cross-checked.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Check guides' agency licences against this agency snapshot.
+    pub fn with_agencies(mut self, agencies: &RegistrySnapshot<TravelAgency>) -> Self {
+        self.agency_licences = Some(
+            agencies
+                .records()
+                .iter()
+                .map(|a| a.licence.as_str().to_owned())
+                .collect(),
+        );
+        self
+    }
+
+    /// Check inspectors' declared conflicts against these target ids (credit codes, guide cards).
+    pub fn with_targets(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.target_ids.get_or_insert_with(HashSet::new).extend(ids);
+        self
+    }
+
+    /// Whether agency licences are checked.
+    pub fn checks_agencies(&self) -> bool {
+        self.agency_licences.is_some()
+    }
+
+    /// Whether inspector conflicts are checked.
+    pub fn checks_targets(&self) -> bool {
+        self.target_ids.is_some()
+    }
+
+    /// `Some(true/false)` if licences are checked, `None` if not.
+    pub fn has_agency(&self, licence: &str) -> Option<bool> {
+        self.agency_licences.as_ref().map(|s| s.contains(licence))
+    }
+
+    /// `Some(true/false)` if targets are checked, `None` if not.
+    pub fn has_target(&self, id: &str) -> Option<bool> {
+        self.target_ids.as_ref().map(|s| s.contains(id))
+    }
+}
+
+/// Every problem found in a file; nothing was imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} problem(s) in {file}; nothing imported", errors.len())]
+pub struct ValidationErrors {
+    /// The file name as given.
+    pub file: String,
+    /// Every problem, ordered by row (header problems first).
+    pub errors: Vec<RowError>,
+}
+
+/// Validates the rows of one file into records of type `T`.
+///
+/// ```
+/// use spotcheck_domain::registry::{References, OnlineOperator, Validator};
+/// let refs = References::none();
+/// let mut v = Validator::<OnlineOperator>::new(
+///     "operators.csv",
+///     &["统一社会信用代码", "经营者名称", "平台名称", "行政区划代码", "信用等级", "经营状态"],
+///     &refs,
+/// );
+/// v.push_row(2, &["91350302MA2XN4QJ2B", "莆田某某网络科技有限公司", "妈祖游", "350302", "A", "正常"]);
+/// let snapshot = v.finish(1)?;
+/// assert_eq!(snapshot.len(), 1);
+/// # Ok::<(), spotcheck_domain::registry::ValidationErrors>(())
+/// ```
+pub struct Validator<'r, T: Record> {
+    file: String,
+    map: ColumnMap,
+    refs: &'r References,
+    records: Vec<T>,
+    rows: Vec<u64>,
+    errors: Vec<RowError>,
+}
+
+impl<'r, T: Record> Validator<'r, T> {
+    /// Starts validating `file` whose header row is `headers`.
+    pub fn new<S: AsRef<str>>(file: &str, headers: &[S], refs: &'r References) -> Self {
+        let mut errors = Vec::new();
+        let map = ColumnMap::new(file, T::COLUMNS, T::FORBIDDEN, headers, &mut errors);
+        Self {
+            file: file.to_owned(),
+            map,
+            refs,
+            records: Vec::new(),
+            rows: Vec::new(),
+            errors,
+        }
+    }
+
+    /// Reserves room for `n` more records (e.g. from the file size).
+    pub fn reserve(&mut self, n: usize) {
+        self.records.reserve(n);
+        self.rows.reserve(n);
+    }
+
+    /// Validates one data row; `row_number` is the spreadsheet row (header = 1). Blank rows are
+    /// skipped.
+    pub fn push_row<R: Row + ?Sized>(&mut self, row_number: u64, row: &R) {
+        if row.is_blank() {
+            return;
+        }
+        let mut cells = Cells {
+            map: &self.map,
+            row,
+            row_number,
+            file: &self.file,
+            errors: &mut self.errors,
+            failed: false,
+        };
+        if let Some(record) = T::parse_row(&mut cells, self.refs)
+            && !cells.failed
+        {
+            self.records.push(record);
+            self.rows.push(row_number);
+        }
+    }
+
+    /// Adds a problem found while reading the file (encoding, CSV syntax).
+    pub fn push_error(&mut self, error: RowError) {
+        self.errors.push(error);
+    }
+
+    /// An [`ErrorKind::Unreadable`] problem on `row`.
+    pub fn unreadable(&mut self, row: u64, reason: impl Into<String>) {
+        let file = self.file.clone();
+        self.push_error(RowError {
+            file,
+            row,
+            column: String::new(),
+            value: String::new(),
+            kind: ErrorKind::Unreadable,
+            reason: reason.into(),
+        });
+    }
+
+    /// Whether any problem has been found so far.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Records accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Checks ids are unique and builds snapshot `number`, or returns every problem.
+    ///
+    /// # Errors
+    /// [`ValidationErrors`] with every problem of every row, duplicates included.
+    pub fn finish(self, number: u64) -> Result<RegistrySnapshot<T>, ValidationErrors> {
+        let Self {
+            file,
+            records,
+            rows,
+            mut errors,
+            ..
+        } = self;
+        let id_column = T::COLUMNS.first().map(|c| c.key).unwrap_or("");
+        let id_zh = T::COLUMNS.first().map(|c| c.zh_name()).unwrap_or("");
+        let snapshot = match RegistrySnapshot::from_records(number, records) {
+            Ok(s) => Some(s),
+            Err(dups) => {
+                for d in dups {
+                    let first = rows.get(d.first).copied().unwrap_or(0);
+                    errors.push(RowError {
+                        file: file.clone(),
+                        row: rows.get(d.second).copied().unwrap_or(0),
+                        column: id_column.to_owned(),
+                        value: d.id,
+                        kind: ErrorKind::DuplicateId,
+                        reason: format!("{id_zh} already used on row {first}"),
+                    });
+                }
+                None
+            }
+        };
+        match snapshot {
+            Some(s) if errors.is_empty() => Ok(s),
+            _ => {
+                errors.sort_by_key(|e| e.row);
+                Err(ValidationErrors { file, errors })
+            }
+        }
+    }
+}
+
+/// Validates a whole table at once: a convenience over [`Validator`] for small files and tests.
+/// Rows are numbered from 2 (the header is row 1).
+///
+/// # Errors
+/// Every problem found, see [`Validator::finish`].
+pub fn validate_table<T: Record, H: AsRef<str>, C: AsRef<str>>(
+    file: &str,
+    headers: &[H],
+    rows: &[Vec<C>],
+    refs: &References,
+    number: u64,
+) -> Result<RegistrySnapshot<T>, ValidationErrors> {
+    let mut v = Validator::<T>::new(file, headers, refs);
+    for (i, row) in rows.iter().enumerate() {
+        v.push_row(i as u64 + 2, row);
+    }
+    v.finish(number)
+}
