@@ -115,7 +115,7 @@ fn text(out: &Output<'_>) -> String {
         Some(rule) => {
             let period = match rule.period {
                 spotcheck_domain::calendar::Period::WorkingDays(n) => format!("{n} working days"),
-                spotcheck_domain::calendar::Period::CalendarMonths(m) if m % 12 == 0 => {
+                spotcheck_domain::calendar::Period::CalendarMonths(m) if m.is_multiple_of(12) => {
                     format!("{} calendar years", m / 12)
                 }
                 spotcheck_domain::calendar::Period::CalendarMonths(m) => {
