@@ -20,3 +20,4 @@ pub mod merkle;
 pub mod registry;
 pub mod time;
 pub mod synthetic;
+pub mod vectors;

@@ -125,3 +125,23 @@ pub enum DrawError {
     #[error("encoding: {0}")]
     Encoding(String),
 }
+
+impl DrawError {
+    /// A stable, machine-readable code for this error (used by `want_err` in vectors and by the
+    /// HTTP API's problem documents).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DrawError::UnknownStratum(_) => "unknown-stratum",
+            DrawError::SampleTooLarge { .. } => "sample-too-large",
+            DrawError::InsufficientInspectors { .. } => "insufficient-inspectors",
+            DrawError::InvalidParameters(_) => "invalid-parameters",
+            DrawError::UnsupportedVersion(_) => "unsupported-version",
+            DrawError::FrameMismatch { .. } => "frame-mismatch",
+            DrawError::PoolMismatch { .. } => "pool-mismatch",
+            DrawError::SecretMismatch => "secret-mismatch",
+            DrawError::EntropyMismatch(_) => "entropy-mismatch",
+            DrawError::AssignmentStuck(_) => "assignment-stuck",
+            DrawError::Encoding(_) => "encoding",
+        }
+    }
+}
