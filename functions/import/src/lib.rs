@@ -1,0 +1,263 @@
+//! # spotcheck-import
+//!
+//! Turns the files staff keep (CSV or Excel `.xlsx`; UTF-8 with or without BOM, or GBK/GB18030)
+//! into validated registry snapshots by feeding rows to
+//! [`spotcheck_domain::registry::Validator`]. This crate does the I/O-ish decoding; every rule about
+//! what a valid row is lives in the pure domain crate.
+//!
+//! Encoding: a UTF-8 byte-order mark means UTF-8; otherwise valid UTF-8 is UTF-8; anything else is
+//! decoded as GB18030 (a superset of GBK and GB2312). Large UTF-8 CSV files are streamed row by row
+//! with one reused record buffer, so memory stays close to one copy of the snapshot.
+//!
+//! ```
+//! use spotcheck_domain::registry::{OnlineOperator, References};
+//! let csv = "统一社会信用代码,经营者名称,平台名称,行政区划代码,信用等级,经营状态\n\
+//!            91350302MA2XN4QJ2B,莆田游云网络科技有限公司,游云网,350302,A,正常\n";
+//! let imported = spotcheck_import::import_bytes::<OnlineOperator>(
+//!     "operators.csv", csv.as_bytes(), &References::none(), 1)?;
+//! assert_eq!(imported.snapshot.len(), 1);
+//! assert_eq!(imported.encoding, spotcheck_import::SourceEncoding::Utf8);
+//! # Ok::<(), spotcheck_import::ImportError>(())
+//! ```
+#![warn(missing_docs)]
+
+mod csv_source;
+mod decode;
+mod detect;
+pub mod synth;
+mod xlsx_source;
+
+use std::path::{Path, PathBuf};
+
+use spotcheck_domain::registry::{
+    Record, References, RegistryKind, RegistrySnapshot, ValidationErrors,
+};
+
+pub use decode::{SourceEncoding, decode};
+pub use detect::detect_kind;
+
+/// The container format of an import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// Office Open XML workbook (first worksheet).
+    Xlsx,
+}
+
+impl Format {
+    /// Guesses the format from the file name and the first bytes (a ZIP header means `.xlsx`).
+    pub fn sniff(file_name: &str, head: &[u8]) -> Self {
+        if head.starts_with(b"PK\x03\x04") || file_name.to_ascii_lowercase().ends_with(".xlsx") {
+            Self::Xlsx
+        } else {
+            Self::Csv
+        }
+    }
+}
+
+/// A successful import.
+#[derive(Debug, Clone)]
+pub struct Imported<T> {
+    /// The validated snapshot.
+    pub snapshot: RegistrySnapshot<T>,
+    /// The container format read.
+    pub format: Format,
+    /// The text encoding detected (always UTF-8 for `.xlsx`).
+    pub encoding: SourceEncoding,
+}
+
+/// Why an import produced no snapshot.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read but has problems; every one is listed.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}
+
+impl ImportError {
+    /// The row problems, if that is what went wrong.
+    pub fn validation_errors(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Invalid(v) => Some(v),
+            Self::Io { .. } => None,
+        }
+    }
+}
+
+/// Imports a file already in memory. `file_name` is used in error reports and to recognise
+/// `.xlsx`.
+///
+/// # Errors
+/// [`ImportError::Invalid`] with every problem found.
+pub fn import_bytes<T: Record>(
+    file_name: &str,
+    bytes: &[u8],
+    refs: &References,
+    snapshot_number: u64,
+) -> Result<Imported<T>, ImportError> {
+    match Format::sniff(file_name, bytes) {
+        Format::Xlsx => Ok(Imported {
+            snapshot: xlsx_source::import::<T>(file_name, bytes, refs, snapshot_number)?,
+            format: Format::Xlsx,
+            encoding: SourceEncoding::Utf8,
+        }),
+        Format::Csv => {
+            let (text, encoding) = decode(bytes);
+            let snapshot = csv_source::import_utf8::<T, _>(
+                file_name,
+                text.as_bytes(),
+                bytes.len(),
+                refs,
+                snapshot_number,
+            )
+            .map_err(ImportError::Invalid)?;
+            Ok(Imported {
+                snapshot,
+                format: Format::Csv,
+                encoding,
+            })
+        }
+    }
+}
+
+/// Imports a file from disk. UTF-8 CSV is streamed; GB18030 CSV and `.xlsx` are read whole.
+/// Errors name the file by its final path component.
+///
+/// # Errors
+/// [`ImportError::Io`] if the file cannot be read, [`ImportError::Invalid`] with every problem.
+pub fn import_path<T: Record>(
+    path: &Path,
+    refs: &References,
+    snapshot_number: u64,
+) -> Result<Imported<T>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let name = display_name(path);
+    let mut head = [0u8; 4];
+    let head_len = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..]).map_err(io)? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        n
+    };
+    if Format::sniff(&name, &head[..head_len]) == Format::Xlsx {
+        let bytes = std::fs::read(path).map_err(io)?;
+        return import_bytes(&name, &bytes, refs, snapshot_number);
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    match csv_source::import_streaming::<T, _>(
+        &name,
+        std::io::BufReader::with_capacity(1 << 16, file),
+        size,
+        refs,
+        snapshot_number,
+    ) {
+        Ok(Some(snapshot)) => Ok(Imported {
+            snapshot,
+            format: Format::Csv,
+            encoding: if head.starts_with(&[0xef, 0xbb, 0xbf]) {
+                SourceEncoding::Utf8Bom
+            } else {
+                SourceEncoding::Utf8
+            },
+        }),
+        Ok(None) => {
+            // Not UTF-8: decode the whole file (GB18030) and start again.
+            let bytes = std::fs::read(path).map_err(io)?;
+            import_bytes(&name, &bytes, refs, snapshot_number)
+        }
+        Err(csv_source::StreamError::Io(e)) => Err(io(e)),
+        Err(csv_source::StreamError::Invalid(v)) => Err(ImportError::Invalid(v)),
+    }
+}
+
+/// The name errors use for a path: its final component, or the whole path.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The header row of a CSV or `.xlsx` file in memory (empty if there is none).
+pub fn read_headers(file_name: &str, bytes: &[u8]) -> Vec<String> {
+    match Format::sniff(file_name, bytes) {
+        Format::Xlsx => xlsx_source::headers(bytes),
+        Format::Csv => {
+            let (text, _) = decode(bytes);
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes())
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .map(|r| r.iter().map(str::to_owned).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Imports a target registry file of any kind (recognised from its headers: agencies, guides or
+/// operators) and returns its target ids, e.g. to check inspectors' declared conflicts.
+///
+/// # Errors
+/// [`ImportError::Io`], or [`ImportError::Invalid`] if the file is invalid or is not a target
+/// registry.
+pub fn import_target_ids(path: &Path) -> Result<(RegistryKind, Vec<String>), ImportError> {
+    use spotcheck_domain::registry::{Guide, OnlineOperator, TravelAgency};
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let name = display_name(path);
+    let refs = References::none();
+    fn ids<T: Record>(s: &RegistrySnapshot<T>) -> Vec<String> {
+        s.records().iter().map(|r| r.id().to_owned()).collect()
+    }
+    match detect_kind(&read_headers(&name, &bytes)) {
+        Some(k @ RegistryKind::Agencies) => Ok((
+            k,
+            ids(&import_bytes::<TravelAgency>(&name, &bytes, &refs, 0)?.snapshot),
+        )),
+        Some(k @ RegistryKind::Guides) => Ok((
+            k,
+            ids(&import_bytes::<Guide>(&name, &bytes, &refs, 0)?.snapshot),
+        )),
+        Some(k @ RegistryKind::Operators) => Ok((
+            k,
+            ids(&import_bytes::<OnlineOperator>(&name, &bytes, &refs, 0)?.snapshot),
+        )),
+        _ => Err(ImportError::Invalid(ValidationErrors {
+            file: name.clone(),
+            errors: vec![spotcheck_domain::registry::RowError {
+                file: name,
+                row: 1,
+                column: String::new(),
+                value: String::new(),
+                kind: spotcheck_domain::registry::ErrorKind::MissingColumn,
+                reason:
+                    "not a target registry: the headers match none of agencies, guides, operators"
+                        .to_owned(),
+            }],
+        })),
+    }
+}
