@@ -118,7 +118,7 @@ pub fn read_frame(path: &Path) -> Result<Frame, Failure> {
         let stratum = field(path, &rec, cols[1], "stratum", line)?;
         b.push(id, stratum, line)
             .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
-        if line % 65_536 == 0 {
+        if line.is_multiple_of(65_536) {
             bar.set_position(rec.position().map_or(0, |p| p.byte()));
         }
     }

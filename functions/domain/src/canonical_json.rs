@@ -18,7 +18,8 @@ pub enum CanonicalJsonError {
 
 /// Canonical bytes of any serialisable value.
 pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalJsonError> {
-    let v = serde_json::to_value(value).map_err(|e| CanonicalJsonError::Serialise(e.to_string()))?;
+    let v =
+        serde_json::to_value(value).map_err(|e| CanonicalJsonError::Serialise(e.to_string()))?;
     let mut out = Vec::new();
     write_value(&v, &mut out)?;
     Ok(out)

@@ -217,7 +217,9 @@ mod tests {
     }
 
     fn leaves(n: usize) -> Vec<Digest> {
-        (0..n).map(|i| leaf_hash(&(i as u64).to_be_bytes())).collect()
+        (0..n)
+            .map(|i| leaf_hash(&(i as u64).to_be_bytes()))
+            .collect()
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     buf.extend_from_slice(b"target_id,stratum\n");
     for (i, (id, stratum)) in synthetic_frame(args.size, &args.seed).enumerate() {
         let _ = writeln!(buf, "{id},{stratum}");
-        if i % 65_536 == 0 {
+        if i.is_multiple_of(65_536) {
             bar.set_position(i as u64);
         }
     }

@@ -57,7 +57,9 @@ pub enum FrameError {
         source: IdError,
     },
     /// The same target id appears twice.
-    #[error("line {second_line}, field target_id: duplicate target id {id:?} (first on line {first_line})")]
+    #[error(
+        "line {second_line}, field target_id: duplicate target id {id:?} (first on line {first_line})"
+    )]
     Duplicate {
         /// The repeated id.
         id: String,
@@ -222,7 +224,8 @@ impl FrameBuilder {
         let s = match self.stratum_lookup.get(stratum) {
             Some(&s) => s,
             None => {
-                let s = u32::try_from(self.stratum_names.len()).map_err(|_| FrameError::TooLarge)?;
+                let s =
+                    u32::try_from(self.stratum_names.len()).map_err(|_| FrameError::TooLarge)?;
                 self.stratum_lookup.insert(stratum.to_owned(), s);
                 self.stratum_names.push(stratum.to_owned());
                 s
@@ -247,7 +250,11 @@ impl FrameBuilder {
     }
 
     fn raw_id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.id_ends[i - 1] as usize
+        };
         &self.ids[start..self.id_ends[i] as usize]
     }
 
@@ -351,14 +358,19 @@ mod tests {
 
     #[test]
     fn malformed_fields_name_the_line_and_field() {
-        let err = frame(&[("a", "x"), ("b c", "x")]).err().map(|e| e.to_string());
+        let err = frame(&[("a", "x"), ("b c", "x")])
+            .err()
+            .map(|e| e.to_string());
         assert!(
             err.as_deref()
                 .is_some_and(|m| m.starts_with("line 3, field target_id")),
             "{err:?}"
         );
         let err = frame(&[("a", "")]).err().map(|e| e.to_string());
-        assert!(err.as_deref().is_some_and(|m| m.contains("field stratum")), "{err:?}");
+        assert!(
+            err.as_deref().is_some_and(|m| m.contains("field stratum")),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ pub enum PoolError {
         source: IdError,
     },
     /// The same inspector appears twice.
-    #[error("line {second_line}, field inspector_id: duplicate inspector {id:?} (first on line {first_line})")]
+    #[error(
+        "line {second_line}, field inspector_id: duplicate inspector {id:?} (first on line {first_line})"
+    )]
     Duplicate {
         /// The repeated id.
         id: String,
@@ -137,7 +139,13 @@ impl PoolBuilder {
         conflicts: impl IntoIterator<Item = &'a str>,
         line: u64,
     ) -> Result<(), PoolError> {
-        let invalid = |field| move |source| PoolError::Invalid { line, field, source };
+        let invalid = |field| {
+            move |source| PoolError::Invalid {
+                line,
+                field,
+                source,
+            }
+        };
         let id: InspectorId = id.parse().map_err(invalid("inspector_id"))?;
         let department: Department = department.parse().map_err(invalid("department"))?;
         let conflicts = conflicts

@@ -48,7 +48,8 @@ mod tests {
     use crate::frame::FrameBuilder;
 
     #[test]
-    fn proofs_verify_for_every_entry_and_fail_when_tampered() -> Result<(), Box<dyn std::error::Error>> {
+    fn proofs_verify_for_every_entry_and_fail_when_tampered()
+    -> Result<(), Box<dyn std::error::Error>> {
         let mut b = FrameBuilder::new();
         for i in 0..37 {
             b.push(&format!("T{i:03}"), if i % 3 == 0 { "A" } else { "B" }, i)?;
@@ -60,7 +61,12 @@ mod tests {
             assert_eq!(p.frame_root, root);
             p.verify()?;
             let mut wrong = p.clone();
-            wrong.stratum = if wrong.stratum.as_str() == "A" { "B" } else { "A" }.parse()?;
+            wrong.stratum = if wrong.stratum.as_str() == "A" {
+                "B"
+            } else {
+                "A"
+            }
+            .parse()?;
             assert!(wrong.verify().is_err());
         }
         assert!(f.prove("T999").is_none());

@@ -7,7 +7,9 @@ use super::{IdError, string_newtype_impls};
 /// The 31 characters a credit code may use, in the order that gives each its value 0–30.
 /// I, O, S, V and Z are excluded by the standard.
 pub(crate) const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const KIND: &str = "unified credit code";
 
 /// An 18-character 统一社会信用代码 whose check character (GB 32100-2015) is correct.
@@ -95,7 +97,11 @@ mod tests {
     #[test]
     fn accepts_published_real_world_codes() {
         // Two real, published codes and one synthetic Putian code.
-        for code in ["91350302MA2XN4QJ2B", "91440300708461136T", "91110108551385082Q"] {
+        for code in [
+            "91350302MA2XN4QJ2B",
+            "91440300708461136T",
+            "91110108551385082Q",
+        ] {
             let parsed: Result<UnifiedCreditCode, _> = code.parse();
             assert!(parsed.is_ok(), "{code}: {parsed:?}");
         }
@@ -131,7 +137,13 @@ mod tests {
 
     #[test]
     fn rejects_wrong_length_and_forbidden_letters() {
-        for bad in ["", "9135030", "91350302MA2XN4QJ2BX", "91350302MA2XN4QJ2I", "9135O302MA2XN4QJ2G"] {
+        for bad in [
+            "",
+            "9135030",
+            "91350302MA2XN4QJ2BX",
+            "91350302MA2XN4QJ2I",
+            "9135O302MA2XN4QJ2G",
+        ] {
             assert!(bad.parse::<UnifiedCreditCode>().is_err(), "{bad}");
         }
         let err = "91350302MA2XN4QJ2H"
@@ -178,7 +190,10 @@ mod tests {
                 }
                 bytes[pos] = c;
                 let corrupted = String::from_utf8(bytes).unwrap_or_default();
-                assert!(corrupted.parse::<UnifiedCreditCode>().is_err(), "{corrupted}");
+                assert!(
+                    corrupted.parse::<UnifiedCreditCode>().is_err(),
+                    "{corrupted}"
+                );
             }
         }
     }

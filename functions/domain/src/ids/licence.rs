@@ -88,7 +88,11 @@ impl RegionCode {
     /// Whether `self` is `other` or lies inside it (e.g. 350302 inside 350300 and 350000).
     pub fn is_within(&self, other: &RegionCode) -> bool {
         let o = other.0.trim_end_matches("00");
-        let o = if o.len() % 2 == 1 { &other.0[..o.len() + 1] } else { o };
+        let o = if o.len() % 2 == 1 {
+            &other.0[..o.len() + 1]
+        } else {
+            o
+        };
         self.0.starts_with(o)
     }
 }
@@ -98,11 +102,19 @@ impl FromStr for RegionCode {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         const KIND: &str = "region code";
         if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError::new(KIND, s, "must be 6 digits (GB/T 2260), e.g. 350302"));
+            return Err(IdError::new(
+                KIND,
+                s,
+                "must be 6 digits (GB/T 2260), e.g. 350302",
+            ));
         }
         let province: u32 = s[..2].parse().unwrap_or(0);
         if !(11..=82).contains(&province) {
-            return Err(IdError::new(KIND, s, "province part must be between 11 and 82"));
+            return Err(IdError::new(
+                KIND,
+                s,
+                "province part must be between 11 and 82",
+            ));
         }
         Ok(Self(s.to_owned()))
     }
@@ -137,7 +149,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["L-FJ-0012", "L-fj-00123", "X-FJ-00123", "L-FJ-CX00123", "L-FJ00123"] {
+        for bad in [
+            "L-FJ-0012",
+            "L-fj-00123",
+            "X-FJ-00123",
+            "L-FJ-CX00123",
+            "L-FJ00123",
+        ] {
             assert!(bad.parse::<AgencyLicence>().is_err(), "{bad}");
         }
         for bad in ["D-3503-00012", "D3503-000123", "D-350A-000123"] {
