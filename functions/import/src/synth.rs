@@ -53,13 +53,22 @@ const CREDIT_WEIGHTS: [usize; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
-/// A valid 统一社会信用代码 for an enterprise (`91`) registered in `region`.
-pub fn credit_code(region: &str, rng: &mut SplitMix64) -> String {
+/// A valid 统一社会信用代码 for an enterprise (`91`) registered in `region`. The organisation part
+/// is `MA`, five base-31 digits of `serial` (unique for serials below 31^5 = 28,629,151) and two
+/// random characters, then the check character.
+pub fn credit_code(region: &str, serial: u64, rng: &mut SplitMix64) -> String {
     let mut body = Vec::with_capacity(18);
     body.extend_from_slice(b"91");
     body.extend_from_slice(region.as_bytes());
     body.extend_from_slice(b"MA");
-    for _ in 0..7 {
+    let mut digits = [b'0'; 5];
+    let mut n = serial;
+    for d in digits.iter_mut().rev() {
+        *d = CREDIT_ALPHABET[(n % 31) as usize];
+        n /= 31;
+    }
+    body.extend_from_slice(&digits);
+    for _ in 0..2 {
         body.push(*rng.pick(CREDIT_ALPHABET));
     }
     let sum: usize = body
@@ -238,7 +247,11 @@ pub fn headers(kind: RegistryKind) -> &'static [&'static str] {
     }
 }
 
-/// `n` travel agencies; about one in five holds an outbound (CJ) licence.
+/// Most agencies [`agencies`] can number: licences are `L-FJ-30001` upwards, five digits.
+pub const MAX_AGENCIES: usize = 69_999;
+
+/// `n` travel agencies (at most [`MAX_AGENCIES`]); about one in five holds an outbound (CJ)
+/// licence.
 pub fn agencies(seed: u64, n: usize) -> Vec<Vec<String>> {
     let mut rng = SplitMix64::new(seed ^ 0xA6E1);
     (0..n)
@@ -263,7 +276,7 @@ pub fn agencies(seed: u64, n: usize) -> Vec<Vec<String>> {
                 1 + rng.below(300)
             );
             vec![
-                credit_code(region, &mut rng),
+                credit_code(region, i as u64, &mut rng),
                 licence,
                 name,
                 address,
@@ -341,7 +354,7 @@ pub fn operators(seed: u64, n: usize) -> Vec<Vec<String>> {
             let word = rng.pick(PLACE_WORDS);
             let platform = format!("{word}{}（pt{i:03}.example.cn）", rng.pick(PLATFORMS));
             vec![
-                credit_code(region, &mut rng),
+                credit_code(region, 10_000_000 + i as u64, &mut rng),
                 format!("莆田{word}网络科技有限公司"),
                 platform,
                 (*region).to_owned(),
@@ -421,10 +434,12 @@ mod tests {
     fn generated_credit_codes_are_valid_and_deterministic() {
         let mut a = SplitMix64::new(7);
         let mut b = SplitMix64::new(7);
-        for _ in 0..1000 {
-            let code = credit_code("350302", &mut a);
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..1000 {
+            let code = credit_code("350302", i, &mut a);
             assert!(code.parse::<UnifiedCreditCode>().is_ok(), "{code}");
-            assert_eq!(code, credit_code("350302", &mut b));
+            assert_eq!(code, credit_code("350302", i, &mut b));
+            assert!(seen.insert(code));
         }
     }
 }
