@@ -1,0 +1,86 @@
+// RFC 9162 §2.1.1 Merkle Tree Hash and §2.1.3.2 inclusion-proof verification (draw spec §4.2, §4.3).
+import { H } from './hash.js';
+import { bytesEqual } from './bytes.js';
+
+/** H(0x00 ‖ leafBytes): a leaf's hash. */
+export function leafHash(leafBytes) {
+  const buf = new Uint8Array(1 + leafBytes.length);
+  buf.set(leafBytes, 1);
+  return H(buf);
+}
+
+const node = new Uint8Array(65);
+node[0] = 1;
+/** H(0x01 ‖ left ‖ right): an interior node's hash. */
+export function nodeHash(left, right) {
+  node.set(left, 1);
+  node.set(right, 33);
+  return H(node);
+}
+
+/**
+ * MTH over leaves whose hashes are given (an array of 32-byte arrays, in order).
+ * Computed bottom up: pairing neighbours level by level and carrying an odd last node up
+ * unchanged gives exactly the RFC 9162 split at the largest power of two smaller than n.
+ */
+export function merkleRoot(leafHashes) {
+  const n = leafHashes.length;
+  if (n === 0) return H(new Uint8Array(0));
+  let level = leafHashes.slice();
+  let len = n;
+  while (len > 1) {
+    let w = 0;
+    for (let r = 0; r + 1 < len; r += 2) level[w++] = nodeHash(level[r], level[r + 1]);
+    if (len % 2 === 1) level[w++] = level[len - 1];
+    len = w;
+  }
+  return level[0];
+}
+
+/**
+ * RFC 9162 §2.1.3.2: does `path` (32-byte arrays) prove the leaf with hash `leaf` at `index`
+ * in a tree of `size` leaves with root `root`? Returns true or false.
+ */
+export function verifyInclusion(leaf, index, size, path, root) {
+  if (!(index >= 0 && index < size)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && bytesEqual(r, root);
+}
+
+/** The audit path for leaf `index` (RFC 9162 §2.1.3.1), for tests and for building proofs. */
+export function auditPath(leafHashes, index) {
+  const path = [];
+  const walk = (lo, hi, m) => {
+    const n = hi - lo;
+    if (n <= 1) return;
+    let k = 1;
+    while (k * 2 < n) k *= 2;
+    if (m < k) {
+      walk(lo, lo + k, m);
+      path.push(merkleRoot(leafHashes.slice(lo + k, hi)));
+    } else {
+      walk(lo + k, hi, m - k);
+      path.push(merkleRoot(leafHashes.slice(lo, lo + k)));
+    }
+  };
+  walk(0, leafHashes.length, index);
+  return path;
+}

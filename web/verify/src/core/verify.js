@@ -1,0 +1,241 @@
+// Verification of a draw (draw spec §14): the checks in order, stopping at the first failure and
+// naming its field by the spec's JSON path (e.g. `selections[3].inspectors`).
+import { H } from './hash.js';
+import { bytesEqual, fromHex, toHex } from './bytes.js';
+import { canonicalBytes } from './canonical-json.js';
+import { FieldError } from './errors.js';
+import { parseStrictJson } from './strict-json.js';
+import { readCommitment, readTranscript } from './model.js';
+import { computeStrata, checkFeasible } from './params.js';
+import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
+import { computeSelections } from './draw.js';
+import { parseFrameCsv } from './frame.js';
+import { parsePoolCsv } from './pool.js';
+
+/** The checks, in the order they run. `section` is the draw spec section. */
+export const CHECKS = Object.freeze([
+  { id: 'format', section: '§13.1' },
+  { id: 'published', section: '§14.0' }, // only with the published commitment
+  { id: 'spec_version', section: '§14.1' },
+  { id: 'frame', section: '§4' },
+  { id: 'pool', section: '§5' },
+  { id: 'strata', section: '§6' },
+  { id: 'commitment_hash', section: '§9.1' },
+  { id: 'secret', section: '§7.1' },
+  { id: 'witnesses', section: '§7.2' },
+  { id: 'entropy_digest', section: '§7.2' },
+  { id: 'draw_key', section: '§10' },
+  { id: 'selections', section: '§11–§12' },
+  { id: 'digest', section: '§13.2' },
+]);
+
+const differ = (field, recorded, recomputed, detail = '记录值与重新计算的值不同') =>
+  new FieldError(field, detail, { recorded, recomputed });
+
+function same(field, recorded, recomputed) {
+  if (recorded !== recomputed) throw differ(field, recorded, recomputed);
+}
+
+/**
+ * §14.0: the transcript's commitment equals the published one member by member; throws naming
+ * the first differing path (members in §9.1 order, array lengths before elements).
+ */
+export function comparePublished(recorded, published, path = 'commitment') {
+  if (Array.isArray(published) || Array.isArray(recorded)) {
+    if (!Array.isArray(published) || !Array.isArray(recorded)) throw differ(path, recorded, published);
+    same(`${path}.length`, recorded.length, published.length);
+    published.forEach((x, i) => comparePublished(recorded[i], x, `${path}[${i}]`));
+    return;
+  }
+  if (published !== null && typeof published === 'object') {
+    if (recorded === null || typeof recorded !== 'object') throw differ(path, recorded, published);
+    const keys = [...Object.keys(published)];
+    for (const k of Object.keys(recorded)) if (!keys.includes(k)) keys.push(k);
+    for (const k of keys) {
+      const p = `${path}.${k}`;
+      if (!(k in recorded)) throw differ(p, undefined, published[k], '誊本中缺少此成员');
+      if (!(k in published)) throw differ(p, recorded[k], undefined, '公布的承诺中没有此成员');
+      comparePublished(recorded[k], published[k], p);
+    }
+    return;
+  }
+  if (recorded !== published) throw differ(path, recorded, published, '与事先公布的承诺不同');
+}
+
+/**
+ * Verifies a draw from already-read inputs.
+ * - transcript: the parsed JSON value; published: parsed commitment JSON or null;
+ * - loadFrame / loadPool: functions returning a built frame / pool (may throw InputError);
+ * - onProgress({ check, phase?, fraction? }) is called as work proceeds.
+ * Returns { ok, failure, checks: [{ id, section, status: 'pass'|'fail'|'not-run'|'skipped', … }], summary }.
+ */
+export function verifyDraw({ transcript, published = null, loadFrame, loadPool }, onProgress = () => {}) {
+  const status = new Map(CHECKS.map((c) => [c.id, { ...c, status: 'not-run' }]));
+  if (published === null) status.get('published').status = 'skipped';
+  const summary = {};
+  let t;
+  let c;
+  let frame;
+  let pool;
+  let key;
+  let commitmentHash;
+  let entropyDigestBytes;
+  let secret;
+  const steps = {
+    format() {
+      if (transcript?.spec_version !== undefined && transcript.spec_version !== SPEC_VERSION) {
+        throw differ('spec_version', transcript.spec_version, SPEC_VERSION, `本页面只验证 ${SPEC_VERSION}`);
+      }
+      ({ json: t, commitment: c } = readTranscript(transcript));
+      summary.plan_id = t.commitment.plan_id;
+      summary.digest = t.digest;
+      summary.committed_at = t.commitment.committed_at;
+      summary.drawn_at = t.drawn_at;
+    },
+    published() {
+      let pub;
+      try {
+        pub = readCommitment(published, 'commitment').json;
+      } catch (e) {
+        if (e instanceof FieldError) {
+          throw new FieldError(e.field, `公布的承诺文件格式错误: ${e.detail}`);
+        }
+        throw e;
+      }
+      comparePublished(t.commitment, pub);
+    },
+    spec_version() {
+      same('spec_version', t.spec_version, SPEC_VERSION);
+      same('commitment.spec_version', t.commitment.spec_version, SPEC_VERSION);
+    },
+    frame() {
+      frame = loadFrame((p) => onProgress({ check: 'frame', ...p }));
+      same('commitment.frame.size', t.commitment.frame.size, frame.size);
+      same('commitment.frame.root', t.commitment.frame.root, toHex(frame.root));
+      summary.frame_size = frame.size;
+    },
+    pool() {
+      pool = loadPool();
+      same('commitment.pool.size', t.commitment.pool.size, pool.size);
+      same('commitment.pool.root', t.commitment.pool.root, toHex(pool.root));
+      summary.pool_size = pool.size;
+    },
+    strata() {
+      let strata;
+      try {
+        strata = computeStrata(frame, c.params, 'commitment.parameters');
+      } catch (e) {
+        if (e instanceof FieldError) throw new FieldError('commitment.parameters', e.detail, { code: e.code });
+        throw e;
+      }
+      const rec = t.commitment.strata;
+      same('commitment.strata.length', rec.length, strata.length);
+      strata.forEach((s, i) => {
+        for (const f of ['key', 'population', 'sample']) same(`commitment.strata[${i}].${f}`, rec[i][f], s[f]);
+      });
+      checkFeasible(frame, pool, c.params, strata, 'commitment.parameters');
+    },
+    commitment_hash() {
+      commitmentHash = H(canonicalBytes(t.commitment));
+      same('commitment_hash', t.commitment_hash, toHex(commitmentHash));
+    },
+    secret() {
+      secret = fromHex(t.secret);
+      const sc = toHex(secretCommitment(secret));
+      if (sc !== t.commitment.secret_commitment) {
+        throw differ('secret', sc, t.commitment.secret_commitment,
+          '公开的秘密值的哈希与承诺中的 secret_commitment 不同');
+      }
+    },
+    witnesses() {
+      const committed = t.commitment.entropy_source.witnesses;
+      const given = t.entropy.witnesses;
+      same('entropy.witnesses.length', given.length, committed.length);
+      committed.forEach((name, i) => same(`entropy.witnesses[${i}].name`, given[i].name, name));
+    },
+    entropy_digest() {
+      entropyDigestBytes = entropyDigest(t.entropy.witnesses);
+      same('entropy_digest', t.entropy_digest, toHex(entropyDigestBytes));
+    },
+    draw_key() {
+      key = drawKey(commitmentHash, secret, entropyDigestBytes);
+      same('draw_key', t.draw_key, toHex(key));
+    },
+    selections() {
+      onProgress({ check: 'selections' });
+      const got = computeSelections(t.commitment, c.params, frame, pool, key);
+      const rec = t.selections;
+      same('selections.length', rec.length, got.length);
+      got.forEach((s, i) => {
+        same(`selections[${i}].frame_index`, rec[i].frame_index, s.frame_index);
+        same(`selections[${i}].target`, rec[i].target, s.target);
+        same(`selections[${i}].stratum`, rec[i].stratum, s.stratum);
+        const a = rec[i].inspectors;
+        const b = s.inspectors;
+        if (a.length !== b.length || a.some((x, j) => x !== b[j])) {
+          throw differ(`selections[${i}].inspectors`, a.join(', '), b.join(', '));
+        }
+      });
+      summary.selections = got.length;
+    },
+    digest() {
+      const { digest, ...rest } = t;
+      same('digest', digest, toHex(H(canonicalBytes(rest))));
+    },
+  };
+  let failure = null;
+  for (const { id } of CHECKS) {
+    const s = status.get(id);
+    if (s.status === 'skipped') continue;
+    onProgress({ check: id });
+    try {
+      steps[id]();
+      s.status = 'pass';
+    } catch (e) {
+      s.status = 'fail';
+      failure = {
+        check: id,
+        field: e.field ?? (e.kind ? (id === 'frame' ? 'frame' : 'pool') : id),
+        detail: e.detail ?? e.message,
+        code: e.code ?? e.kind,
+        recorded: e.recorded,
+        recomputed: e.recomputed,
+      };
+      if (!(e instanceof FieldError) && !e.kind) failure.internal = String(e.stack ?? e);
+      Object.assign(s, failure);
+      break;
+    }
+  }
+  return { ok: failure === null, failure, checks: CHECKS.map((x) => status.get(x.id)), summary };
+}
+
+/** Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes. */
+export function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress) {
+  let transcript;
+  let published = null;
+  try {
+    transcript = parseStrictJson(transcriptText);
+  } catch (e) {
+    return syntaxFailure('format', '(誊本文件)', e);
+  }
+  if (commitmentText !== null) {
+    try {
+      published = parseStrictJson(commitmentText);
+    } catch (e) {
+      return syntaxFailure('published', '(承诺文件)', e);
+    }
+  }
+  return verifyDraw({
+    transcript,
+    published,
+    loadFrame: (p) => parseFrameCsv(frameBytes, p),
+    loadPool: () => parsePoolCsv(poolBytes),
+  }, onProgress);
+}
+
+function syntaxFailure(id, field, e) {
+  if (e.name !== 'JsonSyntaxError') throw e;
+  const failure = { check: id, field, detail: e.message };
+  const checks = CHECKS.map((c) => ({ ...c, status: c.id === id ? 'fail' : 'not-run', ...(c.id === id ? failure : {}) }));
+  return { ok: false, failure, checks, summary: {} };
+}
