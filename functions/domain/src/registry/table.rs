@@ -162,6 +162,15 @@ impl<S: AsRef<str>> Row for [S] {
     }
 }
 
+impl<S: AsRef<str>, const N: usize> Row for [S; N] {
+    fn cell(&self, index: usize) -> Option<&str> {
+        self.as_slice().cell(index)
+    }
+    fn is_blank(&self) -> bool {
+        self.as_slice().is_blank()
+    }
+}
+
 impl<S: AsRef<str>> Row for Vec<S> {
     fn cell(&self, index: usize) -> Option<&str> {
         self.as_slice().cell(index)
