@@ -1,0 +1,160 @@
+// Cross-check with the Rust CLI: a draw made by `spotcheck` (frame, pool, commit, draw, prove)
+// verifies with this independent implementation from the very same files, both name the same
+// field for the same tampering, and both read quirky CSV files the same way.
+// The binary: $SPOTCHECK_BIN, else target/release/spotcheck, else target/debug/spotcheck.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyFiles } from '../src/core/verify.js';
+import { checkInclusion } from '../src/core/proof.js';
+import { parseFrameCsv } from '../src/core/frame.js';
+import { parsePoolCsv } from '../src/core/pool.js';
+import { parseStrictJson } from '../src/core/strict-json.js';
+import { canonicalJson } from '../src/core/canonical-json.js';
+import { toHex } from '../src/core/bytes.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function spotcheckBinary() {
+  const candidates = [process.env.SPOTCHECK_BIN, join(ROOT, 'target/release/spotcheck'), join(ROOT, 'target/debug/spotcheck')];
+  const bin = candidates.find((c) => c && existsSync(c));
+  if (!bin) throw new Error('no spotcheck binary: run `cargo build --release -p spotcheck-cli` (or set SPOTCHECK_BIN)');
+  return bin;
+}
+
+/** Generates a demo draw with the CLI into dir; returns the file paths. */
+export function makeDemoDraw(bin, dir, { size = 3000, poolSize = 40, seed = 'crosscheck' } = {}) {
+  const run = (...args) => execFileSync(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  run('gen-frame', '--size', String(size), '--seed', seed, '--out', 'frame.csv');
+  run('gen-pool', '--size', String(poolSize), '--seed', `${seed}-pool`, '--frame-size', String(size), '--frame-seed', seed,
+    '--max-conflicts', '5', '--out', 'pool.csv');
+  writeFileSync(join(dir, 'params.json'), JSON.stringify({
+    strata: { '350302-A': { count: 3 }, '350303-B': { ratio: '0.02', rounding: 'nearest' } },
+    default: { ratio: '0.01', rounding: 'up' },
+    inspectors_per_target: 2,
+    max_assignments_per_inspector: 6,
+  }));
+  run('commit', '--plan-id', 'PT-2026-900', '--frame', 'frame.csv', '--pool', 'pool.csv', '--params', 'params.json',
+    '--witness', '莆田市公证处 王某', '--witness', '见证人 李某', '--committed-at', '2026-11-26T08:00:00Z',
+    '--out', 'commitment.json', '--secret-out', 'secret.hex');
+  run('draw', '--commitment', 'commitment.json', '--secret', 'secret.hex', '--frame', 'frame.csv', '--pool', 'pool.csv',
+    '--witness-value', '莆田市公证处 王某=4 2 6 1 3 5', '--witness-value', '见证人 李某=骰子 6 6 1',
+    '--drawn-at', '2026-11-27T09:30:00Z', '--out', 'transcript.json');
+  return { frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'), commitment: join(dir, 'commitment.json'),
+    transcript: join(dir, 'transcript.json') };
+}
+
+let bin;
+let dir;
+let files;
+before(() => {
+  bin = spotcheckBinary();
+  dir = mkdtempSync(join(tmpdir(), 'spotcheck-crosscheck-'));
+  files = makeDemoDraw(bin, dir);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const jsVerify = (transcriptText, withCommitment = false) => verifyFiles({
+  transcriptText,
+  commitmentText: withCommitment ? readFileSync(files.commitment, 'utf8') : null,
+  frameBytes: readFileSync(files.frame),
+  poolBytes: readFileSync(files.pool),
+});
+
+/** The field the CLI names (`FAILED: <field>: …`), or 'VERIFIED'. */
+function rustVerify(transcriptPath, withCommitment = false) {
+  const args = ['verify', transcriptPath, '--frame', files.frame, '--pool', files.pool];
+  if (withCommitment) args.push('--commitment', files.commitment);
+  const r = spawnSync(bin, args);
+  const out = r.stdout.toString() + r.stderr.toString();
+  if (r.status === 0) return 'VERIFIED';
+  const m = /FAILED: (?:[^:\n]*commitment[^:\n]*\.json: )?([^:\s]+):/.exec(out);
+  return m ? m[1] : `(exit ${r.status}) ${out}`;
+}
+
+test('a draw made by the Rust CLI verifies in JS from the same files', () => {
+  const text = readFileSync(files.transcript, 'utf8');
+  const r = jsVerify(text);
+  assert.ok(r.ok, JSON.stringify(r.failure));
+  assert.ok(r.summary.selections > 30);
+  assert.ok(jsVerify(text, true).ok);
+  assert.equal(rustVerify(files.transcript), 'VERIFIED');
+});
+
+test('the CLI and the JS verifier name the same field for the same tampering', () => {
+  const original = parseStrictJson(readFileSync(files.transcript, 'utf8'));
+  const edits = {
+    'selections[3].inspectors': (t) => (t.selections[3].inspectors[0] = t.selections[3].inspectors[0] === 'ZF000001' ? 'ZF000002' : 'ZF000001'),
+    'selections[0].target': (t) => (t.selections[0].target = t.selections[1].target),
+    'selections[2].frame_index': (t) => (t.selections[2].frame_index += 1),
+    'selections.length': (t) => t.selections.pop(),
+    'commitment.frame.root': (t) => (t.commitment.frame.root = '00'.repeat(32)),
+    'commitment.pool.size': (t) => (t.commitment.pool.size += 1),
+    'commitment.strata[0].sample': (t) => (t.commitment.strata[0].sample += 1),
+    commitment_hash: (t) => (t.commitment.plan_id = 'PT-2026-901'),
+    secret: (t) => (t.secret = '00'.repeat(32)),
+    'entropy.witnesses[1].name': (t) => (t.entropy.witnesses[1].name = '见证人 张某'),
+    entropy_digest: (t) => (t.entropy.witnesses[0].value = '1 1 1 1 1 1'),
+    draw_key: (t) => (t.draw_key = 'ab'.repeat(32)),
+    digest: (t) => (t.drawn_at = '2026-11-28T09:30:00Z'),
+  };
+  for (const [field, edit] of Object.entries(edits)) {
+    const t = structuredClone(original);
+    edit(t);
+    const text = canonicalJson(t);
+    const path = join(dir, 'tampered.json');
+    writeFileSync(path, text);
+    const js = jsVerify(text);
+    assert.equal(js.failure?.field, field, `JS: ${JSON.stringify(js.failure)}`);
+    assert.equal(rustVerify(path), field, 'Rust CLI');
+  }
+  // With the published commitment, a change inside the commitment is named exactly by both.
+  const t = structuredClone(original);
+  t.commitment.committed_at = '2026-11-25T08:00:00Z';
+  writeFileSync(join(dir, 'tampered.json'), canonicalJson(t));
+  assert.equal(jsVerify(canonicalJson(t), true).failure.field, 'commitment.committed_at');
+  assert.equal(rustVerify(join(dir, 'tampered.json'), true), 'commitment.committed_at');
+});
+
+test('readers normalise upper-case hex and non-shortest ratios like the CLI does', () => {
+  const t = parseStrictJson(readFileSync(files.transcript, 'utf8'));
+  t.secret = t.secret.toUpperCase();
+  t.commitment.parameters.default.ratio = '0.010';
+  writeFileSync(join(dir, 'normalised.json'), JSON.stringify(t, null, 2));
+  assert.equal(rustVerify(join(dir, 'normalised.json')), 'VERIFIED');
+  assert.ok(jsVerify(JSON.stringify(t, null, 2)).ok);
+});
+
+test('inclusion proofs made by the CLI check in JS', () => {
+  const frame = parseFrameCsv(readFileSync(files.frame));
+  const commitment = parseStrictJson(readFileSync(files.commitment, 'utf8'));
+  for (const i of [0, 1, 1234, frame.size - 1]) {
+    const out = execFileSync(bin, ['prove', files.frame, frame.ids[i]]).toString();
+    const proof = parseStrictJson(out);
+    assert.equal(proof.index, i);
+    const r = checkInclusion(proof, commitment);
+    assert.ok(r.ok, JSON.stringify(r.failure));
+    assert.equal(checkInclusion({ ...proof, stratum: `${proof.stratum}x` }, commitment).ok, false);
+  }
+});
+
+test('quirky CSV files (BOM, CRLF, quotes, column order, non-ASCII) give the same roots in both', () => {
+  const frameText = '\uFEFFstratum,target_id\r\n"莆田-A","91350302MA2X0001"\r\n莆田-A,"𝒜😀"\r\n"B""q",\uFF21x\r\n\r\nB,"a"\r\n';
+  const poolText = 'department,inspector_id,conflicts\r\n"莆田市文化和旅游局",ZF2,"𝒜😀;91350302MA2X0001"\r\n城厢区,ZF1,\r\n城厢区,ZF3,""\r\n';
+  writeFileSync(join(dir, 'q-frame.csv'), frameText);
+  writeFileSync(join(dir, 'q-pool.csv'), poolText);
+  const rustRoot = (cmdOut) => /root ([0-9a-f]{64})/.exec(cmdOut)?.[1];
+  const rf = execFileSync(bin, ['frame', join(dir, 'q-frame.csv')]).toString();
+  assert.equal(toHex(parseFrameCsv(new TextEncoder().encode(frameText)).root), rustRoot(rf));
+  // The pool root through a commit (the CLI prints it).
+  writeFileSync(join(dir, 'q-params.json'), JSON.stringify({ strata: {}, default: { count: 1 }, inspectors_per_target: 2 }));
+  const rc = execFileSync(bin, ['commit', '--plan-id', 'Q', '--frame', join(dir, 'q-frame.csv'), '--pool', join(dir, 'q-pool.csv'),
+    '--params', join(dir, 'q-params.json'), '--witness', 'W', '--committed-at', '2026-11-26T08:00:00Z',
+    '--out', join(dir, 'q-c.json'), '--secret-out', join(dir, 'q-secret.hex')], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const poolRoot = /pool ([0-9a-f]{64})/.exec(rc)?.[1];
+  assert.equal(toHex(parsePoolCsv(new TextEncoder().encode(poolText)).root), poolRoot);
+});
