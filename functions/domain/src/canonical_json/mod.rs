@@ -2,6 +2,8 @@
 //! uses — objects, arrays, strings, booleans, null and integers. Floating-point numbers are refused,
 //! so the number rules of JCS reduce to plain decimal integers.
 
+mod serializer;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -16,8 +18,25 @@ pub enum CanonicalJsonError {
     Serialise(String),
 }
 
-/// Canonical bytes of any serialisable value.
+/// Canonical bytes of any serialisable value, written directly by a serde serializer.
+///
+/// # Errors
+/// [`CanonicalJsonError::Float`] for a floating-point number, [`CanonicalJsonError::Serialise`]
+/// for bytes, non-string member names, repeated member names or a failing `Serialize` impl.
 pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalJsonError> {
+    let mut out = Vec::new();
+    value.serialize(serializer::Canon { out: &mut out })?;
+    Ok(out)
+}
+
+/// Canonical bytes through a `serde_json::Value` tree: the straightforward reading of RFC 8785,
+/// kept as the oracle the direct serializer is tested against.
+///
+/// # Errors
+/// As [`to_canonical_bytes`].
+pub fn to_canonical_bytes_via_value<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, CanonicalJsonError> {
     let v =
         serde_json::to_value(value).map_err(|e| CanonicalJsonError::Serialise(e.to_string()))?;
     let mut out = Vec::new();
@@ -74,8 +93,13 @@ fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalJsonError> {
 
 /// RFC 8785 §3.2.2.2 string escaping: `"` and `\` escaped, control characters as `\b \t \n \f \r`
 /// or lowercase `\u00xx`, everything else (including `/` and non-ASCII) written as UTF-8.
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.extend_from_slice(b"\\\""),
@@ -103,7 +127,10 @@ mod tests {
     use serde_json::json;
 
     fn canon(v: Value) -> String {
-        String::from_utf8(to_canonical_bytes(&v).unwrap_or_default()).unwrap_or_default()
+        let direct = to_canonical_bytes(&v).unwrap_or_default();
+        let oracle = to_canonical_bytes_via_value(&v).unwrap_or_default();
+        assert_eq!(direct, oracle, "direct serializer and oracle disagree");
+        String::from_utf8(direct).unwrap_or_default()
     }
 
     #[test]
@@ -128,6 +155,20 @@ mod tests {
         // U+1F600 (D83D ..) sorts before U+FF61. JCS uses UTF-16.
         let v = json!({"\u{FF61}": 2, "\u{1F600}": 1});
         assert_eq!(canon(v), "{\"\u{1F600}\":1,\"\u{FF61}\":2}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn direct_serializer_matches_the_value_oracle(
+            map in proptest::collection::btree_map("\\PC{0,6}", proptest::collection::vec("\\PC{0,8}", 0..4), 0..6),
+            n: u64,
+            flag: bool,
+        ) {
+            let v = json!({"m": map, "n": n, "f": flag, "nested": [{"z": 1, "a": [null, "x\u{1}"]}]});
+            let direct = to_canonical_bytes(&v).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let oracle = to_canonical_bytes_via_value(&v).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!(direct, oracle);
+        }
     }
 
     #[test]

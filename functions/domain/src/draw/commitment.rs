@@ -73,15 +73,14 @@ pub struct CommitRequest {
 /// # Errors
 /// [`DrawError::UnknownStratum`], [`DrawError::SampleTooLarge`].
 pub fn plan_strata(frame: &Frame, params: &DrawParameters) -> Result<Vec<StratumPlan>, DrawError> {
-    let members = frame.members_by_stratum();
+    let sizes = frame.stratum_sizes();
     for key in params.strata.keys() {
         if frame.strata().binary_search(key).is_err() {
             return Err(DrawError::UnknownStratum(key.to_string()));
         }
     }
     let mut out = Vec::with_capacity(frame.strata().len());
-    for (key, m) in frame.strata().iter().zip(&members) {
-        let population = m.len() as u64;
+    for (key, &population) in frame.strata().iter().zip(&sizes) {
         let sample = params
             .rule_for(key)
             .map_or(0, |r| r.sample_size(population));

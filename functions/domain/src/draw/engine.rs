@@ -4,7 +4,7 @@
 use super::commitment::{Commitment, plan_strata};
 use super::entropy::Entropy;
 use super::params::StratumPlan;
-use super::stream::{RandomStream, partial_shuffle};
+use super::stream::RandomStream;
 use super::transcript::{Selection, Transcript};
 use super::{DrawError, SPEC_VERSION, Secret};
 use crate::encoding::{put_lp, tagged_hash, tags};
@@ -42,18 +42,27 @@ pub fn assign_sub_key(draw_key: &Digest) -> Digest {
 
 /// Stratified selection (spec §11): strata in order, each a partial Fisher–Yates over its members
 /// in canonical order. Returns canonical frame indices in selection order.
+///
+/// The members array is shuffled in place, which gives exactly `M[p]` for the positions `p` of
+/// spec §8.3 without a map of moved positions.
 pub fn select_targets(frame: &Frame, strata: &[StratumPlan], draw_key: &Digest) -> Vec<u32> {
-    let members = frame.members_by_stratum();
+    let (mut members, starts) = frame.members_flat();
     let mut out = Vec::with_capacity(strata.iter().map(|s| s.sample as usize).sum());
-    for (plan, m) in strata.iter().zip(&members) {
+    for (s, plan) in strata.iter().enumerate() {
         if plan.sample == 0 {
             continue;
         }
+        let (Some(&a), Some(&b)) = (starts.get(s), starts.get(s + 1)) else {
+            continue;
+        };
+        let m = &mut members[a as usize..b as usize];
+        let n = m.len() as u64;
+        let k = plan.sample.min(n);
         let mut stream = RandomStream::new(&stratum_sub_key(draw_key, plan.key.as_str()));
-        for p in partial_shuffle(&mut stream, m.len() as u64, plan.sample) {
-            if let Some(&idx) = m.get(p as usize) {
-                out.push(idx);
-            }
+        for i in 0..k {
+            let j = i + stream.below(n - i);
+            m.swap(i as usize, j as usize);
+            out.push(m[i as usize]);
         }
     }
     out
@@ -61,7 +70,8 @@ pub fn select_targets(frame: &Frame, strata: &[StratumPlan], draw_key: &Digest) 
 
 const REMOVED: u32 = u32::MAX;
 
-/// Inspector assignment (spec §12). For each selected target in selection order, draws
+/// Inspector assignment (spec §12), returned flat: target `i`'s inspectors (pool indices, in the
+/// order drawn) are `out[i * per_target..(i + 1) * per_target]`. For each selected target in selection order, draws
 /// `per_target` distinct inspectors uniformly from those still available (under the cap) and not
 /// conflicted with it. Cost per target is `O(c log c)` for `c` conflicts, never a scan of the pool.
 ///
@@ -75,31 +85,47 @@ pub fn assign_inspectors(
     cap: Option<u32>,
     selected: &[u32],
     draw_key: &Digest,
-) -> Result<Vec<Vec<u32>>, DrawError> {
-    let conflicts = pool.conflicts_by_target();
+) -> Result<Vec<u32>, DrawError> {
+    // Conflicts keyed by frame index: (frame index, pool index), sorted; looked up by binary
+    // search, so no string hashing per target.
+    // The ids are looked up in sorted order, so consecutive binary searches share cached paths.
+    let mut named: Vec<(&str, u32)> = pool
+        .entries()
+        .iter()
+        .enumerate()
+        .flat_map(|(k, e)| e.conflicts.iter().map(move |c| (c.as_str(), k as u32)))
+        .collect();
+    named.sort_unstable();
+    let mut conflicts: Vec<(u32, u32)> = named
+        .iter()
+        .filter_map(|&(id, k)| frame.index_of(id).map(|i| (i as u32, k)))
+        .collect();
+    conflicts.sort_unstable();
     let mut stream = RandomStream::new(&assign_sub_key(draw_key));
     let mut available: Vec<u32> = (0..pool.len() as u32).collect();
     let mut pos: Vec<u32> = (0..pool.len() as u32).collect();
     let mut load = vec![0u32; pool.len()];
-    let mut out = Vec::with_capacity(selected.len());
+    let m = per_target as usize;
+    let mut out: Vec<u32> = Vec::with_capacity(selected.len() * m);
     let mut excluded: Vec<u32> = Vec::new();
     for &t in selected {
-        let target = frame.id(t as usize);
-        let conflicted = conflicts.get(target).map_or(&[][..], |v| v.as_slice());
-        let mut chosen: Vec<u32> = Vec::with_capacity(per_target as usize);
+        let lo = conflicts.partition_point(|&(f, _)| f < t);
+        let hi = conflicts.partition_point(|&(f, _)| f <= t);
+        let conflicted = conflicts[lo..hi].iter().map(|&(_, k)| k);
+        let first = out.len();
         for _ in 0..per_target {
             excluded.clear();
             excluded.extend(
                 conflicted
-                    .iter()
-                    .map(|&i| pos[i as usize])
+                    .clone()
+                    .map(|i| pos[i as usize])
                     .filter(|&p| p != REMOVED),
             );
-            excluded.extend(chosen.iter().map(|&i| pos[i as usize]));
+            excluded.extend(out[first..].iter().map(|&i| pos[i as usize]));
             excluded.sort_unstable();
             let eligible = available.len() as u64 - excluded.len() as u64;
             if eligible == 0 {
-                return Err(DrawError::AssignmentStuck(target.to_owned()));
+                return Err(DrawError::AssignmentStuck(frame.id(t as usize).to_owned()));
             }
             let mut p = stream.below(eligible);
             for &q in &excluded {
@@ -109,10 +135,11 @@ pub fn assign_inspectors(
                     break;
                 }
             }
-            chosen.push(available[p as usize]);
+            out.push(available[p as usize]);
         }
         if let Some(cap) = cap {
-            for &c in &chosen {
+            for k in first..out.len() {
+                let c = out[k];
                 load[c as usize] += 1;
                 if load[c as usize] == cap {
                     // Swap-remove from `available`, keeping `pos` in step.
@@ -127,7 +154,6 @@ pub fn assign_inspectors(
                 }
             }
         }
-        out.push(chosen);
     }
     Ok(out)
 }
@@ -228,14 +254,11 @@ pub fn compute_selections(
     )?;
     selected
         .iter()
-        .zip(assignments)
+        .zip(assignments.chunks(p.inspectors_per_target.max(1) as usize))
         .map(|(&i, inspectors)| {
             let i = i as usize;
             Ok(Selection {
-                target: frame
-                    .id(i)
-                    .parse()
-                    .map_err(|e: crate::ids::IdError| DrawError::Encoding(e.to_string()))?,
+                target: frame.target_id(i),
                 stratum: frame
                     .stratum(i)
                     .cloned()

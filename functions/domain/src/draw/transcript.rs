@@ -88,11 +88,18 @@ impl Transcript {
     /// # Errors
     /// [`DrawError::Encoding`].
     pub fn compute_digest(&self) -> Result<Digest, DrawError> {
-        let mut v = serde_json::to_value(self).map_err(|e| DrawError::Encoding(e.to_string()))?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.remove("digest");
-        }
-        let bytes = to_canonical_bytes(&v).map_err(|e| DrawError::Encoding(e.to_string()))?;
+        let body = TranscriptBody {
+            spec_version: &self.spec_version,
+            commitment: &self.commitment,
+            commitment_hash: &self.commitment_hash,
+            secret: &self.secret,
+            entropy: &self.entropy,
+            entropy_digest: &self.entropy_digest,
+            draw_key: &self.draw_key,
+            drawn_at: &self.drawn_at,
+            selections: &self.selections,
+        };
+        let bytes = to_canonical_bytes(&body).map_err(|e| DrawError::Encoding(e.to_string()))?;
         Ok(sha256(&bytes))
     }
 
@@ -102,5 +109,51 @@ impl Transcript {
     /// [`DrawError::Encoding`].
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, DrawError> {
         to_canonical_bytes(self).map_err(|e| DrawError::Encoding(e.to_string()))
+    }
+}
+
+/// Every member of [`Transcript`] but `digest`, borrowed: what the digest covers.
+#[derive(Serialize)]
+struct TranscriptBody<'a> {
+    spec_version: &'a str,
+    commitment: &'a Commitment,
+    commitment_hash: &'a Digest,
+    secret: &'a Secret,
+    entropy: &'a Entropy,
+    entropy_digest: &'a Digest,
+    draw_key: &'a Digest,
+    drawn_at: &'a Timestamp,
+    selections: &'a [Selection],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_has_every_member_but_the_digest() -> Result<(), Box<dyn std::error::Error>> {
+        // If a member is added to Transcript but not to TranscriptBody, the digest would not cover
+        // it: compare the member names of both.
+        let v = serde_json::from_str::<serde_json::Value>(include_str!(
+            "../../../../fixtures/vectors/01-minimal.json"
+        ))?;
+        let t: Transcript = serde_json::from_value(v["expected"]["transcript"].clone())?;
+        let full = serde_json::to_value(&t)?;
+        let body = serde_json::to_value(TranscriptBody {
+            spec_version: &t.spec_version,
+            commitment: &t.commitment,
+            commitment_hash: &t.commitment_hash,
+            secret: &t.secret,
+            entropy: &t.entropy,
+            entropy_digest: &t.entropy_digest,
+            draw_key: &t.draw_key,
+            drawn_at: &t.drawn_at,
+            selections: &t.selections,
+        })?;
+        let mut names: Vec<&String> = full.as_object().ok_or("object")?.keys().collect();
+        names.retain(|k| k.as_str() != "digest");
+        let body_names: Vec<&String> = body.as_object().ok_or("object")?.keys().collect();
+        assert_eq!(names, body_names);
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::SPEC_VERSION;
 use super::commitment::{Commitment, plan_strata};
-use super::engine::{compute_selections, draw_key};
+use super::engine::{assign_inspectors, draw_key, select_targets};
 use super::transcript::Transcript;
 use crate::frame::{Frame, InspectorPool};
 
@@ -253,45 +253,81 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
     let key = draw_key(&ch, &t.secret, &ed);
     check("draw_key", &t.draw_key, &key, "")?;
 
-    let selections =
-        compute_selections(frame, pool, c, &key).map_err(|e| VerifyError::Invalid {
-            field: "selections".into(),
-            reason: e.to_string(),
-        })?;
+    // Recompute selection and assignment as indices and compare in place: no record is
+    // materialised, so verifying 50,000 selections allocates almost nothing.
+    let selected = select_targets(frame, &c.strata, &key);
+    let p = &c.parameters;
+    let assignments = assign_inspectors(
+        frame,
+        pool,
+        p.inspectors_per_target,
+        p.max_assignments_per_inspector,
+        &selected,
+        &key,
+    )
+    .map_err(|e| VerifyError::Invalid {
+        field: "selections".into(),
+        reason: e.to_string(),
+    })?;
     check(
         "selections.length",
         &t.selections.len(),
-        &selections.len(),
+        &selected.len(),
         "",
     )?;
-    for (i, (rec, re)) in t.selections.iter().zip(&selections).enumerate() {
-        check(
-            format!("selections[{i}].frame_index"),
-            &rec.frame_index,
-            &re.frame_index,
-            "",
-        )?;
-        check(
-            format!("selections[{i}].target"),
-            &rec.target.to_string(),
-            &re.target.to_string(),
-            "",
-        )?;
-        check(
-            format!("selections[{i}].stratum"),
-            &rec.stratum.to_string(),
-            &re.stratum.to_string(),
-            "",
-        )?;
-        let list = |v: &[crate::ids::InspectorId]| {
-            v.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(",")
-        };
-        check(
-            format!("selections[{i}].inspectors"),
-            &list(&rec.inspectors),
-            &list(&re.inspectors),
-            "",
-        )?;
+    let inspector = |k: u32| pool.entries().get(k as usize).map_or("", |e| e.id.as_str());
+    for (i, (rec, (&f, chosen))) in t
+        .selections
+        .iter()
+        .zip(
+            selected
+                .iter()
+                .zip(assignments.chunks(p.inspectors_per_target.max(1) as usize)),
+        )
+        .enumerate()
+    {
+        let f = f as usize;
+        if rec.frame_index != f as u64 {
+            return Err(mismatch(
+                format!("selections[{i}].frame_index"),
+                rec.frame_index,
+                f,
+                "",
+            ));
+        }
+        if rec.target.as_str() != frame.id(f) {
+            return Err(mismatch(
+                format!("selections[{i}].target"),
+                &rec.target,
+                frame.id(f),
+                "",
+            ));
+        }
+        let stratum = frame.stratum(f).map_or("", |s| s.as_str());
+        if rec.stratum.as_str() != stratum {
+            return Err(mismatch(
+                format!("selections[{i}].stratum"),
+                &rec.stratum,
+                stratum,
+                "",
+            ));
+        }
+        let same = rec.inspectors.len() == chosen.len()
+            && rec
+                .inspectors
+                .iter()
+                .zip(chosen)
+                .all(|(a, &b)| a.as_str() == inspector(b));
+        if !same {
+            let recorded: Vec<&str> = rec.inspectors.iter().map(|x| x.as_str()).collect();
+            let recomputed: Vec<&str> = chosen.iter().map(|&k| inspector(k)).collect();
+            return Err(mismatch(
+                format!("selections[{i}].inspectors"),
+                recorded.join(","),
+                recomputed.join(","),
+                "",
+            ));
+        }
     }
     let digest = t.compute_digest().map_err(|e| VerifyError::Invalid {
         field: "digest".into(),

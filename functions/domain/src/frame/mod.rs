@@ -146,6 +146,41 @@ impl Frame {
         out
     }
 
+    /// Number of entries in each stratum, in [`Frame::strata`] order.
+    pub fn stratum_sizes(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.strata.len()];
+        for &s in &self.entry_stratum {
+            if let Some(v) = out.get_mut(s as usize) {
+                *v += 1;
+            }
+        }
+        out
+    }
+
+    /// For each stratum, its members' canonical indices (ascending), laid out one stratum after the
+    /// other in one array; stratum `s` occupies `starts[s]..starts[s + 1]`.
+    pub fn members_flat(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut starts = vec![0u32; self.strata.len() + 1];
+        for &s in &self.entry_stratum {
+            starts[s as usize + 1] += 1;
+        }
+        for s in 1..starts.len() {
+            starts[s] += starts[s - 1];
+        }
+        let mut next = starts.clone();
+        let mut members = vec![0u32; self.len()];
+        for (i, &s) in self.entry_stratum.iter().enumerate() {
+            members[next[s as usize] as usize] = i as u32;
+            next[s as usize] += 1;
+        }
+        (members, starts)
+    }
+
+    /// The target id of entry `i` as a [`TargetId`] (already validated when the frame was built).
+    pub fn target_id(&self, i: usize) -> TargetId {
+        TargetId::from_validated(self.id(i))
+    }
+
     /// Appends entry `i`'s leaf bytes, `lp(target_id) ‖ lp(stratum)` (spec §4.1), to `buf`.
     pub fn write_leaf(&self, i: usize, buf: &mut Vec<u8>) {
         put_lp(buf, self.id(i).as_bytes());

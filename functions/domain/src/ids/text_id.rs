@@ -51,6 +51,13 @@ macro_rules! token_id {
             pub fn validate(s: &str) -> Result<(), IdError> {
                 check_token($kind, s, $max)
             }
+
+            /// Wraps a string this crate already validated (e.g. an id stored in a built frame).
+            #[allow(dead_code)]
+            pub(crate) fn from_validated(s: &str) -> Self {
+                debug_assert!(check_token($kind, s, $max).is_ok());
+                Self(s.to_owned())
+            }
         }
     };
 }
