@@ -3,6 +3,19 @@
 //! Exit codes: 0 success, 1 a verification or check failed, 2 bad input (with a message naming the
 //! file, line and field).
 
+/// Prints a line to standard output. If the reader has gone away (`spotcheck … | head`), exits
+/// quietly as a SIGPIPE-killed tool would, instead of panicking as `println!` does.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 mod commands;
 mod exit;
 mod files;
@@ -19,6 +32,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run a complete, verifiable draw over the synthetic Putian demo data.
+    Demo(commands::demo::Args),
     /// Print the Merkle root and size of a frame file.
     Frame(commands::frame::Args),
     /// Print an inclusion proof for one target of a frame.
@@ -48,6 +63,7 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(a),
         Command::Frame(a) => commands::frame::run(a),
         Command::Prove(a) => commands::prove::run(a),
         Command::CheckProof(a) => commands::check_proof::run(a),

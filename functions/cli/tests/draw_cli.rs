@@ -473,3 +473,28 @@ fn synthetic_generators_match_the_frozen_100k_vector() -> TestResult {
     assert_eq!(got["root"], vector["expected"]["frame"]["root"]);
     Ok(())
 }
+
+#[test]
+fn the_demo_draws_over_the_putian_fixtures_and_its_files_verify() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let o = spotcheck(dir.path(), &["demo", "--out-dir", "demo"])?;
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("travel agencies, root"), "{out}");
+    assert!(out.contains("4. 验证"), "{out}");
+    let o = spotcheck(
+        dir.path(),
+        &[
+            "verify",
+            "demo/transcript.json",
+            "--frame",
+            "demo/frame.csv",
+            "--pool",
+            "demo/pool.csv",
+            "--commitment",
+            "demo/commitment.json",
+        ],
+    )?;
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    Ok(())
+}

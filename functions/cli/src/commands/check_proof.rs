@@ -36,12 +36,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 c.frame.size
             )));
         }
-        println!(
+        say!(
             "OK: {} is entry {} of {} in the frame committed for plan {}",
             proof.target, proof.index, proof.frame_size, c.plan_id
         );
     } else {
-        println!(
+        say!(
             "OK: {} (stratum {}) is entry {} of the {}-entry frame with root {}",
             proof.target, proof.stratum, proof.index, proof.frame_size, proof.frame_root
         );

@@ -93,17 +93,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let hash = commitment
         .hash()
         .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
-    println!("commitment {hash}");
-    println!(
+    say!("commitment {hash}");
+    say!(
         "frame {} ({} entries)",
         commitment.frame.root, commitment.frame.size
     );
-    println!(
+    say!(
         "pool {} ({} inspectors)",
         commitment.pool.root, commitment.pool.size
     );
     let total: u64 = commitment.strata.iter().map(|s| s.sample).sum();
-    println!("targets to draw {total}");
+    say!("targets to draw {total}");
     eprintln!(
         "Publish {} now. Keep {} sealed until the draw.",
         args.out.display(),

@@ -79,8 +79,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     )
     .map_err(|e| Failure::bad_input(format!("cannot draw: {e}")))?;
     write_atomic(&args.out, &canonical(&transcript)?)?;
-    println!("transcript {}", transcript.digest);
-    println!("draw key {}", transcript.draw_key);
-    println!("selected {}", transcript.selections.len());
+    say!("transcript {}", transcript.digest);
+    say!("draw key {}", transcript.draw_key);
+    say!("selected {}", transcript.selections.len());
     Ok(())
 }

@@ -28,12 +28,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .map(|(k, m)| serde_json::json!({"key": k, "population": m.len()}))
             .collect();
         let v = serde_json::json!({"root": s.root, "size": s.size, "strata": strata});
-        println!("{v}");
+        say!("{v}");
     } else {
-        println!("root {}", s.root);
-        println!("size {}", s.size);
+        say!("root {}", s.root);
+        say!("size {}", s.size);
         for (k, m) in frame.strata().iter().zip(&members) {
-            println!("stratum {k} {}", m.len());
+            say!("stratum {k} {}", m.len());
         }
     }
     Ok(())

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod check_proof;
 pub mod commit;
 pub mod deadline;
+pub mod demo;
 pub mod draw;
 pub mod frame;
 pub mod gen_frame;

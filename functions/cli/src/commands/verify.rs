@@ -30,7 +30,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let published: Commitment = read_json(path)?;
         check_published_commitment(&t, &published)
             .map_err(|e| Failure::CheckFailed(format!("{}: {e}", path.display())))?;
-        println!(
+        say!(
             "ok  transcript's commitment is the published one ({})",
             path.display()
         );
@@ -39,9 +39,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let pool = read_pool(&args.pool)?;
     verify(&t, &frame, &pool).map_err(|e| Failure::CheckFailed(e.to_string()))?;
     for c in CHECKS {
-        println!("ok  {c}");
+        say!("ok  {c}");
     }
-    println!(
+    say!(
         "VERIFIED: plan {}, {} targets drawn from {} entries, transcript {}",
         t.commitment.plan_id,
         t.selections.len(),
