@@ -1,0 +1,111 @@
+//! Choosing a store at run time (`--store sqlite|dynamodb`).
+
+use std::path::PathBuf;
+
+use spotcheck_domain::draw::{Commitment, Transcript};
+use spotcheck_domain::frame::{Frame, InspectorPool};
+use spotcheck_domain::ids::{Digest, PlanId};
+use spotcheck_domain::lifecycle::{AuditEntry, AuditHead, Plan, StoredTree, WriteMeta};
+use spotcheck_domain::store::{
+    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, StoreResult,
+};
+
+use crate::{DynamoConfig, DynamoStore, SqliteStore};
+
+/// Which store to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A DynamoDB table.
+    Dynamo(DynamoConfig),
+}
+
+/// Either adapter, chosen at run time. Implements the ports by delegation.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// DynamoDB.
+    Dynamo(DynamoStore),
+}
+
+impl AnyStore {
+    /// Opens the configured store.
+    ///
+    /// # Errors
+    /// The adapter's open errors.
+    pub async fn open(config: &StoreConfig) -> StoreResult<Self> {
+        Ok(match config {
+            StoreConfig::Sqlite(path) => AnyStore::Sqlite(SqliteStore::open(path)?),
+            StoreConfig::Dynamo(c) => AnyStore::Dynamo(DynamoStore::connect(c).await?),
+        })
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($s) => $call.await,
+            AnyStore::Dynamo($s) => $call.await,
+        }
+    };
+}
+
+impl AuditLog for AnyStore {
+    async fn audit_entries(&self) -> StoreResult<Vec<AuditEntry>> {
+        delegate!(self, s => s.audit_entries())
+    }
+    async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
+        delegate!(self, s => s.audit_head())
+    }
+}
+
+impl FrameReader for AnyStore {
+    async fn get_frame(&self, root: &Digest) -> StoreResult<Frame> {
+        delegate!(self, s => s.get_frame(root))
+    }
+    async fn get_pool(&self, root: &Digest) -> StoreResult<InspectorPool> {
+        delegate!(self, s => s.get_pool(root))
+    }
+}
+
+impl FrameWriter for AnyStore {
+    async fn put_frame(&self, meta: &WriteMeta, frame: &Frame) -> StoreResult<StoredTree> {
+        delegate!(self, s => s.put_frame(meta, frame))
+    }
+    async fn put_pool(&self, meta: &WriteMeta, pool: &InspectorPool) -> StoreResult<StoredTree> {
+        delegate!(self, s => s.put_pool(meta, pool))
+    }
+}
+
+impl PlanReader for AnyStore {
+    async fn get_plan(&self, id: &PlanId) -> StoreResult<Plan> {
+        delegate!(self, s => s.get_plan(id))
+    }
+    async fn list_plans(&self) -> StoreResult<Vec<Plan>> {
+        delegate!(self, s => s.list_plans())
+    }
+}
+
+impl DrawReader for AnyStore {
+    async fn get_commitment(&self, plan: &PlanId) -> StoreResult<Commitment> {
+        delegate!(self, s => s.get_commitment(plan))
+    }
+    async fn get_transcript(&self, plan: &PlanId) -> StoreResult<Transcript> {
+        delegate!(self, s => s.get_transcript(plan))
+    }
+}
+
+impl DrawWriter for AnyStore {
+    async fn record_commitment(
+        &self,
+        meta: &WriteMeta,
+        commitment: &Commitment,
+    ) -> StoreResult<Plan> {
+        delegate!(self, s => s.record_commitment(meta, commitment))
+    }
+    async fn record_draw(&self, meta: &WriteMeta, transcript: &Transcript) -> StoreResult<Plan> {
+        delegate!(self, s => s.record_draw(meta, transcript))
+    }
+}

@@ -1,0 +1,95 @@
+//! Helpers shared by both adapters: request digests for idempotency, JSON documents, chunking.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use spotcheck_domain::canonical_json::to_canonical_bytes;
+use spotcheck_domain::encoding::sha256;
+use spotcheck_domain::ids::Digest;
+use spotcheck_domain::store::StoreError;
+
+/// SHA-256 of the canonical JSON of `{"op": op, "request": request}`: what an idempotency key is
+/// bound to. The actor and the clock are left out, so a retry made later by the same client
+/// matches.
+pub(crate) fn request_digest<T: Serialize + ?Sized>(
+    op: &str,
+    request: &T,
+) -> Result<Digest, StoreError> {
+    let v = serde_json::json!({ "op": op, "request": request });
+    let bytes = to_canonical_bytes(&v).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    Ok(sha256(&bytes))
+}
+
+/// SHA-256 of the canonical JSON of a record (the audit entry's payload digest).
+pub(crate) fn payload_digest<T: Serialize + ?Sized>(value: &T) -> Result<Digest, StoreError> {
+    let bytes = to_canonical_bytes(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    Ok(sha256(&bytes))
+}
+
+/// Serialises a stored document.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Parses a stored document; failure means the stored data is damaged.
+pub(crate) fn from_json<T: DeserializeOwned>(what: &'static str, s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
+        what,
+        reason: e.to_string(),
+    })
+}
+
+/// Records as JSON lines, cut into chunks of at most `max_bytes` (a record larger than that gets
+/// a chunk of its own).
+pub(crate) fn json_line_chunks<T: Serialize>(
+    records: &[T],
+    max_bytes: usize,
+) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut out = Vec::new();
+    let mut cur: Vec<u8> = Vec::new();
+    for r in records {
+        let line = serde_json::to_vec(r).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if !cur.is_empty() && cur.len() + line.len() + 1 > max_bytes {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.extend_from_slice(&line);
+        cur.push(b'\n');
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// Parses JSON-lines chunks back into records.
+pub(crate) fn parse_json_lines<T: DeserializeOwned>(
+    chunks: &[Vec<u8>],
+) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    for (i, c) in chunks.iter().enumerate() {
+        for line in c.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            out.push(
+                serde_json::from_slice(line).map_err(|e| StoreError::Corrupt {
+                    what: "snapshot",
+                    reason: format!("chunk {i}: {e}"),
+                })?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The conflict returned when an idempotency key is reused for a different request.
+pub(crate) fn key_reused(key: &str, op: &str) -> StoreError {
+    StoreError::Conflict {
+        what: "idempotency key",
+        id: key.to_owned(),
+        reason: format!(
+            "already used for a different request (first used for {op}); use a new key for a new request"
+        ),
+    }
+}
+
+/// The subject string of an audit entry.
+pub(crate) fn subject(kind: &str, id: impl std::fmt::Display) -> String {
+    format!("{kind}:{id}")
+}

@@ -1,0 +1,644 @@
+//! The storage contract, written once and run against every adapter (see `sqlite_contract.rs`
+//! and `dynamodb_contract.rs`). Each case gets a fresh, empty store.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+
+use spotcheck_domain::lifecycle::{
+    AuditChainError, InspectionResult, PenaltyChangeKind, PenaltyDecision, PlanState, Publication,
+    PublicationKind, PublicationTransition, RecordRef, verify_chain,
+};
+use spotcheck_domain::registry::{References, TravelAgency, validate_table};
+use spotcheck_domain::store::{
+    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PenaltyReader, PenaltyWriter,
+    PlanReader, PlanWriter, PublicationReader, PublicationWriter, RegistryReader, RegistryWriter,
+    ResultReader, ResultWriter, StoreError,
+};
+use spotcheck_store::testkit::{self, BoxError, meta};
+
+pub type R = Result<(), BoxError>;
+
+/// Everything a contract case needs from a store.
+pub trait Store:
+    RegistryReader
+    + RegistryWriter
+    + FrameReader
+    + FrameWriter
+    + PlanReader
+    + PlanWriter
+    + DrawReader
+    + DrawWriter
+    + ResultReader
+    + ResultWriter
+    + PenaltyReader
+    + PenaltyWriter
+    + PublicationReader
+    + PublicationWriter
+    + AuditLog
+    + Clone
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: RegistryReader
+        + RegistryWriter
+        + FrameReader
+        + FrameWriter
+        + PlanReader
+        + PlanWriter
+        + DrawReader
+        + DrawWriter
+        + ResultReader
+        + ResultWriter
+        + PenaltyReader
+        + PenaltyWriter
+        + PublicationReader
+        + PublicationWriter
+        + AuditLog
+        + Clone
+        + 'static
+{
+}
+
+/// Ways a test damages the audit log behind the store's back.
+#[derive(Debug, Clone, Copy)]
+pub enum Tamper {
+    /// Change entry `seq`'s subject.
+    Edit(u64),
+    /// Delete entry `seq`.
+    Remove(u64),
+    /// Swap the contents of entries `a` and `b`.
+    Swap(u64, u64),
+}
+
+fn check(cond: bool, what: &str) -> R {
+    if cond {
+        Ok(())
+    } else {
+        Err(what.to_owned().into())
+    }
+}
+
+fn expect_err<T: std::fmt::Debug>(
+    r: Result<T, StoreError>,
+    want: fn(&StoreError) -> bool,
+    what: &str,
+) -> R {
+    match r {
+        Err(e) if want(&e) => Ok(()),
+        other => Err(format!("{what}: unexpected {other:?}").into()),
+    }
+}
+
+/// A plan with frame and pool stored and attached.
+async fn ready_plan<S: Store>(
+    s: &S,
+    id: &str,
+) -> Result<
+    (
+        spotcheck_domain::frame::Frame,
+        spotcheck_domain::frame::InspectorPool,
+    ),
+    BoxError,
+> {
+    let frame = testkit::frame(40)?;
+    let pool = testkit::pool(6)?;
+    s.put_frame(&meta(&format!("{id}-frame"))?, &frame).await?;
+    s.put_pool(&meta(&format!("{id}-pool"))?, &pool).await?;
+    let plan = s
+        .create_plan(&meta(&format!("{id}-create"))?, testkit::plan_spec(id)?)
+        .await?;
+    let plan = s
+        .change_plan(
+            &meta(&format!("{id}-f"))?,
+            plan.id(),
+            plan.version,
+            testkit::attach_frame(&frame),
+        )
+        .await?;
+    s.change_plan(
+        &meta(&format!("{id}-p"))?,
+        plan.id(),
+        plan.version,
+        testkit::attach_pool(&pool),
+    )
+    .await?;
+    Ok((frame, pool))
+}
+
+pub async fn plan_moves_draft_committed_drawn_and_never_back<S: Store>(s: S) -> R {
+    let id = "PT-2026-001".parse()?;
+    let (frame, pool) = ready_plan(&s, "PT-2026-001").await?;
+    expect_err(
+        s.create_plan(&meta("dup")?, testkit::plan_spec("PT-2026-001")?)
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "duplicate plan id",
+    )?;
+    expect_err(
+        s.change_plan(&meta("stale")?, &id, 1, testkit::attach_frame(&frame))
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale version",
+    )?;
+    let missing = testkit::frame(41)?;
+    let v = s.get_plan(&id).await?.version;
+    expect_err(
+        s.change_plan(&meta("missing")?, &id, v, testkit::attach_frame(&missing))
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "frame not stored",
+    )?;
+    let c = testkit::commitment("PT-2026-001", &frame, &pool)?;
+    let plan = s.record_commitment(&meta("commit")?, &c).await?;
+    check(
+        matches!(plan.state, PlanState::Committed { .. }),
+        "committed",
+    )?;
+    check(s.get_commitment(&id).await? == c, "commitment reads back")?;
+    expect_err(
+        s.record_commitment(&meta("commit-2")?, &c).await,
+        |e| matches!(e, StoreError::AlreadyCommitted(_)),
+        "second commitment",
+    )?;
+    expect_err(
+        s.change_plan(
+            &meta("late-change")?,
+            &id,
+            plan.version,
+            testkit::attach_frame(&frame),
+        )
+        .await,
+        |e| matches!(e, StoreError::AlreadyCommitted(_)),
+        "change after commit",
+    )?;
+    let t = testkit::transcript(c.clone(), &frame, &pool, "3 1 4 1 5 9")?;
+    let plan = s.record_draw(&meta("draw")?, &t).await?;
+    check(matches!(plan.state, PlanState::Drawn { .. }), "drawn")?;
+    check(s.get_transcript(&id).await? == t, "transcript reads back")?;
+    let t2 = testkit::transcript(c, &frame, &pool, "2 7 1 8")?;
+    expect_err(
+        s.record_draw(&meta("draw-2")?, &t2).await,
+        |e| matches!(e, StoreError::AlreadyDrawn(_)),
+        "re-draw",
+    )?;
+    expect_err(
+        s.cancel_plan(&meta("cancel")?, &id, "too late".into())
+            .await,
+        |e| matches!(e, StoreError::AlreadyDrawn(_)),
+        "cancel after draw",
+    )?;
+    check(s.list_plans().await?.len() == 1, "one plan listed")?;
+    expect_err(
+        s.get_plan(&"NOPE".parse()?).await,
+        |e| matches!(e, StoreError::NotFound { .. }),
+        "unknown plan",
+    )?;
+    Ok(())
+}
+
+pub async fn a_cancelled_plan_cannot_be_committed<S: Store>(s: S) -> R {
+    let (frame, pool) = ready_plan(&s, "PT-C").await?;
+    let plan = s
+        .cancel_plan(&meta("cancel")?, &"PT-C".parse()?, "事项调整".into())
+        .await?;
+    check(
+        matches!(plan.state, PlanState::Cancelled { .. }),
+        "cancelled",
+    )?;
+    let c = testkit::commitment("PT-C", &frame, &pool)?;
+    expect_err(
+        s.record_commitment(&meta("commit")?, &c).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "commit after cancel",
+    )?;
+    expect_err(
+        s.get_commitment(&"PT-C".parse()?).await,
+        |e| matches!(e, StoreError::NotFound { .. }),
+        "no commitment",
+    )?;
+    Ok(())
+}
+
+pub async fn fifty_racing_commitments_and_draws_give_one_winner_each<S: Store>(s: S) -> R {
+    let (frame, pool) = ready_plan(&s, "PT-RACE").await?;
+    let c = testkit::commitment("PT-RACE", &frame, &pool)?;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (s, c) = (s.clone(), c.clone());
+        tasks.push(tokio::spawn(async move {
+            s.record_commitment(&meta(&format!("c{i}"))?, &c)
+                .await
+                .map_err(BoxError::from)
+        }));
+    }
+    let (mut ok, mut already) = (0, 0);
+    for t in tasks {
+        match t.await? {
+            Ok(_) => ok += 1,
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<StoreError>(),
+                    Some(StoreError::AlreadyCommitted(_))
+                ) =>
+            {
+                already += 1
+            }
+            Err(e) => return Err(format!("commit race: unexpected {e}").into()),
+        }
+    }
+    check(
+        ok == 1 && already == 49,
+        &format!("commit race: {ok} won, {already} AlreadyCommitted"),
+    )?;
+
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let s = s.clone();
+        let t = testkit::transcript(c.clone(), &frame, &pool, &format!("roll {i}"))?;
+        tasks.push(tokio::spawn(async move {
+            s.record_draw(&meta(&format!("d{i}"))?, &t)
+                .await
+                .map_err(BoxError::from)
+        }));
+    }
+    let (mut ok, mut already) = (0, 0);
+    for t in tasks {
+        match t.await? {
+            Ok(_) => ok += 1,
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<StoreError>(),
+                    Some(StoreError::AlreadyDrawn(_))
+                ) =>
+            {
+                already += 1
+            }
+            Err(e) => return Err(format!("draw race: unexpected {e}").into()),
+        }
+    }
+    check(
+        ok == 1 && already == 49,
+        &format!("draw race: {ok} won, {already} AlreadyDrawn"),
+    )?;
+    let log = s.audit_entries().await?;
+    verify_chain(&log, s.audit_head().await?)?;
+    let draws = log
+        .iter()
+        .filter(|e| e.action == spotcheck_domain::lifecycle::AuditAction::Drawn)
+        .count();
+    check(draws == 1, "exactly one draw audited")?;
+    Ok(())
+}
+
+pub async fn a_retried_write_returns_the_first_result_and_writes_nothing<S: Store>(s: S) -> R {
+    let spec = testkit::plan_spec("PT-IDEM")?;
+    let first = s.create_plan(&meta("k1")?, spec.clone()).await?;
+    let entries = s.audit_entries().await?.len();
+    let mut later = meta("k1")?;
+    later.at = spotcheck_domain::time::Timestamp::from_unix(later.at.unix() + 3600);
+    let again = s.create_plan(&later, spec.clone()).await?;
+    check(again == first, "retry returns the first result")?;
+    check(
+        s.audit_entries().await?.len() == entries,
+        "retry writes nothing",
+    )?;
+    let mut other = spec;
+    other.title = "另一个标题".into();
+    expect_err(
+        s.create_plan(&meta("k1")?, other).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "key reused",
+    )?;
+
+    let (frame, pool) = ready_plan(&s, "PT-IDEM2").await?;
+    let c = testkit::commitment("PT-IDEM2", &frame, &pool)?;
+    let p1 = s.record_commitment(&meta("ck")?, &c).await?;
+    let p2 = s.record_commitment(&meta("ck")?, &c).await?;
+    check(
+        p1 == p2,
+        "retried commitment returns the first result, not AlreadyCommitted",
+    )?;
+    Ok(())
+}
+
+pub async fn frames_and_pools_round_trip_and_are_stored_once<S: Store>(s: S) -> R {
+    let frame = testkit::frame(5_000)?;
+    let a = s.put_frame(&meta("f1")?, &frame).await?;
+    let n = s.audit_entries().await?.len();
+    let b = s.put_frame(&meta("f2")?, &frame).await?;
+    check(a == b, "same frame, same record")?;
+    check(
+        s.audit_entries().await?.len() == n,
+        "storing an identical frame again writes nothing",
+    )?;
+    check(
+        s.get_frame(&a.summary.root).await? == frame,
+        "frame reads back",
+    )?;
+    let pool = testkit::pool(30)?;
+    let p = s.put_pool(&meta("p1")?, &pool).await?;
+    check(
+        s.get_pool(&p.summary.root).await? == pool,
+        "pool reads back",
+    )?;
+    expect_err(
+        s.get_frame(&p.summary.root).await,
+        |e| matches!(e, StoreError::NotFound { .. }),
+        "a pool is not a frame",
+    )?;
+    Ok(())
+}
+
+fn agencies(
+    number: u64,
+    names: &[&str],
+) -> Result<spotcheck_domain::registry::RegistrySnapshot<TravelAgency>, BoxError> {
+    let headers = [
+        "统一社会信用代码",
+        "许可证号",
+        "旅行社名称",
+        "经营场所",
+        "行政区划代码",
+        "出境旅游业务",
+        "信用等级",
+        "经营状态",
+    ];
+    let rows: Vec<Vec<&str>> = names
+        .iter()
+        .map(|name| {
+            vec![
+                "91350302MA2XN4QJ2B",
+                "L-FJ-CJ00123",
+                name,
+                "莆田市城厢区学园南路1号",
+                "350302",
+                "是",
+                "A",
+                "正常",
+            ]
+        })
+        .collect();
+    validate_table::<TravelAgency, _, _>(
+        "agencies.csv",
+        &headers,
+        &rows,
+        &References::none(),
+        number,
+    )
+    .map_err(|e| format!("{e}").into())
+}
+
+pub async fn snapshots_are_numbered_in_order_and_immutable<S: Store>(s: S) -> R {
+    let one = agencies(1, &["莆田妈祖之旅旅行社有限公司"])?;
+    let info = s.store_snapshot(&meta("s1")?, &one).await?;
+    check(info.number == 1 && info.records == 1, "snapshot 1 stored")?;
+    let back = s.get_snapshot::<TravelAgency>(1).await?;
+    check(back == one, "snapshot reads back")?;
+    check(s.latest_snapshot(one.kind()).await? == Some(info), "latest")?;
+    let other = agencies(1, &["另一家旅行社"])?;
+    expect_err(
+        s.store_snapshot(&meta("s1b")?, &other).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "number taken",
+    )?;
+    let skip = agencies(3, &["另一家旅行社"])?;
+    expect_err(
+        s.store_snapshot(&meta("s3")?, &skip).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "number skipped",
+    )?;
+    let two = agencies(2, &["莆田妈祖之旅旅行社有限公司（更名）"])?;
+    s.store_snapshot(&meta("s2")?, &two).await?;
+    check(
+        s.latest_snapshot(one.kind()).await?.map(|i| i.number) == Some(2),
+        "latest is 2",
+    )?;
+    Ok(())
+}
+
+pub async fn results_need_a_drawn_target_and_are_immutable<S: Store>(s: S) -> R {
+    let (frame, pool) = ready_plan(&s, "PT-RES").await?;
+    let c = testkit::commitment("PT-RES", &frame, &pool)?;
+    let t = testkit::transcript(c.clone(), &frame, &pool, "1 2 3")?;
+    let sel = t.selections.first().ok_or("no selection")?.clone();
+    let result: InspectionResult = serde_json::from_value(serde_json::json!({
+        "plan": "PT-RES", "target": sel.target, "code": "未发现问题", "method": "现场检查",
+        "inspectors": sel.inspectors, "findings": "经营许可证、导游聘用合同齐全", "follow_up": null,
+        "completed_on": "2026-12-01", "recorded_at": "2026-12-01T08:00:00Z"
+    }))?;
+    expect_err(
+        s.record_result(&meta("r0")?, result.clone()).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "result before draw",
+    )?;
+    s.record_commitment(&meta("c")?, &c).await?;
+    s.record_draw(&meta("d")?, &t).await?;
+    let stored = s.record_result(&meta("r1")?, result.clone()).await?;
+    check(stored == result, "result stored")?;
+    let mut again = result.clone();
+    again.findings = "改过的结论".into();
+    expect_err(
+        s.record_result(&meta("r2")?, again).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "second result",
+    )?;
+    let mut undrawn = result.clone();
+    undrawn.target = "NOT-DRAWN".parse()?;
+    expect_err(
+        s.record_result(&meta("r3")?, undrawn).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "undrawn target",
+    )?;
+    check(
+        s.list_results(&"PT-RES".parse()?).await? == vec![result.clone()],
+        "list",
+    )?;
+    check(
+        s.get_result(&result.plan, &result.target).await? == result,
+        "get",
+    )?;
+    Ok(())
+}
+
+pub async fn penalties_are_immutable_and_changes_append<S: Store>(s: S) -> R {
+    let d: PenaltyDecision = serde_json::from_value(serde_json::json!({
+        "number": "莆文旅罚〔2026〕12号",
+        "party": {"kind": "natural_person", "masked_name": "张*", "guide_card": null},
+        "cause": "导游未佩戴导游证", "legal_basis": "《导游管理办法》第三十三条", "conditions": "现场检查发现",
+        "procedure": "简易程序", "result": "警告", "authority": "莆田市文化和旅游局",
+        "decided_on": "2026-10-09", "minor": true, "involves_minor": false, "target": null, "plan": null
+    }))?;
+    let rec = s.record_penalty(&meta("pen1")?, d.clone()).await?;
+    check(rec.changes.is_empty(), "no changes yet")?;
+    expect_err(
+        s.record_penalty(&meta("pen2")?, d.clone()).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "duplicate number",
+    )?;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("date")?;
+    let rec = s
+        .change_penalty(
+            &meta("chg1")?,
+            &d.number,
+            PenaltyChangeKind::Revoked,
+            "复议撤销".into(),
+            None,
+            date,
+        )
+        .await?;
+    check(rec.changes.len() == 1 && rec.is_withdrawn(), "revoked")?;
+    expect_err(
+        s.change_penalty(
+            &meta("chg2")?,
+            &d.number,
+            PenaltyChangeKind::Changed,
+            "再改".into(),
+            Some("罚款".into()),
+            date,
+        )
+        .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "change after withdrawal",
+    )?;
+    let back = s.get_penalty(&d.number).await?;
+    check(
+        back.decision == d && back.changes.len() == 1,
+        "reads back with its change",
+    )?;
+    check(s.list_penalties().await?.len() == 1, "listed")?;
+    Ok(())
+}
+
+pub async fn publications_move_forward_only<S: Store>(s: S) -> R {
+    let cal = spotcheck_domain::calendar::Calendar::embedded()?;
+    let p = Publication::schedule(
+        PublicationKind::PenaltyDecision,
+        RecordRef::Penalty {
+            number: "莆文旅罚〔2026〕12号".parse()?,
+        },
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 30).ok_or("date")?,
+        &cal,
+        testkit::AT,
+    )?;
+    s.schedule_publication(&meta("pub1")?, p.clone()).await?;
+    expect_err(
+        s.schedule_publication(&meta("pub2")?, p.clone()).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "scheduled twice",
+    )?;
+    let published = s
+        .transition_publication(&meta("pub3")?, &p.id, PublicationTransition::Publish)
+        .await?;
+    check(published.version == 2, "published")?;
+    expect_err(
+        s.transition_publication(&meta("pub4")?, &p.id, PublicationTransition::Publish)
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "published twice",
+    )?;
+    s.transition_publication(
+        &meta("pub5")?,
+        &p.id,
+        PublicationTransition::Withdraw {
+            reason: "决定已撤销".into(),
+        },
+    )
+    .await?;
+    expect_err(
+        s.transition_publication(&meta("pub6")?, &p.id, PublicationTransition::Expire)
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "withdrawn is final",
+    )?;
+    let all = s.list_publications().await?;
+    check(
+        all.len() == 1 && all.first().map(|x| x.state.name()) == Some("withdrawn"),
+        "listed as withdrawn",
+    )?;
+    check(
+        s.get_publication(&p.id).await?.deadline == chrono::NaiveDate::from_ymd_opt(2026, 10, 15),
+        "deadline kept",
+    )?;
+    Ok(())
+}
+
+/// Builds a five-entry log, lets `tamper` damage it, and checks the verifier names the entry.
+pub async fn tampering_with_the_audit_log_is_detected_and_named<S, F, Fut>(
+    make: impl Fn() -> Fut,
+    tamper: F,
+) -> R
+where
+    S: Store,
+    Fut: Future<Output = Result<Option<S>, BoxError>>,
+    F: AsyncFn(&S, Tamper) -> R,
+{
+    for (how, want) in [
+        (Tamper::Edit(3), "edit"),
+        (Tamper::Remove(2), "remove"),
+        (Tamper::Swap(2, 4), "swap"),
+    ] {
+        let Some(s) = make().await? else {
+            return Ok(());
+        };
+        for i in 0..5 {
+            s.create_plan(
+                &meta(&format!("t{i}"))?,
+                testkit::plan_spec(&format!("PT-T{i}"))?,
+            )
+            .await?;
+        }
+        let head = s.audit_head().await?;
+        check(
+            verify_chain(&s.audit_entries().await?, head).is_ok(),
+            "intact before tampering",
+        )?;
+        tamper(&s, how).await?;
+        let got = verify_chain(&s.audit_entries().await?, head);
+        let named = match (how, &got) {
+            (Tamper::Edit(n), Err(AuditChainError::Edited { seq, .. })) => *seq == n,
+            (Tamper::Remove(n), Err(AuditChainError::Removed { first, last, .. })) => {
+                *first == n && *last == n
+            }
+            (Tamper::Swap(_, b), Err(AuditChainError::Reordered { seq, .. })) => *seq == b,
+            _ => false,
+        };
+        check(named, &format!("{want}: verifier said {got:?}"))?;
+    }
+    Ok(())
+}
+
+/// Instantiates every contract case for one adapter. `$make` is an async fn returning
+/// `Result<Option<Store>, BoxError>` (`None`: skipped, with a message); `$tamper` damages the log.
+#[macro_export]
+macro_rules! contract_suite {
+    ($make:path, $tamper:path) => {
+        macro_rules! case {
+            ($name:ident) => {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() -> contract::R {
+                    match $make().await? {
+                        Some(s) => contract::$name(s).await,
+                        None => Ok(()),
+                    }
+                }
+            };
+        }
+        case!(plan_moves_draft_committed_drawn_and_never_back);
+        case!(a_cancelled_plan_cannot_be_committed);
+        case!(fifty_racing_commitments_and_draws_give_one_winner_each);
+        case!(a_retried_write_returns_the_first_result_and_writes_nothing);
+        case!(frames_and_pools_round_trip_and_are_stored_once);
+        case!(snapshots_are_numbered_in_order_and_immutable);
+        case!(results_need_a_drawn_target_and_are_immutable);
+        case!(penalties_are_immutable_and_changes_append);
+        case!(publications_move_forward_only);
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn tampering_with_the_audit_log_is_detected_and_named() -> contract::R {
+            contract::tampering_with_the_audit_log_is_detected_and_named($make, $tamper).await
+        }
+    };
+}
