@@ -136,6 +136,18 @@ fn a_draw_verifies_and_the_commitment_file_hashes_to_the_commitment_hash() -> Te
     let bytes = std::fs::read(d.file("commitment.json"))?;
     let hash = spotcheck_domain::encoding::sha256(&bytes).to_hex();
     assert_eq!(t["commitment_hash"].as_str(), Some(hash.as_str()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |f: &str| std::fs::metadata(d.file(f)).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(
+            mode("commitment.json")?,
+            0o644,
+            "published files are readable by all"
+        );
+        assert_eq!(mode("transcript.json")?, 0o644);
+        assert_eq!(mode("secret.hex")?, 0o600, "the secret is the owner's only");
+    }
     let secret = std::fs::read_to_string(d.file("secret.hex"))?;
     assert_eq!(t["secret"].as_str(), Some(secret.trim()));
     Ok(())
