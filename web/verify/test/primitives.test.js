@@ -28,8 +28,8 @@ test('lp and tagged hashes follow §2', () => {
 test('Appendix B: leaf bytes, frame root and secret commitment', () => {
   const frame = buildFrame([['T1', 'S'], ['T2', 'S']]);
   assert.equal(toHex(frame.root), '1c74c0e9e23c508d07058ed97c965aed184da70729078c3092bc2b83d7ede8db');
-  assert.ok(toHex(frame.leaves[0]).startsWith('b9c39ada'));
-  assert.ok(toHex(frame.leaves[1]).endsWith('0d5f2031'));
+  assert.ok(toHex(frame.leaf(0)).startsWith('b9c39ada'));
+  assert.ok(toHex(frame.leaf(1)).endsWith('0d5f2031'));
   const secret = new Uint8Array(32).fill(1);
   assert.equal(toHex(taggedHash(TAGS.secret, secret)), '34af8ea2ebb7e98c41b1dfb9f67a0d9dc3454b6eb368dd799e42afdcc2f61336');
 });
@@ -187,8 +187,8 @@ test('Merkle roots and audit paths agree with the RFC 9162 definition for 0…40
 
 test('inclusion proofs (§4.3) are checked, then matched to the commitment', () => {
   const frame = buildFrame([['A', 'S'], ['B', 'S'], ['C', 'T']]);
-  const path = auditPath(frame.leaves, 2).map(toHex);
-  assert.equal(toHex(frameLeafHash('C', 'T')), toHex(frame.leaves[2]));
+  const path = auditPath([0, 1, 2].map(frame.leaf), 2).map(toHex);
+  assert.equal(toHex(frameLeafHash('C', 'T')), toHex(frame.leaf(2)));
   const proof = { frame_root: toHex(frame.root), frame_size: 3, index: 2, target: 'C', stratum: 'T', path };
   assert.ok(checkInclusion(proof).ok);
   assert.equal(checkInclusion({ ...proof, stratum: 'S' }).failure.field, 'path');
@@ -207,4 +207,57 @@ test('inclusion proofs (§4.3) are checked, then matched to the commitment', () 
   assert.equal(checkInclusion(proof, other).failure.field, 'frame_root');
   const transcript = { commitment, selections: [{ target: 'C', stratum: 'T', frame_index: 2, inspectors: [] }] };
   assert.equal(checkInclusion(proof, transcript).drawn.target, 'C');
+});
+
+test('the byte-slice radix sort agrees with sorting by UTF-8 bytes, duplicates adjacent', async () => {
+  const { sortSlices } = await import('../src/core/byte-sort.js');
+  const byBytes = (a, b) => {
+    const x = enc(a);
+    const y = enc(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return x.length - y.length;
+  };
+  let seed = 1;
+  const rnd = (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = ['a', 'b', 'ab', 'é', '😀', '\uFF21', 'z', '0'];
+  const cases = Array.from({ length: 200 }, () =>
+    Array.from({ length: rnd(120) }, () => Array.from({ length: rnd(6) }, () => alphabet[rnd(alphabet.length)]).join('')));
+  cases.push(Array.from({ length: 5000 }, () => `9135030${String(rnd(100000)).padStart(6, '0')}`));
+  for (const strs of cases) {
+    const parts = strs.map(enc);
+    const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    const start = new Int32Array(strs.length);
+    const len = new Int32Array(strs.length);
+    let off = 0;
+    parts.forEach((p, i) => {
+      bytes.set(p, off);
+      start[i] = off;
+      len[i] = p.length;
+      off += p.length;
+    });
+    const got = Array.from(sortSlices(bytes, start, len, strs.length), (i) => strs[i]);
+    assert.deepEqual(got, [...strs].sort(byBytes));
+  }
+});
+
+test('the fast unquoted frame reader and the general CSV reader agree (LF, CRLF, CR, BOM)', () => {
+  const rows = ['T3,S-1', 'T1,莆田', 'T2,S-1', '\u{1F600},S-1', '\uFF21,S-2'];
+  const forms = [
+    `target_id,stratum\n${rows.join('\n')}\n`,
+    `\uFEFFtarget_id,stratum\r\n${rows.join('\r\n')}\r\n\r\n`,
+    `target_id,stratum\r${rows.join('\r')}`,
+    `"target_id","stratum"\n${rows.map((r) => r.split(',').map((f) => `"${f}"`).join(',')).join('\n')}`,
+  ];
+  const roots = forms.map((f) => toHex(parseFrameCsv(enc(f)).root));
+  assert.equal(new Set(roots).size, 1, roots.join('\n'));
+  const f = parseFrameCsv(enc(forms[1]));
+  assert.deepEqual([...f.entries()].map(([id]) => id), ['T1', 'T2', 'T3', '\uFF21', '\u{1F600}']);
+  assert.equal(f.indexOf('\u{1F600}'), 4);
+  assert.equal(f.indexOf('T0'), -1);
+  assert.throws(() => parseFrameCsv(enc('target_id,stratum\nT1,S\nT1,S\n')), (e) => e.kind === 'frame' && /重复/.test(e.message) && e.line === 3);
+  assert.throws(() => parseFrameCsv(enc('target_id,stratum\nT1,S,x\n')), (e) => e.kind === 'frame' && e.line === 2);
+  assert.throws(() => parseFrameCsv(enc('id,stratum\nT1,S\n')), (e) => e.kind === 'frame' && /缺少列/.test(e.message));
 });

@@ -1,5 +1,6 @@
 // Shared helpers for the tests: reading vectors and building their inputs.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseStrictJson } from '../src/core/strict-json.js';
@@ -37,3 +38,35 @@ export function runVector(inputs) {
   const transcript = draw(commitment, inputs.secret, inputs.entropy, inputs.drawn_at, frame, pool);
   return { frame, pool, commitment, transcript };
 }
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function spotcheckBinary() {
+  const candidates = [process.env.SPOTCHECK_BIN, join(ROOT, 'target/release/spotcheck'), join(ROOT, 'target/debug/spotcheck')];
+  const bin = candidates.find((c) => c && existsSync(c));
+  if (!bin) throw new Error('no spotcheck binary: run `cargo build --release -p spotcheck-cli` (or set SPOTCHECK_BIN)');
+  return bin;
+}
+
+/** Generates a demo draw with the CLI into dir; returns the file paths. */
+export function makeDemoDraw(bin, dir, { size = 3000, poolSize = 40, seed = 'crosscheck' } = {}) {
+  const run = (...args) => execFileSync(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  run('gen-frame', '--size', String(size), '--seed', seed, '--out', 'frame.csv');
+  run('gen-pool', '--size', String(poolSize), '--seed', `${seed}-pool`, '--frame-size', String(size), '--frame-seed', seed,
+    '--max-conflicts', '5', '--out', 'pool.csv');
+  writeFileSync(join(dir, 'params.json'), JSON.stringify({
+    strata: { '350302-A': { count: 3 }, '350303-B': { ratio: '0.02', rounding: 'nearest' } },
+    default: { ratio: '0.01', rounding: 'up' },
+    inspectors_per_target: 2,
+    max_assignments_per_inspector: 6,
+  }));
+  run('commit', '--plan-id', 'PT-2026-900', '--frame', 'frame.csv', '--pool', 'pool.csv', '--params', 'params.json',
+    '--witness', '莆田市公证处 王某', '--witness', '见证人 李某', '--committed-at', '2026-11-26T08:00:00Z',
+    '--out', 'commitment.json', '--secret-out', 'secret.hex');
+  run('draw', '--commitment', 'commitment.json', '--secret', 'secret.hex', '--frame', 'frame.csv', '--pool', 'pool.csv',
+    '--witness-value', '莆田市公证处 王某=4 2 6 1 3 5', '--witness-value', '见证人 李某=骰子 6 6 1',
+    '--drawn-at', '2026-11-27T09:30:00Z', '--out', 'transcript.json');
+  return { frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'), commitment: join(dir, 'commitment.json'),
+    transcript: join(dir, 'transcript.json') };
+}
+

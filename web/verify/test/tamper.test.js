@@ -90,7 +90,7 @@ test('any change to the frame is caught', () => {
   const v = loadVector('07-several-strata-ratios.json');
   const { frame, pool } = vectorInputs(v.inputs);
   const t = v.expected.transcript;
-  const entries = frame.ids.map((id, i) => [id, frame.strata[i]]);
+  const entries = [...frame.entries()];
   const field = (es) =>
     verifyDraw({ transcript: t, loadFrame: () => buildFrame(es), loadPool: () => pool }).failure?.field;
   const n = entries.length;

@@ -16,6 +16,10 @@ export class CsvError extends Error {
  * fields are reordered to match `columns`. onProgress(fraction) is called now and then.
  */
 export function readCsv(text, columns, onRecord, onProgress) {
+  if (text.indexOf('"') < 0) {
+    readUnquoted(text, columns, onRecord, onProgress);
+    return;
+  }
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
@@ -77,11 +81,7 @@ export function readCsv(text, columns, onRecord, onProgress) {
     if (fields.length === 1 && fields[0] === '') continue; // blank line
     if (header === null) {
       header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
-      map = columns.map((name) => {
-        const at = header.indexOf(name);
-        if (at < 0) throw new CsvError(`缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, recordLine);
-        return at;
-      });
+      map = locate(header, columns, recordLine);
       continue;
     }
     if (fields.length !== header.length) {
@@ -104,4 +104,38 @@ export function decodeUtf8(bytes) {
   } catch {
     throw new CsvError('文件不是有效的 UTF-8 编码 (请另存为 UTF-8)', 0);
   }
+}
+
+function locate(header, columns, line) {
+  return columns.map((name) => {
+    const at = header.indexOf(name);
+    if (at < 0) throw new CsvError(`缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, line);
+    return at;
+  });
+}
+
+/** The fast path for a file without any quote: same results as the general reader, by splitting. */
+function readUnquoted(text, columns, onRecord, onProgress) {
+  const lines = text.split(text.indexOf('\r') < 0 ? '\n' : /\r\n|\r|\n/);
+  let header = null;
+  let map = null;
+  const step = Math.max(1, lines.length >> 4);
+  for (let k = 0; k < lines.length; k++) {
+    const row = lines[k];
+    if (row === '' || (k === 0 && row === '\uFEFF')) continue;
+    const fields = row.split(',');
+    if (header === null) {
+      header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+      map = locate(header, columns, k + 1);
+      continue;
+    }
+    if (fields.length !== header.length) {
+      throw new CsvError(`有 ${fields.length} 个字段, 表头有 ${header.length} 个`, k + 1);
+    }
+    if (columns.length === 2) onRecord([fields[map[0]], fields[map[1]]], k + 1);
+    else onRecord(map.map((at) => fields[at]), k + 1);
+    if (onProgress && k % step === 0) onProgress(k / lines.length);
+  }
+  if (header === null) throw new CsvError('文件为空 (需要表头行)', 1);
+  if (onProgress) onProgress(1);
 }

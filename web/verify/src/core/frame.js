@@ -1,9 +1,14 @@
 // Frames (draw spec §4): entries, canonical order, leaf encoding, Merkle root.
-import { H } from './hash.js';
-import { compareUtf8 } from './bytes.js';
-import { merkleRoot } from './merkle.js';
+//
+// A frame of 100,000 entries is read straight from the file's bytes: the leaf bytes are the
+// UTF-8 of the fields, so ids are validated, sorted (§2 byte order) and hashed as byte slices,
+// and only the few ids a draw selects become JavaScript strings.
+import { H, ShortHasher } from './hash.js';
+import { utf8 } from './bytes.js';
+import { merkleRootPacked } from './merkle.js';
 import { idProblem } from './text-rules.js';
 import { readCsv, decodeUtf8 } from './csv.js';
+import { sortSlices } from './byte-sort.js';
 
 export class InputError extends Error {
   /** kind: 'frame' | 'pool' (the vector want_err codes); line: the file line, when known. */
@@ -16,10 +21,19 @@ export class InputError extends Error {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** Writes u32be(len) ‖ utf8(s) into buf at off; returns the new offset. */
 export function writeLp(buf, off, s) {
-  const { written } = encoder.encodeInto(s, buf.subarray(off + 4));
+  let written = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      written = encoder.encodeInto(s, buf.subarray(off + 4)).written;
+      break;
+    }
+    buf[off + 4 + i] = c;
+  }
   buf[off] = written >>> 24;
   buf[off + 1] = (written >>> 16) & 0xff;
   buf[off + 2] = (written >>> 8) & 0xff;
@@ -27,79 +41,278 @@ export function writeLp(buf, off, s) {
   return off + 4 + written;
 }
 
-/** Sorts indices of `keys` by §2 byte order of the keys. */
-export function sortedOrder(keys) {
-  const order = Array.from(keys.keys());
-  const anySurrogate = keys.some((k) => /[\uD800-\uDFFF]/.test(k));
-  // Without surrogates, UTF-16 code unit order is code point order, which is UTF-8 byte order.
-  order.sort(anySurrogate ? (a, b) => compareUtf8(keys[a], keys[b]) : (a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
-  return order;
+/** Byte slices of the fields of n entries: ids and strata as (start, length) into `bytes`. */
+class Fields {
+  constructor(bytes, capacity) {
+    this.bytes = bytes;
+    this.n = 0;
+    this.idStart = new Int32Array(capacity);
+    this.idLen = new Int32Array(capacity);
+    this.sStart = new Int32Array(capacity);
+    this.sLen = new Int32Array(capacity);
+    this.line = new Int32Array(capacity);
+  }
+
+  push(idStart, idLen, sStart, sLen, line) {
+    if (this.n === this.idStart.length) {
+      for (const k of ['idStart', 'idLen', 'sStart', 'sLen', 'line']) {
+        const bigger = new Int32Array(this[k].length * 2 + 16);
+        bigger.set(this[k]);
+        this[k] = bigger;
+      }
+    }
+    const i = this.n++;
+    this.idStart[i] = idStart;
+    this.idLen[i] = idLen;
+    this.sStart[i] = sStart;
+    this.sLen[i] = sLen;
+    this.line[i] = line;
+  }
+}
+
+/** Why the bytes are not a §4.1 identifier (null if they are one). ASCII is checked in place. */
+function sliceProblem(bytes, start, len, max) {
+  if (len === 0) return '不能为空';
+  if (len > max) return `最多 ${max} 字节 UTF-8, 实为 ${len}`;
+  for (let i = start; i < start + len; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return idProblem(decoder.decode(bytes.subarray(start, start + len)), max);
+    if (b <= 0x20 || b === 0x7f || b === 0x2c || b === 0x3b) {
+      return idProblem(decoder.decode(bytes.subarray(start, start + len)), max);
+    }
+  }
+  return null;
+}
+
+function sameSlice(bytes, a, al, b, bl) {
+  if (al !== bl) return false;
+  for (let i = 0; i < al; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
 }
 
 /**
- * A frame from entries [target_id, stratum, line?]. Validates §4.1, sorts into canonical order.
- * Returns { ids, strata, size, root } with ids/strata in canonical order (index = frame index).
+ * The frame of the entries in `fields`. Returns { size, root, id(i), stratum(i), stratumOf
+ * (canonical index → stratum number), stratumNames, indexOf(target), leaf(i) }.
  */
-export function buildFrame(entries, onProgress) {
-  const rawIds = [];
-  const rawStrata = [];
-  const lines = [];
-  for (const [id, stratum, line] of entries) {
-    const p1 = idProblem(id, 128);
-    if (p1) throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${p1}`, line);
-    const p2 = idProblem(stratum, 128);
-    if (p2) throw new InputError('frame', `stratum ${JSON.stringify(stratum)}: ${p2}`, line);
-    rawIds.push(id);
-    rawStrata.push(stratum);
-    lines.push(line);
+function frameFromFields(f, onProgress) {
+  const { bytes, n } = f;
+  // Validate; intern strata (few distinct values) by a hash of their bytes.
+  const names = [];
+  const nameStart = [];
+  const nameLen = [];
+  const byHash = new Map();
+  const stratumRaw = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = sliceProblem(bytes, f.idStart[i], f.idLen[i], 128);
+    if (p) {
+      const id = decoder.decode(bytes.subarray(f.idStart[i], f.idStart[i] + f.idLen[i]));
+      throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${p}`, f.line[i]);
+    }
+    const s = f.sStart[i];
+    const sl = f.sLen[i];
+    let h = sl;
+    for (let k = s; k < s + sl; k++) h = (Math.imul(h, 31) + bytes[k]) | 0;
+    let list = byHash.get(h);
+    let found = -1;
+    if (list) for (const c of list) if (sameSlice(bytes, nameStart[c], nameLen[c], s, sl)) found = c;
+    if (found < 0) {
+      const name = decoder.decode(bytes.subarray(s, s + sl));
+      const q = sliceProblem(bytes, s, sl, 128);
+      if (q) throw new InputError('frame', `stratum ${JSON.stringify(name)}: ${q}`, f.line[i]);
+      found = names.length;
+      names.push(name);
+      nameStart.push(s);
+      nameLen.push(sl);
+      if (!list) byHash.set(h, (list = []));
+      list.push(found);
+    }
+    stratumRaw[i] = found;
   }
-  const order = sortedOrder(rawIds);
-  const n = order.length;
-  const ids = new Array(n);
-  const strata = new Array(n);
+  if (onProgress) onProgress(0.1);
+  // Canonical order (§4.1), then distinct ids.
+  const order = sortSlices(bytes, f.idStart, f.idLen, n);
+  const idStart = new Int32Array(n);
+  const idLen = new Int32Array(n);
+  const stratumOf = new Int32Array(n);
   for (let k = 0; k < n; k++) {
-    ids[k] = rawIds[order[k]];
-    strata[k] = rawStrata[order[k]];
-    if (k > 0 && ids[k] === ids[k - 1]) {
-      throw new InputError('frame', `target_id ${JSON.stringify(ids[k])} 重复 (§4.1)`, lines[order[k]]);
+    const i = order[k];
+    idStart[k] = f.idStart[i];
+    idLen[k] = f.idLen[i];
+    stratumOf[k] = stratumRaw[i];
+    if (k > 0 && sameSlice(bytes, idStart[k - 1], idLen[k - 1], idStart[k], idLen[k])) {
+      const id = decoder.decode(bytes.subarray(idStart[k], idStart[k] + idLen[k]));
+      throw new InputError('frame', `target_id ${JSON.stringify(id)} 重复 (§4.1)`, Math.max(f.line[i], f.line[order[k - 1]]));
     }
   }
-  const leaves = new Array(n);
-  const buf = new Uint8Array(1 + 4 + 3 * 128 + 4 + 3 * 128);
+  if (onProgress) onProgress(0.2);
+  // Leaves H(0x00 ‖ lp(target_id) ‖ lp(stratum)), packed.
+  const leaves = new Uint8Array(n * 32);
+  const view = new DataView(leaves.buffer);
+  const hasher = new ShortHasher();
+  const buf = hasher.buf;
+  const nameBytes = names.map((_, c) => bytes.slice(nameStart[c], nameStart[c] + nameLen[c]));
   for (let k = 0; k < n; k++) {
-    buf[0] = 0; // leaf prefix; leaf bytes lp(target_id) ‖ lp(stratum)
-    const end = writeLp(buf, writeLp(buf, 1, ids[k]), strata[k]);
-    leaves[k] = H(buf.subarray(0, end));
-    if (onProgress && (k & 0x3fff) === 0) onProgress(0.5 * (k / n));
+    const il = idLen[k];
+    const is = idStart[k];
+    buf[0] = 0;
+    buf[1] = il >>> 24;
+    buf[2] = (il >>> 16) & 0xff;
+    buf[3] = (il >>> 8) & 0xff;
+    buf[4] = il & 0xff;
+    for (let j = 0; j < il; j++) buf[5 + j] = bytes[is + j];
+    let off = 5 + il;
+    const sb = nameBytes[stratumOf[k]];
+    const sl = sb.length;
+    buf[off] = sl >>> 24;
+    buf[off + 1] = (sl >>> 16) & 0xff;
+    buf[off + 2] = (sl >>> 8) & 0xff;
+    buf[off + 3] = sl & 0xff;
+    off += 4;
+    for (let j = 0; j < sl; j++) buf[off + j] = sb[j];
+    off += sl;
+    if (off <= 119) hasher.digestInto(off, view, k * 32);
+    else leaves.set(H(buf.subarray(0, off)), k * 32);
+    if (onProgress && (k & 0x3fff) === 0) onProgress(0.2 + 0.3 * (k / n));
   }
-  const root = merkleRoot(leaves);
+  const leafCopy = leaves.slice();
+  const root = merkleRootPacked(leaves, n, onProgress && ((x) => onProgress(0.5 + 0.5 * x)));
   if (onProgress) onProgress(1);
-  return { ids, strata, size: n, root, leaves };
+  const ids = new Map();
+  const frame = {
+    size: n,
+    root,
+    stratumOf,
+    stratumNames: names,
+    id(k) {
+      let s = ids.get(k);
+      if (s === undefined) ids.set(k, (s = decoder.decode(bytes.subarray(idStart[k], idStart[k] + idLen[k]))));
+      return s;
+    },
+    stratum: (k) => names[stratumOf[k]],
+    leaf: (k) => leafCopy.subarray(k * 32, k * 32 + 32),
+    /** The frame index of target id t (binary search in canonical order), or -1. */
+    indexOf(t) {
+      const tb = utf8(t);
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = idStart[mid];
+        const l = idLen[mid];
+        let c = 0;
+        for (let j = 0; j < Math.min(l, tb.length) && c === 0; j++) c = bytes[s + j] - tb[j];
+        if (c === 0) c = l - tb.length;
+        if (c === 0) return mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return -1;
+    },
+    *entries() {
+      for (let k = 0; k < n; k++) yield [frame.id(k), frame.stratum(k)];
+    },
+  };
+  return frame;
 }
 
-/** Reads a frame CSV file (bytes): header with `target_id` and `stratum`. */
+/** A frame from entries [target_id, stratum, line?] given as strings. */
+export function buildFrame(entries, onProgress) {
+  const list = [...entries];
+  const encoded = [];
+  let total = 0;
+  for (const [id, stratum, line] of list) {
+    if (typeof id !== 'string' || idProblem(id, 128)) {
+      throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${idProblem(id, 128)}`, line);
+    }
+    if (typeof stratum !== 'string' || idProblem(stratum, 128)) {
+      throw new InputError('frame', `stratum ${JSON.stringify(stratum)}: ${idProblem(stratum, 128)}`, line);
+    }
+    const a = utf8(id);
+    const b = utf8(stratum);
+    encoded.push([a, b, line ?? 0]);
+    total += a.length + b.length;
+  }
+  const bytes = new Uint8Array(total);
+  const f = new Fields(bytes, list.length);
+  let off = 0;
+  for (const [a, b, line] of encoded) {
+    bytes.set(a, off);
+    bytes.set(b, off + a.length);
+    f.push(off, a.length, off + a.length, b.length, line);
+    off += a.length + b.length;
+  }
+  return frameFromFields(f, onProgress);
+}
+
+/** Reads a frame CSV file (bytes): a header naming `target_id` and `stratum` columns. */
 export function parseFrameCsv(bytes, onProgress) {
+  const progress = onProgress && ((x) => onProgress({ phase: 'parse', fraction: x }));
+  const hashing = onProgress && ((x) => onProgress({ phase: 'hash', fraction: x }));
   const entries = [];
   try {
-    readCsv(decodeUtf8(bytes), ['target_id', 'stratum'], (f, line) => entries.push([f[0], f[1], line]),
-      onProgress && ((x) => onProgress({ phase: 'parse', fraction: x })));
+    const text = decodeUtf8(bytes); // refuses invalid UTF-8
+    if (bytes.indexOf(0x22) < 0) return frameFromFields(scanUnquoted(bytes, progress), hashing);
+    // Quoted fields: the general reader, then the same pipeline.
+    readCsv(text, ['target_id', 'stratum'], (fl, line) => entries.push([fl[0], fl[1], line]), progress);
   } catch (e) {
     if (e.name === 'CsvError') throw new InputError('frame', e.message);
     throw e;
   }
-  return buildFrame(entries, onProgress && ((x) => onProgress({ phase: 'hash', fraction: x })));
+  return buildFrame(entries, hashing);
 }
 
-/** The frame index of target id t (binary search in canonical order), or -1. */
-export function findTarget(frame, t) {
-  let lo = 0;
-  let hi = frame.size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareUtf8(frame.ids[mid], t);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+/** Field slices of a CSV file without quotes, read from its bytes (LF, CRLF or CR; BOM). */
+function scanUnquoted(bytes, onProgress) {
+  const n = bytes.length;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let line = 1;
+  let header = null;
+  let want = null;
+  const f = new Fields(bytes, Math.max(16, n >> 5));
+  const starts = [];
+  const lens = [];
+  let nextProgress = 1 << 18;
+  while (i < n) {
+    // One line: field boundaries.
+    starts.length = 0;
+    lens.length = 0;
+    let s = i;
+    let c = 0;
+    for (; i < n; i++) {
+      c = bytes[i];
+      if (c === 0x2c) {
+        starts.push(s);
+        lens.push(i - s);
+        s = i + 1;
+      } else if (c === 0x0a || c === 0x0d) break;
+    }
+    starts.push(s);
+    lens.push(i - s);
+    const thisLine = line;
+    if (i < n) {
+      i += c === 0x0d && bytes[i + 1] === 0x0a ? 2 : 1;
+      line++;
+    }
+    if (starts.length === 1 && lens[0] === 0) continue; // blank line
+    if (header === null) {
+      header = starts.map((st, k) => decoder.decode(bytes.subarray(st, st + lens[k])).replace(/^\uFEFF/, '').trim());
+      want = ['target_id', 'stratum'].map((name) => {
+        const at = header.indexOf(name);
+        if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
+        return at;
+      });
+      continue;
+    }
+    if (starts.length !== header.length) {
+      throw new InputError('frame', `有 ${starts.length} 个字段, 表头有 ${header.length} 个`, thisLine);
+    }
+    f.push(starts[want[0]], lens[want[0]], starts[want[1]], lens[want[1]], thisLine);
+    if (onProgress && i >= nextProgress) {
+      onProgress(i / n);
+      nextProgress = i + (1 << 18);
+    }
   }
-  return -1;
+  if (header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
+  if (onProgress) onProgress(1);
+  return f;
 }

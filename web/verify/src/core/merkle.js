@@ -1,5 +1,5 @@
 // RFC 9162 §2.1.1 Merkle Tree Hash and §2.1.3.2 inclusion-proof verification (draw spec §4.2, §4.3).
-import { H } from './hash.js';
+import { H, ShortHasher } from './hash.js';
 import { bytesEqual } from './bytes.js';
 
 /** H(0x00 ‖ leafBytes): a leaf's hash. */
@@ -19,22 +19,41 @@ export function nodeHash(left, right) {
 }
 
 /**
- * MTH over leaves whose hashes are given (an array of 32-byte arrays, in order).
+ * MTH over n leaves whose hashes are packed in `hashes` (n × 32 bytes, in order; overwritten).
  * Computed bottom up: pairing neighbours level by level and carrying an odd last node up
  * unchanged gives exactly the RFC 9162 split at the largest power of two smaller than n.
  */
-export function merkleRoot(leafHashes) {
-  const n = leafHashes.length;
+export function merkleRootPacked(hashes, n, onProgress) {
   if (n === 0) return H(new Uint8Array(0));
-  let level = leafHashes.slice();
+  const h = new ShortHasher();
+  const view = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
+  const buf = h.buf;
   let len = n;
+  let done = 0;
   while (len > 1) {
     let w = 0;
-    for (let r = 0; r + 1 < len; r += 2) level[w++] = nodeHash(level[r], level[r + 1]);
-    if (len % 2 === 1) level[w++] = level[len - 1];
+    for (let r = 0; r + 1 < len; r += 2) {
+      buf[0] = 1;
+      const from = r * 32;
+      for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
+      h.digestInto(65, view, w * 32);
+      w++;
+      if (onProgress && (++done & 0x3fff) === 0) onProgress(done / n);
+    }
+    if (len % 2 === 1) {
+      hashes.copyWithin(w * 32, (len - 1) * 32, len * 32);
+      w++;
+    }
     len = w;
   }
-  return level[0];
+  return hashes.slice(0, 32);
+}
+
+/** MTH over leaves whose hashes are given as an array of 32-byte arrays. */
+export function merkleRoot(leafHashes) {
+  const packed = new Uint8Array(leafHashes.length * 32);
+  leafHashes.forEach((x, i) => packed.set(x, i * 32));
+  return merkleRootPacked(packed, leafHashes.length);
 }
 
 /**

@@ -2,7 +2,6 @@
 import { FieldError, join } from './errors.js';
 import { compareUtf8 } from './bytes.js';
 import { idProblem } from './text-rules.js';
-import { findTarget } from './frame.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -99,8 +98,9 @@ export function sampleSize(N, rule) {
  * Throws FieldError(path) with code unknown-stratum, sample-too-large or invalid-parameters.
  */
 export function computeStrata(frame, params, path = 'parameters') {
-  const population = new Map();
-  for (const s of frame.strata) population.set(s, (population.get(s) ?? 0) + 1);
+  const counts = new Array(frame.stratumNames.length).fill(0);
+  for (let i = 0; i < frame.size; i++) counts[frame.stratumOf[i]]++;
+  const population = new Map(frame.stratumNames.map((name, c) => [name, counts[c]]));
   for (const key of params.strata.keys()) {
     if (!population.has(key)) {
       throw new FieldError(join(join(path, 'strata'), key), `层 ${JSON.stringify(key)} 在名录中没有对象`, { code: 'unknown-stratum' });
@@ -130,8 +130,8 @@ export function checkFeasible(frame, pool, params, strata, path = 'parameters') 
   const drawable = new Set(strata.filter((s) => s.sample > 0).map((s) => s.key));
   let maxC = 0;
   for (const [t, c] of conflictCounts(pool)) {
-    const at = findTarget(frame, t);
-    if (at >= 0 && drawable.has(frame.strata[at]) && c > maxC) maxC = c;
+    const at = frame.indexOf(t);
+    if (at >= 0 && drawable.has(frame.stratum(at)) && c > maxC) maxC = c;
   }
   if (pool.size - capped - maxC < m) {
     throw new FieldError(path,

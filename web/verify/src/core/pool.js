@@ -4,7 +4,7 @@ import { compareUtf8 } from './bytes.js';
 import { merkleRoot } from './merkle.js';
 import { idProblem } from './text-rules.js';
 import { readCsv, decodeUtf8 } from './csv.js';
-import { InputError, sortedOrder, writeLp } from './frame.js';
+import { InputError, writeLp } from './frame.js';
 import { utf8Length } from './bytes.js';
 
 /**
@@ -27,8 +27,7 @@ export function buildPool(entries) {
     }
     raw.push({ id, department, conflicts: [...conflicts].sort(compareUtf8), line });
   }
-  const order = sortedOrder(raw.map((r) => r.id));
-  const sorted = order.map((k) => raw[k]);
+  const sorted = raw.slice().sort((a, b) => compareUtf8(a.id, b.id));
   for (let k = 1; k < sorted.length; k++) {
     if (sorted[k].id === sorted[k - 1].id) {
       throw new InputError('pool', `inspector_id ${JSON.stringify(sorted[k].id)} 重复 (§5.1)`, sorted[k].line);

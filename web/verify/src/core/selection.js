@@ -3,20 +3,22 @@ import { WordStream, shufflePrefix } from './stream.js';
 import { stratumKey } from './keys.js';
 
 /**
- * Selects targets. frame: { ids, strata } in canonical order; strata: the commitment's list.
+ * Selects targets. frame: see frame.js (canonical order); strata: the commitment's list.
  * Returns [{ target, stratum, frame_index }] in selection order.
  */
 export function selectTargets(frame, strata, key) {
   const members = new Map(); // stratum → its frame indices, ascending
   for (const s of strata) if (s.sample > 0) members.set(s.key, []);
-  for (let i = 0; i < frame.size; i++) members.get(frame.strata[i])?.push(i);
+  const lists = frame.stratumNames.map((name) => members.get(name));
+  const { stratumOf } = frame;
+  for (let i = 0; i < frame.size; i++) lists[stratumOf[i]]?.push(i);
   const out = [];
   for (const s of strata) {
     if (s.sample === 0) continue;
     const M = members.get(s.key);
     const stream = new WordStream(stratumKey(key, s.key));
     for (const p of shufflePrefix(stream, M.length, s.sample)) {
-      out.push({ target: frame.ids[M[p]], stratum: s.key, frame_index: M[p] });
+      out.push({ target: frame.id(M[p]), stratum: s.key, frame_index: M[p] });
     }
   }
   return out;

@@ -29,6 +29,8 @@ export const CHECKS = Object.freeze([
   { id: 'digest', section: '§13.2' },
 ]);
 
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 const differ = (field, recorded, recomputed, detail = '记录值与重新计算的值不同') =>
   new FieldError(field, detail, { recorded, recomputed });
 
@@ -184,12 +186,15 @@ export function verifyDraw({ transcript, published = null, loadFrame, loadPool }
     },
   };
   let failure = null;
+  const timings = {};
   for (const { id } of CHECKS) {
     const s = status.get(id);
     if (s.status === 'skipped') continue;
     onProgress({ check: id });
+    const started = now();
     try {
       steps[id]();
+      timings[id] = Math.round(now() - started);
       s.status = 'pass';
     } catch (e) {
       s.status = 'fail';
@@ -206,7 +211,7 @@ export function verifyDraw({ transcript, published = null, loadFrame, loadPool }
       break;
     }
   }
-  return { ok: failure === null, failure, checks: CHECKS.map((x) => status.get(x.id)), summary };
+  return { ok: failure === null, failure, checks: CHECKS.map((x) => status.get(x.id)), summary, timings };
 }
 
 /** Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes. */

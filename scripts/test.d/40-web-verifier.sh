@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# slow
+# The browser verifier (web/verify): an independent JS implementation of docs/draw-spec.md.
+# Installs Chromium if missing, `npm ci`, rebuilds the page and checks the committed
+# dist/verify.html is that build, runs the Node tests (vectors, tamper, Rust cross-check), then the
+# end-to-end test in headless Chromium. Fails loudly; never skips.
+set -euo pipefail
+ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+cd "$ROOT"
+web="$ROOT/web/verify"
+
+fail() { echo "web verifier: $*" >&2; exit 1; }
+
+command -v node >/dev/null || fail "node is not installed (need Node 20+)"
+command -v npm >/dev/null || fail "npm is not installed"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+  || fail "Node $(node --version) is too old (need 20+)"
+
+# Debian Chromium for the end-to-end test (playwright-core never downloads a browser), and a CJK
+# font so screenshots show the Chinese text.
+if [[ ! -x /usr/bin/chromium ]] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "installing chromium and a CJK font with apt-get"
+  sudo_=""
+  [[ $(id -u) -eq 0 ]] || sudo_="sudo"
+  { $sudo_ apt-get update -qq && $sudo_ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } \
+    || fail "could not install chromium with apt-get (the end-to-end test needs /usr/bin/chromium)"
+fi
+[[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium is still missing after apt-get install"
+
+# The Rust CLI the cross-check and end-to-end tests compare with.
+cargo build --quiet --locked --release -p spotcheck-cli || fail "cargo build -p spotcheck-cli failed"
+export SPOTCHECK_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/spotcheck"
+[[ -x "$SPOTCHECK_BIN" ]] || fail "$SPOTCHECK_BIN was not built"
+
+cd "$web"
+npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"
+
+fresh="$(mktemp -d)"
+trap 'rm -rf "$fresh"' EXIT
+node build.mjs "$fresh/verify.html" >/dev/null || fail "the esbuild bundle failed"
+cmp -s "$fresh/verify.html" dist/verify.html \
+  || fail "web/verify/dist/verify.html is not the build of web/verify/src: run 'node build.mjs' in web/verify and commit dist/"
+
+node --test test/*.test.js || fail "Node tests failed"
+node --test e2e/*.test.js || fail "Chromium end-to-end test failed (screenshots in target/screenshots/)"
+echo "web verifier: all checks passed"

@@ -1,0 +1,57 @@
+// Shared by the end-to-end test and the benchmark: headless Debian Chromium driven by
+// playwright-core (which never downloads a browser), and a tiny static server on 127.0.0.1.
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.js': 'text/javascript' };
+
+/** Serves `mounts` ({ '/prefix': dir }) on 127.0.0.1, a free port. Resolves to { url, close }. */
+export function serve(mounts) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (!path.startsWith(prefix)) continue;
+      const file = normalize(join(dir, path.slice(prefix.length)));
+      if (!file.startsWith(normalize(dir)) || !existsSync(file) || !statSync(file).isFile()) break;
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => server.close(r)),
+  })));
+}
+
+/** Uploads files into the verify form, clicks 开始验证 and waits for the verdict. */
+export async function verifyInPage(page, { transcript, frame, pool, commitment = null }) {
+  await page.setInputFiles('#transcript-file', transcript);
+  await page.setInputFiles('#frame-file', frame);
+  await page.setInputFiles('#pool-file', pool);
+  await page.setInputFiles('#commitment-file', commitment ?? []);
+  await page.click('#verify-button');
+  await page.waitForFunction(() => ['verified', 'failed', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+  return page.evaluate(() => ({
+    state: document.body.dataset.state,
+    ms: Number(document.body.dataset.verifyMs),
+    mode: document.body.dataset.mode,
+    timings: JSON.parse(document.body.dataset.timings ?? '{}'),
+    failedField: document.body.dataset.failedField ?? null,
+    statuses: [...document.querySelectorAll('#checks li')].map((li) => [li.dataset.check, li.dataset.status]),
+    verdict: document.getElementById('verdict').innerText,
+  }));
+}

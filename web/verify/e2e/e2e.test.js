@@ -1,0 +1,141 @@
+// End to end in headless Chromium: the built page (dist/verify.html) verifies a demo draw made by
+// the Rust CLI, rejects a tampered copy naming the field, fetches inputs by URL, and checks an
+// inclusion proof. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { launch, serve, verifyInPage } from './browser.mjs';
+import { makeDemoDraw, spotcheckBinary, ROOT } from '../test/support.js';
+import { CHECKS } from '../src/core/verify.js';
+
+const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
+const SHOTS = join(ROOT, 'target/screenshots');
+
+let browser;
+let dir;
+let files;
+let bin;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  bin = spotcheckBinary();
+  dir = mkdtempSync(join(tmpdir(), 'spotcheck-e2e-'));
+  files = makeDemoDraw(bin, dir, { size: 5000, poolSize: 40, seed: 'e2e-demo' });
+  const t = JSON.parse(readFileSync(files.transcript, 'utf8'));
+  const ids = t.selections[3].inspectors;
+  ids[0] = ids[0] === 'ZF000001' ? 'ZF000002' : 'ZF000001';
+  files.tampered = join(dir, 'transcript-tampered.json');
+  writeFileSync(files.tampered, JSON.stringify(t));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function openPage(url = pathToFileURL(PAGE).href) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready');
+  return { page, errors };
+}
+
+test('the page is labelled and in Chinese', async () => {
+  const { page, errors } = await openPage();
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, textarea')].filter((i) => i.labels.length === 0).map((i) => i.id));
+  assert.deepEqual(unlabelled, []);
+  // Keyboard: the first file input is reachable with Tab after the skip link.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'transcript-file');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a demo draw verifies in the page from file://, every check passing, in a worker', async () => {
+  const { page, errors } = await openPage();
+  const r = await verifyInPage(page, files);
+  await page.screenshot({ path: join(SHOTS, 'verify-pass.png'), fullPage: true });
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.equal(r.mode, 'worker');
+  assert.deepEqual(r.statuses, CHECKS.map((c) => [c.id, 'pass']));
+  assert.match(r.verdict, /验证通过/);
+  assert.match(await page.textContent('#cli-verify'), /spotcheck verify transcript\.json --frame frame\.csv --pool pool\.csv --commitment commitment\.json/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a tampered transcript is rejected, naming selections[3].inspectors', async () => {
+  const { page } = await openPage();
+  const r = await verifyInPage(page, { ...files, transcript: files.tampered });
+  await page.screenshot({ path: join(SHOTS, 'verify-tampered.png'), fullPage: true });
+  assert.equal(r.state, 'failed');
+  assert.equal(r.failedField, 'selections[3].inspectors');
+  assert.match(r.verdict, /selections\[3\]\.inspectors/);
+  const failed = r.statuses.filter(([, s]) => s === 'fail').map(([id]) => id);
+  assert.deepEqual(failed, ['selections']);
+  assert.equal(await page.textContent('#checks li[data-status=fail] .failed-field'), 'selections[3].inspectors');
+  await page.close();
+});
+
+test('the wrong frame file is named as commitment.frame.size', async () => {
+  const other = join(dir, 'other-frame.csv');
+  execFileSync(bin, ['gen-frame', '--size', '4999', '--seed', 'e2e-demo', '--out', other]);
+  const { page } = await openPage();
+  const r = await verifyInPage(page, { ...files, frame: other });
+  assert.equal(r.failedField, 'commitment.frame.size');
+  await page.close();
+});
+
+test('inputs given by URL (query parameters) are fetched and verified; a missing one is reported', async () => {
+  const server = await serve({ '/verify/': fileURLToPath(new URL('../dist/', import.meta.url)), '/draw/': dir });
+  try {
+    const q = 'transcript=/draw/transcript.json&frame=/draw/frame.csv&pool=/draw/pool.csv&commitment=/draw/commitment.json';
+    const { page, errors } = await openPage(`${server.url}/verify/verify.html?${q}`);
+    await page.click('#verify-button');
+    await page.waitForFunction(() => ['verified', 'failed', 'error'].includes(document.body.dataset.state));
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'verified', await page.innerText('#verdict'));
+    await page.fill('#transcript-url', '/draw/missing.json');
+    await page.click('#verify-button');
+    await page.waitForFunction(() => document.body.dataset.state === 'error');
+    assert.match(await page.innerText('#verdict'), /无法获取誊本.*404/);
+    assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('an inclusion proof from the CLI is checked against the loaded transcript', async () => {
+  const t = JSON.parse(readFileSync(files.transcript, 'utf8'));
+  const target = t.selections[0].target;
+  const proofPath = join(dir, 'proof.json');
+  execFileSync(bin, ['prove', files.frame, target, '--out', proofPath]);
+  const { page } = await openPage();
+  await verifyInPage(page, files);
+  await page.setInputFiles('#proof-file', proofPath);
+  await page.click('#proof-button');
+  await page.waitForSelector('#proof-result .verdict');
+  const text = await page.innerText('#proof-result');
+  assert.match(text, new RegExp(`${target} 在检查对象名录中`));
+  assert.match(text, /被抽中/);
+  assert.match(text, /PT-2026-900/);
+  await page.locator('section[aria-labelledby=proof-h]').screenshot({ path: join(SHOTS, 'proof-pass.png') });
+  // A proof whose stratum was changed does not lead to the root.
+  const bad = JSON.parse(readFileSync(proofPath, 'utf8'));
+  bad.stratum = '350300-Z';
+  await page.setInputFiles('#proof-file', []);
+  await page.fill('#proof-text', JSON.stringify(bad));
+  await page.click('#proof-button');
+  await page.waitForSelector('#proof-result .verdict.bad');
+  assert.match(await page.innerText('#proof-result'), /证明无效/);
+  await page.close();
+});

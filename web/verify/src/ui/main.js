@@ -1,0 +1,203 @@
+// The page: reads the inputs, runs the verification, shows every check of draw spec §14.
+import { CHECKS } from '../core/verify.js';
+import { checkInclusion } from '../core/proof.js';
+import { parseStrictJson } from '../core/strict-json.js';
+import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT } from './texts.js';
+import { readSource, decodeText, SourceError } from './sources.js';
+import { prestartWorker, runVerification } from './run.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+};
+
+const SOURCES = {
+  transcript: { label: '誊本' },
+  frame: { label: '检查对象名录' },
+  pool: { label: '检查人员名录' },
+  commitment: { label: '承诺文件' },
+};
+for (const [key, s] of Object.entries(SOURCES)) {
+  s.fileInput = $(`${key}-file`);
+  s.urlInput = $(`${key}-url`);
+}
+
+/** The transcript loaded by the last verification, for the proof panel. */
+let lastTranscript = null;
+
+/** Query parameters pre-fill the URL fields: ?transcript=…&frame=…&pool=…&commitment=… */
+function prefillFromQuery() {
+  const q = new URLSearchParams(location.search);
+  for (const key of Object.keys(SOURCES)) if (q.get(key)) SOURCES[key].urlInput.value = q.get(key);
+}
+
+function renderChecks(checks, runningId = null) {
+  const list = $('checks');
+  list.replaceChildren();
+  for (const c of checks) {
+    const status = c.id === runningId ? 'running' : c.status;
+    const [title, explain] = CHECK_TEXT[c.id];
+    const li = el('li', { 'data-check': c.id, 'data-status': status },
+      el('span', { class: `badge ${status}` }, `${status === 'pass' ? '✔' : status === 'fail' ? '✘' : '·'} ${STATUS_TEXT[status]}`),
+      el('span', { class: 'check-title' }, title, ' ', el('span', { class: 'sec' }, c.section)),
+      el('p', { class: 'check-explain' }, explain));
+    if (status === 'fail') li.append(failureBox(c));
+    list.append(li);
+  }
+}
+
+function failureBox(f) {
+  const dl = el('dl', {}, el('dt', {}, '字段'), el('dd', {}, el('code', { class: 'failed-field' }, f.field)),
+    el('dt', {}, '原因'), el('dd', {}, f.detail));
+  if (f.recorded !== undefined) dl.append(el('dt', {}, '誊本记录的值'), el('dd', {}, el('code', {}, String(f.recorded))));
+  if (f.recomputed !== undefined) dl.append(el('dt', {}, '重新计算的值'), el('dd', {}, el('code', {}, String(f.recomputed))));
+  if (f.internal) dl.append(el('dt', {}, '内部错误'), el('dd', {}, el('code', {}, f.internal)));
+  return el('div', { class: 'failure' }, dl);
+}
+
+function verdict(target, ok, headline, ...lines) {
+  target.replaceChildren(el('div', { class: `verdict ${ok ? 'ok' : 'bad'}`, 'data-ok': String(ok) },
+    el('strong', {}, headline), ...lines.filter(Boolean).map((l) => el('p', {}, l))));
+}
+
+function setCommand(names) {
+  const q = (s) => (/^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  let cmd = `spotcheck verify ${q(names.transcript ?? 'transcript.json')} --frame ${q(names.frame ?? 'frame.csv')} --pool ${q(names.pool ?? 'pool.csv')}`;
+  if (names.commitment) cmd += ` --commitment ${q(names.commitment)}`;
+  $('cli-verify').textContent = cmd;
+}
+
+async function onVerify(event) {
+  event.preventDefault();
+  const button = $('verify-button');
+  const progress = $('progress');
+  const progressLabel = $('progress-label');
+  const out = $('verdict');
+  button.disabled = true;
+  out.replaceChildren();
+  $('checks').replaceChildren();
+  const started = performance.now();
+  document.body.dataset.state = 'running';
+  try {
+    const loaded = {};
+    for (const [key, s] of Object.entries(SOURCES)) loaded[key] = await readSource(s);
+    for (const key of ['transcript', 'frame', 'pool']) {
+      if (!loaded[key]) throw new SourceError(`请选择${SOURCES[key].label}文件 (或输入其网址)。`);
+    }
+    const names = Object.fromEntries(Object.entries(loaded).filter(([, v]) => v).map(([k, v]) => [k, v.name]));
+    setCommand(names);
+    const transcriptText = decodeText(loaded.transcript.bytes, '誊本');
+    const commitmentText = loaded.commitment ? decodeText(loaded.commitment.bytes, '承诺文件') : null;
+    $('progress-area').hidden = false;
+    progress.value = 0;
+    const pending = CHECKS.map((c) => ({ ...c, status: 'not-run' }));
+    renderChecks(pending, 'format');
+    let lastPaint = 0;
+    const report = await runVerification(
+      { transcriptText, commitmentText, frameBuffer: loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
+      (p) => {
+        const i = CHECKS.findIndex((c) => c.id === p.check);
+        const base = i / CHECKS.length;
+        let value = base;
+        let text = `正在检查: ${CHECK_TEXT[p.check][0]}`;
+        if (p.check === 'frame' && p.phase) {
+          value = base + (p.fraction * (p.phase === 'parse' ? 0.3 : 0.7) + (p.phase === 'hash' ? 0.3 : 0)) / CHECKS.length * 4;
+          text = `${PHASE_TEXT[p.phase]}… ${Math.round(p.fraction * 100)}%`;
+        } else if (i > CHECKS.findIndex((c) => c.id === 'frame')) {
+          value = base + 3 / CHECKS.length;
+        }
+        progress.value = Math.min(value, 1);
+        const now = performance.now();
+        if (now - lastPaint > 100 || !p.phase) {
+          progressLabel.textContent = text;
+          for (const c of pending) c.status = CHECKS.findIndex((x) => x.id === c.id) < i ? 'pass' : 'not-run';
+          renderChecks(pending, p.check);
+          lastPaint = now;
+        }
+      });
+    const ms = performance.now() - started;
+    progress.value = 1;
+    renderChecks(report.checks);
+    try {
+      lastTranscript = parseStrictJson(transcriptText);
+    } catch {
+      lastTranscript = null;
+    }
+    const s = report.summary;
+    if (report.ok) {
+      verdict(out, true, '✔ 验证通过: 这次抽取可以由公开的数据完整重现。',
+        `计划 ${s.plan_id}: 从 ${s.frame_size} 个检查对象中抽取 ${s.selections} 个, 每个对象都分配了检查人员。`,
+        `承诺时间 ${s.committed_at}, 抽取时间 ${s.drawn_at}。誊本摘要 ${s.digest}。`,
+        `用时 ${(ms / 1000).toFixed(2)} 秒。`);
+    } else {
+      const f = report.failure;
+      verdict(out, false, `✘ 验证未通过: 字段 ${f.field} 不一致。`,
+        `${CHECK_TEXT[f.check][0]}: ${f.detail}`,
+        '这说明誊本、名录或人员名录中至少有一个与抽取时使用的不同 (被改动, 或选错了文件)。');
+    }
+    document.body.dataset.verifyMs = String(Math.round(ms));
+    document.body.dataset.state = report.ok ? 'verified' : 'failed';
+    document.body.dataset.mode = report.mode;
+    document.body.dataset.timings = JSON.stringify(report.timings ?? {});
+    if (!report.ok) document.body.dataset.failedField = report.failure.field;
+  } catch (e) {
+    verdict(out, false, '✘ 无法完成验证', e instanceof SourceError ? e.message : `出错: ${e.message ?? e}`);
+    document.body.dataset.state = 'error';
+  } finally {
+    $('progress-area').hidden = true;
+    button.disabled = false;
+  }
+}
+
+async function onProof(event) {
+  event.preventDefault();
+  const out = $('proof-result');
+  out.replaceChildren();
+  try {
+    const file = $('proof-file').files[0];
+    const text = file ? decodeText(await file.arrayBuffer(), '证明文件') : $('proof-text').value.trim();
+    if (!text) throw new SourceError('请选择证明文件, 或粘贴证明内容。');
+    const proof = parseJson(text, '证明文件');
+    const againstFile = $('against-file').files[0];
+    const against = againstFile ? parseJson(decodeText(await againstFile.arrayBuffer(), '承诺或誊本'), '承诺或誊本') : lastTranscript;
+    $('cli-proof').textContent = `spotcheck check-proof ${file ? file.name : 'proof.json'}${against ? ` --commitment ${againstFile ? againstFile.name : 'commitment.json'}` : ''}`;
+    const r = checkInclusion(proof, against);
+    if (!r.ok) {
+      verdict(out, false, `✘ 证明无效 (字段 ${r.failure.field})`, r.failure.detail,
+        r.failure.recorded !== undefined ? `证明中: ${r.failure.recorded}; 承诺中: ${r.failure.recomputed}` : null);
+      return;
+    }
+    const p = r.proof;
+    const drawn = r.drawn === undefined ? null
+      : r.drawn ? `该企业在本次抽取中被抽中, 检查人员: ${r.drawn.inspectors.join('、')}。` : '该企业在本次抽取中未被抽中。';
+    verdict(out, true, `✔ ${p.target} 在检查对象名录中`,
+      `所属分层 ${p.stratum}, 是名录 (共 ${p.frame_size} 个对象) 中第 ${p.index + 1} 个 (序号 ${p.index})。`,
+      r.plan_id ? `该名录正是计划 ${r.plan_id} 的承诺中固定的名录。` : `名录根哈希 ${p.frame_root}。提供承诺或誊本可确认它属于哪一次抽取。`,
+      drawn);
+  } catch (e) {
+    verdict(out, false, '✘ 无法检查证明', e.message ?? String(e));
+  }
+}
+
+function parseJson(text, label) {
+  try {
+    return parseStrictJson(text);
+  } catch (e) {
+    throw new SourceError(`${label}: ${e.message}`);
+  }
+}
+
+prefillFromQuery();
+prestartWorker((error) => {
+  document.body.dataset.warm = error ? 'failed' : 'done';
+  if (error) console.warn('warm-up failed', error);
+});
+$('verify-form').addEventListener('submit', onVerify);
+$('proof-form').addEventListener('submit', onProof);
+document.body.dataset.state = 'ready';
