@@ -45,16 +45,16 @@ function rustVerify(transcriptPath, withCommitment = false) {
   return m ? m[1] : `(exit ${r.status}) ${out}`;
 }
 
-test('a draw made by the Rust CLI verifies in JS from the same files', () => {
+test('a draw made by the Rust CLI verifies in JS from the same files', async () => {
   const text = readFileSync(files.transcript, 'utf8');
-  const r = jsVerify(text);
+  const r = await jsVerify(text);
   assert.ok(r.ok, JSON.stringify(r.failure));
   assert.ok(r.summary.selections > 30);
-  assert.ok(jsVerify(text, true).ok);
+  assert.ok((await jsVerify(text, true)).ok);
   assert.equal(rustVerify(files.transcript), 'VERIFIED');
 });
 
-test('the CLI and the JS verifier name the same field for the same tampering', () => {
+test('the CLI and the JS verifier name the same field for the same tampering', async () => {
   const original = parseStrictJson(readFileSync(files.transcript, 'utf8'));
   const edits = {
     'selections[3].inspectors': (t) => (t.selections[3].inspectors[0] = t.selections[3].inspectors[0] === 'ZF000001' ? 'ZF000002' : 'ZF000001'),
@@ -77,7 +77,7 @@ test('the CLI and the JS verifier name the same field for the same tampering', (
     const text = canonicalJson(t);
     const path = join(dir, 'tampered.json');
     writeFileSync(path, text);
-    const js = jsVerify(text);
+    const js = await jsVerify(text);
     assert.equal(js.failure?.field, field, `JS: ${JSON.stringify(js.failure)}`);
     assert.equal(rustVerify(path), field, 'Rust CLI');
   }
@@ -85,17 +85,17 @@ test('the CLI and the JS verifier name the same field for the same tampering', (
   const t = structuredClone(original);
   t.commitment.committed_at = '2026-11-25T08:00:00Z';
   writeFileSync(join(dir, 'tampered.json'), canonicalJson(t));
-  assert.equal(jsVerify(canonicalJson(t), true).failure.field, 'commitment.committed_at');
+  assert.equal((await jsVerify(canonicalJson(t), true)).failure.field, 'commitment.committed_at');
   assert.equal(rustVerify(join(dir, 'tampered.json'), true), 'commitment.committed_at');
 });
 
-test('readers normalise upper-case hex and non-shortest ratios like the CLI does', () => {
+test('readers normalise upper-case hex and non-shortest ratios like the CLI does', async () => {
   const t = parseStrictJson(readFileSync(files.transcript, 'utf8'));
   t.secret = t.secret.toUpperCase();
   t.commitment.parameters.default.ratio = '0.010';
   writeFileSync(join(dir, 'normalised.json'), JSON.stringify(t, null, 2));
   assert.equal(rustVerify(join(dir, 'normalised.json')), 'VERIFIED');
-  assert.ok(jsVerify(JSON.stringify(t, null, 2)).ok);
+  assert.ok((await jsVerify(JSON.stringify(t, null, 2))).ok);
 });
 
 test('inclusion proofs made by the CLI check in JS', () => {

@@ -261,3 +261,19 @@ test('the fast unquoted frame reader and the general CSV reader agree (LF, CRLF,
   assert.throws(() => parseFrameCsv(enc('target_id,stratum\nT1,S,x\n')), (e) => e.kind === 'frame' && e.line === 2);
   assert.throws(() => parseFrameCsv(enc('id,stratum\nT1,S\n')), (e) => e.kind === 'frame' && /缺少列/.test(e.message));
 });
+
+test('hashing a frame in parallel chunks gives the same root as hashing it in one piece', async () => {
+  const { chunkRoots } = await import('../src/core/frame.js');
+  const helper = { hash: async ({ buf, offsets, count, chunk }) => chunkRoots(buf, offsets, count, chunk) };
+  for (const n of [4096, 4097, 6000, 12345, 40000]) {
+    const lines = ['target_id,stratum'];
+    for (let i = 0; i < n; i++) lines.push(`T${(i * 7919) % n},S${i % 5}`);
+    const bytes = enc(lines.join('\n'));
+    const one = toHex(parseFrameCsv(bytes).root);
+    for (const helpers of [[helper], [helper, helper], [helper, helper, helper]]) {
+      const f = await parseFrameCsv(bytes, null, helpers);
+      assert.equal(toHex(f.root), one, `n = ${n}, ${helpers.length} helpers`);
+      assert.equal(f.size, n);
+    }
+  }
+});

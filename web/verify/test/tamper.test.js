@@ -52,19 +52,19 @@ function names(named, changed, derived) {
 }
 
 for (const name of ['05-non-ascii.json', '07-several-strata-ratios.json', '08-cap-swap-remove.json']) {
-  test(`every transcript field change in ${name} is caught and named`, () => {
+  test(`every transcript field change in ${name} is caught and named`, async () => {
     const v = loadVector(name);
     const { frame, pool } = vectorInputs(v.inputs);
     const original = v.expected.transcript;
     const run = (t, published = null) =>
       verifyDraw({ transcript: t, published, loadFrame: () => frame, loadPool: () => pool });
-    assert.ok(run(original).ok);
+    assert.ok((await run(original)).ok);
     let named = 0;
     let rejectedAtParse = 0;
     for (const path of leaves(original)) {
       const changed = structuredClone(original);
       set(changed, path, mutate);
-      const without = run(changed);
+      const without = await run(changed);
       assert.ok(!without.ok, `${name}: change to ${path} not detected`);
       if (without.failure.check === 'format') {
         // Not a well-formed transcript (e.g. "upx" as a rounding rule): refused, naming the field.
@@ -75,7 +75,7 @@ for (const name of ['05-non-ascii.json', '07-several-strata-ratios.json', '08-ca
       assert.ok(names(without.failure.field, path, expectedWithoutPublished(path)),
         `${name}: ${path}: named ${without.failure.field} (${without.failure.detail})`);
       // With the commitment published before the draw, fields inside it are named exactly.
-      const withPub = run(changed, original.commitment);
+      const withPub = await run(changed, original.commitment);
       assert.ok(!withPub.ok);
       const want = path.startsWith('commitment.') ? path : expectedWithoutPublished(path);
       assert.ok(names(withPub.failure.field, path, want), `${name}: ${path} (published): named ${withPub.failure.field}`);
@@ -86,22 +86,22 @@ for (const name of ['05-non-ascii.json', '07-several-strata-ratios.json', '08-ca
   });
 }
 
-test('any change to the frame is caught', () => {
+test('any change to the frame is caught', async () => {
   const v = loadVector('07-several-strata-ratios.json');
   const { frame, pool } = vectorInputs(v.inputs);
   const t = v.expected.transcript;
   const entries = [...frame.entries()];
-  const field = (es) =>
-    verifyDraw({ transcript: t, loadFrame: () => buildFrame(es), loadPool: () => pool }).failure?.field;
+  const field = async (es) =>
+    (await verifyDraw({ transcript: t, loadFrame: () => buildFrame(es), loadPool: () => pool })).failure?.field;
   const n = entries.length;
   for (const i of [0, Math.floor(n / 2), n - 1]) {
-    assert.equal(field(entries.map(([id, s], j) => [id, j === i ? `${s}x` : s])), 'commitment.frame.root');
-    assert.equal(field(entries.map(([id, s], j) => [j === i ? `${id}x` : id, s])), 'commitment.frame.root');
-    assert.equal(field(entries.filter((_, j) => j !== i)), 'commitment.frame.size');
+    assert.equal(await field(entries.map(([id, s], j) => [id, j === i ? `${s}x` : s])), 'commitment.frame.root');
+    assert.equal(await field(entries.map(([id, s], j) => [j === i ? `${id}x` : id, s])), 'commitment.frame.root');
+    assert.equal(await field(entries.filter((_, j) => j !== i)), 'commitment.frame.size');
   }
 });
 
-test('any change to the pool is caught', () => {
+test('any change to the pool is caught', async () => {
   const v = loadVector('04-conflicts-force-assignment.json');
   const { frame, pool } = vectorInputs(v.inputs);
   const t = v.expected.transcript;
@@ -115,19 +115,19 @@ test('any change to the pool is caught', () => {
     for (const edit of edits) {
       const entries = pool.ids.map((id, j) => [id, pool.departments[j], [...pool.conflicts[j]]]);
       edit(entries[i]);
-      const r = verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => buildPool(entries) });
+      const r = await verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => buildPool(entries) });
       assert.equal(r.failure?.field, 'commitment.pool.root');
     }
   }
 });
 
-test('a frame or pool file that cannot be read is reported against that file', () => {
+test('a frame or pool file that cannot be read is reported against that file', async () => {
   const v = loadVector('01-minimal.json');
   const { frame, pool } = vectorInputs(v.inputs);
   const t = v.expected.transcript;
-  const dup = verifyDraw({ transcript: t, loadFrame: () => buildFrame([['T1', 'S'], ['T1', 'S']]), loadPool: () => pool });
+  const dup = await verifyDraw({ transcript: t, loadFrame: () => buildFrame([['T1', 'S'], ['T1', 'S']]), loadPool: () => pool });
   assert.equal(dup.failure.field, 'frame');
   assert.equal(dup.failure.code, 'frame');
-  const badPool = verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => buildPool([['Z F', 'D', []]]) });
+  const badPool = await verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => buildPool([['Z F', 'D', []]]) });
   assert.equal(badPool.failure.field, 'pool');
 });

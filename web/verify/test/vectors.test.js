@@ -17,7 +17,7 @@ test('the vector folder holds the frozen set', () => {
 });
 
 for (const name of names) {
-  test(`vector ${name}`, () => {
+  test(`vector ${name}`, async () => {
     const v = loadVector(name);
     if (v.want_err !== undefined) {
       let code;
@@ -41,9 +41,9 @@ for (const name of names) {
     // Byte for byte, the canonical transcript is the expected one.
     assert.equal(canonicalJson(transcript), canonicalJson(want.transcript));
     // And the verifier accepts the expected transcript with these inputs.
-    const report = verifyDraw({ transcript: want.transcript, loadFrame: () => frame, loadPool: () => pool });
+    const report = await verifyDraw({ transcript: want.transcript, loadFrame: () => frame, loadPool: () => pool });
     assert.equal(report.failure, null, JSON.stringify(report.failure));
-    const withPublished = verifyDraw({ transcript: want.transcript, published: want.transcript.commitment,
+    const withPublished = await verifyDraw({ transcript: want.transcript, published: want.transcript.commitment,
       loadFrame: () => frame, loadPool: () => pool });
     assert.ok(withPublished.ok, JSON.stringify(withPublished.failure));
   });

@@ -92,9 +92,10 @@ function sameSlice(bytes, a, al, b, bl) {
 
 /**
  * The frame of the entries in `fields`. Returns { size, root, id(i), stratum(i), stratumOf
- * (canonical index → stratum number), stratumNames, indexOf(target), leaf(i) }.
+ * (canonical index → stratum number), stratumNames, indexOf(target), leaf(i) } — or a Promise of
+ * it when `helpers` (hashing workers, see hashInParallel) are given.
  */
-function frameFromFields(f, onProgress) {
+function frameFromFields(f, onProgress, helpers = null) {
   const { bytes, n } = f;
   // Validate; intern strata (few distinct values) by a hash of their bytes.
   const names = [];
@@ -145,22 +146,40 @@ function frameFromFields(f, onProgress) {
     }
   }
   if (onProgress) onProgress(0.2);
-  // Leaves H(0x00 ‖ lp(target_id) ‖ lp(stratum)), packed.
-  const leaves = new Uint8Array(n * 32);
-  const view = new DataView(leaves.buffer);
-  const hasher = new ShortHasher();
-  const buf = hasher.buf;
   const nameBytes = names.map((_, c) => bytes.slice(nameStart[c], nameStart[c] + nameLen[c]));
-  for (let k = 0; k < n; k++) {
+  const finish = (root, leaves) => makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves });
+  const pack = (from, to) => packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to);
+  if (!helpers || helpers.length === 0 || n < 4096) {
+    const { buf, offsets } = pack(0, n);
+    const leaves = new Uint8Array(n * 32);
+    const chunk = 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
+    const root = n === 0 ? H(new Uint8Array(0))
+      : chunkRoots(buf, offsets, n, chunk, leaves, onProgress && ((x) => onProgress(0.2 + 0.8 * x)));
+    if (onProgress) onProgress(1);
+    return finish(n === 0 ? root : root.slice(0, 32), leaves);
+  }
+  return hashInParallel(n, pack, helpers, onProgress).then((root) => finish(root, null));
+}
+
+/** Leaf messages 0x00 ‖ lp(target_id) ‖ lp(stratum) of canonical entries [from, to), packed. */
+function packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to) {
+  let total = 0;
+  for (let k = from; k < to; k++) total += 9 + idLen[k] + nameBytes[stratumOf[k]].length;
+  const buf = new Uint8Array(total);
+  const offsets = new Int32Array(to - from + 1);
+  let off = 0;
+  for (let k = from; k < to; k++) {
+    offsets[k - from] = off;
     const il = idLen[k];
     const is = idStart[k];
-    buf[0] = 0;
-    buf[1] = il >>> 24;
-    buf[2] = (il >>> 16) & 0xff;
-    buf[3] = (il >>> 8) & 0xff;
-    buf[4] = il & 0xff;
-    for (let j = 0; j < il; j++) buf[5 + j] = bytes[is + j];
-    let off = 5 + il;
+    buf[off] = 0;
+    buf[off + 1] = il >>> 24;
+    buf[off + 2] = (il >>> 16) & 0xff;
+    buf[off + 3] = (il >>> 8) & 0xff;
+    buf[off + 4] = il & 0xff;
+    off += 5;
+    for (let j = 0; j < il; j++) buf[off + j] = bytes[is + j];
+    off += il;
     const sb = nameBytes[stratumOf[k]];
     const sl = sb.length;
     buf[off] = sl >>> 24;
@@ -170,13 +189,83 @@ function frameFromFields(f, onProgress) {
     off += 4;
     for (let j = 0; j < sl; j++) buf[off + j] = sb[j];
     off += sl;
-    if (off <= 119) hasher.digestInto(off, view, k * 32);
-    else leaves.set(H(buf.subarray(0, off)), k * 32);
-    if (onProgress && (k & 0x3fff) === 0) onProgress(0.2 + 0.3 * (k / n));
   }
-  const leafCopy = leaves.slice();
-  const root = merkleRootPacked(leaves, n, onProgress && ((x) => onProgress(0.5 + 0.5 * x)));
+  offsets[to - from] = off;
+  return { buf, offsets };
+}
+
+/**
+ * Hashes `count` packed leaf messages and returns the Merkle roots of consecutive chunks of
+ * `chunk` leaves (a power of two; the last chunk may be shorter), packed 32 bytes each. Chunk
+ * roots are the nodes of the RFC 9162 tree at that height, so the frame root is the Merkle
+ * combination of the chunk roots (merkleRootPacked): chunks can be hashed by different workers.
+ * `leaves` (optional) receives the leaf hashes.
+ */
+export function chunkRoots(buf, offsets, count, chunk, leaves = null, onProgress = null) {
+  const hashes = new Uint8Array(count * 32);
+  const view = new DataView(hashes.buffer);
+  const hasher = new ShortHasher();
+  const hb = hasher.buf;
+  for (let k = 0; k < count; k++) {
+    const s = offsets[k];
+    const len = offsets[k + 1] - s;
+    if (len <= 119) {
+      for (let j = 0; j < len; j++) hb[j] = buf[s + j];
+      hasher.digestInto(len, view, k * 32);
+    } else hashes.set(H(buf.subarray(s, s + len)), k * 32);
+    if (onProgress && (k & 0x3fff) === 0) onProgress(0.4 * (k / count));
+  }
+  if (leaves) leaves.set(hashes);
+  const chunks = Math.ceil(count / chunk);
+  const roots = new Uint8Array(chunks * 32);
+  for (let c = 0; c < chunks; c++) {
+    const from = c * chunk;
+    const to = Math.min(count, from + chunk);
+    roots.set(merkleRootPacked(hashes.subarray(from * 32, to * 32), to - from), c * 32);
+    if (onProgress) onProgress(0.4 + 0.6 * ((c + 1) / chunks));
+  }
+  return roots;
+}
+
+/**
+ * Hashes the frame with helper workers: each thread takes a run of power-of-two chunks.
+ * helpers: [{ hash({ buf, offsets, count, chunk }) → Promise<Uint8Array of chunk roots> }].
+ */
+async function hashInParallel(n, pack, helpers, onProgress) {
+  const threads = helpers.length + 1;
+  let chunk = 1024;
+  while (Math.ceil(n / (chunk * 2)) >= 2 * threads) chunk *= 2;
+  const chunks = Math.ceil(n / chunk);
+  const per = Math.ceil(chunks / threads);
+  const jobs = [];
+  // Helpers take the first runs; this thread the last (it is shorter when n is not a multiple).
+  for (let t = 0; t < helpers.length; t++) {
+    const from = Math.min(n, t * per * chunk);
+    const to = Math.min(n, (t + 1) * per * chunk);
+    if (from >= to) continue;
+    const { buf, offsets } = pack(from, to);
+    jobs.push(helpers[t].hash({ buf, offsets, count: to - from, chunk }));
+  }
+  const from = Math.min(n, helpers.length * per * chunk);
+  let own = new Uint8Array(0);
+  if (from < n) {
+    const { buf, offsets } = pack(from, n);
+    own = chunkRoots(buf, offsets, n - from, chunk, null, onProgress && ((x) => onProgress(0.2 + 0.7 * x)));
+  }
+  const parts = await Promise.all(jobs);
+  const roots = new Uint8Array(chunks * 32);
+  let off = 0;
+  for (const p of [...parts, own]) {
+    roots.set(p, off);
+    off += p.length;
+  }
+  if (off !== roots.length) throw new Error('parallel hashing: chunk roots missing');
+  const root = merkleRootPacked(roots, chunks);
   if (onProgress) onProgress(1);
+  return root;
+}
+
+function makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves }) {
   const ids = new Map();
   const frame = {
     size: n,
@@ -189,7 +278,7 @@ function frameFromFields(f, onProgress) {
       return s;
     },
     stratum: (k) => names[stratumOf[k]],
-    leaf: (k) => leafCopy.subarray(k * 32, k * 32 + 32),
+    leaf: (k) => (leaves ? leaves.subarray(k * 32, k * 32 + 32) : null),
     /** The frame index of target id t (binary search in canonical order), or -1. */
     indexOf(t) {
       const tb = utf8(t);
@@ -216,7 +305,7 @@ function frameFromFields(f, onProgress) {
 }
 
 /** A frame from entries [target_id, stratum, line?] given as strings. */
-export function buildFrame(entries, onProgress) {
+export function buildFrame(entries, onProgress, helpers = null) {
   const list = [...entries];
   const encoded = [];
   let total = 0;
@@ -241,24 +330,24 @@ export function buildFrame(entries, onProgress) {
     f.push(off, a.length, off + a.length, b.length, line);
     off += a.length + b.length;
   }
-  return frameFromFields(f, onProgress);
+  return frameFromFields(f, onProgress, helpers);
 }
 
 /** Reads a frame CSV file (bytes): a header naming `target_id` and `stratum` columns. */
-export function parseFrameCsv(bytes, onProgress) {
+export function parseFrameCsv(bytes, onProgress, helpers = null) {
   const progress = onProgress && ((x) => onProgress({ phase: 'parse', fraction: x }));
   const hashing = onProgress && ((x) => onProgress({ phase: 'hash', fraction: x }));
   const entries = [];
   try {
     const text = decodeUtf8(bytes); // refuses invalid UTF-8
-    if (bytes.indexOf(0x22) < 0) return frameFromFields(scanUnquoted(bytes, progress), hashing);
+    if (bytes.indexOf(0x22) < 0) return frameFromFields(scanUnquoted(bytes, progress), hashing, helpers);
     // Quoted fields: the general reader, then the same pipeline.
     readCsv(text, ['target_id', 'stratum'], (fl, line) => entries.push([fl[0], fl[1], line]), progress);
   } catch (e) {
     if (e.name === 'CsvError') throw new InputError('frame', e.message);
     throw e;
   }
-  return buildFrame(entries, hashing);
+  return buildFrame(entries, hashing, helpers);
 }
 
 /** Field slices of a CSV file without quotes, read from its bytes (LF, CRLF or CR; BOM). */

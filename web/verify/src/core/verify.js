@@ -69,9 +69,10 @@ export function comparePublished(recorded, published, path = 'commitment') {
  * - transcript: the parsed JSON value; published: parsed commitment JSON or null;
  * - loadFrame / loadPool: functions returning a built frame / pool (may throw InputError);
  * - onProgress({ check, phase?, fraction? }) is called as work proceeds.
- * Returns { ok, failure, checks: [{ id, section, status: 'pass'|'fail'|'not-run'|'skipped', … }], summary }.
+ * Resolves to { ok, failure, checks: [{ id, section, status: 'pass'|'fail'|'not-run'|'skipped', … }],
+ * summary, timings }.
  */
-export function verifyDraw({ transcript, published = null, loadFrame, loadPool }, onProgress = () => {}) {
+export async function verifyDraw({ transcript, published = null, loadFrame, loadPool }, onProgress = () => {}) {
   const status = new Map(CHECKS.map((c) => [c.id, { ...c, status: 'not-run' }]));
   if (published === null) status.get('published').status = 'skipped';
   const summary = {};
@@ -110,8 +111,8 @@ export function verifyDraw({ transcript, published = null, loadFrame, loadPool }
       same('spec_version', t.spec_version, SPEC_VERSION);
       same('commitment.spec_version', t.commitment.spec_version, SPEC_VERSION);
     },
-    frame() {
-      frame = loadFrame((p) => onProgress({ check: 'frame', ...p }));
+    async frame() {
+      frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }));
       same('commitment.frame.size', t.commitment.frame.size, frame.size);
       same('commitment.frame.root', t.commitment.frame.root, toHex(frame.root));
       summary.frame_size = frame.size;
@@ -193,7 +194,7 @@ export function verifyDraw({ transcript, published = null, loadFrame, loadPool }
     onProgress({ check: id });
     const started = now();
     try {
-      steps[id]();
+      await steps[id]();
       timings[id] = Math.round(now() - started);
       s.status = 'pass';
     } catch (e) {
@@ -214,8 +215,11 @@ export function verifyDraw({ transcript, published = null, loadFrame, loadPool }
   return { ok: failure === null, failure, checks: CHECKS.map((x) => status.get(x.id)), summary, timings };
 }
 
-/** Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes. */
-export function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress) {
+/**
+ * Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes.
+ * `helpers`: optional hashing workers for the frame (see frame.js hashInParallel).
+ */
+export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress, { helpers = null } = {}) {
   let transcript;
   let published = null;
   try {
@@ -233,7 +237,7 @@ export function verifyFiles({ transcriptText, commitmentText = null, frameBytes,
   return verifyDraw({
     transcript,
     published,
-    loadFrame: (p) => parseFrameCsv(frameBytes, p),
+    loadFrame: (p) => parseFrameCsv(frameBytes, p, helpers),
     loadPool: () => parsePoolCsv(poolBytes),
   }, onProgress);
 }

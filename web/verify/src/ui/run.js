@@ -1,41 +1,63 @@
 // Runs a verification in a Web Worker (the page stays responsive and shows progress); falls back
 // to the page's own thread where a worker cannot start (e.g. a locked-down browser).
 // The worker is started, and warmed up (warmup.js), when the page loads.
-/* global __WORKER_SOURCE__ */
+/* global __WORKER_SOURCE__, __HASH_WORKER_SOURCE__ */
 import { verifyFiles } from '../core/verify.js';
 
-let workerUrl = null;
+const urls = new Map();
 let idle = null; // a started worker waiting for work
 
-function startWorker() {
-  if (typeof Worker === 'undefined' || typeof __WORKER_SOURCE__ === 'undefined') return null;
+function startWorker(source) {
+  if (typeof Worker === 'undefined' || typeof source !== 'string') return null;
   try {
-    workerUrl ??= URL.createObjectURL(new Blob([__WORKER_SOURCE__], { type: 'text/javascript' }));
-    return new Worker(workerUrl);
+    if (!urls.has(source)) urls.set(source, URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    return new Worker(urls.get(source));
   } catch {
     return null;
   }
 }
 
-/** Starts a worker now and warms it up, so the first verification runs at full speed. */
+const workerSource = () => (typeof __WORKER_SOURCE__ === 'undefined' ? null : __WORKER_SOURCE__);
+const hashWorkerSource = () => (typeof __HASH_WORKER_SOURCE__ === 'undefined' ? null : __HASH_WORKER_SOURCE__);
+
+/** How many hashing helpers to start besides the verification worker (1 to 3; ?helpers=N overrides). */
+export function helperCount() {
+  const forced = typeof location !== 'undefined' ? new URLSearchParams(location.search).get('helpers') : null;
+  if (forced !== null && /^[0-8]$/.test(forced)) return Number(forced);
+  const cores = (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 2;
+  return Math.max(1, Math.min(3, cores - 1));
+}
+
+/**
+ * Starts the verification worker and its hashing helpers now and warms them up, so the first
+ * verification runs at full speed (the user is still choosing files meanwhile).
+ */
 export function prestartWorker(onWarm = () => {}) {
-  idle = startWorker();
+  idle = startWorker(workerSource());
   if (!idle) return;
+  const ports = [];
+  for (let i = 0; i < helperCount(); i++) {
+    const helper = startWorker(hashWorkerSource());
+    if (!helper) break;
+    const channel = new MessageChannel();
+    helper.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
+    ports.push(channel.port1);
+  }
+  if (ports.length) idle.postMessage({ type: 'helpers', ports }, ports);
   idle.onmessage = (e) => e.data.type === 'warm-done' && onWarm(e.data.error);
   idle.postMessage({ type: 'warm' });
 }
 
-function inPage(input, onProgress) {
-  return new Promise((resolve) => setTimeout(resolve, 0)).then(() => ({
-    ...verifyFiles({ ...input, frameBytes: new Uint8Array(input.frameBuffer), poolBytes: new Uint8Array(input.poolBuffer) },
-      onProgress),
-    mode: 'page',
-  }));
+async function inPage(input, onProgress) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const report = await verifyFiles({ ...input, frameBytes: new Uint8Array(input.frameBuffer),
+    poolBytes: new Uint8Array(input.poolBuffer) }, onProgress);
+  return { ...report, mode: 'page' };
 }
 
 /** Verifies; onProgress(p) as work proceeds. Resolves to the report of core/verify.js. */
 export function runVerification(input, onProgress, { allowWorker = true } = {}) {
-  const worker = allowWorker ? (idle ?? startWorker()) : null;
+  const worker = allowWorker ? (idle ?? startWorker(workerSource())) : null;
   idle = null;
   if (!worker) return inPage(input, onProgress);
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { commit, draw } from '../core/draw.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { verifyFiles } from '../core/verify.js';
 
-export function warmUp(size = 30000) {
+export async function warmUp(size = 30000) {
   const strata = ['W-A', 'W-B', 'W-C', 'W-D'];
   const lines = ['target_id,stratum'];
   const entries = [];
@@ -34,7 +34,7 @@ export function warmUp(size = 30000) {
   }, frame, pool, secret);
   const t = draw(commitment, secret, { witnesses: [{ name: 'W', value: '1' }] }, '2026-01-02T00:00:00Z', frame, pool);
   const enc = new TextEncoder();
-  const report = verifyFiles({
+  const report = await verifyFiles({
     transcriptText: canonicalJson(t),
     commitmentText: canonicalJson(commitment),
     frameBytes: enc.encode(lines.join('\n')),
