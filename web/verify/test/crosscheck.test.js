@@ -127,3 +127,37 @@ test('quirky CSV files (BOM, CRLF, quotes, column order, non-ASCII) give the sam
   const poolRoot = /pool ([0-9a-f]{64})/.exec(rc)?.[1];
   assert.equal(toHex(parsePoolCsv(new TextEncoder().encode(poolText)).root), poolRoot);
 });
+
+test('a commitment whose parameters cannot be applied is named as the CLI names it', async () => {
+  const original = parseStrictJson(readFileSync(files.transcript, 'utf8'));
+  const cases = [
+    [(t) => t.commitment.strata.pop(), 'commitment.strata.length'],
+    [(t) => (t.commitment.parameters.strata = { nope: { count: 1 } }), 'commitment.parameters'],
+    // Infeasible (§9.2) but not re-checked by a verifier: the changed commitment fails its hash.
+    [(t) => (t.commitment.parameters.inspectors_per_target = 39), 'commitment_hash'],
+  ];
+  for (const [edit, field] of cases) {
+    const t = structuredClone(original);
+    edit(t);
+    writeFileSync(join(dir, 'tampered.json'), canonicalJson(t));
+    assert.equal((await jsVerify(canonicalJson(t))).failure?.field, field);
+    assert.equal(rustVerify(join(dir, 'tampered.json')), field);
+  }
+});
+
+test('against the published commitment, both name the same first difference', async () => {
+  const original = parseStrictJson(readFileSync(files.transcript, 'utf8'));
+  const cases = [
+    [(t) => t.commitment.strata.pop(), 'commitment.strata'],
+    [(t) => { t.commitment.plan_id = 'PT-X'; t.commitment.committed_at = '2026-11-25T08:00:00Z'; }, 'commitment.committed_at'],
+    [(t) => (t.commitment.parameters.default.rounding = 'down'), 'commitment.parameters.default.rounding'],
+    [(t) => (t.commitment.entropy_source.witnesses[1] = '见证人 赵某'), 'commitment.entropy_source.witnesses[1]'],
+  ];
+  for (const [edit, field] of cases) {
+    const t = structuredClone(original);
+    edit(t);
+    writeFileSync(join(dir, 'tampered.json'), canonicalJson(t));
+    assert.equal((await jsVerify(canonicalJson(t), true)).failure?.field, field);
+    assert.equal(rustVerify(join(dir, 'tampered.json'), true), field);
+  }
+});

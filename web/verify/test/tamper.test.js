@@ -131,3 +131,33 @@ test('a frame or pool file that cannot be read is reported against that file', a
   const badPool = await verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => buildPool([['Z F', 'D', []]]) });
   assert.equal(badPool.failure.field, 'pool');
 });
+
+test('a commitment that §9.2 would refuse, if it gets stuck, is reported as selections', async () => {
+  const { H } = await import('../src/core/hash.js');
+  const { toHex, fromHex } = await import('../src/core/bytes.js');
+  const { canonicalBytes } = await import('../src/core/canonical-json.js');
+  const { secretCommitment, entropyDigest, drawKey } = await import('../src/core/keys.js');
+  const frame = buildFrame([['A', 'S'], ['B', 'S']]);
+  const pool = buildPool([['ZF1', 'D', ['A']], ['ZF2', 'D', []]]);
+  const secret = '05'.repeat(32);
+  const commitment = {
+    spec_version: 'spotcheck-draw/1', plan_id: 'STUCK', committed_at: '2026-11-26T08:00:00Z',
+    frame: { root: toHex(frame.root), size: 2 }, pool: { root: toHex(pool.root), size: 2 },
+    parameters: { strata: {}, default: { count: 2 }, inspectors_per_target: 2 },
+    strata: [{ key: 'S', population: 2, sample: 2 }],
+    secret_commitment: toHex(secretCommitment(fromHex(secret))),
+    entropy_source: { witnesses: ['W'] },
+  };
+  const witnesses = [{ name: 'W', value: '1' }];
+  const ch = H(canonicalBytes(commitment));
+  const ed = entropyDigest(witnesses);
+  const t = {
+    spec_version: 'spotcheck-draw/1', commitment, commitment_hash: toHex(ch), secret, entropy: { witnesses },
+    entropy_digest: toHex(ed), draw_key: toHex(drawKey(ch, fromHex(secret), ed)), drawn_at: '2026-11-27T09:30:00Z',
+    selections: [],
+  };
+  t.digest = toHex(H(canonicalBytes(t)));
+  const r = await verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => pool });
+  assert.equal(r.failure.field, 'selections');
+  assert.match(r.failure.detail, /§9\.2/);
+});

@@ -28,7 +28,10 @@ export function assignInspectors(pool, selected, m, cap, key) {
       for (const i of chosen) set.add(pos[i]);
       const E = [...set].sort((a, b) => a - b);
       const e = A.length - E.length;
-      if (e < 1) throw new Error(`no eligible inspector for ${target} (the commitment is infeasible, §9.2)`);
+      if (e < 1) {
+        throw Object.assign(new Error(`没有可分配给 ${target} 的检查人员: 该承诺不满足 §9.2, 抽取无法完成`),
+          { code: 'assignment-stuck' });
+      }
       let p = stream.below(e);
       for (const q of E) {
         if (q <= p) p++;

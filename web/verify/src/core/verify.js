@@ -1,12 +1,12 @@
 // Verification of a draw (draw spec §14): the checks in order, stopping at the first failure and
 // naming its field by the spec's JSON path (e.g. `selections[3].inspectors`).
 import { H } from './hash.js';
-import { bytesEqual, fromHex, toHex } from './bytes.js';
+import { compareUtf8, fromHex, toHex } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
 import { FieldError } from './errors.js';
 import { parseStrictJson } from './strict-json.js';
 import { readCommitment, readTranscript } from './model.js';
-import { computeStrata, checkFeasible } from './params.js';
+import { computeStrata } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { computeSelections } from './draw.js';
 import { parseFrameCsv } from './frame.js';
@@ -40,23 +40,24 @@ function same(field, recorded, recomputed) {
 
 /**
  * §14.0: the transcript's commitment equals the published one member by member; throws naming
- * the first differing path (members in §9.1 order, array lengths before elements).
+ * the first differing path (members in §2 byte order; an array of another length is named by
+ * its own path, as the reference CLI does).
  */
 export function comparePublished(recorded, published, path = 'commitment') {
   if (Array.isArray(published) || Array.isArray(recorded)) {
-    if (!Array.isArray(published) || !Array.isArray(recorded)) throw differ(path, recorded, published);
-    same(`${path}.length`, recorded.length, published.length);
+    if (!Array.isArray(published) || !Array.isArray(recorded) || recorded.length !== published.length) {
+      throw differ(path, JSON.stringify(recorded), JSON.stringify(published), '与事先公布的承诺不同');
+    }
     published.forEach((x, i) => comparePublished(recorded[i], x, `${path}[${i}]`));
     return;
   }
   if (published !== null && typeof published === 'object') {
     if (recorded === null || typeof recorded !== 'object') throw differ(path, recorded, published);
-    const keys = [...Object.keys(published)];
-    for (const k of Object.keys(recorded)) if (!keys.includes(k)) keys.push(k);
+    const keys = [...new Set([...Object.keys(published), ...Object.keys(recorded)])].sort(compareUtf8);
     for (const k of keys) {
       const p = `${path}.${k}`;
-      if (!(k in recorded)) throw differ(p, undefined, published[k], '誊本中缺少此成员');
-      if (!(k in published)) throw differ(p, recorded[k], undefined, '公布的承诺中没有此成员');
+      if (!(k in recorded)) throw differ(p, undefined, JSON.stringify(published[k]), '誊本中缺少此成员');
+      if (!(k in published)) throw differ(p, JSON.stringify(recorded[k]), undefined, '公布的承诺中没有此成员');
       comparePublished(recorded[k], published[k], p);
     }
     return;
@@ -136,7 +137,6 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       strata.forEach((s, i) => {
         for (const f of ['key', 'population', 'sample']) same(`commitment.strata[${i}].${f}`, rec[i][f], s[f]);
       });
-      checkFeasible(frame, pool, c.params, strata, 'commitment.parameters');
     },
     commitment_hash() {
       commitmentHash = H(canonicalBytes(t.commitment));
@@ -166,7 +166,14 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
     },
     selections() {
       onProgress({ check: 'selections' });
-      const got = computeSelections(t.commitment, c.params, frame, pool, key);
+      let got;
+      try {
+        got = computeSelections(t.commitment, c.params, frame, pool, key);
+      } catch (e) {
+        // §12 ran out of eligible inspectors: only possible for a commitment §9.2 refuses.
+        if (e.code === 'assignment-stuck') throw new FieldError('selections', e.message);
+        throw e;
+      }
       const rec = t.selections;
       same('selections.length', rec.length, got.length);
       got.forEach((s, i) => {
