@@ -67,6 +67,7 @@ fn bench(c: &mut Criterion) {
             .unwrap_or_else(|_| unreachable!()),
             entropy_source: EntropySource {
                 witnesses: vec![witness.parse().unwrap_or_else(|_| unreachable!())],
+                drand: None,
             },
         },
         &frame,
@@ -81,6 +82,7 @@ fn bench(c: &mut Criterion) {
             name: witness.parse().unwrap_or_else(|_| unreachable!()),
             value: "1 2 3".parse().unwrap_or_else(|_| unreachable!()),
         }],
+        drand: None,
     };
     let Ok(transcript) = draw(
         DrawRequest {

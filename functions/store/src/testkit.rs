@@ -105,6 +105,7 @@ pub fn commitment(id: &str, frame: &Frame, pool: &InspectorPool) -> Result<Commi
             parameters: spec.parameters,
             entropy_source: EntropySource {
                 witnesses: vec!["公证员 王某".parse()?],
+                drand: None,
             },
         },
         frame,
@@ -132,6 +133,7 @@ pub fn transcript(
                     name: "公证员 王某".parse()?,
                     value: value.parse()?,
                 }],
+                drand: None,
             },
             drawn_at: Timestamp::from_unix(AT.unix() + 86_400),
         },

@@ -73,7 +73,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             plan_id,
             committed_at,
             parameters,
-            entropy_source: EntropySource { witnesses },
+            entropy_source: EntropySource {
+                witnesses,
+                drand: None,
+            },
         },
         &frame,
         &pool,
@@ -96,11 +99,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     say!("commitment {hash}");
     say!(
         "frame {} ({} entries)",
-        commitment.frame.root, commitment.frame.size
+        commitment.frame.root,
+        commitment.frame.size
     );
     say!(
         "pool {} ({} inspectors)",
-        commitment.pool.root, commitment.pool.size
+        commitment.pool.root,
+        commitment.pool.size
     );
     let total: u64 = commitment.strata.iter().map(|s| s.sample).sum();
     say!("targets to draw {total}");

@@ -130,6 +130,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             parameters,
             entropy_source: EntropySource {
                 witnesses: vec![witness],
+                drand: None,
             },
         },
         &frame,
@@ -180,6 +181,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                         .parse()
                         .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?,
                 }],
+                drand: None,
             },
             drawn_at: Timestamp::from_datetime(chrono::Utc::now()),
         },

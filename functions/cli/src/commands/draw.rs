@@ -71,7 +71,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         DrawRequest {
             commitment,
             secret,
-            entropy: Entropy { witnesses },
+            entropy: Entropy {
+                witnesses,
+                drand: None,
+            },
             drawn_at,
         },
         &frame,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::beacon::check_source;
 use super::entropy::EntropySource;
 use super::params::{DrawParameters, StratumPlan};
 use super::{DrawError, SPEC_VERSION};
@@ -169,17 +170,23 @@ pub fn check_feasible(
 /// Builds the commitment (spec §9.1) after checking feasibility.
 ///
 /// # Errors
-/// Any feasibility error; [`DrawError::InvalidParameters`] for a source without witnesses.
+/// Any feasibility error; [`DrawError::InvalidParameters`] for a source with neither a witness
+/// nor a beacon round, or a witness named twice; [`DrawError::Beacon`] for a beacon round that is
+/// not of a known chain or not after `committed_at` (spec §7.3).
 pub fn commit(
     request: CommitRequest,
     frame: &Frame,
     pool: &InspectorPool,
     secret: &super::Secret,
 ) -> Result<Commitment, DrawError> {
-    if request.entropy_source.witnesses.is_empty() {
+    let source = &request.entropy_source;
+    if source.witnesses.is_empty() && source.drand.is_none() {
         return Err(DrawError::InvalidParameters(
-            "the entropy source needs at least one witness in spec v1".into(),
+            "the entropy source needs at least one witness or a drand beacon round".into(),
         ));
+    }
+    if let Some(drand) = &source.drand {
+        check_source(drand, request.committed_at)?;
     }
     let mut names: Vec<_> = request.entropy_source.witnesses.iter().collect();
     names.sort();

@@ -1,6 +1,7 @@
 //! Running a committed draw (spec §10–§12): key derivation, stratified selection, inspector
 //! assignment.
 
+use super::beacon::check_draw_beacon;
 use super::commitment::{Commitment, plan_strata};
 use super::entropy::Entropy;
 use super::params::StratumPlan;
@@ -165,7 +166,8 @@ pub struct DrawRequest {
     pub commitment: Commitment,
     /// The secret committed to.
     pub secret: Secret,
-    /// The witnesses' values, in the commitment's order.
+    /// The witnesses' values, in the commitment's order, and the promised beacon round (checked
+    /// here before use).
     pub entropy: Entropy,
     /// Now, as the caller's clock says.
     pub drawn_at: Timestamp,
@@ -175,7 +177,9 @@ pub struct DrawRequest {
 ///
 /// # Errors
 /// [`DrawError::FrameMismatch`], [`DrawError::PoolMismatch`], [`DrawError::SecretMismatch`],
-/// [`DrawError::EntropyMismatch`], [`DrawError::UnsupportedVersion`], feasibility errors.
+/// [`DrawError::EntropyMismatch`], [`DrawError::UnsupportedVersion`], [`DrawError::Beacon`]
+/// (a beacon round that is missing, not the promised one, not signed by the chain, or dated
+/// after the draw), feasibility errors.
 pub fn draw(
     req: DrawRequest,
     frame: &Frame,
@@ -202,6 +206,11 @@ pub fn draw(
     if req.secret.commitment() != c.secret_commitment {
         return Err(DrawError::SecretMismatch);
     }
+    if c.entropy_source.witnesses.is_empty() && c.entropy_source.drand.is_none() {
+        return Err(DrawError::InvalidParameters(
+            "the commitment names no entropy source (neither a witness nor a beacon round)".into(),
+        ));
+    }
     let names: Vec<_> = req.entropy.witnesses.iter().map(|w| &w.name).collect();
     let promised: Vec<_> = c.entropy_source.witnesses.iter().collect();
     if names != promised {
@@ -211,6 +220,14 @@ pub fn draw(
             names.iter().map(|n| n.as_str()).collect::<Vec<_>>()
         )));
     }
+    // The beacon round, if promised: checked against the chain's key before it is used, and
+    // never before its time (spec §7.3).
+    check_draw_beacon(
+        c.entropy_source.drand.as_ref(),
+        req.entropy.drand.as_ref(),
+        c.committed_at,
+        req.drawn_at,
+    )?;
     if plan_strata(frame, &c.parameters)? != c.strata {
         return Err(DrawError::InvalidParameters(
             "the commitment's strata do not follow from its frame and parameters".into(),

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::beacon::{DrandBeacon, DrandSource};
 use crate::encoding::{put_lp, tagged_hash, tags};
 use crate::ids::{Digest, IdError};
 
@@ -64,8 +65,13 @@ text_newtype!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntropySource {
-    /// Named witnesses, in the order their values are mixed in. At least one in spec v1.
+    /// Named witnesses, in the order their values are mixed in. At least one unless a beacon
+    /// round is promised.
     pub witnesses: Vec<WitnessName>,
+    /// A drand beacon round (spec §7.3), mixed in after the witnesses. Absent (not `null`) when
+    /// not used, so witness-only commitments serialise exactly as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drand: Option<DrandSource>,
 }
 
 /// One witness's contribution.
@@ -84,12 +90,17 @@ pub struct WitnessContribution {
 pub struct Entropy {
     /// Witness contributions in commitment order.
     pub witnesses: Vec<WitnessContribution>,
+    /// The promised beacon round with its signature and randomness (spec §7.3); absent when the
+    /// commitment promises none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drand: Option<DrandBeacon>,
 }
 
 impl Entropy {
-    /// The entropy digest (spec §7.2):
-    /// `H(lp("spotcheck/v1/entropy") ‖ u32_be(n) ‖ (lp(name) ‖ lp(value))… ‖ 0x00)`.
-    /// The final byte 0x00 says "no beacon"; spec v1 reserves 0x01 for a drand round.
+    /// The entropy digest (spec §7.2, §7.3):
+    /// `H(lp("spotcheck/v1/entropy") ‖ u32_be(n) ‖ (lp(name) ‖ lp(value))… ‖ beacon)` where
+    /// `beacon` is `0x00` without a beacon round and
+    /// `0x01 ‖ chain_hash ‖ u64_be(round) ‖ randomness` with one.
     pub fn digest(&self) -> Digest {
         let mut buf = Vec::new();
         buf.extend_from_slice(&(self.witnesses.len() as u32).to_be_bytes());
@@ -97,7 +108,15 @@ impl Entropy {
             put_lp(&mut buf, w.name.as_str().as_bytes());
             put_lp(&mut buf, w.value.as_str().as_bytes());
         }
-        buf.push(0);
+        match &self.drand {
+            None => buf.push(0),
+            Some(b) => {
+                buf.push(1);
+                buf.extend_from_slice(b.chain_hash.as_bytes());
+                buf.extend_from_slice(&b.round.to_be_bytes());
+                buf.extend_from_slice(b.randomness.as_bytes());
+            }
+        }
         tagged_hash(tags::ENTROPY, &[&buf])
     }
 }
@@ -105,7 +124,17 @@ impl Entropy {
 impl fmt::Display for EntropySource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.witnesses.iter().map(|w| w.as_str()).collect();
-        write!(f, "witnesses: {}", names.join(", "))
+        match (&self.drand, names.is_empty()) {
+            (None, _) => write!(f, "witnesses: {}", names.join(", ")),
+            (Some(d), true) => write!(f, "drand round {} of chain {}", d.round, d.chain_hash),
+            (Some(d), false) => write!(
+                f,
+                "witnesses: {}; drand round {} of chain {}",
+                names.join(", "),
+                d.round,
+                d.chain_hash
+            ),
+        }
     }
 }
 
@@ -134,6 +163,7 @@ mod tests {
                         })
                     })
                     .collect::<Result<_, IdError>>()?,
+                drand: None,
             }
             .digest())
         };

@@ -17,14 +17,14 @@
 //!     plan_id: "PT-2026-001".parse()?,
 //!     committed_at: "2026-11-26T08:00:00Z".parse()?,
 //!     parameters: serde_json::from_str(r#"{"default":{"count":2},"inspectors_per_target":2}"#)?,
-//!     entropy_source: EntropySource { witnesses: vec!["公证员 王某".parse()?] },
+//!     entropy_source: EntropySource { witnesses: vec!["公证员 王某".parse()?], drand: None },
 //! }, &frame, &pool, &secret)?;
 //!
 //! let transcript = draw(DrawRequest {
 //!     commitment,
 //!     secret,
 //!     entropy: Entropy { witnesses: vec![WitnessContribution {
-//!         name: "公证员 王某".parse()?, value: "3 1 4 1 5 9".parse()? }] },
+//!         name: "公证员 王某".parse()?, value: "3 1 4 1 5 9".parse()? }], drand: None },
 //!     drawn_at: "2026-11-27T09:00:00Z".parse()?,
 //! }, &frame, &pool)?;
 //! assert_eq!(transcript.selections.len(), 4);
@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod beacon;
 mod commitment;
 mod engine;
 mod entropy;
@@ -41,6 +42,10 @@ mod stream;
 mod transcript;
 mod verify;
 
+pub use beacon::{
+    BeaconError, BeaconSignature, DrandBeacon, DrandChain, DrandScheme, DrandSource, KNOWN_CHAINS,
+    MAX_ROUND, QUICKNET, check_beacon, check_draw_beacon, check_source, known_chain,
+};
 pub use commitment::{CommitRequest, Commitment, check_feasible, commit, plan_strata};
 pub use engine::{
     DrawRequest, assign_inspectors, assign_sub_key, compute_selections, draw, draw_key,
@@ -124,6 +129,9 @@ pub enum DrawError {
     /// Canonical encoding failed.
     #[error("encoding: {0}")]
     Encoding(String),
+    /// The drand beacon round cannot be promised or used (spec §7.3).
+    #[error("beacon: {0}")]
+    Beacon(#[from] BeaconError),
 }
 
 impl DrawError {
@@ -142,6 +150,7 @@ impl DrawError {
             DrawError::EntropyMismatch(_) => "entropy-mismatch",
             DrawError::AssignmentStuck(_) => "assignment-stuck",
             DrawError::Encoding(_) => "encoding",
+            DrawError::Beacon(e) => e.code(),
         }
     }
 }

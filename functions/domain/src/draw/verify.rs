@@ -1,6 +1,7 @@
 //! Independent re-computation of a draw from its transcript, frame and pool (spec §14).
 
 use super::SPEC_VERSION;
+use super::beacon::{BeaconError, check_draw_beacon};
 use super::commitment::{Commitment, plan_strata};
 use super::engine::{assign_inspectors, draw_key, select_targets};
 use super::transcript::Transcript;
@@ -57,6 +58,7 @@ pub const CHECKS: &[&str] = &[
     "commitment hash matches the commitment",
     "revealed secret matches the committed secret hash",
     "entropy comes from the committed witnesses, in order",
+    "drand beacon round (if promised): known chain, round after the commitment, BLS signature, randomness, drawn after the round",
     "entropy digest matches the entropy",
     "draw key follows from commitment, secret and entropy",
     "every selected target and every assigned inspector re-computes identically",
@@ -140,6 +142,41 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) 
         }
         _ if a == b => None,
         _ => Some(path),
+    }
+}
+
+/// A beacon check's failure, naming the field (spec §7.3).
+fn beacon_failure(e: BeaconError) -> VerifyError {
+    let field = e.field();
+    match e {
+        BeaconError::ChainMismatch {
+            committed,
+            supplied,
+        } => mismatch(
+            field,
+            supplied,
+            committed,
+            "the beacon round is from another chain than the committed one",
+        ),
+        BeaconError::RoundMismatch {
+            committed,
+            supplied,
+        } => mismatch(
+            field,
+            supplied,
+            committed,
+            "the beacon round is not the committed one",
+        ),
+        BeaconError::RandomnessMismatch { recorded, computed } => mismatch(
+            field,
+            recorded,
+            computed,
+            "the randomness is not SHA-256 of the signature",
+        ),
+        other => VerifyError::Invalid {
+            field: field.into(),
+            reason: other.to_string(),
+        },
     }
 }
 
@@ -243,6 +280,19 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
             "values must come from the committed witnesses, in order",
         )?;
     }
+    if c.entropy_source.witnesses.is_empty() && c.entropy_source.drand.is_none() {
+        return Err(VerifyError::Invalid {
+            field: "commitment.entropy_source".into(),
+            reason: "names neither a witness nor a beacon round".into(),
+        });
+    }
+    check_draw_beacon(
+        c.entropy_source.drand.as_ref(),
+        t.entropy.drand.as_ref(),
+        c.committed_at,
+        t.drawn_at,
+    )
+    .map_err(beacon_failure)?;
     let ed = t.entropy.digest();
     check(
         "entropy_digest",

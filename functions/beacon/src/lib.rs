@@ -1,0 +1,2 @@
+//! # spotcheck-beacon
+#![warn(missing_docs)]
