@@ -73,6 +73,15 @@ test('a demo draw verifies in the page from file://, every check passing, in a w
   await page.close();
 });
 
+test('without workers (the fallback) the page verifies on its own thread', async () => {
+  const { page, errors } = await openPage(`${pathToFileURL(PAGE).href}?worker=0`);
+  const r = await verifyInPage(page, files);
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.equal(r.mode, 'page');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a tampered transcript is rejected, naming selections[3].inspectors', async () => {
   const { page } = await openPage();
   const r = await verifyInPage(page, { ...files, transcript: files.tampered });

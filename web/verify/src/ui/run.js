@@ -7,8 +7,11 @@ import { verifyFiles } from '../core/verify.js';
 const urls = new Map();
 let idle = null; // a started worker waiting for work
 
+/** ?worker=0 runs everything on the page's thread (the fallback path; used by the tests). */
+const workersOff = () => typeof location !== 'undefined' && new URLSearchParams(location.search).get('worker') === '0';
+
 function startWorker(source) {
-  if (typeof Worker === 'undefined' || typeof source !== 'string') return null;
+  if (typeof Worker === 'undefined' || typeof source !== 'string' || workersOff()) return null;
   try {
     if (!urls.has(source)) urls.set(source, URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
     return new Worker(urls.get(source));
