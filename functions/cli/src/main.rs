@@ -17,8 +17,10 @@ macro_rules! say {
 }
 
 mod commands;
+mod demo_data;
 mod exit;
 mod files;
+mod store_args;
 
 use clap::{Parser, Subcommand};
 
@@ -32,8 +34,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check the audit log's hash chain (`audit verify`).
+    #[command(subcommand_required = true)]
+    Audit(commands::audit::Args),
     /// Run a complete, verifiable draw over the synthetic Putian demo data.
     Demo(commands::demo::Args),
+    /// Serve the HTTP API (public and inspector) over the embedded SQLite store.
+    Serve(commands::serve::Args),
+    /// Mint a development token for the local server.
+    Token(commands::token::Args),
     /// Print the Merkle root and size of a frame file.
     Frame(commands::frame::Args),
     /// Print an inclusion proof for one target of a frame.
@@ -63,7 +72,10 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Audit(a) => commands::audit::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Token(a) => commands::token::run(a),
         Command::Frame(a) => commands::frame::run(a),
         Command::Prove(a) => commands::prove::run(a),
         Command::CheckProof(a) => commands::check_proof::run(a),

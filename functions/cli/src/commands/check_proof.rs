@@ -38,12 +38,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         say!(
             "OK: {} is entry {} of {} in the frame committed for plan {}",
-            proof.target, proof.index, proof.frame_size, c.plan_id
+            proof.target,
+            proof.index,
+            proof.frame_size,
+            c.plan_id
         );
     } else {
         say!(
             "OK: {} (stratum {}) is entry {} of the {}-entry frame with root {}",
-            proof.target, proof.stratum, proof.index, proof.frame_size, proof.frame_root
+            proof.target,
+            proof.stratum,
+            proof.index,
+            proof.frame_size,
+            proof.frame_root
         );
     }
     Ok(())

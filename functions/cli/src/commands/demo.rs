@@ -152,11 +152,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     say!("   plan          {}", commitment.plan_id);
     say!(
         "   frame         {} travel agencies, root {}",
-        commitment.frame.size, commitment.frame.root
+        commitment.frame.size,
+        commitment.frame.root
     );
     say!(
         "   pool          {} inspectors, root {}",
-        commitment.pool.size, commitment.pool.root
+        commitment.pool.size,
+        commitment.pool.root
     );
     say!(
         "   commitment    {}",

@@ -1,5 +1,6 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod audit;
 pub mod calendar;
 pub mod check_proof;
 pub mod commit;
@@ -12,4 +13,6 @@ pub mod gen_pool;
 pub mod gen_registry;
 pub mod import;
 pub mod prove;
+pub mod serve;
+pub mod token;
 pub mod verify;

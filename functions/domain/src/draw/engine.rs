@@ -139,8 +139,7 @@ pub fn assign_inspectors(
             out.push(available[p as usize]);
         }
         if let Some(cap) = cap {
-            for k in first..out.len() {
-                let c = out[k];
+            for &c in &out[first..] {
                 load[c as usize] += 1;
                 if load[c as usize] == cap {
                     // Swap-remove from `available`, keeping `pos` in step.

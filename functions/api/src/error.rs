@@ -1,0 +1,164 @@
+//! RFC 9457 problem details: every error the API returns, with a stable `code`.
+//!
+//! 4xx responses say what to fix; 5xx responses say nothing internal (the cause is logged).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error response: `application/problem+json` with `type`, `title`, `status`, `detail`, `code`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+}
+
+impl ApiError {
+    /// An error with this status, stable code and user-facing detail.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    /// 400: the request is malformed; `detail` says what to fix.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    /// 401: no or invalid credentials.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    /// 403: authenticated but not allowed.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// 404: no such resource.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", detail)
+    }
+
+    /// 409: the resource's state forbids this.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// 422: well-formed but unacceptable (e.g. an infeasible draw).
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+    }
+
+    /// 500 or 503: logs `cause`, tells the client nothing internal.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server could not complete the request; it has been logged",
+        )
+    }
+
+    /// 503 for a store that is temporarily unavailable; logs `cause`.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %cause, "store unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service is temporarily unavailable; retry with the same Idempotency-Key",
+        )
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The human-readable detail.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Problem {
+            kind: format!("https://spotcheck.invalid/problems/{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            code: self.code,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let mut resp = (self.status, bytes).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}
+
+impl From<spotcheck_domain::draw::DrawError> for ApiError {
+    fn from(e: spotcheck_domain::draw::DrawError) -> Self {
+        use spotcheck_domain::draw::DrawError as D;
+        match &e {
+            D::Encoding(_) => ApiError::internal(e),
+            D::FrameMismatch { .. } | D::PoolMismatch { .. } | D::AssignmentStuck(_) => {
+                ApiError::internal(e)
+            }
+            _ => ApiError::unprocessable(e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<spotcheck_domain::store::StoreError> for ApiError {
+    fn from(e: spotcheck_domain::store::StoreError) -> Self {
+        use spotcheck_domain::store::StoreError as S;
+        match &e {
+            S::NotFound { .. } => ApiError::not_found(e.to_string()),
+            S::Conflict { .. } => ApiError::conflict("conflict", e.to_string()),
+            S::AlreadyCommitted(_) => ApiError::conflict("already-committed", e.to_string()),
+            S::AlreadyDrawn(_) => ApiError::conflict("already-drawn", e.to_string()),
+            S::Invalid(_) => ApiError::unprocessable("invalid", e.to_string()),
+            S::Unavailable(_) => ApiError::unavailable(e),
+            S::Corrupt { .. } => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<spotcheck_domain::lifecycle::LifecycleError> for ApiError {
+    fn from(e: spotcheck_domain::lifecycle::LifecycleError) -> Self {
+        ApiError::conflict("invalid-transition", e.to_string())
+    }
+}

@@ -1,0 +1,115 @@
+//! # spotcheck-api
+//!
+//! The HTTP API of spotcheck as two axum [`Router`]s — [`public_router`] (no login, read-only) and
+//! [`inspector_router`] (JWT-authenticated plan lifecycle) — served unchanged by AWS Lambda
+//! (`lambda_http::run`, in `functions/inspector-api` and `functions/public-api`) and by
+//! `spotcheck serve` (both on one port over the embedded SQLite store).
+//!
+//! Errors are RFC 9457 problem documents with a stable `code` ([`error::ApiError`]); request bodies
+//! are strict JSON (unknown fields rejected) under a size limit; every POST honours
+//! `Idempotency-Key`.
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod error;
+mod extract;
+pub mod routes;
+pub mod sealer;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use spotcheck_domain::store::ReadStore;
+use spotcheck_domain::time::Timestamp;
+
+pub use auth::{Authenticator, Principal, Role};
+pub use error::ApiError;
+pub use routes::inspector::WriteStore;
+pub use sealer::SecretSealer;
+
+/// Largest JSON request body accepted (registry uploads have their own, larger limit).
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+/// Largest registry file accepted through the API; larger files go through S3 and the importer.
+pub const UPLOAD_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A clock the handlers read (the real one in production, a fixed one in tests).
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| Timestamp::from_unix(unix_now()))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// What the public handlers hold: read access only.
+pub struct PublicState<S> {
+    /// The store (read ports only are used).
+    pub store: Arc<S>,
+}
+
+impl<S> Clone for PublicState<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+        }
+    }
+}
+
+/// What the inspector handlers hold.
+pub struct InspectorState<S> {
+    /// The store.
+    pub store: Arc<S>,
+    /// Who is calling.
+    pub auth: Authenticator,
+    /// Derives each plan's secret.
+    pub sealer: SecretSealer,
+    /// Now.
+    pub clock: Clock,
+}
+
+impl<S> Clone for InspectorState<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+            auth: self.auth.clone(),
+            sealer: self.sealer.clone(),
+            clock: Arc::clone(&self.clock),
+        }
+    }
+}
+
+impl<S: Send + Sync> auth::HasAuthenticator for InspectorState<S> {
+    fn authenticator(&self) -> &Authenticator {
+        &self.auth
+    }
+}
+
+/// The public router, mounted at `/api/public`.
+pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
+    Router::new()
+        .nest("/api/public", routes::public::router::<S>())
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .with_state(PublicState { store })
+}
+
+/// The inspector router, mounted at `/api`.
+pub fn inspector_router<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
+    Router::new()
+        .nest("/api", routes::inspector::router::<S>())
+        .with_state(state)
+}
+
+/// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`.
+pub fn app<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
+    let store = Arc::clone(&state.store);
+    public_router(store)
+        .merge(inspector_router(state))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+}

@@ -1,0 +1,185 @@
+//! The public, read-only API: no login. Everything here is publishable as it is (redaction happens
+//! before records are stored: no ID numbers, phones or addresses of natural persons exist in them;
+//! penalties involving minors are never listed).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use spotcheck_domain::draw::{CHECKS, verify};
+use spotcheck_domain::lifecycle::{InspectionResult, PenaltyRecord, Plan};
+use spotcheck_domain::registry::{CheckItem, RegistryKind};
+use spotcheck_domain::store::ReadStore;
+
+use super::support::{frame_csv, immutable, plan_id, pool_csv};
+use crate::PublicState;
+use crate::error::ApiError;
+
+/// The public routes, mounted under `/api/public`.
+pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
+    Router::new()
+        .route("/items", get(items::<S>))
+        .route("/plans", get(plans::<S>))
+        .route("/plans/{id}", get(plan::<S>))
+        .route("/plans/{id}/commitment", get(commitment::<S>))
+        .route("/plans/{id}/transcript", get(transcript::<S>))
+        .route("/plans/{id}/frame.csv", get(frame::<S>))
+        .route("/plans/{id}/pool.csv", get(pool::<S>))
+        .route("/plans/{id}/verification", get(verification::<S>))
+        .route("/plans/{id}/proof/{target}", get(proof::<S>))
+        .route("/plans/{id}/results", get(results::<S>))
+        .route("/penalties", get(penalties::<S>))
+}
+
+/// The current random spot-check item list (seed item 11).
+async fn items<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+) -> Result<Json<Vec<CheckItem>>, ApiError> {
+    let Some(info) = st.store.latest_snapshot(RegistryKind::Items).await? else {
+        return Ok(Json(Vec::new()));
+    };
+    let snap = st.store.get_snapshot::<CheckItem>(info.number).await?;
+    Ok(Json(snap.records().to_vec()))
+}
+
+async fn plans<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+) -> Result<Json<Vec<Plan>>, ApiError> {
+    Ok(Json(st.store.list_plans().await?))
+}
+
+async fn plan<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+) -> Result<Json<Plan>, ApiError> {
+    Ok(Json(st.store.get_plan(&plan_id(&id)?).await?))
+}
+
+async fn commitment<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let c = st.store.get_commitment(&plan_id(&id)?).await?;
+    let bytes = c.canonical_bytes()?;
+    let hash = spotcheck_domain::encoding::sha256(&bytes);
+    Ok(immutable(&headers, &hash, "application/json", bytes))
+}
+
+async fn transcript<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let t = st.store.get_transcript(&plan_id(&id)?).await?;
+    let bytes = t.canonical_bytes()?;
+    Ok(immutable(&headers, &t.digest, "application/json", bytes))
+}
+
+async fn frame<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let summary = plan
+        .frame
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
+    let frame = st.store.get_frame(&summary.root).await?;
+    Ok(immutable(
+        &headers,
+        &summary.root,
+        "text/csv; charset=utf-8",
+        frame_csv(&frame),
+    ))
+}
+
+async fn pool<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let summary = plan
+        .pool
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no inspector pool yet")))?;
+    let pool = st.store.get_pool(&summary.root).await?;
+    Ok(immutable(
+        &headers,
+        &summary.root,
+        "text/csv; charset=utf-8",
+        pool_csv(&pool),
+    ))
+}
+
+#[derive(Serialize)]
+struct Verification {
+    plan: String,
+    verified: bool,
+    checks: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<String>,
+    how_to_check_yourself: String,
+}
+
+/// The server re-runs the draw from the stored transcript, frame and pool. (Nobody needs to trust
+/// this: the same check runs offline with `spotcheck verify` or the browser verifier.)
+async fn verification<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let pid = plan_id(&id)?;
+    let t = st.store.get_transcript(&pid).await?;
+    let frame = st.store.get_frame(&t.commitment.frame.root).await?;
+    let pool = st.store.get_pool(&t.commitment.pool.root).await?;
+    let outcome = verify(&t, &frame, &pool);
+    let body = Verification {
+        plan: pid.to_string(),
+        verified: outcome.is_ok(),
+        checks: CHECKS.to_vec(),
+        failed_field: outcome.as_ref().err().map(|e| e.field().to_owned()),
+        failure: outcome.as_ref().err().map(ToString::to_string),
+        how_to_check_yourself: format!(
+            "download transcript, frame.csv and pool.csv from /api/public/plans/{pid}/ and run: spotcheck verify transcript.json --frame frame.csv --pool pool.csv"
+        ),
+    };
+    Ok(Json(body).into_response())
+}
+
+/// "Was my business in the frame?": an RFC 9162 inclusion proof against the committed root.
+async fn proof<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path((id, target)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let summary = plan
+        .frame
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
+    let frame = st.store.get_frame(&summary.root).await?;
+    let proof = frame
+        .prove(&target)
+        .ok_or_else(|| ApiError::not_found(format!("{target} is not in the frame of plan {id}")))?;
+    Ok(Json(proof).into_response())
+}
+
+async fn results<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<InspectionResult>>, ApiError> {
+    Ok(Json(st.store.list_results(&plan_id(&id)?).await?))
+}
+
+/// Penalty decisions that may be published (never those involving minors), with their changes and
+/// withdrawals.
+async fn penalties<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+) -> Result<Json<Vec<PenaltyRecord>>, ApiError> {
+    let mut list = st.store.list_penalties().await?;
+    list.retain(|p| p.decision.publishable());
+    Ok(Json(list))
+}

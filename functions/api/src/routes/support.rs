@@ -1,0 +1,72 @@
+//! Small pieces shared by handlers: path parsing, immutable responses, CSV downloads.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use spotcheck_domain::frame::{Frame, InspectorPool};
+use spotcheck_domain::ids::{Digest, PlanId};
+
+use crate::error::ApiError;
+
+/// Parses a plan id from the path with a 400 that says what is wrong.
+pub fn plan_id(raw: &str) -> Result<PlanId, ApiError> {
+    raw.parse()
+        .map_err(|e| ApiError::bad_request("invalid-path", format!("plan id: {e}")))
+}
+
+/// A response for an immutable record: strong `ETag` (its digest), a year of caching, and 304 when
+/// the client already has it.
+pub fn immutable(
+    request_headers: &HeaderMap,
+    etag: &Digest,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
+    let tag = format!("\"{etag}\"");
+    let matches = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let mut resp = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, body).into_response()
+    };
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    resp
+}
+
+/// The frame file as published: `target_id,stratum` in canonical order.
+pub fn frame_csv(frame: &Frame) -> Vec<u8> {
+    let mut out = Vec::with_capacity(frame.len() * 32 + 20);
+    out.extend_from_slice(b"target_id,stratum\n");
+    for (id, s) in frame.iter() {
+        out.extend_from_slice(id.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(s.as_str().as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// The pool file as published: `inspector_id,department,conflicts`.
+pub fn pool_csv(pool: &InspectorPool) -> Vec<u8> {
+    let mut out = Vec::from(&b"inspector_id,department,conflicts\n"[..]);
+    for e in pool.entries() {
+        out.extend_from_slice(e.id.as_str().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(e.department.as_str().as_bytes());
+        out.push(b',');
+        let c: Vec<&str> = e.conflicts.iter().map(|c| c.as_str()).collect();
+        out.extend_from_slice(c.join(";").as_bytes());
+        out.push(b'\n');
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! Loads the synthetic Putian demo into a running router through its own API (the same requests
+//! an administrator and a supervisor would send), so the demo exercises the real code paths.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use spotcheck_api::auth::{Claims, mint_token};
+use tower::ServiceExt;
+
+use crate::exit::Failure;
+
+const DEPARTMENT: &str = "莆田市文化和旅游局";
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+
+/// A token for the demo department with these roles.
+pub fn token(key: &[u8], roles: &[&str]) -> Result<String, Failure> {
+    let now = chrono::Utc::now().timestamp();
+    mint_token(
+        key,
+        &Claims {
+            sub: "demo-admin".into(),
+            department: DEPARTMENT.into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            iat: now,
+            exp: now + 8 * 3600,
+        },
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+async fn send(
+    router: &axum::Router,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Result<serde_json::Value, Failure> {
+    let req = Request::post(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let resp = router
+        .clone()
+        .oneshot(req)
+        .await
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20)
+        .await
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    if status != StatusCode::CREATED && status != StatusCode::OK {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "demo setup: POST {path} answered {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        )));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+/// Uploads the registries and the item list, then creates, commits and draws one plan.
+pub async fn load(router: axum::Router, key: &[u8]) -> Result<(), Failure> {
+    let admin = token(key, &["admin", "supervisor", "inspector"])?;
+    for (kind, file) in [
+        ("items", "items/tourism-items.csv"),
+        ("agencies", "registries/agencies.synthetic.csv"),
+        ("guides", "registries/guides.synthetic.csv"),
+        ("operators", "registries/operators.synthetic.csv"),
+        ("inspectors", "registries/inspectors.synthetic.csv"),
+    ] {
+        let path = format!("{FIXTURES}/{file}");
+        let bytes = std::fs::read(&path).map_err(|e| Failure::bad_input(format!("{path}: {e}")))?;
+        send(
+            &router,
+            &admin,
+            &format!("/api/registries/{kind}"),
+            "text/csv",
+            bytes,
+        )
+        .await?;
+    }
+    let plan = serde_json::json!({
+        "id": "PT-2026-DEMO",
+        "item": "PT-LY-001",
+        "title": "2026年第四季度旅行社“双随机”抽查（演示）",
+        "department": DEPARTMENT,
+        "target_kind": "agency",
+        "filter": {"mode": "untargeted"},
+        "stratum_scheme": "region",
+        "parameters": {"default": {"ratio": "0.1", "rounding": "up"}, "inspectors_per_target": 2, "max_assignments_per_inspector": 4},
+        "entropy_source": {"witnesses": ["莆田市公证处（演示）"]},
+        "planned_draw_at": "2026-12-01T02:00:00Z"
+    });
+    let body = serde_json::to_vec(&plan).map_err(|e| Failure::Other(e.into()))?;
+    send(&router, &admin, "/api/plans", "application/json", body).await?;
+    send(
+        &router,
+        &admin,
+        "/api/plans/PT-2026-DEMO/commit",
+        "application/json",
+        Vec::new(),
+    )
+    .await?;
+    let witness = serde_json::json!({"witnesses": [{"name": "莆田市公证处（演示）", "value": "演示骰子 3 1 4 1 5 9"}]});
+    let body = serde_json::to_vec(&witness).map_err(|e| Failure::Other(e.into()))?;
+    send(
+        &router,
+        &admin,
+        "/api/plans/PT-2026-DEMO/draw",
+        "application/json",
+        body,
+    )
+    .await?;
+    Ok(())
+}
