@@ -154,6 +154,26 @@ fn inputs(
 
 const NOTARY: (&str, &str) = ("莆田市公证处 王某", "4 2 6 1 3 5");
 
+const QUICKNET_HASH: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+// Real quicknet rounds (fixtures/beacons/ cites where they were published).
+const SIG_123: &str = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92";
+const SIG_1000: &str = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
+// SIG_1000 with its last bit flipped.
+const SIG_1000_FLIPPED: &str = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e38";
+
+/// `inputs` with a promised quicknet round and its recorded signature and randomness
+/// (SHA-256 of the signature), committed and drawn at the given times.
+fn with_drand(mut v: Value, round: u64, sig: &str, committed_at: &str, drawn_at: &str) -> Value {
+    let randomness = hex::decode(sig)
+        .map(|b| spotcheck_domain::encoding::sha256(&b).to_hex())
+        .unwrap_or_default();
+    v["committed_at"] = committed_at.into();
+    v["drawn_at"] = drawn_at.into();
+    v["entropy_source"]["drand"] = json!({"chain_hash": QUICKNET_HASH, "round": round});
+    v["entropy"]["drand"] = json!({"chain_hash": QUICKNET_HASH, "round": round, "signature": sig, "randomness": randomness});
+    v
+}
+
 /// The definitions the files were generated from. Adding one adds a file; editing one whose file
 /// exists changes nothing (the file is frozen).
 fn definitions() -> Vec<(&'static str, &'static str, Value, Option<&'static str>)> {
@@ -449,6 +469,101 @@ fn definitions() -> Vec<(&'static str, &'static str, Value, Option<&'static str>
                 &[NOTARY],
             ),
             Some("insufficient-inspectors"),
+        ),
+        (
+            "18-drand-quicknet",
+            "Entropy from drand quicknet round 1000 alone (no witness): committed at 15:58:22Z, so with the 60 s margin the first round at or after 15:59:22Z, published 15:59:24Z; the beacon block 0x01 ‖ chain_hash ‖ u64be(round) ‖ randomness ends the entropy digest.",
+            with_drand(
+                inputs(
+                    "PT-2026-018",
+                    to_pairs(&letters(12, "S")),
+                    plain_pool(5),
+                    json!({"default": {"count": 4}, "inspectors_per_target": 2}),
+                    18,
+                    &[],
+                ),
+                1000,
+                SIG_1000,
+                "2023-08-23T15:58:22Z",
+                "2023-08-23T16:05:00Z",
+            ),
+            None,
+        ),
+        (
+            "19-witness-and-drand",
+            "A witness and drand quicknet round 123 together: the witness values are mixed first, then the beacon block.",
+            with_drand(
+                inputs(
+                    "PT-2026-019",
+                    to_pairs(&mixed),
+                    plain_pool(4),
+                    json!({"default": {"count": 1}, "inspectors_per_target": 2}),
+                    19,
+                    &[NOTARY],
+                ),
+                123,
+                SIG_123,
+                "2023-08-23T15:14:31Z",
+                "2023-08-23T15:20:00Z",
+            ),
+            None,
+        ),
+        (
+            "20-err-drand-bad-signature",
+            "Round 1000 with one signature bit flipped (and randomness its SHA-256): the BLS check against quicknet's key refuses it.",
+            with_drand(
+                inputs(
+                    "PT-2026-020",
+                    to_pairs(&letters(3, "S")),
+                    plain_pool(3),
+                    json!({"default": {"count": 1}, "inspectors_per_target": 2}),
+                    20,
+                    &[NOTARY],
+                ),
+                1000,
+                SIG_1000_FLIPPED,
+                "2023-08-23T15:58:22Z",
+                "2023-08-23T16:05:00Z",
+            ),
+            Some("beacon-signature"),
+        ),
+        (
+            "21-err-drand-drawn-too-early",
+            "A draw dated one second before round 1000 is published (15:59:24Z) is refused.",
+            with_drand(
+                inputs(
+                    "PT-2026-021",
+                    to_pairs(&letters(3, "S")),
+                    plain_pool(3),
+                    json!({"default": {"count": 1}, "inspectors_per_target": 2}),
+                    21,
+                    &[NOTARY],
+                ),
+                1000,
+                SIG_1000,
+                "2023-08-23T15:58:22Z",
+                "2023-08-23T15:59:23Z",
+            ),
+            Some("beacon-too-early"),
+        ),
+        (
+            "22-err-drand-round-not-after-commit",
+            "A commitment made at the very second round 1000 is published may already know its value: refused at commit time.",
+            with_drand(
+                inputs(
+                    "PT-2026-022",
+                    to_pairs(&letters(3, "S")),
+                    plain_pool(3),
+                    json!({"default": {"count": 1}, "inspectors_per_target": 2}),
+                    22,
+                    &[NOTARY],
+                ),
+                1000,
+                SIG_1000,
+                "2023-08-23T15:59:24Z",
+                "2023-08-23T16:05:00Z",
+            ),
+            Some("beacon-round-not-after-commit"),
         ),
     ]
 }

@@ -391,3 +391,78 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vectors::Vector;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Vector 18's frozen transcript, with `change` applied to its JSON, verified against its
+    /// frame and pool: the field named.
+    fn field_after(
+        change: impl Fn(&mut serde_json::Value),
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let v: Vector = serde_json::from_str(include_str!(
+            "../../../../fixtures/vectors/18-drand-quicknet.json"
+        ))?;
+        let frame = v.inputs.build_frame()?;
+        let pool = v.inputs.build_pool()?;
+        let exp = v.expected.ok_or("expected")?;
+        let mut t = serde_json::to_value(&exp.transcript)?;
+        change(&mut t);
+        let t: Transcript = serde_json::from_value(t)?;
+        Ok(match verify(&t, &frame, &pool) {
+            Ok(()) => "ok".into(),
+            Err(e) => e.field().to_owned(),
+        })
+    }
+
+    #[test]
+    fn beacon_tampering_is_named_by_field() -> TestResult {
+        assert_eq!(field_after(|_| {})?, "ok");
+        let sig = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e38";
+        assert_eq!(
+            field_after(|t| t["entropy"]["drand"]["signature"] = sig.into())?,
+            "entropy.drand.signature"
+        );
+        assert_eq!(
+            field_after(|t| t["entropy"]["drand"]["randomness"] = "00".repeat(32).into())?,
+            "entropy.drand.randomness"
+        );
+        assert_eq!(
+            field_after(|t| t["entropy"]["drand"]["round"] = 1001.into())?,
+            "entropy.drand.round"
+        );
+        assert_eq!(
+            field_after(|t| t["entropy"]["drand"]["chain_hash"] = "11".repeat(32).into())?,
+            "entropy.drand.chain_hash"
+        );
+        assert_eq!(
+            field_after(|t| t["commitment"]["entropy_source"]["drand"]["round"] = 999.into())?,
+            "commitment_hash",
+            "a changed promise is caught by the commitment hash before the beacon checks"
+        );
+        assert_eq!(
+            field_after(
+                |t| t["commitment"]["entropy_source"]["drand"]["chain_hash"] =
+                    "11".repeat(32).into()
+            )?,
+            "commitment_hash"
+        );
+        assert_eq!(
+            field_after(|t| t["drawn_at"] = "2023-08-23T15:59:00Z".into())?,
+            "drawn_at"
+        );
+        assert_eq!(
+            field_after(|t| {
+                if let Some(e) = t["entropy"].as_object_mut() {
+                    e.remove("drand");
+                }
+            })?,
+            "entropy.drand"
+        );
+        Ok(())
+    }
+}
