@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use spotcheck_domain::draw::{
-    CommitRequest, DrawParameters, EntropySource, Secret, WitnessName, commit,
+    CommitRequest, DrandSource, DrawParameters, EntropySource, QUICKNET, Secret, WitnessName,
+    commit,
 };
 use spotcheck_domain::ids::PlanId;
 use spotcheck_domain::time::Timestamp;
@@ -29,8 +30,15 @@ pub struct Args {
     #[arg(long)]
     pub params: PathBuf,
     /// A witness who will supply a value after publication (repeat, in order).
-    #[arg(long = "witness", required = true)]
+    #[arg(long = "witness", required_unless_present = "drand")]
     pub witnesses: Vec<String>,
+    /// Also (or only) use a drand quicknet beacon round: the first round published at least
+    /// `--drand-margin` after the commitment time is fixed in the commitment.
+    #[arg(long)]
+    pub drand: bool,
+    /// How long after the commitment the beacon round must come (`60s`, `5m`, `1h`).
+    #[arg(long, default_value = "60s", requires = "drand", value_parser = parse_margin)]
+    pub drand_margin: u32,
     /// Commitment time (UTC, `2026-11-26T08:00:00Z`); defaults to now.
     #[arg(long)]
     pub committed_at: Option<String>,
@@ -75,7 +83,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             parameters,
             entropy_source: EntropySource {
                 witnesses,
-                drand: None,
+                drand: args
+                    .drand
+                    .then(|| DrandSource::choose(&QUICKNET, committed_at, args.drand_margin)),
             },
         },
         &frame,
@@ -109,6 +119,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
     );
     let total: u64 = commitment.strata.iter().map(|s| s.sample).sum();
     say!("targets to draw {total}");
+    if let Some(d) = &commitment.entropy_source.drand {
+        let at = QUICKNET
+            .round_time(d.round)
+            .map_or_else(|| "?".to_owned(), |t| t.to_string());
+        say!("drand {} round {} at {at}", QUICKNET.name, d.round);
+        eprintln!(
+            "The draw can run once drand round {} is published ({at}).",
+            d.round
+        );
+    }
     eprintln!(
         "Publish {} now. Keep {} sealed until the draw.",
         args.out.display(),
@@ -137,4 +157,26 @@ fn write_secret(path: &std::path::Path, secret: &Secret) -> Result<(), Failure> 
             let _ = std::fs::remove_file(path);
             Failure::Other(anyhow::anyhow!("writing {}: {e}", path.display()))
         })
+}
+
+/// `60s`, `5m`, `1h` or plain seconds, at most a day.
+fn parse_margin(s: &str) -> Result<u32, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u32 = digits
+        .parse()
+        .map_err(|_| format!("{s:?}: expected e.g. 60s, 5m or 1h"))?;
+    let secs = match unit {
+        "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        _ => None,
+    }
+    .ok_or_else(|| format!("{s:?}: expected e.g. 60s, 5m or 1h"))?;
+    if secs > 86_400 {
+        return Err(format!("{s:?}: at most a day"));
+    }
+    Ok(secs)
 }

@@ -2,7 +2,12 @@
 
 use std::path::PathBuf;
 
-use spotcheck_domain::draw::{Commitment, DrawRequest, Entropy, Secret, WitnessContribution, draw};
+use spotcheck_beacon::{
+    FetchError, HttpRelays, RecordedBeacons, RetryPolicy, fetch_promised_round_blocking,
+};
+use spotcheck_domain::draw::{
+    Commitment, DrandBeacon, DrandSource, DrawRequest, Entropy, Secret, WitnessContribution, draw,
+};
 use spotcheck_domain::time::Timestamp;
 
 use crate::exit::Failure;
@@ -24,8 +29,16 @@ pub struct Args {
     #[arg(long)]
     pub pool: PathBuf,
     /// A witness's value as `NAME=VALUE` (repeat, in the commitment's order).
-    #[arg(long = "witness-value", required = true)]
+    #[arg(long = "witness-value")]
     pub witness_values: Vec<String>,
+    /// Read the promised drand round from this file (a recorded round, or a relay's answer saved
+    /// as is) instead of fetching it.
+    #[arg(long, conflicts_with = "relays")]
+    pub beacon_file: Option<PathBuf>,
+    /// A drand HTTP relay to fetch the promised round from (repeat; tried in order, with retries).
+    /// Defaults to api.drand.sh, api2.drand.sh, api3.drand.sh and drand.cloudflare.com.
+    #[arg(long = "relay")]
+    pub relays: Vec<String>,
     /// Draw time (UTC); defaults to now.
     #[arg(long)]
     pub drawn_at: Option<String>,
@@ -65,16 +78,22 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .map_err(|e| Failure::bad_input(format!("--drawn-at: {e}")))?,
         None => Timestamp::from_datetime(chrono::Utc::now()),
     };
+    let drand = match &commitment.entropy_source.drand {
+        Some(promised) => Some(beacon_round(&args, promised, drawn_at)?),
+        None if args.beacon_file.is_some() || !args.relays.is_empty() => {
+            return Err(Failure::bad_input(
+                "--beacon-file/--relay: the commitment promises no drand round",
+            ));
+        }
+        None => None,
+    };
     let frame = read_frame(&args.frame)?;
     let pool = read_pool(&args.pool)?;
     let transcript = draw(
         DrawRequest {
             commitment,
             secret,
-            entropy: Entropy {
-                witnesses,
-                drand: None,
-            },
+            entropy: Entropy { witnesses, drand },
             drawn_at,
         },
         &frame,
@@ -86,4 +105,45 @@ pub fn run(args: Args) -> Result<(), Failure> {
     say!("draw key {}", transcript.draw_key);
     say!("selected {}", transcript.selections.len());
     Ok(())
+}
+
+/// The promised round, from the file or the relays, checked against the chain's key. Refused
+/// before the round's time; if no relay answers, every attempt is reported and nothing else is
+/// used instead.
+fn beacon_round(
+    args: &Args,
+    promised: &DrandSource,
+    now: spotcheck_domain::time::Timestamp,
+) -> Result<DrandBeacon, Failure> {
+    let result = match &args.beacon_file {
+        Some(path) => {
+            let recorded = RecordedBeacons::from_file(path)
+                .map_err(|e| Failure::bad_input(format!("--beacon-file {e}")))?;
+            fetch_promised_round_blocking(&recorded, promised, now)
+        }
+        None => {
+            let relays = if args.relays.is_empty() {
+                HttpRelays::with_defaults()
+            } else {
+                HttpRelays::new(&args.relays, RetryPolicy::default())
+            }
+            .map_err(|e| Failure::bad_input(format!("--relay: {e}")))?;
+            eprintln!(
+                "fetching drand round {} from {}",
+                promised.round,
+                relays.relays().join(", ")
+            );
+            fetch_promised_round_blocking(&relays, promised, now)
+        }
+    };
+    let beacon = result.map_err(|e| match e {
+        FetchError::Invalid { .. } => Failure::CheckFailed(format!("beacon: {e}")),
+        other => Failure::bad_input(format!("cannot draw: {other}")),
+    })?;
+    say!(
+        "drand round {} verified, randomness {}",
+        beacon.round,
+        beacon.randomness
+    );
+    Ok(beacon)
 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, check_published_commitment, verify};
+use spotcheck_domain::draw::{
+    CHECKS, Commitment, Transcript, check_published_commitment, known_chain, verify,
+};
 
 use crate::exit::Failure;
 use crate::files::{read_frame, read_json, read_pool};
@@ -40,6 +42,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     verify(&t, &frame, &pool).map_err(|e| Failure::CheckFailed(e.to_string()))?;
     for c in CHECKS {
         say!("ok  {c}");
+    }
+    if let Some(d) = &t.entropy.drand {
+        let chain = known_chain(&d.chain_hash).map_or("?", |c| c.name);
+        say!(
+            "ok  drand {chain} round {}: BLS signature checked offline against the chain's public key",
+            d.round
+        );
     }
     say!(
         "VERIFIED: plan {}, {} targets drawn from {} entries, transcript {}",
