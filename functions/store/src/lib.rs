@@ -13,7 +13,7 @@
 //! use spotcheck_domain::store::{AuditLog, FrameReader, FrameWriter};
 //! use spotcheck_store::{SqliteStore, testkit};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), testkit::BoxError> {
 //! let dir = tempfile::tempdir()?;
 //! let store = SqliteStore::open(dir.path().join("spotcheck.sqlite"))?;
 //! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -23,7 +23,7 @@
 //!     assert_eq!(store.get_frame(&stored.summary.root).await?, frame);
 //!     let log = store.audit_entries().await?;
 //!     verify_chain(&log, store.audit_head().await?)?;
-//!     Ok(())
+//!     Ok::<(), testkit::BoxError>(())
 //! })
 //! # }
 //! ```

@@ -479,7 +479,7 @@ impl DynamoStore {
                 if prior_op == op && attr_s(&prior, "digest")? == digest.to_hex() {
                     return self.read_doc("idempotent response", &prior).await;
                 }
-                return Err(key_reused(meta.key.as_str(), &prior_op));
+                return Err(key_reused(meta.key.as_str(), prior_op));
             }
             let prepared = prepare().await?;
             let mut items = prepared.items;
