@@ -1,0 +1,23 @@
+//! The inspector API on AWS Lambda: `spotcheck_api::inspector_router` under `lambda_http`, over
+//! the DynamoDB store. API Gateway's JWT authorizer (Cognito) checks tokens; the router reads the
+//! claims from the request context.
+
+use std::sync::Arc;
+
+use spotcheck_api::{Authenticator, InspectorState, system_clock};
+use spotcheck_lambda::{connect, dynamo_config, init_logging, process_env, sealer};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_http::Error> {
+    init_logging();
+    let config = dynamo_config(&process_env)?;
+    let sealer = sealer(&process_env)?;
+    let store = connect(&config).await?;
+    let state = InspectorState {
+        store: Arc::new(store),
+        auth: Authenticator::ApiGateway,
+        sealer,
+        clock: system_clock(),
+    };
+    lambda_http::run(spotcheck_api::inspector_router(state)).await
+}

@@ -1,0 +1,149 @@
+//! # spotcheck-lambda
+//!
+//! The small amount of code every spotcheck Lambda function shares: its configuration from
+//! environment variables (named once, here, so `infra/template.yaml` can be checked against them),
+//! JSON logs for CloudWatch, and the DynamoDB store.
+//!
+//! | Variable | Used by | Meaning |
+//! |---|---|---|
+//! | `SPOTCHECK_TABLE` | all | DynamoDB table name |
+//! | `SPOTCHECK_DYNAMODB_ENDPOINT` | all (optional) | endpoint override (tests, local emulators) |
+//! | `SPOTCHECK_MASTER_KEY` | inspector-api | 64 hex characters: the master key plan secrets derive from (inject from Secrets Manager) |
+//! | `RUST_LOG` | all (optional) | log filter, default `info` |
+#![warn(missing_docs)]
+
+use spotcheck_api::SecretSealer;
+use spotcheck_store::{DynamoConfig, DynamoStore};
+
+/// Every environment variable a spotcheck function reads.
+pub const ENV_VARS: &[&str] = &[
+    "SPOTCHECK_TABLE",
+    "SPOTCHECK_DYNAMODB_ENDPOINT",
+    "SPOTCHECK_MASTER_KEY",
+    "RUST_LOG",
+];
+
+/// A function could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A required variable is missing or malformed.
+    #[error("environment variable {name}: {reason}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The store could not be reached.
+    #[error("store: {0}")]
+    Store(#[from] spotcheck_domain::store::StoreError),
+}
+
+/// Reads a variable through `get` (the process environment in production, a map in tests).
+fn required(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<String, StartError> {
+    get(name)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| StartError::Env {
+            name,
+            reason: "is not set".into(),
+        })
+}
+
+/// The DynamoDB configuration from `SPOTCHECK_TABLE` and `SPOTCHECK_DYNAMODB_ENDPOINT`.
+///
+/// # Errors
+/// [`StartError::Env`] if the table is not named.
+pub fn dynamo_config(get: &dyn Fn(&str) -> Option<String>) -> Result<DynamoConfig, StartError> {
+    let table = required(get, "SPOTCHECK_TABLE")?;
+    Ok(
+        match get("SPOTCHECK_DYNAMODB_ENDPOINT").filter(|e| !e.is_empty()) {
+            Some(endpoint) => DynamoConfig::local(table, endpoint),
+            None => DynamoConfig::aws(table),
+        },
+    )
+}
+
+/// The secret sealer from `SPOTCHECK_MASTER_KEY`.
+///
+/// # Errors
+/// [`StartError::Env`] if it is missing or not 64 hex characters (the message never echoes it).
+pub fn sealer(get: &dyn Fn(&str) -> Option<String>) -> Result<SecretSealer, StartError> {
+    let text = required(get, "SPOTCHECK_MASTER_KEY")?;
+    SecretSealer::from_hex(&text).map_err(|reason| StartError::Env {
+        name: "SPOTCHECK_MASTER_KEY",
+        reason,
+    })
+}
+
+/// Connects to the table.
+///
+/// # Errors
+/// [`StartError::Store`] if the client cannot be built.
+pub async fn connect(config: &DynamoConfig) -> Result<DynamoStore, StartError> {
+    DynamoStore::connect(config)
+        .await
+        .map_err(StartError::Store)
+}
+
+/// JSON logs on stdout (CloudWatch), filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// The process environment as a lookup function.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn missing_table_and_bad_key_are_named_without_echoing_the_key() {
+        let e = dynamo_config(&env(&[])).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("environment variable SPOTCHECK_TABLE: is not set")
+        );
+        let e = sealer(&env(&[("SPOTCHECK_MASTER_KEY", "zz-secret-zz")]))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            e.as_ref()
+                .is_some_and(|m| m.contains("SPOTCHECK_MASTER_KEY") && !m.contains("zz-secret")),
+            "{e:?}"
+        );
+        assert!(sealer(&env(&[("SPOTCHECK_MASTER_KEY", &"ab".repeat(32))])).is_ok());
+    }
+
+    #[test]
+    fn an_endpoint_override_points_at_a_local_table() -> Result<(), StartError> {
+        let c = dynamo_config(&env(&[
+            ("SPOTCHECK_TABLE", "t"),
+            ("SPOTCHECK_DYNAMODB_ENDPOINT", "http://127.0.0.1:5000"),
+        ]))?;
+        assert_eq!(c.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(c.table, "t");
+        Ok(())
+    }
+}
