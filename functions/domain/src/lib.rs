@@ -20,6 +20,6 @@ pub mod lifecycle;
 pub mod merkle;
 pub mod registry;
 pub mod store;
-pub mod time;
 pub mod synthetic;
+pub mod time;
 pub mod vectors;
