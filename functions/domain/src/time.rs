@@ -68,6 +68,11 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
     }
 }
 
+crate::ids::openapi_string!(
+    Timestamp,
+    pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -246,9 +246,12 @@ impl<'de> Deserialize<'de> for BeaconSignature {
     }
 }
 
+crate::ids::openapi_string!(BeaconSignature, pattern = r"^([0-9a-fA-F]{2})+$");
+
 /// The beacon round a commitment promises to use: `{"chain_hash": hex, "round": n}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrandSource {
     /// The chain (one of [`KNOWN_CHAINS`]).
     pub chain_hash: Digest,
@@ -276,6 +279,7 @@ impl DrandSource {
 /// `{"chain_hash", "round", "signature": hex, "randomness": hex}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrandBeacon {
     /// The chain.
     pub chain_hash: Digest,

@@ -17,6 +17,7 @@ use crate::time::Timestamp;
 /// and this source of outside randomness.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Commitment {
     /// Always [`SPEC_VERSION`] for this implementation.
     pub spec_version: String,

@@ -64,6 +64,7 @@ text_newtype!(
 /// The entropy a commitment promises to use. Fixed before any of it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntropySource {
     /// Named witnesses, in the order their values are mixed in. At least one unless a beacon
     /// round is promised.
@@ -77,6 +78,7 @@ pub struct EntropySource {
 /// One witness's contribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WitnessContribution {
     /// Who supplied it (must match the commitment, in order).
     pub name: WitnessName,
@@ -87,6 +89,7 @@ pub struct WitnessContribution {
 /// The entropy actually supplied, as recorded in the transcript.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entropy {
     /// Witness contributions in commitment order.
     pub witnesses: Vec<WitnessContribution>,

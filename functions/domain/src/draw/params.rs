@@ -85,9 +85,12 @@ impl<'de> Deserialize<'de> for Ratio {
     }
 }
 
+crate::ids::openapi_string!(Ratio, pattern = r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$");
+
 /// How a ratio times a population becomes a whole number of targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Rounding {
     /// Round up (ceiling): a non-empty stratum with a non-zero ratio gives at least one target.
     Up,
@@ -131,6 +134,7 @@ impl StratumRule {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +143,26 @@ struct RawRule {
     ratio: Option<Ratio>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rounding: Option<Rounding>,
+}
+
+/// In JSON Schema a rule is its wire form: `{"count": n}` or `{"ratio": "0.05", "rounding": "up"}`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for StratumRule {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <RawRule as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for StratumRule {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <RawRule as utoipa::ToSchema>::schemas(schemas)
+    }
 }
 
 impl TryFrom<RawRule> for StratumRule {
@@ -178,6 +202,7 @@ impl From<StratumRule> for RawRule {
 /// Everything about a draw that is fixed before the frame is sampled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawParameters {
     /// Rules for named strata.
     #[serde(default)]
@@ -202,6 +227,7 @@ impl DrawParameters {
 /// What one stratum gives, as recorded in the commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StratumPlan {
     /// The stratum.
     pub key: StratumKey,

@@ -60,6 +60,8 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+crate::ids::openapi_string!(Secret, pattern = r"^[0-9a-fA-F]{64}$");
+
 #[cfg(test)]
 mod tests {
     use super::*;

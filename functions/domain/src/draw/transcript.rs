@@ -13,6 +13,7 @@ use crate::time::Timestamp;
 /// One drawn target and the inspectors assigned to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Selection {
     /// The target.
     pub target: TargetId,
@@ -28,6 +29,7 @@ pub struct Selection {
 /// re-run the draw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transcript {
     /// [`SPEC_VERSION`].
     pub spec_version: String,

@@ -30,6 +30,7 @@ use crate::merkle::{MerkleBuilder, leaf_hash};
 /// What a commitment records of a frame or pool: its Merkle root and its number of entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TreeSummary {
     /// RFC 6962 Merkle tree hash of the canonical entries.
     pub root: Digest,

@@ -9,6 +9,7 @@ use crate::merkle::{ProofError, leaf_hash, verify_inclusion};
 /// Proof that `target` (in `stratum`) is entry `index` of the frame with root `frame_root`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InclusionProof {
     /// Root the proof leads to; compare it with the commitment's `frame.root`.
     pub frame_root: Digest,

@@ -66,6 +66,8 @@ impl<'de> serde::Deserialize<'de> for Digest {
     }
 }
 
+crate::ids::openapi_string!(Digest, pattern = r"^[0-9a-fA-F]{64}$");
+
 #[cfg(test)]
 mod tests {
     use super::*;

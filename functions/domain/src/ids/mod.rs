@@ -79,6 +79,55 @@ macro_rules! string_newtype_impls {
                 s.parse().map_err(::serde::de::Error::custom)
             }
         }
+        $crate::ids::openapi_string!($ty, min_length = 1);
     };
 }
 pub(crate) use string_newtype_impls;
+
+/// With feature `openapi`: a JSON Schema (utoipa `ToSchema`) for a type serialised as a string,
+/// named after the type, optionally with a `pattern`, a `format` and a `min_length`.
+#[cfg(feature = "openapi")]
+macro_rules! openapi_string {
+    ($ty:ident $(, pattern = $pat:expr)? $(, format = $fmt:expr)? $(, min_length = $min:expr)? $(, name = $name:literal)?) => {
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                #[allow(unused_mut)]
+                let mut b = ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String);
+                $( b = b.pattern(Some($pat)); )?
+                $( b = b.format(Some(::utoipa::openapi::schema::SchemaFormat::KnownFormat($fmt))); )?
+                $( b = b.min_length(Some($min)); )?
+                b.into()
+            }
+        }
+        impl ::utoipa::ToSchema for $ty {
+            $( fn name() -> ::std::borrow::Cow<'static, str> { ::std::borrow::Cow::Borrowed($name) } )?
+        }
+    };
+}
+#[cfg(not(feature = "openapi"))]
+macro_rules! openapi_string {
+    ($($t:tt)*) => {};
+}
+pub(crate) use openapi_string;
+
+/// With feature `openapi`: a JSON Schema for an enum serialised as one of these strings.
+#[cfg(feature = "openapi")]
+macro_rules! openapi_enum {
+    ($ty:ident, [$($code:expr),+ $(,)?]) => {
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+        impl ::utoipa::ToSchema for $ty {}
+    };
+}
+#[cfg(not(feature = "openapi"))]
+macro_rules! openapi_enum {
+    ($($t:tt)*) => {};
+}
+pub(crate) use openapi_enum;

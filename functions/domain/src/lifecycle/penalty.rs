@@ -74,6 +74,7 @@ impl FromStr for MaskedName {
 /// The party penalised (主体信息).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Party {
     /// A legal person or other organisation: published in full.
     Organisation {
@@ -94,6 +95,7 @@ pub enum Party {
 /// A penalty decision as recorded (and, unless it involves a minor, published).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PenaltyDecision {
     /// 处罚决定书文号.
     pub number: DecisionNumber,
@@ -157,6 +159,7 @@ impl PenaltyDecision {
 /// What happened to a decision after it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PenaltyChangeKind {
     /// 变更: the decision was changed.
     Changed,
@@ -171,6 +174,7 @@ pub enum PenaltyChangeKind {
 /// One later change, with its reason (行政处罚法 §48, §85: withdrawn within 3 working days).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PenaltyChange {
     /// 1 for the first change, +1 after.
     pub seq: u32,
@@ -189,6 +193,7 @@ pub struct PenaltyChange {
 /// A stored decision: the decision itself (never modified) and its changes (append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PenaltyRecord {
     /// The decision as made.
     pub decision: PenaltyDecision,

@@ -12,6 +12,7 @@ use crate::time::Timestamp;
 /// What the department decides when it sets up a plan (everything but its state).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanSpec {
     /// The plan's id.
     pub id: PlanId,
@@ -48,6 +49,7 @@ impl PlanSpec {
 /// Where a plan is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlanState {
     /// Being prepared: spec, frame and pool may still change.
     Draft,
@@ -114,6 +116,7 @@ pub enum PlanChange {
 /// A plan and its state. `version` increases with every change (optimistic concurrency).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// What was decided.
     pub spec: PlanSpec,

@@ -32,6 +32,8 @@ macro_rules! result_codes {
                 match self { $(ResultCode::$variant => $label),+ }
             }
         }
+
+        crate::ids::openapi_enum!(ResultCode, [$($code, $label),+]);
     };
 }
 
@@ -96,6 +98,7 @@ impl<'de> Deserialize<'de> for ResultCode {
 /// The result of checking one drawn target. Immutable once stored (谁检查、谁录入、谁公开).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionResult {
     /// The plan whose draw selected the target.
     pub plan: PlanId,

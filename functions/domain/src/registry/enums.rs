@@ -71,6 +71,7 @@ macro_rules! vocabulary {
                 s.parse().map_err(serde::de::Error::custom)
             }
         }
+        crate::ids::openapi_enum!($name, [$($code),+]);
     };
 }
 

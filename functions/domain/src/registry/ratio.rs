@@ -122,6 +122,12 @@ impl<'de> serde::Deserialize<'de> for Ratio {
     }
 }
 
+crate::ids::openapi_string!(
+    Ratio,
+    pattern = r"^[0-9]+(\.[0-9]+)?%?$",
+    name = "RegistryRatio"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

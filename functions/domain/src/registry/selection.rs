@@ -67,6 +67,7 @@ impl Target for OnlineOperator {
 /// Which targets of the snapshot enter the frame.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FrameFilter {
     /// 不定向: every target whose status is active.
     Untargeted,
@@ -111,6 +112,7 @@ impl FrameFilter {
 /// How targets are grouped into strata (the stratum key of each frame entry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StratumScheme {
     /// One stratum, keyed `all`.
     None,
@@ -155,6 +157,7 @@ pub struct ExclusionRules {
 
 /// A target left out of the frame, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exclusion {
     /// The target left out.
     pub target: TargetId,
@@ -168,6 +171,7 @@ pub struct Exclusion {
 
 /// Everything needed to rebuild a frame from its snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FrameProvenance {
     /// Which registry.
     pub registry: RegistryKind,

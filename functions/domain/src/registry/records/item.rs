@@ -19,6 +19,8 @@ use crate::registry::table::{Cells, ColumnSpec, ErrorKind, Row};
 #[serde(try_from = "String", into = "String")]
 pub struct ItemCode(String);
 
+crate::ids::openapi_string!(ItemCode, pattern = r"^[A-Za-z0-9._-]{1,64}$");
+
 impl ItemCode {
     /// The code as a string slice.
     pub fn as_str(&self) -> &str {
@@ -62,6 +64,7 @@ impl fmt::Display for ItemCode {
 
 /// "A target of these classes is not checked again within `months` months of its last check."
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepeatLimit {
     /// The window, 1–120 months.
     pub months: u32,
@@ -71,6 +74,7 @@ pub struct RepeatLimit {
 
 /// One entry of the random spot-check item list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckItem {
     /// 事项编码.
     pub code: ItemCode,
