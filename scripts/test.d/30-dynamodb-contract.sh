@@ -46,5 +46,5 @@ if ! curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
   exit 1
 fi
 
-SPOTCHECK_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" \
+SPOTCHECK_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" SPOTCHECK_TEST_DYNAMODB_REQUIRED=1 \
   cargo test --locked -p spotcheck-store --test dynamodb_contract -- --nocapture
