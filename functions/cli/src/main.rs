@@ -67,6 +67,8 @@ enum Command {
     Import(commands::import::Args),
     /// Write a large synthetic registry file (for benchmarks).
     GenRegistry(commands::gen_registry::Args),
+    /// Publish what is due (deadlines, withdrawals, expiry) and render the public website.
+    Publish(commands::publish::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -88,6 +90,7 @@ fn main() -> std::process::ExitCode {
         Command::Calendar(a) => commands::calendar::run(a),
         Command::Import(a) => commands::import::run(a),
         Command::GenRegistry(a) => commands::gen_registry::run(a),
+        Command::Publish(a) => commands::publish::run(a),
     };
     exit::report(result)
 }

@@ -13,6 +13,7 @@ pub mod gen_pool;
 pub mod gen_registry;
 pub mod import;
 pub mod prove;
+pub mod publish;
 pub mod serve;
 pub mod token;
 pub mod verify;

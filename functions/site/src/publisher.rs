@@ -1,0 +1,419 @@
+//! One publisher run: scan → schedule → publish/withdraw/expire → render → write → report.
+//!
+//! Idempotent and safe to run twice at once: a publication's id is derived from its record, each
+//! store write carries an idempotency key derived from the publication and the step, and a write
+//! that loses a race (another run scheduled or moved the publication first) is re-read and counted
+//! as done by the other run. Nothing is published twice (the store refuses a second `publish`) and
+//! nothing is lost (every run re-scans everything).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use spotcheck_domain::calendar::Calendar;
+use spotcheck_domain::lifecycle::{
+    Actor, IdempotencyKey, Publication, PublicationId, PublicationKind, PublicationState,
+    PublicationTransition, WriteMeta,
+};
+use spotcheck_domain::store::{FrameReader, PublicationWriter, ReadStore, StoreError};
+use spotcheck_domain::time::Timestamp;
+use tracing::{info, warn};
+
+use crate::duties::{
+    DutyLine, Problem, deadlines_report, due_transitions, missing_publications, on_time,
+};
+use crate::error::SiteError;
+use crate::records::{Records, load};
+use crate::redact::scan_bytes;
+use crate::render::{PlanFiles, RenderOptions, SiteFile, render};
+use crate::sink::{SiteSink, SiteStats, update};
+use crate::time::china_date;
+use crate::view::{build, record_texts, slug};
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The run's clock (`--now`, or the system clock).
+    pub now: Timestamp,
+    /// Who writes, as recorded in the audit log.
+    pub actor: Actor,
+    /// "Falls due soon" horizon in working days (2).
+    pub horizon: u32,
+    /// Site settings.
+    pub render: RenderOptions,
+}
+
+impl Options {
+    /// Defaults for `now`: actor `service:publisher`, horizon 2 working days.
+    ///
+    /// # Errors
+    /// Never in practice (the actor name is a constant).
+    pub fn at(now: Timestamp) -> Result<Self, SiteError> {
+        Ok(Self {
+            now,
+            actor: "service:publisher".parse().map_err(|e| SiteError::Encode {
+                what: "actor".into(),
+                reason: format!("{e}"),
+            })?,
+            horizon: 2,
+            render: RenderOptions::default(),
+        })
+    }
+}
+
+/// A publication this run published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedLine {
+    /// Id.
+    pub id: String,
+    /// Kind.
+    pub kind: PublicationKind,
+    /// Deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Provisional deadline.
+    pub deadline_provisional: bool,
+    /// On time?
+    pub on_time: Option<bool>,
+}
+
+/// A publication this run withdrew or expired.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenDownLine {
+    /// Id.
+    pub id: String,
+    /// `withdrawn` or `expired`.
+    pub state: &'static str,
+    /// The reason shown (withdrawals).
+    pub reason: Option<String>,
+}
+
+/// A publication held back because its files would contain a personal number.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockedLine {
+    /// Id.
+    pub id: String,
+    /// Which file or view.
+    pub file: String,
+    /// What was found.
+    pub found: &'static str,
+    /// The masked number.
+    pub excerpt: String,
+}
+
+/// What a run did and what needs attention (`spotcheck publish` prints it as JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `spotcheck-publish-report/1`.
+    pub format: &'static str,
+    /// The run's clock.
+    pub now: Timestamp,
+    /// Its date in China.
+    pub today: NaiveDate,
+    /// Publications scheduled by this run.
+    pub scheduled: Vec<String>,
+    /// Publications published by this run.
+    pub published: Vec<PublishedLine>,
+    /// Publications withdrawn or expired by this run.
+    pub taken_down: Vec<TakenDownLine>,
+    /// Steps another run did first (counted, not repeated).
+    pub done_by_other_run: usize,
+    /// Publications held back by redaction.
+    pub blocked: Vec<BlockedLine>,
+    /// Publications that could not be scheduled.
+    pub problems: Vec<Problem>,
+    /// Pending past their deadline.
+    pub overdue: Vec<DutyLine>,
+    /// Pending, due within the horizon.
+    pub due_soon: Vec<DutyLine>,
+    /// The site update.
+    pub site: SiteStats,
+}
+
+fn key(step: &str, id: &PublicationId) -> Result<IdempotencyKey, SiteError> {
+    let h = hex::encode(Sha256::digest(id.as_str().as_bytes()));
+    format!("publisher:{step}:{}", &h[..48])
+        .parse()
+        .map_err(|e| SiteError::Encode {
+            what: "idempotency key".into(),
+            reason: format!("{e}"),
+        })
+}
+
+fn advanced(p: &Publication, t: &PublicationTransition) -> bool {
+    match t {
+        PublicationTransition::Publish => p.state != PublicationState::Pending,
+        PublicationTransition::Withdraw { .. } | PublicationTransition::Expire => {
+            matches!(
+                p.state,
+                PublicationState::Withdrawn { .. } | PublicationState::Expired { .. }
+            )
+        }
+    }
+}
+
+/// Schedules, publishes, withdraws and expires what is due, in the store.
+///
+/// # Errors
+/// [`SiteError::Store`] for failures other than lost races; [`SiteError::Calendar`].
+pub async fn apply_duties<S>(
+    store: &S,
+    calendar: &Calendar,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<Records, SiteError>
+where
+    S: ReadStore + PublicationWriter,
+{
+    let today = china_date(opts.now);
+    let mut records = load(store).await?;
+    let (missing, problems) = missing_publications(&records, calendar, opts.now);
+    report.problems = problems;
+    for p in missing {
+        let id = p.id.clone();
+        let meta = WriteMeta::new(key("schedule", &id)?, opts.actor.clone(), opts.now);
+        match store.schedule_publication(&meta, p).await {
+            Ok(_) => {
+                info!(publication = %id, "scheduled");
+                report.scheduled.push(id.to_string());
+            }
+            Err(StoreError::Conflict { .. }) if store.get_publication(&id).await.is_ok() => {
+                report.done_by_other_run += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    records.publications = store.list_publications().await?;
+    records.reindex();
+
+    // Redaction check of what is about to be published.
+    let mut blocked_ids = BTreeSet::new();
+    for p in &records.publications {
+        if p.state != PublicationState::Pending {
+            continue;
+        }
+        for (file, bytes) in record_texts(&records, calendar, p) {
+            if let Some(hit) = scan_bytes(&bytes).into_iter().next() {
+                warn!(publication = %p.id, file, found = hit.kind.as_str(), "held back: personal number");
+                report.blocked.push(BlockedLine {
+                    id: p.id.to_string(),
+                    file,
+                    found: hit.kind.as_str(),
+                    excerpt: hit.excerpt,
+                });
+                blocked_ids.insert(p.id.clone());
+                break;
+            }
+        }
+    }
+    let due = due_transitions(&records, calendar, today, &|id| blocked_ids.contains(id));
+    for d in due {
+        let step = match &d.transition {
+            PublicationTransition::Publish => "publish",
+            PublicationTransition::Withdraw { .. } => "withdraw",
+            PublicationTransition::Expire => "expire",
+        };
+        let meta = WriteMeta::new(key(step, &d.id)?, opts.actor.clone(), opts.now);
+        match store
+            .transition_publication(&meta, &d.id, d.transition.clone())
+            .await
+        {
+            Ok(p) => {
+                info!(publication = %p.id, state = p.state.name(), "moved");
+                match &p.state {
+                    PublicationState::Published { .. } => report.published.push(PublishedLine {
+                        id: p.id.to_string(),
+                        kind: p.kind,
+                        deadline: p.deadline,
+                        deadline_provisional: p.deadline_provisional,
+                        on_time: on_time(&p),
+                    }),
+                    s => report.taken_down.push(TakenDownLine {
+                        id: p.id.to_string(),
+                        state: s.name(),
+                        reason: match s {
+                            PublicationState::Withdrawn { reason, .. } => Some(reason.clone()),
+                            _ => None,
+                        },
+                    }),
+                }
+            }
+            Err(StoreError::Conflict { .. }) => {
+                let now = store.get_publication(&d.id).await?;
+                if advanced(&now, &d.transition) {
+                    report.done_by_other_run += 1;
+                } else {
+                    return Err(SiteError::Store(StoreError::Conflict {
+                        what: "publication",
+                        id: d.id.to_string(),
+                        reason: format!("could not {step}; state is {}", now.state.name()),
+                    }));
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    records.publications = store.list_publications().await?;
+    records.reindex();
+    let (overdue, due_soon) =
+        deadlines_report(&records.publications, calendar, today, opts.horizon)?;
+    for o in &overdue {
+        warn!(publication = %o.id, deadline = ?o.deadline, "OVERDUE");
+    }
+    for o in &due_soon {
+        info!(publication = %o.id, deadline = ?o.deadline, "due within {} working days", opts.horizon);
+    }
+    report.overdue = overdue;
+    report.due_soon = due_soon;
+    Ok(records)
+}
+
+/// The site files for `records`, loading frames and pools only where the published copy is not
+/// already the one with the same Merkle root.
+///
+/// # Errors
+/// [`SiteError::Store`], rendering errors.
+pub async fn render_site<S, K>(
+    store: &S,
+    sink: &K,
+    records: &Records,
+    calendar: &Calendar,
+    opts: &Options,
+) -> Result<Vec<SiteFile>, SiteError>
+where
+    S: FrameReader,
+    K: SiteSink,
+{
+    let model = build(records, calendar, opts.render.base_url.as_deref(), opts.now);
+    let manifest = sink.read_manifest().await?;
+    let mut plan_files = BTreeMap::new();
+    for v in &model.plans {
+        let Some(pr) = records.plans.get(&v.id) else {
+            continue;
+        };
+        let mut files = PlanFiles {
+            commitment: pr
+                .commitment
+                .as_ref()
+                .and_then(|c| c.canonical_bytes().ok()),
+            ..PlanFiles::default()
+        };
+        if v.draw.is_some()
+            && let Some(t) = &pr.transcript
+        {
+            files.transcript = t.canonical_bytes().ok();
+        }
+        let dir = format!("plans/{}", slug(&v.id));
+        if let Some(s) = &pr.plan.frame {
+            let root = s.root.to_hex();
+            let path = format!("{dir}/frame.csv");
+            let keep = manifest
+                .files
+                .get(&path)
+                .is_some_and(|e| e.source.as_deref() == Some(&root))
+                && sink.exists(&path).await;
+            let body = if keep {
+                None
+            } else {
+                Some(frame_csv(&store.get_frame(&s.root).await?))
+            };
+            files.frame = Some((root, body));
+        }
+        if let Some(s) = &pr.plan.pool {
+            let root = s.root.to_hex();
+            let path = format!("{dir}/pool.csv");
+            let keep = manifest
+                .files
+                .get(&path)
+                .is_some_and(|e| e.source.as_deref() == Some(&root))
+                && sink.exists(&path).await;
+            let body = if keep {
+                None
+            } else {
+                Some(pool_csv(&store.get_pool(&s.root).await?))
+            };
+            files.pool = Some((root, body));
+        }
+        plan_files.insert(slug(&v.id), files);
+    }
+    render(&model, &plan_files, &opts.render)
+}
+
+/// The frame file as published: `target_id,stratum` (the format `spotcheck verify` and the browser
+/// verifier read).
+pub fn frame_csv(frame: &spotcheck_domain::frame::Frame) -> Vec<u8> {
+    let mut out = Vec::with_capacity(frame.len() * 32 + 20);
+    out.extend_from_slice(b"target_id,stratum\n");
+    for (id, s) in frame.iter() {
+        out.extend_from_slice(id.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(s.as_str().as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// The pool file as published: `inspector_id,department,conflicts`.
+pub fn pool_csv(pool: &spotcheck_domain::frame::InspectorPool) -> Vec<u8> {
+    let mut out = Vec::from(&b"inspector_id,department,conflicts\n"[..]);
+    for e in pool.entries() {
+        out.extend_from_slice(e.id.as_str().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(e.department.as_str().as_bytes());
+        out.push(b',');
+        let c: Vec<&str> = e.conflicts.iter().map(|c| c.as_str()).collect();
+        out.extend_from_slice(c.join(";").as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// A whole run. `lock` is taken around rendering and writing (a local folder's lock; on S3 the
+/// function runs with reserved concurrency 1).
+///
+/// # Errors
+/// See [`apply_duties`], [`render_site`] and [`update`].
+pub async fn run<S, K, L>(
+    store: &S,
+    calendar: &Calendar,
+    sink: &K,
+    opts: &Options,
+    lock: impl FnOnce() -> Result<L, SiteError>,
+) -> Result<Report, SiteError>
+where
+    S: ReadStore + PublicationWriter,
+    K: SiteSink,
+{
+    let mut report = Report {
+        format: "spotcheck-publish-report/1",
+        now: opts.now,
+        today: china_date(opts.now),
+        scheduled: Vec::new(),
+        published: Vec::new(),
+        taken_down: Vec::new(),
+        done_by_other_run: 0,
+        blocked: Vec::new(),
+        problems: Vec::new(),
+        overdue: Vec::new(),
+        due_soon: Vec::new(),
+        site: SiteStats::default(),
+    };
+    apply_duties(store, calendar, opts, &mut report).await?;
+    let guard = lock()?;
+    // Re-read under the lock, so the last writer renders the newest state.
+    let records = load(store).await?;
+    let files = render_site(store, sink, &records, calendar, opts).await?;
+    report.site = update(sink, &files).await?;
+    drop(guard);
+    info!(
+        scheduled = report.scheduled.len(),
+        published = report.published.len(),
+        taken_down = report.taken_down.len(),
+        overdue = report.overdue.len(),
+        due_soon = report.due_soon.len(),
+        written = report.site.written,
+        deleted = report.site.deleted,
+        "publisher run done"
+    );
+    Ok(report)
+}
