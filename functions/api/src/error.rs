@@ -14,14 +14,95 @@ pub struct ApiError {
     detail: String,
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// The body of every error response (RFC 9457 problem details, `application/problem+json`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type: `https://spotcheck.invalid/problems/<code>`.
     #[serde(rename = "type")]
-    kind: String,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
-    code: &'a str,
+    pub kind: String,
+    /// The HTTP status's reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong and, for 4xx, what to fix.
+    pub detail: String,
+    /// A stable machine-readable code, e.g. `invalid-json`, `already-drawn`, `forbidden`.
+    pub code: String,
+}
+
+/// The error responses every route may give, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum CommonErrors {
+    /// 400.
+    #[response(
+        status = 400,
+        description = "Malformed request (path, header or body); `detail` says what to fix",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    /// 404.
+    #[response(
+        status = 404,
+        description = "No such resource",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    /// 5xx.
+    #[response(
+        status = "5XX",
+        description = "Server or store failure; nothing internal is said",
+        content_type = "application/problem+json"
+    )]
+    Server(Problem),
+}
+
+/// The further error responses of authenticated routes, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum AuthErrors {
+    /// 401.
+    #[response(
+        status = 401,
+        description = "Missing, expired or wrongly signed token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    /// 403.
+    #[response(
+        status = 403,
+        description = "Role or department does not allow this",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    /// 409.
+    #[response(
+        status = 409,
+        description = "The resource's state forbids this (e.g. already drawn)",
+        content_type = "application/problem+json"
+    )]
+    Conflict(Problem),
+    /// 413.
+    #[response(
+        status = 413,
+        description = "Body too large",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    /// 415.
+    #[response(
+        status = 415,
+        description = "Body is not `application/json`",
+        content_type = "application/problem+json"
+    )]
+    UnsupportedMediaType(Problem),
+    /// 422.
+    #[response(
+        status = 422,
+        description = "Well-formed but unacceptable (e.g. an infeasible draw)",
+        content_type = "application/problem+json"
+    )]
+    Unprocessable(Problem),
 }
 
 impl ApiError {
@@ -110,10 +191,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Problem {
             kind: format!("https://spotcheck.invalid/problems/{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error"),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
-            detail: &self.detail,
-            code: self.code,
+            detail: self.detail,
+            code: self.code.to_owned(),
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = (self.status, bytes).into_response();

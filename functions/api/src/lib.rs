@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod openapi;
 pub mod routes;
 pub mod sealer;
 
@@ -95,6 +96,7 @@ impl<S: Send + Sync> auth::HasAuthenticator for InspectorState<S> {
 pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
     Router::new()
         .nest("/api/public", routes::public::router::<S>())
+        .route("/openapi.json", axum::routing::get(openapi::openapi_json))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(PublicState { store })
 }
@@ -106,10 +108,11 @@ pub fn inspector_router<S: WriteStore + 'static>(state: InspectorState<S>) -> Ro
         .with_state(state)
 }
 
-/// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`.
+/// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`. The public router
+/// also serves `/openapi.json` ([`openapi::document`]).
 pub fn app<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
     let store = Arc::clone(&state.store);
     public_router(store)
         .merge(inspector_router(state))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/healthz", axum::routing::get(openapi::health))
 }

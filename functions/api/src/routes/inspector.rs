@@ -12,13 +12,13 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use spotcheck_domain::canonical_json::to_canonical_bytes;
 use spotcheck_domain::draw::{
-    CommitRequest, DrawRequest, Entropy, WitnessContribution, commit, draw,
+    CommitRequest, Commitment, DrawRequest, Entropy, Selection, WitnessContribution, commit, draw,
 };
 use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder};
-use spotcheck_domain::ids::TargetId;
+use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
-    DecisionNumber, InspectionResult, PenaltyChangeKind, PenaltyDecision, PlanChange, PlanSpec,
-    PlanState, ResultCode,
+    DecisionNumber, InspectionResult, PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan,
+    PlanChange, PlanSpec, PlanState, ResultCode,
 };
 use spotcheck_domain::registry::{
     CheckItem, CheckMethod, ExclusionRules, Guide, Inspector, OnlineOperator, Record, References,
@@ -78,13 +78,24 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .layer(DefaultBodyLimit::max(crate::JSON_BODY_LIMIT))
 }
 
-#[derive(Serialize)]
-struct Me {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Me {
     subject: String,
     department: String,
     roles: Vec<Role>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "inspector",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Who the token says you are", body = Me),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn me(principal: Principal) -> Json<Me> {
     Json(Me {
         subject: principal.subject,
@@ -97,6 +108,21 @@ fn canonical<T: Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
     to_canonical_bytes(v).map_err(ApiError::internal)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/plans",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = PlanSpec, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The plan, as a draft", body = Plan),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn create_plan<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -177,6 +203,21 @@ fn pool_from(
 
 /// Commit: builds the frame from the latest registry snapshot and the pool from the roster,
 /// stores both, derives the sealed secret and records the commitment. Supervisor only.
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/commit",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    responses(
+        (status = 201, description = "Frame and pool frozen; the commitment is published", body = CommitResponse),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn commit_plan<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -283,15 +324,32 @@ async fn commit_plan<S: WriteStore>(
         )
         .await?;
     let plan = st.store.record_commitment(&meta, &commitment).await?;
+    let commitment_hash = commitment.hash()?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({
-            "plan": plan,
-            "commitment": commitment,
-            "commitment_hash": commitment.hash()?,
-        })),
+        Json(CommitResponse {
+            plan,
+            commitment,
+            commitment_hash,
+        }),
     )
         .into_response())
+}
+
+/// What a commit returns.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct CommitResponse {
+    plan: Plan,
+    commitment: Commitment,
+    commitment_hash: Digest,
+}
+
+/// What a draw returns (the whole transcript is at `/api/public/plans/{id}/transcript`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct DrawResponse {
+    plan: Plan,
+    transcript_digest: Digest,
+    selections: Vec<Selection>,
 }
 
 async fn item_repeat_limit<S: WriteStore>(
@@ -309,13 +367,29 @@ async fn item_repeat_limit<S: WriteStore>(
         .and_then(|i| i.repeat_limit.clone()))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DrawBody {
+pub(crate) struct DrawBody {
     witnesses: Vec<WitnessContribution>,
 }
 
 /// Draw: the witnesses' values arrive; the plan is drawn at most once. Supervisor only.
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/draw",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = DrawBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Drawn, at most once", body = DrawResponse),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn draw_plan<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -386,21 +460,37 @@ async fn draw_plan<S: WriteStore>(
     let plan = st.store.record_draw(&meta, &transcript).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({
-            "plan": plan,
-            "transcript_digest": transcript.digest,
-            "selections": transcript.selections,
-        })),
+        Json(DrawResponse {
+            plan,
+            transcript_digest: transcript.digest,
+            selections: transcript.selections,
+        }),
     )
         .into_response())
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CancelBody {
+pub(crate) struct CancelBody {
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/cancel",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = CancelBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Cancelled, with its public reason", body = Plan),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn cancel_plan<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -429,9 +519,9 @@ async fn cancel_plan<S: WriteStore>(
     Ok(Json(plan).into_response())
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ResultBody {
+pub(crate) struct ResultBody {
     target: TargetId,
     code: ResultCode,
     method: CheckMethod,
@@ -441,6 +531,22 @@ struct ResultBody {
     completed_on: chrono::NaiveDate,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/results",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = ResultBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The stored result", body = InspectionResult),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn record_result<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -492,6 +598,21 @@ async fn record_result<S: WriteStore>(
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/penalties",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = PenaltyDecision, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The stored decision", body = PenaltyRecord),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn record_penalty<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -512,9 +633,9 @@ async fn record_penalty<S: WriteStore>(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChangeBody {
+pub(crate) struct ChangeBody {
     kind: PenaltyChangeKind,
     reason: String,
     #[serde(default)]
@@ -522,6 +643,22 @@ struct ChangeBody {
     effective_on: chrono::NaiveDate,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/penalties/{number}/changes",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("number" = DecisionNumber, Path, description = "Decision number, e.g. `莆文旅罚〔2026〕12号`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = ChangeBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The decision with the change appended", body = PenaltyRecord),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn change_penalty<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,
@@ -562,8 +699,8 @@ async fn change_penalty<S: WriteStore>(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-#[derive(Serialize)]
-struct Imported {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Imported {
     kind: &'static str,
     number: u64,
     hash: String,
@@ -572,6 +709,23 @@ struct Imported {
 
 /// Uploads a registry file (CSV or .xlsx, UTF-8 or GB18030) as the next snapshot. Admin only.
 /// A file with any bad row imports nothing; the response lists every problem.
+#[utoipa::path(
+    post,
+    path = "/api/registries/{kind}",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("kind" = RegistryKind, Path, description = "Which registry"),
+        ("X-File-Name" = Option<String>, Header, description = "Original file name; `.xlsx` selects the spreadsheet reader, otherwise CSV (UTF-8 or GB18030)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+    ),
+    request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses(
+        (status = 201, description = "Imported as the next snapshot; a file with any bad row imports nothing (422 lists every problem)", body = Imported),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
 async fn upload_registry<S: WriteStore>(
     State(st): State<InspectorState<S>>,
     principal: Principal,

@@ -9,7 +9,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
-use spotcheck_domain::draw::{CHECKS, verify};
+use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, verify};
+use spotcheck_domain::frame::InclusionProof;
+use spotcheck_domain::ids::{PlanId, TargetId};
 use spotcheck_domain::lifecycle::{InspectionResult, PenaltyRecord, Plan};
 use spotcheck_domain::registry::{CheckItem, RegistryKind};
 use spotcheck_domain::store::ReadStore;
@@ -35,6 +37,15 @@ pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
 }
 
 /// The current random spot-check item list (seed item 11).
+#[utoipa::path(
+    get,
+    path = "/api/public/items",
+    tag = "public",
+    responses(
+        (status = 200, description = "The current random spot-check item list (empty before one is imported)", body = Vec<CheckItem>),
+        crate::error::CommonErrors
+    )
+)]
 async fn items<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<CheckItem>>, ApiError> {
@@ -45,12 +56,31 @@ async fn items<S: ReadStore>(
     Ok(Json(snap.records().to_vec()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans",
+    tag = "public",
+    responses(
+        (status = 200, description = "Every plan", body = Vec<Plan>),
+        crate::error::CommonErrors
+    )
+)]
 async fn plans<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<Plan>>, ApiError> {
     Ok(Json(st.store.list_plans().await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The plan and its state", body = Plan),
+        crate::error::CommonErrors
+    )
+)]
 async fn plan<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -58,6 +88,17 @@ async fn plan<S: ReadStore>(
     Ok(Json(st.store.get_plan(&plan_id(&id)?).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/commitment",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The commitment's canonical JSON (immutable: strong `ETag` = its digest, a year of caching, 304 on `If-None-Match`)", body = Commitment),
+        (status = 304, description = "Not modified"),
+        crate::error::CommonErrors
+    )
+)]
 async fn commitment<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -69,6 +110,17 @@ async fn commitment<S: ReadStore>(
     Ok(immutable(&headers, &hash, "application/json", bytes))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/transcript",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The transcript's canonical JSON (immutable: strong `ETag` = its digest, a year of caching, 304 on `If-None-Match`)", body = Transcript),
+        (status = 304, description = "Not modified"),
+        crate::error::CommonErrors
+    )
+)]
 async fn transcript<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -79,6 +131,17 @@ async fn transcript<S: ReadStore>(
     Ok(immutable(&headers, &t.digest, "application/json", bytes))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/frame.csv",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The frame as CSV `target_id,stratum` in canonical order (immutable: strong `ETag` = its digest, a year of caching, 304 on `If-None-Match`)", body = String, content_type = "text/csv"),
+        (status = 304, description = "Not modified"),
+        crate::error::CommonErrors
+    )
+)]
 async fn frame<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -97,6 +160,17 @@ async fn frame<S: ReadStore>(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/pool.csv",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The inspector pool as CSV `inspector_id,department,conflicts` (immutable: strong `ETag` = its digest, a year of caching, 304 on `If-None-Match`)", body = String, content_type = "text/csv"),
+        (status = 304, description = "Not modified"),
+        crate::error::CommonErrors
+    )
+)]
 async fn pool<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -115,8 +189,9 @@ async fn pool<S: ReadStore>(
     ))
 }
 
-#[derive(Serialize)]
-struct Verification {
+/// The outcome of re-running a draw on the server.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Verification {
     plan: String,
     verified: bool,
     checks: Vec<&'static str>,
@@ -129,6 +204,16 @@ struct Verification {
 
 /// The server re-runs the draw from the stored transcript, frame and pool. (Nobody needs to trust
 /// this: the same check runs offline with `spotcheck verify` or the browser verifier.)
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/verification",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The server re-ran the draw from the stored transcript, frame and pool", body = Verification),
+        crate::error::CommonErrors
+    )
+)]
 async fn verification<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -152,6 +237,17 @@ async fn verification<S: ReadStore>(
 }
 
 /// "Was my business in the frame?": an RFC 9162 inclusion proof against the committed root.
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/proof/{target}",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("target" = TargetId, Path, description = "The target id, e.g. a unified credit code")),
+    responses(
+        (status = 200, description = "An RFC 9162 inclusion proof against the committed frame root", body = InclusionProof),
+        crate::error::CommonErrors
+    )
+)]
 async fn proof<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path((id, target)): Path<(String, String)>,
@@ -167,6 +263,16 @@ async fn proof<S: ReadStore>(
     Ok(Json(proof).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/results",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "Recorded inspection results", body = Vec<InspectionResult>),
+        crate::error::CommonErrors
+    )
+)]
 async fn results<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
@@ -176,6 +282,15 @@ async fn results<S: ReadStore>(
 
 /// Penalty decisions that may be published (never those involving minors), with their changes and
 /// withdrawals.
+#[utoipa::path(
+    get,
+    path = "/api/public/penalties",
+    tag = "public",
+    responses(
+        (status = 200, description = "Publishable penalty decisions with their changes and withdrawals", body = Vec<PenaltyRecord>),
+        crate::error::CommonErrors
+    )
+)]
 async fn penalties<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<PenaltyRecord>>, ApiError> {

@@ -1,0 +1,112 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations and the
+//! request and response types themselves (domain types derive their schemas under the domain
+//! crate's `openapi` feature), so it cannot drift from the code. Served at `GET /openapi.json`.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::routes::{inspector, public};
+
+/// The document's root: every route of [`crate::app`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "spotcheck",
+        description = "Verifiable 双随机、一公开 spot checks: the public, read-only API (no login) and the inspectors' plan lifecycle (bearer token). Errors are RFC 9457 problem documents with a stable `code`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    paths(
+        health,
+        openapi_json,
+        public::items,
+        public::plans,
+        public::plan,
+        public::commitment,
+        public::transcript,
+        public::frame,
+        public::pool,
+        public::verification,
+        public::proof,
+        public::results,
+        public::penalties,
+        inspector::me,
+        inspector::create_plan,
+        inspector::commit_plan,
+        inspector::draw_plan,
+        inspector::cancel_plan,
+        inspector::record_result,
+        inspector::record_penalty,
+        inspector::change_penalty,
+        inspector::upload_registry,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "public", description = "Published records: no login, read-only, cacheable"),
+        (name = "inspector", description = "The plan lifecycle, results and penalties: bearer token, roles and departments checked per route"),
+        (name = "meta", description = "Health and this document")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Locally an HS256 token from `spotcheck token`; on AWS a Cognito token checked by API Gateway",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document of every route [`crate::app`] serves.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+fn document_bytes() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| document().to_pretty_json().unwrap_or_default().into_bytes())
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+pub(crate) async fn openapi_json() -> Response {
+    let mut resp = document_bytes().into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// Liveness.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "meta",
+    responses((status = 200, description = "The server is up", body = String, content_type = "text/plain"))
+)]
+pub(crate) async fn health() -> &'static str {
+    "ok"
+}
