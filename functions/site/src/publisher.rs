@@ -130,9 +130,18 @@ pub struct Report {
     pub site: SiteStats,
 }
 
-fn key(step: &str, id: &PublicationId) -> Result<IdempotencyKey, SiteError> {
+/// A name for this run, unique among runs (clock, process, sequence), so the store tells this
+/// run's writes from another run's: a second run's attempt is refused and counted as done by the
+/// other run instead of being replayed as its own. Retries inside one run reuse the same key.
+fn run_id(now: Timestamp) -> String {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{}-{n}", now.unix(), std::process::id())
+}
+
+fn key(run: &str, step: &str, id: &PublicationId) -> Result<IdempotencyKey, SiteError> {
     let h = hex::encode(Sha256::digest(id.as_str().as_bytes()));
-    format!("publisher:{step}:{}", &h[..48])
+    format!("publisher:{run}:{step}:{}", &h[..40])
         .parse()
         .map_err(|e| SiteError::Encode {
             what: "idempotency key".into(),
@@ -166,12 +175,13 @@ where
     S: ReadStore + PublicationWriter,
 {
     let today = china_date(opts.now);
+    let run = run_id(opts.now);
     let mut records = load(store).await?;
     let (missing, problems) = missing_publications(&records, calendar, opts.now);
     report.problems = problems;
     for p in missing {
         let id = p.id.clone();
-        let meta = WriteMeta::new(key("schedule", &id)?, opts.actor.clone(), opts.now);
+        let meta = WriteMeta::new(key(&run, "schedule", &id)?, opts.actor.clone(), opts.now);
         match store.schedule_publication(&meta, p).await {
             Ok(_) => {
                 info!(publication = %id, "scheduled");
@@ -213,7 +223,7 @@ where
             PublicationTransition::Withdraw { .. } => "withdraw",
             PublicationTransition::Expire => "expire",
         };
-        let meta = WriteMeta::new(key(step, &d.id)?, opts.actor.clone(), opts.now);
+        let meta = WriteMeta::new(key(&run, step, &d.id)?, opts.actor.clone(), opts.now);
         match store
             .transition_publication(&meta, &d.id, d.transition.clone())
             .await

@@ -1,0 +1,417 @@
+//! The publisher over a real SQLite store and a real folder: idempotency (sequential and two
+//! concurrent runs), withdrawal, expiry, minors, redaction of every file, incremental writes.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use spotcheck_domain::calendar::Calendar;
+use spotcheck_domain::lifecycle::{
+    AuditAction, InspectionResult, PenaltyChangeKind, PenaltyDecision, PublicationState,
+};
+use spotcheck_domain::registry::CheckMethod;
+use spotcheck_domain::store::{
+    AuditLog, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationReader, ResultWriter,
+};
+use spotcheck_domain::time::Timestamp;
+use spotcheck_site::publisher::{Options, Report, run};
+use spotcheck_site::redact::{gb11643_check, scan_bytes};
+use spotcheck_site::sink::LocalDir;
+use spotcheck_site::time::morning_of;
+use spotcheck_store::SqliteStore;
+use spotcheck_store::testkit::{self, BoxError};
+
+fn date(s: &str) -> Result<NaiveDate, BoxError> {
+    Ok(s.parse()?)
+}
+
+fn penalty(
+    number: &str,
+    minor: bool,
+    involves_minor: bool,
+    decided: &str,
+) -> Result<PenaltyDecision, BoxError> {
+    Ok(serde_json::from_value(serde_json::json!({
+        "number": number,
+        "party": {"kind": "natural_person", "masked_name": "柯**", "guide_card": "D-3503-000000"},
+        "cause": "私自承揽导游业务", "legal_basis": "《导游人员管理条例》第十九条",
+        "conditions": "游客投诉（电话13805941234）查实。", "procedure": "简易程序",
+        "result": "警告", "authority": "莆田市文化和旅游局", "decided_on": decided,
+        "minor": minor, "involves_minor": involves_minor, "target": null, "plan": null
+    }))?)
+}
+
+/// A drawn plan `P1` with `results` results, and three decisions: 〔2026〕1号 (minor), 〔2026〕2号
+/// (involves a minor), 〔2026〕3号 (revoked later by [`revoke`]).
+async fn seed(store: &SqliteStore, witness_value: &str, results: usize) -> Result<(), BoxError> {
+    let frame = testkit::frame(40)?;
+    let pool = testkit::pool(12)?;
+    store.put_frame(&testkit::meta("f")?, &frame).await?;
+    store.put_pool(&testkit::meta("p")?, &pool).await?;
+    let plan = store
+        .create_plan(&testkit::meta("c")?, testkit::plan_spec("P1")?)
+        .await?;
+    let plan = store
+        .change_plan(
+            &testkit::meta("af")?,
+            &plan.spec.id,
+            plan.version,
+            testkit::attach_frame(&frame),
+        )
+        .await?;
+    store
+        .change_plan(
+            &testkit::meta("ap")?,
+            &plan.spec.id,
+            plan.version,
+            testkit::attach_pool(&pool),
+        )
+        .await?;
+    let c = testkit::commitment("P1", &frame, &pool)?;
+    store.record_commitment(&testkit::meta("k")?, &c).await?;
+    let t = testkit::transcript(c, &frame, &pool, witness_value)?;
+    store.record_draw(&testkit::meta("d")?, &t).await?;
+    for (i, s) in t.selections.iter().take(results).enumerate() {
+        store
+            .record_result(
+                &testkit::meta(&format!("r{i}"))?,
+                InspectionResult {
+                    plan: "P1".parse()?,
+                    target: s.target.clone(),
+                    code: "no_problem_found".parse()?,
+                    method: CheckMethod::OnSite,
+                    inspectors: s.inspectors.clone(),
+                    findings: "当事人手机13912345678，已核实。".into(),
+                    follow_up: None,
+                    completed_on: date("2026-11-20")?,
+                    recorded_at: testkit::AT,
+                },
+            )
+            .await?;
+    }
+    store
+        .record_penalty(
+            &testkit::meta("x1")?,
+            penalty("莆文旅罚〔2026〕1号", true, false, "2026-11-19")?,
+        )
+        .await?;
+    store
+        .record_penalty(
+            &testkit::meta("x2")?,
+            penalty("莆文旅罚〔2026〕2号", false, true, "2026-11-19")?,
+        )
+        .await?;
+    store
+        .record_penalty(
+            &testkit::meta("x3")?,
+            penalty("莆文旅罚〔2026〕3号", false, false, "2026-11-19")?,
+        )
+        .await?;
+    Ok(())
+}
+
+async fn revoke(store: &SqliteStore) -> Result<(), BoxError> {
+    store
+        .change_penalty(
+            &testkit::meta("rv")?,
+            &"莆文旅罚〔2026〕3号".parse()?,
+            PenaltyChangeKind::Revoked,
+            "经行政复议予以撤销".into(),
+            None,
+            date("2026-11-30")?,
+        )
+        .await?;
+    Ok(())
+}
+
+fn opts(day: &str) -> Result<Options, BoxError> {
+    Ok(Options::at(morning_of(date(day)?))?)
+}
+
+async fn publish(store: &SqliteStore, site: &LocalDir, day: &str) -> Result<Report, BoxError> {
+    let cal = Calendar::embedded()?;
+    Ok(run(store, &cal, site, &opts(day)?, || site.lock()).await?)
+}
+
+fn files_under(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Every file of the site, scanned for ID numbers (valid check character) and mobile numbers.
+fn scan_site(root: &Path) -> Vec<String> {
+    files_under(root)
+        .into_iter()
+        .flat_map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            scan_bytes(&bytes)
+                .into_iter()
+                .map(move |f| format!("{}: {} {}", p.display(), f.kind.as_str(), f.excerpt))
+        })
+        .collect()
+}
+
+fn rt() -> Result<tokio::runtime::Runtime, BoxError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+#[test]
+fn a_second_run_publishes_nothing_and_writes_nothing() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 3).await?;
+        let first = publish(&store, &site, "2026-11-26").await?;
+        // plan, draw, 3 results, decisions 1 and 3 (2 involves a minor: never scheduled).
+        assert_eq!(first.scheduled.len(), 7, "{:?}", first.scheduled);
+        assert_eq!(first.published.len(), 7);
+        assert!(first.published.iter().all(|p| p.on_time != Some(false)));
+        assert!(!first.scheduled.iter().any(|id| id.contains("〔2026〕2号")));
+        let second = publish(&store, &site, "2026-11-26").await?;
+        assert!(
+            second.scheduled.is_empty()
+                && second.published.is_empty()
+                && second.taken_down.is_empty()
+        );
+        assert_eq!(second.site.written, 0);
+        assert_eq!(second.site.deleted, 0);
+        assert_eq!(second.site.unchanged, first.site.files);
+        Ok::<_, BoxError>(())
+    })?;
+    let index = std::fs::read_to_string(dir.path().join("site/penalties/index.html"))?;
+    assert!(index.contains("莆文旅罚〔2026〕1号") && !index.contains("〔2026〕2号"));
+    Ok(())
+}
+
+#[test]
+fn two_concurrent_runs_publish_every_record_exactly_once() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("s.sqlite");
+    {
+        let store = SqliteStore::open(&db)?;
+        rt()?.block_on(seed(&store, "4 2 6 1", 4))?;
+    }
+    let site_dir = dir.path().join("site");
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, site_dir, barrier) = (db.clone(), site_dir.clone(), barrier.clone());
+            std::thread::spawn(move || -> Result<Report, String> {
+                // Each run has its own connection, as two processes would.
+                let store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+                let site = LocalDir::new(&site_dir).map_err(|e| e.to_string())?;
+                barrier.wait();
+                rt().map_err(|e| e.to_string())?
+                    .block_on(publish(&store, &site, "2026-11-26"))
+                    .map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for h in handles {
+        reports.push(h.join().map_err(|_| "thread panicked")??);
+    }
+    let published: usize = reports.iter().map(|r| r.published.len()).sum();
+    let scheduled: usize = reports.iter().map(|r| r.scheduled.len()).sum();
+    let by_other: usize = reports.iter().map(|r| r.done_by_other_run).sum();
+    assert_eq!(scheduled, 8, "each publication scheduled once: {reports:?}");
+    assert_eq!(published, 8, "each publication published once: {reports:?}");
+    assert!(by_other <= 16);
+    let store = SqliteStore::open(&db)?;
+    rt()?.block_on(async {
+        let pubs = store.list_publications().await?;
+        assert_eq!(pubs.len(), 8);
+        assert!(
+            pubs.iter()
+                .all(|p| matches!(p.state, PublicationState::Published { .. }) && p.version == 2)
+        );
+        let changes = store
+            .audit_entries()
+            .await?
+            .iter()
+            .filter(|e| e.action == AuditAction::PublicationChanged)
+            .count();
+        assert_eq!(changes, 8, "one audited publish per publication");
+        Ok::<_, BoxError>(())
+    })?;
+    assert!(site_dir.join("plans/P1/index.html").is_file());
+    assert!(scan_site(&site_dir).is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_revoked_decision_is_withdrawn_with_its_reason_and_penalties_expire() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let slug3 = spotcheck_site::view::slug("莆文旅罚〔2026〕3号");
+    rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 1).await?;
+        publish(&store, &site, "2026-11-26").await?;
+        assert!(
+            site.root()
+                .join(format!("penalties/{slug3}.html"))
+                .is_file()
+        );
+        revoke(&store).await?;
+        // Effective 30 November: the withdrawal is due by 3 December (3 working days).
+        let r = publish(&store, &site, "2026-12-01").await?;
+        assert_eq!(r.taken_down.len(), 1);
+        assert_eq!(r.taken_down[0].state, "withdrawn");
+        assert!(
+            r.taken_down[0]
+                .reason
+                .as_deref()
+                .is_some_and(|s| s.contains("经行政复议予以撤销"))
+        );
+        let notice = r
+            .published
+            .iter()
+            .find(|p| p.id.starts_with("penalty-withdrawal:"))
+            .ok_or("no notice")?;
+        assert_eq!(notice.deadline, Some(date("2026-12-03")?));
+        assert_eq!(notice.on_time, Some(true));
+        assert!(r.site.deleted >= 1, "the decision's page comes down");
+        assert!(!site.root().join(format!("penalties/{slug3}.html")).exists());
+        let w = std::fs::read_to_string(site.root().join("withdrawals/index.html"))?;
+        assert!(w.contains("经行政复议予以撤销") && w.contains("处罚决定撤销"));
+        // The minor penalty (published 26 November) stays up until 26 February 2027 ...
+        let r = publish(&store, &site, "2027-02-26").await?;
+        assert!(r.taken_down.is_empty());
+        // ... and comes down the day after; the result is still there.
+        let r = publish(&store, &site, "2027-02-27").await?;
+        assert_eq!(r.taken_down.len(), 1);
+        assert_eq!(r.taken_down[0].state, "expired");
+        let p = store.get_publication(&r.taken_down[0].id.parse()?).await?;
+        assert!(matches!(p.state, PublicationState::Expired { .. }));
+        Ok::<_, BoxError>(())
+    })?;
+    let index = std::fs::read_to_string(dir.path().join("site/penalties/index.html"))?;
+    assert!(!index.contains("莆文旅罚〔2026〕1号"));
+    Ok(())
+}
+
+#[test]
+fn no_public_file_contains_an_id_or_mobile_number() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 4).await?;
+        revoke(&store).await?;
+        publish(&store, &site, "2026-12-01").await
+    })?;
+    let hits = scan_site(site.root());
+    assert!(hits.is_empty(), "personal numbers published: {hits:?}");
+    // The phone typed into the findings and the facts was replaced, not dropped silently.
+    let page = std::fs::read_to_string(site.root().join("plans/P1/index.html"))?;
+    assert!(page.contains("当事人手机[已隐去]"));
+    Ok(())
+}
+
+#[test]
+fn the_scanner_catches_a_planted_number_and_the_publisher_holds_the_record_back()
+-> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    // A witness who read out a phone number: the transcript cannot be edited (it would no longer
+    // verify), so the draw is held back and reported instead.
+    let report = rt()?.block_on(async {
+        seed(&store, "13800138000", 1).await?;
+        publish(&store, &site, "2026-11-26").await
+    })?;
+    assert!(
+        report
+            .blocked
+            .iter()
+            .any(|b| b.id == "draw:P1" && b.found == "mobile number"),
+        "{:?}",
+        report.blocked
+    );
+    assert!(!site.root().join("plans/P1/transcript.json").exists());
+    assert!(scan_site(site.root()).is_empty());
+    // A number planted in a generated file is found by the scan.
+    let first17 = "35030219900101123";
+    let id = format!("{first17}{}", gb11643_check(first17).ok_or("check")?);
+    let planted = site.root().join("results/index.html");
+    let mut html = std::fs::read_to_string(&planted)?;
+    html.push_str(&format!("<p>{id}</p>"));
+    std::fs::write(&planted, html)?;
+    let hits = scan_site(site.root());
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].contains("ID number") && hits[0].contains("results/index.html"));
+    Ok(())
+}
+
+#[test]
+fn one_new_record_rewrites_only_the_pages_it_changes() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let (before, after) = rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 3).await?;
+        let before = publish(&store, &site, "2026-11-26").await?;
+        store
+            .record_penalty(
+                &testkit::meta("x4")?,
+                penalty("莆文旅罚〔2026〕4号", false, false, "2026-11-25")?,
+            )
+            .await?;
+        let after = publish(&store, &site, "2026-11-26").await?;
+        Ok::<_, BoxError>((before, after))
+    })?;
+    assert_eq!(after.published.len(), 1);
+    // The decision's page, the penalty list (HTML, JSON, feed), the register (HTML, JSON), the
+    // home page's count and the manifest-tracked files nothing else.
+    assert_eq!(after.site.written, 7, "files written: {:?}", after.site);
+    assert_eq!(after.site.files, before.site.files + 1);
+    assert_eq!(after.site.deleted, 0);
+    Ok(())
+}
+
+#[test]
+fn deadlines_are_shown_with_timeliness_and_provisional_marks() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let report = rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 1).await?;
+        // Published late: the decision of 19 November was due by 30 November.
+        publish(&store, &site, "2026-12-02").await
+    })?;
+    let late = report
+        .published
+        .iter()
+        .find(|p| p.id == "penalty-decision:莆文旅罚〔2026〕1号")
+        .ok_or("missing")?;
+    assert_eq!(late.deadline, Some(date("2026-11-30")?));
+    assert_eq!(late.on_time, Some(false));
+    // The result completed 20 November is due 18 December, before the provisional window.
+    let result = report
+        .published
+        .iter()
+        .find(|p| p.id.starts_with("check-result:"))
+        .ok_or("missing")?;
+    assert_eq!(result.deadline, Some(date("2026-12-18")?));
+    assert!(!result.deadline_provisional);
+    let register = std::fs::read_to_string(site.root().join("publications/index.html"))?;
+    assert!(register.contains("逾期公开") && register.contains("按时公开"));
+    let _ = Timestamp::from_unix(0);
+    Ok(())
+}
