@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod cache;
 pub mod error;
 mod extract;
 pub mod openapi;
@@ -53,12 +54,15 @@ fn unix_now() -> i64 {
 pub struct PublicState<S> {
     /// The store (read ports only are used).
     pub store: Arc<S>,
+    /// Canonical bytes of commitments and transcripts already served (they never change).
+    cache: Arc<cache::ImmutableCache>,
 }
 
 impl<S> Clone for PublicState<S> {
     fn clone(&self) -> Self {
         Self {
             store: Arc::clone(&self.store),
+            cache: Arc::clone(&self.cache),
         }
     }
 }
@@ -98,7 +102,10 @@ pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
         .nest("/api/public", routes::public::router::<S>())
         .route("/openapi.json", axum::routing::get(openapi::openapi_json))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .with_state(PublicState { store })
+        .with_state(PublicState {
+            store,
+            cache: Arc::default(),
+        })
 }
 
 /// The inspector router, mounted at `/api`.

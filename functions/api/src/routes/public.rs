@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -16,7 +17,7 @@ use spotcheck_domain::lifecycle::{InspectionResult, PenaltyRecord, Plan};
 use spotcheck_domain::registry::{CheckItem, RegistryKind};
 use spotcheck_domain::store::ReadStore;
 
-use super::support::{frame_csv, immutable, plan_id, pool_csv};
+use super::support::{etag_value, frame_csv, immutable, immutable_tagged, plan_id, pool_csv};
 use crate::PublicState;
 use crate::error::ApiError;
 
@@ -104,10 +105,26 @@ async fn commitment<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let c = st.store.get_commitment(&plan_id(&id)?).await?;
-    let bytes = c.canonical_bytes()?;
+    let pid = plan_id(&id)?;
+    if let Some(hit) = st.cache.get("commitment", pid.as_str()) {
+        return Ok(immutable_tagged(
+            &headers,
+            hit.etag,
+            "application/json",
+            hit.bytes,
+        ));
+    }
+    let c = st.store.get_commitment(&pid).await?;
+    let bytes = Bytes::from(c.canonical_bytes()?);
     let hash = spotcheck_domain::encoding::sha256(&bytes);
-    Ok(immutable(&headers, &hash, "application/json", bytes))
+    Ok(cache_and_respond(
+        &st,
+        "commitment",
+        &pid,
+        &hash,
+        bytes,
+        &headers,
+    ))
 }
 
 #[utoipa::path(
@@ -126,9 +143,50 @@ async fn transcript<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let t = st.store.get_transcript(&plan_id(&id)?).await?;
-    let bytes = t.canonical_bytes()?;
-    Ok(immutable(&headers, &t.digest, "application/json", bytes))
+    let pid = plan_id(&id)?;
+    if let Some(hit) = st.cache.get("transcript", pid.as_str()) {
+        return Ok(immutable_tagged(
+            &headers,
+            hit.etag,
+            "application/json",
+            hit.bytes,
+        ));
+    }
+    let t = st.store.get_transcript(&pid).await?;
+    let bytes = Bytes::from(t.canonical_bytes()?);
+    Ok(cache_and_respond(
+        &st,
+        "transcript",
+        &pid,
+        &t.digest,
+        bytes,
+        &headers,
+    ))
+}
+
+/// Remembers an immutable record's bytes and answers with them.
+fn cache_and_respond<S>(
+    st: &PublicState<S>,
+    kind: &'static str,
+    pid: &PlanId,
+    digest: &spotcheck_domain::ids::Digest,
+    bytes: Bytes,
+    headers: &HeaderMap,
+) -> Response {
+    match etag_value(digest) {
+        Some(etag) => {
+            st.cache.put(
+                kind,
+                pid.as_str(),
+                crate::cache::Cached {
+                    etag: etag.clone(),
+                    bytes: bytes.clone(),
+                },
+            );
+            immutable_tagged(headers, etag, "application/json", bytes)
+        }
+        None => immutable(headers, digest, "application/json", bytes),
+    }
 }
 
 #[utoipa::path(

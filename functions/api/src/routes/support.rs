@@ -1,5 +1,6 @@
 //! Small pieces shared by handlers: path parsing, immutable responses, CSV downloads.
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use spotcheck_domain::frame::{Frame, InspectorPool};
@@ -19,13 +20,33 @@ pub fn immutable(
     request_headers: &HeaderMap,
     etag: &Digest,
     content_type: &'static str,
-    body: Vec<u8>,
+    body: impl Into<Bytes>,
 ) -> Response {
-    let tag = format!("\"{etag}\"");
+    match etag_value(etag) {
+        Some(tag) => immutable_tagged(request_headers, tag, content_type, body.into()),
+        None => (StatusCode::OK, body.into()).into_response(),
+    }
+}
+
+/// The strong `ETag` header value of a digest.
+pub fn etag_value(etag: &Digest) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{etag}\"")).ok()
+}
+
+/// [`immutable`] with the `ETag` header value already built (the cached path).
+pub fn immutable_tagged(
+    request_headers: &HeaderMap,
+    tag: HeaderValue,
+    content_type: &'static str,
+    body: Bytes,
+) -> Response {
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().as_bytes() == tag.as_bytes() || t.trim() == "*")
+        });
     let mut resp = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -33,9 +54,7 @@ pub fn immutable(
     };
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, tag);
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
