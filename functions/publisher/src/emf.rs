@@ -60,7 +60,7 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_str(&overdue_line("Spotcheck", &report, now))?;
         assert_eq!(v["OverduePublications"], 1);
-        assert_eq!(v["_aws"]["Timestamp"], 1_764_118_800_000_i64);
+        assert_eq!(v["_aws"]["Timestamp"], 1_795_654_800_000_i64);
         assert_eq!(
             v["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"],
             "OverduePublications"

@@ -29,26 +29,27 @@ pub struct Problem {
     pub reason: String,
 }
 
-fn want(
-    out: &mut Vec<Publication>,
-    problems: &mut Vec<Problem>,
-    records: &Records,
-    kind: PublicationKind,
-    record: RecordRef,
-    event_date: NaiveDate,
-    calendar: &Calendar,
+struct Scan<'a> {
+    out: Vec<Publication>,
+    problems: Vec<Problem>,
+    records: &'a Records,
+    calendar: &'a Calendar,
     at: Timestamp,
-) {
-    let id = PublicationId::of(kind, &record);
-    if records.publication(id.as_str()).is_some() {
-        return;
-    }
-    match Publication::schedule(kind, record, event_date, calendar, at) {
-        Ok(p) => out.push(p),
-        Err(e) => problems.push(Problem {
-            id: id.to_string(),
-            reason: e.to_string(),
-        }),
+}
+
+impl Scan<'_> {
+    fn want(&mut self, kind: PublicationKind, record: RecordRef, event_date: NaiveDate) {
+        let id = PublicationId::of(kind, &record);
+        if self.records.publication(id.as_str()).is_some() {
+            return;
+        }
+        match Publication::schedule(kind, record, event_date, self.calendar, self.at) {
+            Ok(p) => self.out.push(p),
+            Err(e) => self.problems.push(Problem {
+                id: id.to_string(),
+                reason: e.to_string(),
+            }),
+        }
     }
 }
 
@@ -74,24 +75,20 @@ pub fn missing_publications(
     calendar: &Calendar,
     at: Timestamp,
 ) -> (Vec<Publication>, Vec<Problem>) {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
+    let mut s = Scan {
+        out: Vec::new(),
+        problems: Vec::new(),
+        records,
+        calendar,
+        at,
+    };
     for v in &records.item_lists {
         let record = RecordRef::Snapshot {
             registry: RegistryKind::Items,
             number: v.info.number,
         };
         let date = china_date(v.info.stored_at);
-        want(
-            &mut out,
-            &mut problems,
-            records,
-            PublicationKind::ItemList,
-            record,
-            date,
-            calendar,
-            at,
-        );
+        s.want(PublicationKind::ItemList, record, date);
     }
     for pr in records.plans.values() {
         let plan = &pr.plan;
@@ -100,48 +97,21 @@ pub fn missing_publications(
                 plan: plan.spec.id.clone(),
             };
             let date = china_date(c.committed_at);
-            want(
-                &mut out,
-                &mut problems,
-                records,
-                PublicationKind::Plan,
-                record,
-                date,
-                calendar,
-                at,
-            );
+            s.want(PublicationKind::Plan, record, date);
         }
         if let (PlanState::Drawn { drawn_at, .. }, Some(_)) = (&plan.state, &pr.transcript) {
             let record = RecordRef::Plan {
                 plan: plan.spec.id.clone(),
             };
             let date = china_date(*drawn_at);
-            want(
-                &mut out,
-                &mut problems,
-                records,
-                PublicationKind::Draw,
-                record,
-                date,
-                calendar,
-                at,
-            );
+            s.want(PublicationKind::Draw, record, date);
         }
         for r in &pr.results {
             let record = RecordRef::Result {
                 plan: r.plan.clone(),
                 target: r.target.clone(),
             };
-            want(
-                &mut out,
-                &mut problems,
-                records,
-                PublicationKind::CheckResult,
-                record,
-                r.completed_on,
-                calendar,
-                at,
-            );
+            s.want(PublicationKind::CheckResult, record, r.completed_on);
         }
     }
     for p in &records.penalties {
@@ -151,32 +121,22 @@ pub fn missing_publications(
         let record = RecordRef::Penalty {
             number: p.decision.number.clone(),
         };
-        want(
-            &mut out,
-            &mut problems,
-            records,
+        s.want(
             PublicationKind::PenaltyDecision,
             record.clone(),
             p.decision.decided_on,
-            calendar,
-            at,
         );
         if let Some(change) = withdrawing_change(p)
             && change.kind != PenaltyChangeKind::CreditRepaired
         {
-            want(
-                &mut out,
-                &mut problems,
-                records,
+            s.want(
                 PublicationKind::PenaltyWithdrawal,
                 record,
                 change.effective_on,
-                calendar,
-                at,
             );
         }
     }
-    (out, problems)
+    (s.out, s.problems)
 }
 
 /// Chinese label of a change kind, as shown with a withdrawal.
