@@ -25,7 +25,11 @@ pub enum CanonicalJsonError {
 /// for bytes, non-string member names, repeated member names or a failing `Serialize` impl.
 pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalJsonError> {
     let mut out = Vec::new();
-    value.serialize(serializer::Canon { out: &mut out })?;
+    let pools = serializer::Pools::default();
+    value.serialize(serializer::Canon {
+        out: &mut out,
+        pools: &pools,
+    })?;
     Ok(out)
 }
 

@@ -3,6 +3,7 @@
 //! Object members are gathered per object and sorted by UTF-16 code units, as RFC 8785 requires.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use serde::ser::{self, Serialize};
 
@@ -14,9 +15,19 @@ impl ser::Error for CanonicalJsonError {
     }
 }
 
+/// Reusable buffers, so that serialising 50,000 small objects does not allocate 50,000 times.
+#[derive(Default)]
+pub(super) struct Pools {
+    bufs: RefCell<Vec<Vec<u8>>>,
+    entries: RefCell<Vec<Entries>>,
+}
+
+type Entries = Vec<(Cow<'static, str>, std::ops::Range<usize>)>;
+
 /// Writes one value's canonical JSON into `out`.
 pub(super) struct Canon<'a> {
     pub(super) out: &'a mut Vec<u8>,
+    pub(super) pools: &'a Pools,
 }
 
 type R = Result<(), CanonicalJsonError>;
@@ -28,19 +39,23 @@ fn float(v: f64) -> CanonicalJsonError {
 /// Members of one object: names and the byte ranges of their values in `scratch`.
 pub(super) struct Members<'a> {
     out: &'a mut Vec<u8>,
+    pools: &'a Pools,
     scratch: Vec<u8>,
-    entries: Vec<(Cow<'static, str>, std::ops::Range<usize>)>,
+    entries: Entries,
     pending_key: Option<String>,
     /// Closing bytes after the object (for `{"Variant": {...}}`).
     suffix: &'static [u8],
 }
 
 impl<'a> Members<'a> {
-    fn new(out: &'a mut Vec<u8>, suffix: &'static [u8]) -> Self {
+    fn new(out: &'a mut Vec<u8>, pools: &'a Pools, suffix: &'static [u8]) -> Self {
+        let scratch = pools.bufs.borrow_mut().pop().unwrap_or_default();
+        let entries = pools.entries.borrow_mut().pop().unwrap_or_default();
         Self {
             out,
-            scratch: Vec::new(),
-            entries: Vec::new(),
+            pools,
+            scratch,
+            entries,
             pending_key: None,
             suffix,
         }
@@ -50,6 +65,7 @@ impl<'a> Members<'a> {
         let start = self.scratch.len();
         value.serialize(Canon {
             out: &mut self.scratch,
+            pools: self.pools,
         })?;
         self.entries.push((key, start..self.scratch.len()));
         Ok(())
@@ -75,6 +91,11 @@ impl<'a> Members<'a> {
         }
         self.out.push(b'}');
         self.out.extend_from_slice(self.suffix);
+        let (mut scratch, mut entries) = (self.scratch, self.entries);
+        scratch.clear();
+        entries.clear();
+        self.pools.bufs.borrow_mut().push(scratch);
+        self.pools.entries.borrow_mut().push(entries);
         Ok(())
     }
 }
@@ -82,15 +103,17 @@ impl<'a> Members<'a> {
 /// Elements of one array.
 pub(super) struct Elements<'a> {
     out: &'a mut Vec<u8>,
+    pools: &'a Pools,
     first: bool,
     suffix: &'static [u8],
 }
 
 impl<'a> Elements<'a> {
-    fn new(out: &'a mut Vec<u8>, suffix: &'static [u8]) -> Self {
+    fn new(out: &'a mut Vec<u8>, pools: &'a Pools, suffix: &'static [u8]) -> Self {
         out.push(b'[');
         Self {
             out,
+            pools,
             first: true,
             suffix,
         }
@@ -100,7 +123,10 @@ impl<'a> Elements<'a> {
             self.out.push(b',');
         }
         self.first = false;
-        value.serialize(Canon { out: self.out })
+        value.serialize(Canon {
+            out: self.out,
+            pools: self.pools,
+        })
     }
     fn finish(self) -> R {
         self.out.push(b']');
@@ -215,22 +241,25 @@ impl<'a> ser::Serializer for Canon<'a> {
         value: &T,
     ) -> R {
         open_variant(self.out, variant);
-        value.serialize(Canon { out: self.out })?;
+        value.serialize(Canon {
+            out: self.out,
+            pools: self.pools,
+        })?;
         self.out.push(b'}');
         Ok(())
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Elements<'a>, CanonicalJsonError> {
-        Ok(Elements::new(self.out, b""))
+        Ok(Elements::new(self.out, self.pools, b""))
     }
     fn serialize_tuple(self, _len: usize) -> Result<Elements<'a>, CanonicalJsonError> {
-        Ok(Elements::new(self.out, b""))
+        Ok(Elements::new(self.out, self.pools, b""))
     }
     fn serialize_tuple_struct(
         self,
         _n: &'static str,
         _len: usize,
     ) -> Result<Elements<'a>, CanonicalJsonError> {
-        Ok(Elements::new(self.out, b""))
+        Ok(Elements::new(self.out, self.pools, b""))
     }
     fn serialize_tuple_variant(
         self,
@@ -240,17 +269,17 @@ impl<'a> ser::Serializer for Canon<'a> {
         _len: usize,
     ) -> Result<Elements<'a>, CanonicalJsonError> {
         open_variant(self.out, variant);
-        Ok(Elements::new(self.out, b"}"))
+        Ok(Elements::new(self.out, self.pools, b"}"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Members<'a>, CanonicalJsonError> {
-        Ok(Members::new(self.out, b""))
+        Ok(Members::new(self.out, self.pools, b""))
     }
     fn serialize_struct(
         self,
         _n: &'static str,
         _len: usize,
     ) -> Result<Members<'a>, CanonicalJsonError> {
-        Ok(Members::new(self.out, b""))
+        Ok(Members::new(self.out, self.pools, b""))
     }
     fn serialize_struct_variant(
         self,
@@ -260,7 +289,7 @@ impl<'a> ser::Serializer for Canon<'a> {
         _len: usize,
     ) -> Result<Members<'a>, CanonicalJsonError> {
         open_variant(self.out, variant);
-        Ok(Members::new(self.out, b"}"))
+        Ok(Members::new(self.out, self.pools, b"}"))
     }
 }
 
