@@ -6,8 +6,10 @@ use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::frame::{Frame, InspectorPool};
 use spotcheck_domain::ids::{Digest, PlanId};
 use spotcheck_domain::lifecycle::{AuditEntry, AuditHead, Plan, StoredTree, WriteMeta};
+use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
-    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, StoreResult,
+    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, RegistryReader,
+    RegistryWriter, SnapshotInfo, StoreResult,
 };
 
 use crate::{DynamoConfig, DynamoStore, SqliteStore};
@@ -107,5 +109,30 @@ impl DrawWriter for AnyStore {
     }
     async fn record_draw(&self, meta: &WriteMeta, transcript: &Transcript) -> StoreResult<Plan> {
         delegate!(self, s => s.record_draw(meta, transcript))
+    }
+}
+
+impl RegistryReader for AnyStore {
+    async fn latest_snapshot(&self, kind: RegistryKind) -> StoreResult<Option<SnapshotInfo>> {
+        delegate!(self, s => s.latest_snapshot(kind))
+    }
+    async fn get_snapshot<T>(&self, number: u64) -> StoreResult<RegistrySnapshot<T>>
+    where
+        T: Record + serde::de::DeserializeOwned + Send,
+    {
+        delegate!(self, s => s.get_snapshot::<T>(number))
+    }
+}
+
+impl RegistryWriter for AnyStore {
+    async fn store_snapshot<T>(
+        &self,
+        meta: &WriteMeta,
+        snapshot: &RegistrySnapshot<T>,
+    ) -> StoreResult<SnapshotInfo>
+    where
+        T: Record + serde::Serialize + Sync,
+    {
+        delegate!(self, s => s.store_snapshot(meta, snapshot))
     }
 }

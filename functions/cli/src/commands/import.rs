@@ -1,16 +1,25 @@
 //! `spotcheck import`: validate a registry or item-list file and show its snapshot hash.
 //!
-//! Validation only for now: the local store arrives with the storage issue, so nothing is kept.
-//! A failing file prints every problem (file, row, column, value, reason) and exits 2.
+//! Without `--dry-run` the snapshot is stored (SQLite by default, `--store dynamodb` for the table)
+//! as the next numbered snapshot of its registry; importing the same file again is recognised and
+//! stores nothing new. Cross-references (a guide's agency, an inspector's conflicts) are checked
+//! against the files given with `--agencies` / `--targets`, or else against the store's latest
+//! snapshots. A failing file prints every problem (file, row, column, value, reason), stores
+//! nothing, and exits 2.
 
 use std::path::PathBuf;
 
+use spotcheck_domain::lifecycle::{Actor, IdempotencyKey, WriteMeta};
 use spotcheck_domain::registry::{
-    CheckItem, Guide, Inspector, OnlineOperator, Record, References, TravelAgency,
+    CheckItem, Guide, Inspector, OnlineOperator, Record, References, RegistryKind, TravelAgency,
 };
+use spotcheck_domain::store::{RegistryReader, RegistryWriter};
+use spotcheck_domain::time::Timestamp;
 use spotcheck_import::{ImportError, Imported, import_path, import_target_ids};
+use spotcheck_store::AnyStore;
 
 use crate::exit::Failure;
+use crate::store_args::StoreArgs;
 
 /// Which registry or list the file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,9 +54,12 @@ pub struct Args {
     /// inspectors' declared conflicts against. Repeat or separate with commas.
     #[arg(long, value_name = "FILE", value_delimiter = ',', num_args = 1..)]
     pub targets: Vec<PathBuf>,
-    /// The number to give the snapshot (the store assigns it once storage exists).
+    /// The number shown for a dry run's snapshot (a stored snapshot gets the next free number).
     #[arg(long, default_value_t = 1)]
     pub snapshot_number: u64,
+    /// Where to store it.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 fn failure(e: ImportError) -> Failure {
@@ -104,7 +116,7 @@ fn references(args: &Args) -> Result<(References, Vec<String>), Failure> {
 
 fn report<T: Record>(args: &Args, imported: &Imported<T>, notes: &[String]) {
     let s = &imported.snapshot;
-    println!(
+    say!(
         "ok: {} {} in {} ({}, {})",
         s.len(),
         T::KIND,
@@ -115,18 +127,13 @@ fn report<T: Record>(args: &Args, imported: &Imported<T>, notes: &[String]) {
         },
         imported.encoding
     );
-    println!(
+    say!(
         "snapshot: #{} {} (sha256, canonical encoding v1)",
         s.number(),
         s.hash()
     );
     for n in notes {
-        println!("references: {n}");
-    }
-    if args.dry_run {
-        println!("dry run: nothing stored");
-    } else {
-        println!("validation only: nothing stored (the local store is not available yet)");
+        say!("references: {n}");
     }
 }
 
@@ -134,16 +141,152 @@ fn run_kind<T: Record>(args: &Args) -> Result<(), Failure> {
     let (refs, notes) = references(args)?;
     let imported = import_path::<T>(&args.file, &refs, args.snapshot_number).map_err(failure)?;
     report(args, &imported, &notes);
+    say!("dry run: nothing stored");
+    Ok(())
+}
+
+/// Target ids known to the store (latest agency, guide and operator snapshots).
+async fn stored_target_ids(store: &AnyStore) -> Result<Vec<String>, Failure> {
+    let mut ids = Vec::new();
+    if let Some(i) = store
+        .latest_snapshot(RegistryKind::Agencies)
+        .await
+        .map_err(store_failure)?
+    {
+        let snap = store
+            .get_snapshot::<TravelAgency>(i.number)
+            .await
+            .map_err(store_failure)?;
+        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
+    }
+    if let Some(i) = store
+        .latest_snapshot(RegistryKind::Guides)
+        .await
+        .map_err(store_failure)?
+    {
+        let snap = store
+            .get_snapshot::<Guide>(i.number)
+            .await
+            .map_err(store_failure)?;
+        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
+    }
+    if let Some(i) = store
+        .latest_snapshot(RegistryKind::Operators)
+        .await
+        .map_err(store_failure)?
+    {
+        let snap = store
+            .get_snapshot::<OnlineOperator>(i.number)
+            .await
+            .map_err(store_failure)?;
+        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
+    }
+    Ok(ids)
+}
+
+fn store_failure(e: spotcheck_domain::store::StoreError) -> Failure {
+    Failure::Other(anyhow::anyhow!("store: {e}"))
+}
+
+async fn store_kind<T>(args: &Args, store: &AnyStore) -> Result<(), Failure>
+where
+    T: Record + serde::Serialize + serde::de::DeserializeOwned + Send + Sync,
+{
+    let (mut refs, mut notes) = references(args)?;
+    // Without reference files, check against what the store already holds.
+    if args.agencies.is_none() && T::KIND == RegistryKind::Guides {
+        if let Some(i) = store
+            .latest_snapshot(RegistryKind::Agencies)
+            .await
+            .map_err(store_failure)?
+        {
+            let agencies = store
+                .get_snapshot::<TravelAgency>(i.number)
+                .await
+                .map_err(store_failure)?;
+            refs = refs.with_agencies(&agencies);
+            notes.retain(|n| !n.contains("NOT checked"));
+            notes.push(format!(
+                "agency licences checked against stored agency snapshot #{}",
+                i.number
+            ));
+        }
+    }
+    if args.targets.is_empty() && T::KIND == RegistryKind::Inspectors {
+        let ids = stored_target_ids(store).await?;
+        if !ids.is_empty() {
+            notes.retain(|n| !n.contains("NOT checked"));
+            notes.push(format!(
+                "conflicts checked against the {} stored targets",
+                ids.len()
+            ));
+            refs = refs.with_targets(ids);
+        }
+    }
+    let latest = store
+        .latest_snapshot(T::KIND)
+        .await
+        .map_err(store_failure)?;
+    let number = latest.map_or(1, |i| i.number + 1);
+    let imported = import_path::<T>(&args.file, &refs, number).map_err(failure)?;
+    report(args, &imported, &notes);
+    if let Some(prev) = latest
+        && prev.hash == imported.snapshot.hash()
+    {
+        say!(
+            "unchanged: identical to stored snapshot #{}; nothing stored",
+            prev.number
+        );
+        return Ok(());
+    }
+    let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    let actor: Actor = format!("cli:{user}")
+        .parse()
+        .map_err(|e| Failure::bad_input(format!("actor: {e}")))?;
+    let key: IdempotencyKey = format!(
+        "import:{}:{}:{number}",
+        T::KIND.code(),
+        imported.snapshot.hash()
+    )
+    .parse()
+    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let meta = WriteMeta::new(key, actor, Timestamp::from_datetime(chrono::Utc::now()));
+    let info = store
+        .store_snapshot(&meta, &imported.snapshot)
+        .await
+        .map_err(store_failure)?;
+    say!(
+        "stored: {} snapshot #{} ({} records)",
+        info.kind.code(),
+        info.number,
+        info.records
+    );
     Ok(())
 }
 
 /// Runs `spotcheck import`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    match args.kind {
-        Kind::Agencies => run_kind::<TravelAgency>(&args),
-        Kind::Guides => run_kind::<Guide>(&args),
-        Kind::Operators => run_kind::<OnlineOperator>(&args),
-        Kind::Inspectors => run_kind::<Inspector>(&args),
-        Kind::Items => run_kind::<CheckItem>(&args),
+    if args.dry_run {
+        return match args.kind {
+            Kind::Agencies => run_kind::<TravelAgency>(&args),
+            Kind::Guides => run_kind::<Guide>(&args),
+            Kind::Operators => run_kind::<OnlineOperator>(&args),
+            Kind::Inspectors => run_kind::<Inspector>(&args),
+            Kind::Items => run_kind::<CheckItem>(&args),
+        };
     }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the runtime: {e}")))?;
+    rt.block_on(async {
+        let store = args.store.open(false).await?;
+        match args.kind {
+            Kind::Agencies => store_kind::<TravelAgency>(&args, &store).await,
+            Kind::Guides => store_kind::<Guide>(&args, &store).await,
+            Kind::Operators => store_kind::<OnlineOperator>(&args, &store).await,
+            Kind::Inspectors => store_kind::<Inspector>(&args, &store).await,
+            Kind::Items => store_kind::<CheckItem>(&args, &store).await,
+        }
+    })
 }
