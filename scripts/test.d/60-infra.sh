@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # slow: installs cfn-lint, aws-sam-cli and cargo-lambda (pinned, scripts/requirements-infra.txt) into .venv;
 # lints and validates infra/template.yaml offline; builds the Lambda packages for the host with cargo-lambda
-# and reports their sizes. Fails loudly (never skips) when a tool cannot be installed or a check fails.
+# and reports their sizes (goal <= 15 MB each). Fails loudly (never skips) when a tool cannot be installed
+# or a check fails.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
@@ -56,6 +57,8 @@ for l in "${lambdas[@]}"; do pkg_args+=(-p "${l% *}"); done
 host="$(rustc -vV | sed -n 's/^host: //p')"
 PATH="$ROOT/.venv/bin:$PATH" cargo lambda build --release --locked --compiler cargo --target "$host" "${pkg_args[@]}"
 
+# The goal is 15 MB a binary (docs/performance.md); above it this warns. Above 50 MB (Lambda's limit
+# for a zipped upload) it fails.
 echo "Lambda packages (stripped release binaries, host target $host; goal <= 15 MB each):"
 fail=0
 for l in "${lambdas[@]}"; do
@@ -68,9 +71,11 @@ for l in "${lambdas[@]}"; do
   fi
   bytes="$(stat -c %s "$boot")"
   awk -v n="$bin" -v b="$bytes" 'BEGIN { printf "  %-24s %10d bytes  %5.1f MB\n", n, b, b / 1e6 }'
-  if (( bytes > 15000000 )); then
-    echo "  $bin is over 15 MB" >&2
+  if (( bytes > 50000000 )); then
+    echo "  $bin is over 50 MB, Lambda's limit for a zipped upload" >&2
     fail=1
+  elif (( bytes > 15000000 )); then
+    echo "  warning: $bin is over the 15 MB goal" >&2
   fi
 done
 exit "$fail"
