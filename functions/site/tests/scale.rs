@@ -184,9 +184,10 @@ fn scale(results: usize, penalties: usize, budget_secs: f64) -> Result<(), BoxEr
         again.unchanged,
         again.deleted
     );
-    // Its page, penalties/index.{html,json}, penalties/feed.atom, publications/index.{html,json},
-    // the home page's count.
-    assert_eq!(again.written, 7);
+    // Its page, penalties/index.{html,json}, publications/index.{html,json}, the home page's
+    // count, and penalties/feed.atom when the new entry is among the feed's newest 100 (all
+    // fixtures share one publication time, so that depends on the id's order).
+    assert!((6..=7).contains(&again.written), "{again:?}");
     assert_eq!(again.deleted, 0);
     Ok(())
 }
