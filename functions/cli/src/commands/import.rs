@@ -194,23 +194,23 @@ where
 {
     let (mut refs, mut notes) = references(args)?;
     // Without reference files, check against what the store already holds.
-    if args.agencies.is_none() && T::KIND == RegistryKind::Guides {
-        if let Some(i) = store
+    if args.agencies.is_none()
+        && T::KIND == RegistryKind::Guides
+        && let Some(i) = store
             .latest_snapshot(RegistryKind::Agencies)
             .await
             .map_err(store_failure)?
-        {
-            let agencies = store
-                .get_snapshot::<TravelAgency>(i.number)
-                .await
-                .map_err(store_failure)?;
-            refs = refs.with_agencies(&agencies);
-            notes.retain(|n| !n.contains("NOT checked"));
-            notes.push(format!(
-                "agency licences checked against stored agency snapshot #{}",
-                i.number
-            ));
-        }
+    {
+        let agencies = store
+            .get_snapshot::<TravelAgency>(i.number)
+            .await
+            .map_err(store_failure)?;
+        refs = refs.with_agencies(&agencies);
+        notes.retain(|n| !n.contains("NOT checked"));
+        notes.push(format!(
+            "agency licences checked against stored agency snapshot #{}",
+            i.number
+        ));
     }
     if args.targets.is_empty() && T::KIND == RegistryKind::Inspectors {
         let ids = stored_target_ids(store).await?;
