@@ -314,6 +314,25 @@ fn every_inspector_route_refuses_missing_expired_forged_and_foreign_tokens() -> 
         Some(plan_json("PT-2026-AUTH", DEPT)),
         &[],
     )?;
+    let penalty = |number: &str| {
+        json!({
+            "number": number,
+            "party": {"kind": "organisation", "name": "莆田宁海商务旅行社有限公司", "credit_code": null},
+            "cause": "未按规定委派导游", "legal_basis": "《旅行社条例》第五十六条",
+            "conditions": "未为团队委派持证导游。", "procedure": "普通程序",
+            "result": "罚款人民币伍仟元", "authority": DEPT, "decided_on": "2026-11-20",
+            "minor": false, "involves_minor": false, "target": null, "plan": null
+        })
+    };
+    let r = call(
+        "POST",
+        &s.url("/api/penalties"),
+        Some(&s.token),
+        Some(penalty("莆文旅罚〔2026〕90号")),
+        &[],
+    )?;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let change = json!({"kind": "revoked", "reason": "复议撤销", "new_result": null, "effective_on": "2026-11-25"});
     let routes: Vec<(&str, Value)> = vec![
         ("/api/me", Value::Null),
         ("/api/plans", plan_json("PT-2026-AUTH2", DEPT)),
@@ -325,6 +344,11 @@ fn every_inspector_route_refuses_missing_expired_forged_and_foreign_tokens() -> 
             json!({"target": "x", "code": "no_problem_found", "method": "现场检查", "findings": "x", "completed_on": "2026-12-10"}),
         ),
         ("/api/registries/agencies", Value::Null),
+        ("/api/penalties", penalty("莆文旅罚〔2026〕91号")),
+        (
+            "/api/penalties/莆文旅罚〔2026〕90号/changes",
+            change.clone(),
+        ),
     ];
     for (path, body) in &routes {
         let method = if *path == "/api/me" { "GET" } else { "POST" };
