@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { parseStrictJson } from '../src/core/strict-json.js';
 import { buildFrame } from '../src/core/frame.js';
 import { buildPool } from '../src/core/pool.js';
-import { commit, draw } from '../src/core/draw.js';
+import { commit, draw, computeSelections } from '../src/core/draw.js';
+import { parseParameters } from '../src/core/params.js';
+import { H } from '../src/core/hash.js';
+import { fromHex, toHex } from '../src/core/bytes.js';
+import { canonicalBytes } from '../src/core/canonical-json.js';
+import { SPEC_VERSION, entropyDigest, drawKey } from '../src/core/keys.js';
+import { beaconOf } from '../src/core/beacon.js';
 import { syntheticFrame, syntheticPool } from '../src/core/synthetic.js';
 
 export const VECTORS = fileURLToPath(new URL('../../../fixtures/vectors/', import.meta.url));
@@ -70,3 +76,27 @@ export function makeDemoDraw(bin, dir, { size = 3000, poolSize = 40, seed = 'cro
     transcript: join(dir, 'transcript.json') };
 }
 
+
+/**
+ * A transcript for a vector's inputs made with no §7.3 beacon check at commit or draw (as a
+ * dishonest operator would), every hash consistent: for testing that the verifier refuses it.
+ */
+export function forgeDraw(inputs) {
+  const { frame, pool } = vectorInputs(inputs);
+  // Commit as of a time the beacon check accepts, then write the real time back.
+  const commitment = commit({ ...inputs, committed_at: '2000-01-01T00:00:00Z' }, frame, pool, inputs.secret);
+  commitment.committed_at = inputs.committed_at;
+  const params = parseParameters(commitment.parameters, 'commitment.parameters');
+  const ch = H(canonicalBytes(commitment));
+  const secret = fromHex(inputs.secret);
+  const entropy = structuredClone(inputs.entropy);
+  const ed = entropyDigest(entropy.witnesses, beaconOf(entropy));
+  const key = drawKey(ch, secret, ed);
+  const transcript = {
+    spec_version: SPEC_VERSION, commitment, commitment_hash: toHex(ch), secret: toHex(secret), entropy,
+    entropy_digest: toHex(ed), draw_key: toHex(key), drawn_at: inputs.drawn_at,
+    selections: computeSelections(commitment, params, frame, pool, key),
+  };
+  transcript.digest = toHex(H(canonicalBytes(transcript)));
+  return { frame, pool, transcript };
+}

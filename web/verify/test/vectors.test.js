@@ -8,29 +8,20 @@ import { canonicalJson } from '../src/core/canonical-json.js';
 import { H } from '../src/core/hash.js';
 import { toHex, utf8 } from '../src/core/bytes.js';
 import { verifyDraw } from '../src/core/verify.js';
-import { VECTORS, loadVector, runVector, vectorInputs } from './support.js';
+import { VECTORS, loadVector, runVector, vectorInputs, forgeDraw } from './support.js';
 
 const names = readdirSync(VECTORS).filter((n) => n.endsWith('.json')).sort();
 
 test('the vector folder holds the frozen set', () => {
-  assert.ok(names.length >= 17, `only ${names.length} vectors`);
+  assert.ok(names.length >= 22, `only ${names.length} vectors`);
+  // The beacon vectors of §7.3 are among them: two draws and three refusals.
+  const beacon = names.filter((n) => loadVector(n).inputs.entropy_source.drand !== undefined);
+  assert.deepEqual(beacon.map((n) => n.slice(0, 2)), ['18', '19', '20', '21', '22']);
 });
-
-// Beacon (drand) draws (spec §7.3, vectors 18-22) are not implemented here yet (issue 10): until
-// they are, this verifier must refuse such a transcript, naming the beacon field — never accept it.
-const usesBeacon = (v) => v.inputs.entropy_source.drand !== undefined;
 
 for (const name of names) {
   test(`vector ${name}`, async () => {
     const v = loadVector(name);
-    if (usesBeacon(v)) {
-      if (v.expected === undefined) return; // a refusal at commit time; nothing to verify here
-      const { frame, pool } = vectorInputs(v.inputs);
-      const report = await verifyDraw({ transcript: v.expected.transcript, loadFrame: () => frame, loadPool: () => pool });
-      assert.notEqual(report.failure, null, `${name}: a beacon transcript must not be accepted yet`);
-      assert.equal(report.failure.field, 'commitment.entropy_source.drand', JSON.stringify(report.failure));
-      return;
-    }
     if (v.want_err !== undefined) {
       let code;
       try {
@@ -58,5 +49,27 @@ for (const name of names) {
     const withPublished = await verifyDraw({ transcript: want.transcript, published: want.transcript.commitment,
       loadFrame: () => frame, loadPool: () => pool });
     assert.ok(withPublished.ok, JSON.stringify(withPublished.failure));
+  });
+}
+
+// The beacon refusals (vectors 20-22) are refused by the committer or the drawer above. A
+// transcript made anyway (every hash consistent, only the beacon wrong) must be refused by the
+// verifier too, naming the field and code the reference verifier reports (spec §7.3 7c, 7e, 7g).
+const FORGED = {
+  '20-err-drand-bad-signature.json': ['entropy.drand.signature', 'beacon-signature'],
+  '21-err-drand-drawn-too-early.json': ['drawn_at', 'beacon-too-early'],
+  '22-err-drand-round-not-after-commit.json': ['commitment.entropy_source.drand.round', 'beacon-round-not-after-commit'],
+};
+for (const [name, [field, code]] of Object.entries(FORGED)) {
+  test(`a transcript made despite ${name} is refused naming ${field}`, async () => {
+    const v = loadVector(name);
+    assert.equal(v.want_err, code);
+    const { frame, pool, transcript } = forgeDraw(v.inputs);
+    const report = await verifyDraw({ transcript, loadFrame: () => frame, loadPool: () => pool });
+    assert.equal(report.failure?.check, 'drand', JSON.stringify(report.failure));
+    assert.equal(report.failure.field, field);
+    assert.equal(report.failure.code, code);
+    const withPublished = await verifyDraw({ transcript, published: transcript.commitment, loadFrame: () => frame, loadPool: () => pool });
+    assert.equal(withPublished.failure?.field, field);
   });
 }

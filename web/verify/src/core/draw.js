@@ -7,12 +7,21 @@ import { parseParameters, computeStrata, checkFeasible } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { selectTargets } from './selection.js';
 import { assignInspectors } from './assignment.js';
+import { beaconOf, checkDrawBeacon, checkSource } from './beacon.js';
+import { FieldError } from './errors.js';
 
 /** The commitment object (writer form) for a request; throws FieldError with a want_err code. */
 export function commit({ plan_id, committed_at, parameters, entropy_source }, frame, pool, secretHex) {
   const params = parseParameters(parameters, 'parameters');
   const strata = computeStrata(frame, params);
   checkFeasible(frame, pool, params, strata);
+  const source = { witnesses: [...entropy_source.witnesses] };
+  if (entropy_source.drand !== undefined) {
+    source.drand = { chain_hash: entropy_source.drand.chain_hash, round: entropy_source.drand.round };
+    checkSource(source.drand, committed_at, 'entropy_source.drand'); // §7.3: known chain, round after commit
+  } else if (source.witnesses.length === 0) {
+    throw new FieldError('entropy_source', '既没有指定见证人, 也没有指定 drand 轮次 (§7.3)', { code: 'invalid-parameters' });
+  }
   return {
     spec_version: SPEC_VERSION,
     plan_id,
@@ -22,7 +31,7 @@ export function commit({ plan_id, committed_at, parameters, entropy_source }, fr
     parameters: params.json,
     strata,
     secret_commitment: toHex(secretCommitment(fromHex(secretHex))),
-    entropy_source: { witnesses: [...entropy_source.witnesses] },
+    entropy_source: source,
   };
 }
 
@@ -38,14 +47,21 @@ export function draw(commitment, secretHex, entropy, drawn_at, frame, pool) {
   const params = parseParameters(commitment.parameters, 'commitment.parameters');
   const commitmentHash = H(canonicalBytes(commitment));
   const secret = fromHex(secretHex);
-  const ed = entropyDigest(entropy.witnesses);
+  const given = { witnesses: entropy.witnesses.map((w) => ({ name: w.name, value: w.value })) };
+  if (entropy.drand !== undefined) {
+    const { chain_hash, round, signature, randomness } = entropy.drand;
+    given.drand = { chain_hash, round, signature, randomness };
+  }
+  // §7.3: a draw checks the promised round (signature, randomness, time) before using it.
+  checkDrawBeacon(commitment.entropy_source, given, commitment.committed_at, drawn_at);
+  const ed = entropyDigest(given.witnesses, beaconOf(given));
   const key = drawKey(commitmentHash, secret, ed);
   const t = {
     spec_version: SPEC_VERSION,
     commitment,
     commitment_hash: toHex(commitmentHash),
     secret: toHex(secret),
-    entropy: { witnesses: entropy.witnesses.map((w) => ({ name: w.name, value: w.value })) },
+    entropy: given,
     entropy_digest: toHex(ed),
     draw_key: toHex(key),
     drawn_at,

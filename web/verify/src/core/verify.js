@@ -9,6 +9,7 @@ import { readCommitment, readTranscript } from './model.js';
 import { computeStrata } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { computeSelections } from './draw.js';
+import { beaconOf, checkDrawBeacon } from './beacon.js';
 import { parseFrameCsv } from './frame.js';
 import { parsePoolCsv } from './pool.js';
 
@@ -23,6 +24,7 @@ export const CHECKS = Object.freeze([
   { id: 'commitment_hash', section: '§9.1' },
   { id: 'secret', section: '§7.1' },
   { id: 'witnesses', section: '§7.2' },
+  { id: 'drand', section: '§7.3' }, // 7a–7g: the beacon round, if the commitment promised one
   { id: 'entropy_digest', section: '§7.2' },
   { id: 'draw_key', section: '§10' },
   { id: 'selections', section: '§11–§12' },
@@ -156,8 +158,13 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       same('entropy.witnesses.length', given.length, committed.length);
       committed.forEach((name, i) => same(`entropy.witnesses[${i}].name`, given[i].name, name));
     },
+    drand() {
+      const beacon = checkDrawBeacon(t.commitment.entropy_source, t.entropy, t.commitment.committed_at, t.drawn_at);
+      status.get('drand').beacon = beacon; // null: none promised, none supplied
+      if (beacon) summary.drand = beacon;
+    },
     entropy_digest() {
-      entropyDigestBytes = entropyDigest(t.entropy.witnesses);
+      entropyDigestBytes = entropyDigest(t.entropy.witnesses, beaconOf(t.entropy));
       same('entropy_digest', t.entropy_digest, toHex(entropyDigestBytes));
     },
     draw_key() {
