@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { spotcheckBinary, makeDemoDraw } from './support.js';
+import { spotcheckBinary, makeDemoDraw, makeBeaconDraw } from './support.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,10 @@ import { checkInclusion } from '../src/core/proof.js';
 import { parseFrameCsv } from '../src/core/frame.js';
 import { parsePoolCsv } from '../src/core/pool.js';
 import { parseStrictJson } from '../src/core/strict-json.js';
-import { canonicalJson } from '../src/core/canonical-json.js';
-import { toHex } from '../src/core/bytes.js';
+import { canonicalBytes, canonicalJson } from '../src/core/canonical-json.js';
+import { fromHex, toHex } from '../src/core/bytes.js';
+import { H } from '../src/core/hash.js';
+import { QUICKNET } from '../src/core/beacon.js';
 
 let bin;
 let dir;
@@ -27,17 +29,17 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const jsVerify = (transcriptText, withCommitment = false) => verifyFiles({
+const jsVerify = (transcriptText, withCommitment = false, f = files) => verifyFiles({
   transcriptText,
-  commitmentText: withCommitment ? readFileSync(files.commitment, 'utf8') : null,
-  frameBytes: readFileSync(files.frame),
-  poolBytes: readFileSync(files.pool),
+  commitmentText: withCommitment ? readFileSync(f.commitment, 'utf8') : null,
+  frameBytes: readFileSync(f.frame),
+  poolBytes: readFileSync(f.pool),
 });
 
 /** The field the CLI names (`FAILED: <field>: …`), or 'VERIFIED'. */
-function rustVerify(transcriptPath, withCommitment = false) {
-  const args = ['verify', transcriptPath, '--frame', files.frame, '--pool', files.pool];
-  if (withCommitment) args.push('--commitment', files.commitment);
+function rustVerify(transcriptPath, withCommitment = false, f = files) {
+  const args = ['verify', transcriptPath, '--frame', f.frame, '--pool', f.pool];
+  if (withCommitment) args.push('--commitment', f.commitment);
   const r = spawnSync(bin, args);
   const out = r.stdout.toString() + r.stderr.toString();
   if (r.status === 0) return 'VERIFIED';
@@ -160,4 +162,67 @@ test('against the published commitment, both name the same first difference', as
     assert.equal((await jsVerify(canonicalJson(t), true)).failure?.field, field);
     assert.equal(rustVerify(join(dir, 'tampered.json'), true), field);
   }
+});
+
+test('a drand draw made by the CLI verifies in JS, and both name the same field for each beacon change', async () => {
+  const b = makeBeaconDraw(bin, join(dir, 'beacon'));
+  const text = readFileSync(b.transcript, 'utf8');
+  const original = parseStrictJson(text);
+  assert.deepEqual({ ...original.commitment.entropy_source.drand }, { chain_hash: QUICKNET.chainHash, round: 1000 });
+  const ok = await jsVerify(text, true, b);
+  assert.ok(ok.ok, JSON.stringify(ok.failure));
+  assert.equal(ok.checks.find((c) => c.id === 'drand').beacon.round, 1000);
+  assert.equal(rustVerify(b.transcript, true, b), 'VERIFIED');
+  const flip = (hex, bit) => {
+    const bytes = fromHex(hex);
+    bytes[bit >> 3] ^= 0x80 >> (bit & 7);
+    return toHex(bytes);
+  };
+  const rehash = (t) => (t.commitment_hash = toHex(H(canonicalBytes(t.commitment))));
+  const cases = [
+    ['flipped signature bit', (t) => (t.entropy.drand.signature = flip(t.entropy.drand.signature, 383)), 'entropy.drand.signature'],
+    ['flipped bit, randomness its SHA-256', (t) => {
+      t.entropy.drand.signature = flip(t.entropy.drand.signature, 150);
+      t.entropy.drand.randomness = toHex(H(fromHex(t.entropy.drand.signature)));
+    }, 'entropy.drand.signature'],
+    ['47-byte signature', (t) => (t.entropy.drand.signature = t.entropy.drand.signature.slice(0, -2)), 'entropy.drand.signature'],
+    ['wrong round', (t) => (t.entropy.drand.round = 1001), 'entropy.drand.round'],
+    ['wrong chain hash', (t) => (t.entropy.drand.chain_hash = '11'.repeat(32)), 'entropy.drand.chain_hash'],
+    ['randomness not H(signature)', (t) => (t.entropy.drand.randomness = '00'.repeat(32)), 'entropy.drand.randomness'],
+    ['beacon round removed', (t) => delete t.entropy.drand, 'entropy.drand'],
+    ['drawn before the round', (t) => (t.drawn_at = '2023-08-23T15:59:23Z'), 'drawn_at'],
+    ['committed round changed', (t) => (t.commitment.entropy_source.drand.round = 999), 'commitment_hash'],
+    ['round not after commit (rehashed)', (t) => {
+      t.commitment.committed_at = '2023-08-23T15:59:24Z';
+      rehash(t);
+    }, 'commitment.entropy_source.drand.round'],
+    ['unknown chain (rehashed)', (t) => {
+      t.commitment.entropy_source.drand.chain_hash = '11'.repeat(32);
+      rehash(t);
+    }, 'commitment.entropy_source.drand.chain_hash'],
+    ['neither witness nor beacon (rehashed)', (t) => {
+      t.commitment.entropy_source = { witnesses: [] };
+      t.entropy = { witnesses: [] };
+      rehash(t);
+    }, 'commitment.entropy_source'],
+    ['unpromised beacon round (rehashed)', (t) => {
+      delete t.commitment.entropy_source.drand;
+      rehash(t);
+    }, 'entropy.drand'],
+  ];
+  const path = join(dir, 'beacon', 'tampered.json');
+  for (const [what, edit, field] of cases) {
+    const t = structuredClone(original);
+    edit(t);
+    writeFileSync(path, canonicalJson(t));
+    const js = await jsVerify(canonicalJson(t), false, b);
+    assert.equal(js.failure?.field, field, `JS, ${what}: ${JSON.stringify(js.failure)}`);
+    assert.equal(rustVerify(path, false, b), field, `Rust CLI, ${what}`);
+  }
+  // Against the published commitment, a changed promise is named exactly by both.
+  const t = structuredClone(original);
+  t.commitment.entropy_source.drand.round = 999;
+  writeFileSync(path, canonicalJson(t));
+  assert.equal((await jsVerify(canonicalJson(t), true, b)).failure?.field, 'commitment.entropy_source.drand.round');
+  assert.equal(rustVerify(path, true, b), 'commitment.entropy_source.drand.round');
 });

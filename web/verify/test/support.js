@@ -1,5 +1,5 @@
 // Shared helpers for the tests: reading vectors and building their inputs.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -99,4 +99,28 @@ export function forgeDraw(inputs) {
   };
   transcript.digest = toHex(H(canonicalBytes(transcript)));
   return { frame, pool, transcript };
+}
+
+/**
+ * Generates with the CLI, offline, a draw whose commitment promises drand quicknet round 1000
+ * (spec §7.3; committed 62 s before the round, so the default 60 s margin picks it) and a witness,
+ * drawn with the recorded round of fixtures/beacons/. Returns the file paths.
+ */
+export function makeBeaconDraw(bin, dir, { size = 2000, poolSize = 30, seed = 'beacon' } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const run = (...args) => execFileSync(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  run('gen-frame', '--size', String(size), '--seed', seed, '--out', 'frame.csv');
+  run('gen-pool', '--size', String(poolSize), '--seed', `${seed}-pool`, '--frame-size', String(size), '--frame-seed', seed,
+    '--max-conflicts', '3', '--out', 'pool.csv');
+  writeFileSync(join(dir, 'params.json'), JSON.stringify({
+    strata: {}, default: { ratio: '0.02', rounding: 'up' }, inspectors_per_target: 2,
+  }));
+  run('commit', '--plan-id', 'PT-2023-DRAND', '--frame', 'frame.csv', '--pool', 'pool.csv', '--params', 'params.json',
+    '--witness', '莆田市公证处 王某', '--drand', '--committed-at', '2023-08-23T15:58:22Z',
+    '--out', 'commitment.json', '--secret-out', 'secret.hex');
+  run('draw', '--commitment', 'commitment.json', '--secret', 'secret.hex', '--frame', 'frame.csv', '--pool', 'pool.csv',
+    '--witness-value', '莆田市公证处 王某=4 2 6 1 3 5', '--beacon-file', join(ROOT, 'fixtures/beacons/quicknet-1000.json'),
+    '--drawn-at', '2023-08-23T16:05:00Z', '--out', 'transcript.json');
+  return { frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'), commitment: join(dir, 'commitment.json'),
+    transcript: join(dir, 'transcript.json') };
 }

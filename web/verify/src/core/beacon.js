@@ -77,12 +77,11 @@ export function chooseRound(chain, committedAt, marginSeconds = 60) {
 
 const u64 = (round) => u64be(BigInt(round));
 
-let quicknetKey = null; // the decoded G2 public key, checked once (on the curve, in the subgroup)
+const keys = new Map(); // public key hex → the decoded G2 point, checked once (on the curve, in the subgroup)
 
 function publicKeyOf(chain) {
-  if (chain !== QUICKNET) throw new Error(`no public key for chain ${chain.name}`);
-  quicknetKey ??= bls12_381.G2.Point.fromHex(chain.publicKey);
-  return quicknetKey;
+  if (!keys.has(chain.publicKey)) keys.set(chain.publicKey, bls12_381.G2.Point.fromHex(chain.publicKey));
+  return keys.get(chain.publicKey);
 }
 
 /**
