@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { launch, serve, verifyInPage } from './browser.mjs';
-import { makeDemoDraw, spotcheckBinary, ROOT } from '../test/support.js';
+import { makeBeaconDraw, makeDemoDraw, spotcheckBinary, ROOT } from '../test/support.js';
 import { CHECKS } from '../src/core/verify.js';
 
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
@@ -19,6 +19,7 @@ let browser;
 let dir;
 let files;
 let bin;
+let beaconFiles;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   bin = spotcheckBinary();
@@ -29,6 +30,7 @@ before(async () => {
   ids[0] = ids[0] === 'ZF000001' ? 'ZF000002' : 'ZF000001';
   files.tampered = join(dir, 'transcript-tampered.json');
   writeFileSync(files.tampered, JSON.stringify(t));
+  beaconFiles = makeBeaconDraw(bin, join(dir, 'beacon'));
   browser = await launch();
 });
 after(async () => {
@@ -146,5 +148,44 @@ test('an inclusion proof from the CLI is checked against the loaded transcript',
   await page.click('#proof-button');
   await page.waitForSelector('#proof-result .verdict.bad');
   assert.match(await page.innerText('#proof-result'), /证明无效/);
+  await page.close();
+});
+
+test('a drand draw verifies offline in the page: the drand line names round 1000 of quicknet', async () => {
+  const { page, errors } = await openPage();
+  // Nothing is fetched: the round's signature is in the transcript, the chain's key in the page.
+  const requests = [];
+  page.on('request', (r) => !/^(file|blob|data):/.test(r.url()) && requests.push(r.url()));
+  const r = await verifyInPage(page, beaconFiles);
+  await page.screenshot({ path: join(SHOTS, 'verify-drand-pass.png'), fullPage: true });
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.deepEqual(r.statuses, CHECKS.map((c) => [c.id, 'pass']));
+  const line = await page.innerText('#checks li[data-check=drand]');
+  assert.match(line, /drand 公共随机信标/);
+  assert.match(line, /drand quicknet 链 \(链哈希 52db9ba7…0c84e971\) 第 1000 轮, 发布于 2023-08-23T15:59:24Z: BLS 签名有效/);
+  assert.match(r.verdict, /drand quicknet 链第 1000 轮/);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  // One flipped bit of the signature: the page names entropy.drand.signature, as the CLI does.
+  const t = JSON.parse(readFileSync(beaconFiles.transcript, 'utf8'));
+  const last = parseInt(t.entropy.drand.signature.slice(-2), 16) ^ 1;
+  t.entropy.drand.signature = t.entropy.drand.signature.slice(0, -2) + last.toString(16).padStart(2, '0');
+  const tampered = join(dir, 'beacon', 'transcript-bad-signature.json');
+  writeFileSync(tampered, JSON.stringify(t));
+  const bad = await verifyInPage(page, { ...beaconFiles, transcript: tampered });
+  await page.screenshot({ path: join(SHOTS, 'verify-drand-bad-signature.png'), fullPage: true });
+  assert.equal(bad.state, 'failed');
+  assert.equal(bad.failedField, 'entropy.drand.signature');
+  assert.deepEqual(bad.statuses.filter(([, s]) => s === 'fail').map(([id]) => id), ['drand']);
+  assert.equal(await page.textContent('#checks li[data-status=fail] .failed-field'), 'entropy.drand.signature');
+  await page.close();
+});
+
+test('a witness-only draw shows that no drand round was promised', async () => {
+  const { page } = await openPage();
+  const r = await verifyInPage(page, files);
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.match(await page.innerText('#checks li[data-check=drand]'), /承诺没有指定 drand 轮次/);
+  assert.doesNotMatch(r.verdict, /drand/);
   await page.close();
 });

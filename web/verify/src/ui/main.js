@@ -2,7 +2,7 @@
 import { CHECKS } from '../core/verify.js';
 import { checkInclusion } from '../core/proof.js';
 import { parseStrictJson } from '../core/strict-json.js';
-import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT } from './texts.js';
+import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT, drandText } from './texts.js';
 import { readSource, decodeText, SourceError } from './sources.js';
 import { prestartWorker, runVerification } from './run.js';
 
@@ -47,6 +47,7 @@ function renderChecks(checks, runningId = null) {
       el('span', { class: `badge ${status}` }, `${status === 'pass' ? '✔' : status === 'fail' ? '✘' : '·'} ${STATUS_TEXT[status]}`),
       el('span', { class: 'check-title' }, title, ' ', el('span', { class: 'sec' }, c.section)),
       el('p', { class: 'check-explain' }, explain));
+    if (c.id === 'drand' && status === 'pass') li.append(el('p', { class: 'check-explain check-beacon' }, drandText(c.beacon ?? null)));
     if (status === 'fail') li.append(failureBox(c));
     list.append(li);
   }
@@ -134,6 +135,7 @@ async function onVerify(event) {
       verdict(out, true, '✔ 验证通过: 这次抽取可以由公开的数据完整重现。',
         `计划 ${s.plan_id}: 从 ${s.frame_size} 个检查对象中抽取 ${s.selections} 个, 每个对象都分配了检查人员。`,
         `承诺时间 ${s.committed_at}, 抽取时间 ${s.drawn_at}。誊本摘要 ${s.digest}。`,
+        s.drand ? `外部随机数包括 drand ${s.drand.chain} 链第 ${s.drand.round} 轮 (发布于 ${s.drand.time}), 其签名已离线验证。` : null,
         `用时 ${(ms / 1000).toFixed(2)} 秒。`);
     } else {
       const f = report.failure;

@@ -14,12 +14,22 @@ export const CHECK_TEXT = {
   secret: ['秘密值',
     '抽取时公开的秘密值与承诺中事先公布的哈希相符 (§7.1): 操作方不能在看到见证人提供的数值之后更换秘密值。'],
   witnesses: ['见证人', '提供外部随机数的见证人正是承诺中事先指定的见证人, 顺序相同 (§7.2)。'],
-  entropy_digest: ['外部随机数摘要', '由见证人提供的数值重新计算的摘要与记录一致 (§7.2)。'],
+  drand: ['drand 公共随机信标',
+    '如果承诺事先指定了 drand 公共随机信标的某一轮: 誊本记录的正是这一轮, 它在承诺之后才发布 (承诺时包括操作方在内谁都不知道它的数值), '
+    + '它的 BLS 签名能用该链的公钥验证 (公钥内置在本页面中, 离线验证, 不联网), randomness 是签名的 SHA-256, 抽取时间不早于该轮的发布时间 (§7.3)。'],
+  entropy_digest: ['外部随机数摘要', '由见证人提供的数值 (以及 drand 轮次, 如有) 重新计算的摘要与记录一致 (§7.2、§7.3)。'],
   draw_key: ['抽取密钥', '由承诺哈希、秘密值和外部随机数摘要重新推导的抽取密钥与记录一致 (§10)。'],
   selections: ['抽取结果',
     '用抽取密钥重新随机抽取每一层的检查对象、重新随机分配检查人员 (排除回避人员), 与誊本逐项相同 (§11、§12)。'],
   digest: ['誊本摘要', '整份誊本 (包括抽取时间) 的 SHA-256 与记录的摘要一致 (§13.2)。'],
 };
+
+/** The line under the drand check: which round of which chain was checked, or that none was promised. */
+export function drandText(beacon) {
+  if (beacon === null) return '承诺没有指定 drand 轮次, 誊本中也没有: 本次抽取只使用见证人提供的随机数。';
+  return `drand ${beacon.chain} 链 (链哈希 ${beacon.chain_hash.slice(0, 8)}…${beacon.chain_hash.slice(-8)}) 第 ${beacon.round} 轮, `
+    + `发布于 ${beacon.time}: BLS 签名有效, randomness ${beacon.randomness.slice(0, 16)}… 是签名的 SHA-256。`;
+}
 
 export const STATUS_TEXT = {
   pass: '通过',
