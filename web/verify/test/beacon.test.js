@@ -13,7 +13,7 @@ import { canonicalBytes } from '../src/core/canonical-json.js';
 import { verifyDraw, CHECKS } from '../src/core/verify.js';
 import {
   QUICKNET, KNOWN_CHAINS, MAX_ROUND, knownChain, roundTime, timestampOf, unixOf, firstRoundAtOrAfter,
-  chooseRound, verifyRoundSignature, checkSource, checkDrawBeacon, beaconTrailer,
+  chooseRound, verifyRoundSignature, checkRound, checkSource, checkDrawBeacon, beaconTrailer,
 } from '../src/core/beacon.js';
 
 const recorded = (round) =>
@@ -99,6 +99,26 @@ test('corrupted rounds are refused: another round, flipped bits, another key, ba
     inf = false;
   }
   assert.equal(inf, false);
+});
+
+test('7e/7f name the field: bad signature, bad randomness, and a broken key table entry', () => {
+  const named = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return [e.field, e.code];
+    }
+    return 'ok';
+  };
+  assert.equal(toHex(checkRound(QUICKNET, 1000, R1000.signature, R1000.randomness)), R1000.randomness);
+  assert.deepEqual(named(() => checkRound(QUICKNET, 1001, R1000.signature, R1000.randomness)),
+    ['entropy.drand.signature', 'beacon-signature']);
+  assert.deepEqual(named(() => checkRound(QUICKNET, 1000, R1000.signature, R123.randomness)),
+    ['entropy.drand.randomness', 'beacon-randomness']);
+  // A key that is not a G2 point (last byte changed) is the table's fault, named as beacon.rs does.
+  const broken = { ...QUICKNET, publicKey: `${QUICKNET.publicKey.slice(0, -1)}b` };
+  assert.deepEqual(named(() => checkRound(broken, 1000, R1000.signature, R1000.randomness)),
+    ['commitment.entropy_source.drand.chain_hash', 'beacon-chain-key']);
 });
 
 test('the beacon block of the entropy digest is 0x01 ‖ chain_hash ‖ u64be(round) ‖ randomness', () => {

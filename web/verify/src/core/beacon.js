@@ -77,6 +77,8 @@ export function chooseRound(chain, committedAt, marginSeconds = 60) {
 
 const u64 = (round) => u64be(BigInt(round));
 
+const fail = (field, code, detail, values = {}) => new FieldError(field, detail, { code, ...values });
+
 const keys = new Map(); // public key hex → the decoded G2 point, checked once (on the curve, in the subgroup)
 
 function publicKeyOf(chain) {
@@ -89,15 +91,44 @@ function publicKeyOf(chain) {
  * chain's signature of `round`. Malformed bytes (not 48 bytes, not a compressed G1 point, not in
  * the prime-order subgroup) are an error whose message says why.
  */
-export function verifyRoundSignature(chain, round, signature) {
+export function verifyRoundSignature(chain, round, signature, key = publicKeyOf(chain)) {
   if (chain.scheme !== 'bls-unchained-g1-rfc9380') throw new Error(`unknown scheme ${chain.scheme}`);
   const bls = bls12_381.shortSignatures;
   const sig = bls.Signature.fromBytes(signature); // throws on a malformed point
   const message = H(u64(round)); // unchained: no previous signature
-  return bls.verify(sig, bls.hash(message, QUICKNET_DST), publicKeyOf(chain));
+  return bls.verify(sig, bls.hash(message, QUICKNET_DST), key);
 }
 
-const fail = (field, code, detail, values = {}) => new FieldError(field, detail, { code, ...values });
+/**
+ * §7.3 steps 7e and 7f for a recorded round of `chain` (hex as in the transcript's writer form).
+ * Returns the randomness bytes; throws a FieldError naming the field, as the reference verifier.
+ */
+export function checkRound(chain, round, signatureHex, randomnessHex) {
+  let key;
+  try {
+    key = publicKeyOf(chain);
+  } catch (e) {
+    // A broken table entry, not a bad transcript; named as beacon.rs names it.
+    throw fail('commitment.entropy_source.drand.chain_hash', 'beacon-chain-key', `drand ${chain.name} 链的公钥无效: ${e.message}`);
+  }
+  const signature = fromHex(signatureHex);
+  let valid;
+  try {
+    valid = verifyRoundSignature(chain, round, signature, key);
+  } catch (e) {
+    throw fail('entropy.drand.signature', 'beacon-signature', `第 ${round} 轮的签名格式错误: ${e.message}`);
+  }
+  if (!valid) {
+    throw fail('entropy.drand.signature', 'beacon-signature',
+      `BLS 签名验证失败: 这不是 drand ${chain.name} 链用其公钥对第 ${round} 轮的签名`);
+  }
+  const randomness = H(signature);
+  if (!bytesEqual(randomness, fromHex(randomnessHex))) {
+    throw fail('entropy.drand.randomness', 'beacon-randomness', 'randomness 不是签名的 SHA-256',
+      { recorded: randomnessHex, recomputed: toHex(randomness) });
+  }
+  return randomness;
+}
 
 /**
  * §7.3 commitment check (7c; also what committing requires): the chain is known, the round is
@@ -151,24 +182,8 @@ export function checkDrawBeacon(source, given, committedAt, drawnAt) {
     throw fail('entropy.drand.round', 'beacon-round-mismatch', '该轮次不是承诺指定的轮次',
       { recorded: b.round, recomputed: source.drand.round });
   }
-  // 7e
-  const signature = fromHex(b.signature);
-  let valid;
-  try {
-    valid = verifyRoundSignature(chain, b.round, signature);
-  } catch (e) {
-    throw fail('entropy.drand.signature', 'beacon-signature', `第 ${b.round} 轮的签名格式错误: ${e.message}`);
-  }
-  if (!valid) {
-    throw fail('entropy.drand.signature', 'beacon-signature',
-      `BLS 签名验证失败: 这不是 drand ${chain.name} 链用其公钥对第 ${b.round} 轮的签名`);
-  }
-  // 7f
-  const randomness = H(signature);
-  if (!bytesEqual(randomness, fromHex(b.randomness))) {
-    throw fail('entropy.drand.randomness', 'beacon-randomness', 'randomness 不是签名的 SHA-256',
-      { recorded: b.randomness, recomputed: toHex(randomness) });
-  }
+  // 7e, 7f
+  checkRound(chain, b.round, b.signature, b.randomness);
   // 7g
   if (unixOf(drawnAt) < time) {
     throw fail('drawn_at', 'beacon-too-early',
