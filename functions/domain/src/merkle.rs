@@ -8,8 +8,54 @@ use sha2::{Digest as _, Sha256};
 
 use crate::ids::Digest;
 
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// The longest message [`sha256_in_place`] takes: three blocks less the 9 bytes of padding.
+pub(crate) const MAX_IN_PLACE: usize = 3 * 64 - 9;
+
+/// SHA-256 of `buf[..len]` for a message already laid out in a buffer that has room for its
+/// padding: the message is padded in place (FIPS 180-4 §5.1.1) and run through `sha2`'s
+/// compression function directly. This is the same SHA-256 `Sha256::digest` computes, without its
+/// incremental-update buffering, which is most of the cost of hashing a 40-byte Merkle leaf.
+/// `None` if `len` exceeds [`MAX_IN_PLACE`].
+pub(crate) fn sha256_in_place(buf: &mut [u8; 3 * 64], len: usize) -> Option<Digest> {
+    if len > MAX_IN_PLACE {
+        return None;
+    }
+    let blocks = (len + 9).div_ceil(64);
+    let end = blocks * 64;
+    buf[len] = 0x80;
+    buf[len + 1..end - 8].fill(0);
+    buf[end - 8..end].copy_from_slice(&((len as u64) * 8).to_be_bytes());
+    let (chunks, _) = buf.as_chunks::<64>();
+    let mut state = SHA256_IV;
+    sha2::block_api::compress256(&mut state, &chunks[..blocks]);
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    Some(Digest::from_bytes(out))
+}
+
 /// `SHA-256(0x00 ‖ data)`.
 pub fn leaf_hash(data: &[u8]) -> Digest {
+    let mut buf = [0u8; 3 * 64];
+    if let Some(dst) = buf.get_mut(1..=data.len()) {
+        dst.copy_from_slice(data);
+        if let Some(d) = sha256_in_place(&mut buf, 1 + data.len()) {
+            return d;
+        }
+    }
     let mut h = Sha256::new();
     h.update([0u8]);
     h.update(data);
@@ -18,11 +64,12 @@ pub fn leaf_hash(data: &[u8]) -> Digest {
 
 /// `SHA-256(0x01 ‖ left ‖ right)`.
 pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
-    let mut buf = [0u8; 65];
+    let mut buf = [0u8; 3 * 64];
     buf[0] = 1;
     buf[1..33].copy_from_slice(left.as_bytes());
-    buf[33..].copy_from_slice(right.as_bytes());
-    Digest::from_bytes(Sha256::digest(buf).into())
+    buf[33..65].copy_from_slice(right.as_bytes());
+    sha256_in_place(&mut buf, 65)
+        .unwrap_or_else(|| Digest::from_bytes(Sha256::digest(&buf[..65]).into()))
 }
 
 /// The root of the empty tree, `SHA-256("")` (RFC 9162 §2.1.1).
@@ -203,6 +250,41 @@ pub fn verify_inclusion(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The in-place padding path is SHA-256: for every message length it handles (and past it,
+    /// where the general path takes over), leaf and node hashes equal `sha2`'s own digest of the
+    /// prefixed message.
+    #[test]
+    fn in_place_hashing_equals_sha2_for_every_length() {
+        for len in 0..=MAX_IN_PLACE + 70 {
+            let data: Vec<u8> = (0..len).map(|i| (i * 31 + len) as u8).collect();
+            let mut prefixed = vec![0u8];
+            prefixed.extend_from_slice(&data);
+            let want = Digest::from_bytes(Sha256::digest(&prefixed).into());
+            assert_eq!(leaf_hash(&data), want, "leaf of {len} bytes");
+        }
+        let (l, r) = (leaf_hash(b"left"), leaf_hash(b"right"));
+        let mut m = vec![1u8];
+        m.extend_from_slice(l.as_bytes());
+        m.extend_from_slice(r.as_bytes());
+        assert_eq!(
+            node_hash(&l, &r),
+            Digest::from_bytes(Sha256::digest(&m).into())
+        );
+        assert_eq!(
+            leaf_hash(b"").to_string(),
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn in_place_hashing_equals_sha2(data in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let mut prefixed = vec![0u8];
+            prefixed.extend_from_slice(&data);
+            prop_assert_eq!(leaf_hash(&data), Digest::from_bytes(Sha256::digest(&prefixed).into()));
+        }
+    }
 
     /// The recursive definition straight from RFC 9162 §2.1.1, as an oracle.
     fn mth(leaves: &[Digest]) -> Digest {

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::encoding::put_lp;
 use crate::ids::{Digest, IdError, StratumKey, TargetId};
-use crate::merkle::{MerkleBuilder, leaf_hash};
+use crate::merkle::{MAX_IN_PLACE, MerkleBuilder, leaf_hash, sha256_in_place};
 
 /// What a commitment records of a frame or pool: its Merkle root and its number of entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +190,23 @@ impl Frame {
 
     /// The RFC 6962 leaf hash of entry `i`.
     pub fn leaf_hash(&self, i: usize) -> Digest {
-        let mut buf = Vec::with_capacity(64);
+        let id = self.id(i).as_bytes();
+        let stratum = self.stratum(i).map_or("", |s| s.as_str()).as_bytes();
+        // The usual leaf (0x00 ‖ lp(id) ‖ lp(stratum), about 40 bytes) is laid out on the stack and
+        // hashed in place; a longer one takes the general path.
+        let len = 9 + id.len() + stratum.len();
+        if len <= MAX_IN_PLACE {
+            let mut buf = [0u8; 3 * 64];
+            let (a, b) = (5 + id.len(), 9 + id.len());
+            buf[1..5].copy_from_slice(&(id.len() as u32).to_be_bytes());
+            buf[5..a].copy_from_slice(id);
+            buf[a..b].copy_from_slice(&(stratum.len() as u32).to_be_bytes());
+            buf[b..len].copy_from_slice(stratum);
+            if let Some(d) = sha256_in_place(&mut buf, len) {
+                return d;
+            }
+        }
+        let mut buf = Vec::with_capacity(len);
         self.write_leaf(i, &mut buf);
         leaf_hash(&buf)
     }
@@ -198,11 +214,8 @@ impl Frame {
     /// Root and size (spec §4.2).
     pub fn summary(&self) -> TreeSummary {
         let mut b = MerkleBuilder::new();
-        let mut buf = Vec::with_capacity(64);
         for i in 0..self.len() {
-            buf.clear();
-            self.write_leaf(i, &mut buf);
-            b.push_leaf_hash(leaf_hash(&buf));
+            b.push_leaf_hash(self.leaf_hash(i));
         }
         TreeSummary {
             root: b.root(),
