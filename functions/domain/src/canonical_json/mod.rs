@@ -175,6 +175,68 @@ mod tests {
         }
     }
 
+    /// An object whose members are emitted in exactly the given order, sorted or not.
+    struct InOrder(Vec<(String, Value)>);
+
+    impl Serialize for InOrder {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                m.serialize_entry(k, v)?;
+            }
+            m.end()
+        }
+    }
+
+    proptest::proptest! {
+        /// Members arriving sorted are streamed, members out of order are buffered and sorted
+        /// from the first one out of place: either way, the oracle's bytes.
+        #[test]
+        fn any_member_order_gives_the_oracle_bytes(
+            keys in proptest::collection::btree_set("[a-c\u{FF61}\u{1F600}]{0,3}", 0..8),
+            order in proptest::collection::vec(proptest::num::usize::ANY, 0..8),
+            nested_first: bool,
+        ) {
+            let mut members: Vec<(String, Value)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), if nested_first && i == 0 { json!({"b": [1, {"y": 2, "x": 1}], "a": k}) } else { json!(i) }))
+                .collect();
+            for (i, j) in order.iter().enumerate() {
+                if members.len() > 1 {
+                    let (a, b) = (i % members.len(), j % members.len());
+                    members.swap(a, b);
+                }
+            }
+            let as_map: serde_json::Map<String, Value> = members.iter().cloned().collect();
+            let direct = to_canonical_bytes(&InOrder(members)).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let oracle = to_canonical_bytes_via_value(&Value::Object(as_map)).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!(direct, oracle);
+        }
+    }
+
+    #[test]
+    fn a_repeated_member_is_refused_in_or_out_of_order() {
+        for members in [
+            vec![("a", 1), ("a", 2)],
+            vec![("a", 1), ("b", 2), ("a", 3)],
+            vec![("b", 1), ("a", 2), ("b", 3)],
+        ] {
+            let v = InOrder(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            );
+            let err = to_canonical_bytes(&v)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("appears twice"), "{members:?}: {err}");
+        }
+    }
+
     #[test]
     fn refuses_floats() {
         assert!(to_canonical_bytes(&json!({"x": 0.5})).is_err());

@@ -36,32 +36,80 @@ fn float(v: f64) -> CanonicalJsonError {
     CanonicalJsonError::Float(v.to_string())
 }
 
-/// Members of one object: names and the byte ranges of their values in `scratch`.
+/// Members of one object.
+///
+/// While the members arrive in canonical order (which they do for every struct whose fields are
+/// declared sorted) they are written straight to `out`: no copy, no sort. The first member out of
+/// order moves what was written into `scratch` and the object is finished by sorting, as RFC 8785
+/// requires. Either way `entries` holds each member's name and the byte range of its value (in
+/// `out` while streaming, in `scratch` after).
 pub(super) struct Members<'a> {
     out: &'a mut Vec<u8>,
     pools: &'a Pools,
     scratch: Vec<u8>,
     entries: Entries,
     pending_key: Option<String>,
+    /// Where this object's `{` is in `out`, while streaming; `None` once buffered.
+    streaming_from: Option<usize>,
     /// Closing bytes after the object (for `{"Variant": {...}}`).
     suffix: &'static [u8],
+}
+
+/// RFC 8785 §3.2.3 member order: UTF-16 code units.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 impl<'a> Members<'a> {
     fn new(out: &'a mut Vec<u8>, pools: &'a Pools, suffix: &'static [u8]) -> Self {
         let scratch = pools.bufs.borrow_mut().pop().unwrap_or_default();
         let entries = pools.entries.borrow_mut().pop().unwrap_or_default();
+        let start = out.len();
+        out.push(b'{');
         Self {
             out,
             pools,
             scratch,
             entries,
             pending_key: None,
+            streaming_from: Some(start),
             suffix,
         }
     }
 
     fn push<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> R {
+        if let Some(start) = self.streaming_from {
+            let in_order = self
+                .entries
+                .last()
+                .is_none_or(|(last, _)| key_order(last, &key).is_lt());
+            if in_order {
+                if !self.entries.is_empty() {
+                    self.out.push(b',');
+                }
+                write_string(&key, self.out);
+                self.out.push(b':');
+                let from = self.out.len();
+                value.serialize(Canon {
+                    out: self.out,
+                    pools: self.pools,
+                })?;
+                self.entries.push((key, from..self.out.len()));
+                return Ok(());
+            }
+            // Out of order: move the values written so far to `scratch` and sort at the end.
+            for (_, range) in &mut self.entries {
+                let from = self.scratch.len();
+                self.scratch.extend_from_slice(&self.out[range.clone()]);
+                *range = from..self.scratch.len();
+            }
+            self.out.truncate(start);
+            self.streaming_from = None;
+        }
         let start = self.scratch.len();
         value.serialize(Canon {
             out: &mut self.scratch,
@@ -72,22 +120,23 @@ impl<'a> Members<'a> {
     }
 
     fn finish(mut self) -> R {
-        self.entries
-            .sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-        if let Some(w) = self.entries.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(CanonicalJsonError::Serialise(format!(
-                "member {:?} appears twice",
-                w[0].0
-            )));
-        }
-        self.out.push(b'{');
-        for (i, (k, range)) in self.entries.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
+        if self.streaming_from.is_none() {
+            self.entries.sort_by(|a, b| key_order(&a.0, &b.0));
+            if let Some(w) = self.entries.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(CanonicalJsonError::Serialise(format!(
+                    "member {:?} appears twice",
+                    w[0].0
+                )));
             }
-            write_string(k, self.out);
-            self.out.push(b':');
-            self.out.extend_from_slice(&self.scratch[range.clone()]);
+            self.out.push(b'{');
+            for (i, (k, range)) in self.entries.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b',');
+                }
+                write_string(k, self.out);
+                self.out.push(b':');
+                self.out.extend_from_slice(&self.scratch[range.clone()]);
+            }
         }
         self.out.push(b'}');
         self.out.extend_from_slice(self.suffix);

@@ -15,14 +15,16 @@ use crate::time::Timestamp;
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Selection {
-    /// The target.
-    pub target: TargetId,
-    /// Its stratum.
-    pub stratum: StratumKey,
+    // Fields are declared in canonical (sorted) order, so the canonical serializer writes the
+    // 50,000 records of a large draw straight through without sorting each one.
     /// Its canonical index in the frame (for inclusion proofs).
     pub frame_index: u64,
     /// Assigned inspectors, in the order drawn.
     pub inspectors: Vec<InspectorId>,
+    /// Its stratum.
+    pub stratum: StratumKey,
+    /// The target.
+    pub target: TargetId,
 }
 
 /// The complete, self-describing record of a draw. Anyone holding it, the frame and the pool can
@@ -91,15 +93,15 @@ impl Transcript {
     /// [`DrawError::Encoding`].
     pub fn compute_digest(&self) -> Result<Digest, DrawError> {
         let body = TranscriptBody {
-            spec_version: &self.spec_version,
             commitment: &self.commitment,
             commitment_hash: &self.commitment_hash,
-            secret: &self.secret,
-            entropy: &self.entropy,
-            entropy_digest: &self.entropy_digest,
             draw_key: &self.draw_key,
             drawn_at: &self.drawn_at,
+            entropy: &self.entropy,
+            entropy_digest: &self.entropy_digest,
+            secret: &self.secret,
             selections: &self.selections,
+            spec_version: &self.spec_version,
         };
         let bytes = to_canonical_bytes(&body).map_err(|e| DrawError::Encoding(e.to_string()))?;
         Ok(sha256(&bytes))
@@ -117,15 +119,16 @@ impl Transcript {
 /// Every member of [`Transcript`] but `digest`, borrowed: what the digest covers.
 #[derive(Serialize)]
 struct TranscriptBody<'a> {
-    spec_version: &'a str,
+    // Canonical (sorted) order, so the serializer streams the selections without a copy.
     commitment: &'a Commitment,
     commitment_hash: &'a Digest,
-    secret: &'a Secret,
-    entropy: &'a Entropy,
-    entropy_digest: &'a Digest,
     draw_key: &'a Digest,
     drawn_at: &'a Timestamp,
+    entropy: &'a Entropy,
+    entropy_digest: &'a Digest,
+    secret: &'a Secret,
     selections: &'a [Selection],
+    spec_version: &'a str,
 }
 
 #[cfg(test)]
