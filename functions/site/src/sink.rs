@@ -108,8 +108,22 @@ pub fn check_redaction(files: &[SiteFile]) -> Result<(), SiteError> {
     Ok(())
 }
 
+/// The manifest format written by [`update`].
+pub const MANIFEST_FORMAT: &str = "spotcheck-site-manifest/1";
+
+/// The hash recorded for a path an update is about to write or delete: it matches no file, so
+/// the next update rewrites the path if it is still rendered and deletes it otherwise.
+pub const UNKNOWN_SHA256: &str = "";
+
 /// Brings the sink to `files`: writes what changed, deletes what is gone, then the manifest.
 /// Refuses (writing nothing) if any file contains a personal number.
+///
+/// When anything is to be written or deleted, an interim manifest goes first: the old one with
+/// every path about to be touched recorded as [`UNKNOWN_SHA256`] (new paths included). So a run
+/// that fails half way (a network error, a missing bucket) leaves a manifest from which the next
+/// update rewrites every touched path that is still rendered and deletes every touched path that
+/// is not — even a page written by the failed run for a record withdrawn before the next run.
+/// The final manifest is written last.
 ///
 /// # Errors
 /// [`SiteError::Redaction`]; the sink's errors.
@@ -117,10 +131,11 @@ pub async fn update<K: SiteSink>(sink: &K, files: &[SiteFile]) -> Result<SiteSta
     check_redaction(files)?;
     let old = sink.read_manifest().await?;
     let mut next = Manifest {
-        format: "spotcheck-site-manifest/1".into(),
+        format: MANIFEST_FORMAT.into(),
         files: BTreeMap::new(),
     };
     let mut stats = SiteStats::default();
+    let mut puts: Vec<(&SiteFile, &[u8])> = Vec::new();
     for f in files {
         let entry = match &f.body {
             Some(body) => {
@@ -132,17 +147,16 @@ pub async fn update<K: SiteSink>(sink: &K, files: &[SiteFile]) -> Result<SiteSta
                 if same {
                     stats.unchanged += 1;
                 } else {
-                    sink.put(&f.path, f.content_type, body).await?;
-                    stats.written += 1;
+                    puts.push((f, body));
                 }
                 entry
             }
             None => match old.files.get(&f.path) {
-                Some(e) => {
+                Some(e) if e.sha256 != UNKNOWN_SHA256 => {
                     stats.unchanged += 1;
                     e.clone()
                 }
-                None => {
+                _ => {
                     return Err(SiteError::Output {
                         path: f.path.clone(),
                         reason: "kept file is not in the manifest".into(),
@@ -152,14 +166,37 @@ pub async fn update<K: SiteSink>(sink: &K, files: &[SiteFile]) -> Result<SiteSta
         };
         next.files.insert(f.path.clone(), entry);
     }
-    for path in old.files.keys() {
-        if !next.files.contains_key(path) {
-            sink.delete(path).await?;
-            stats.deleted += 1;
+    let deletes: Vec<&String> = old
+        .files
+        .keys()
+        .filter(|p| !next.files.contains_key(*p))
+        .collect();
+    let touched = !puts.is_empty() || !deletes.is_empty();
+    if touched {
+        let mut interim = old.clone();
+        interim.format = MANIFEST_FORMAT.into();
+        let unknown = ManifestEntry {
+            sha256: UNKNOWN_SHA256.into(),
+            source: None,
+        };
+        for (f, _) in &puts {
+            interim.files.insert(f.path.clone(), unknown.clone());
         }
+        for p in &deletes {
+            interim.files.insert((*p).clone(), unknown.clone());
+        }
+        sink.write_manifest(&interim).await?;
+    }
+    for (f, body) in puts {
+        sink.put(&f.path, f.content_type, body).await?;
+        stats.written += 1;
+    }
+    for path in deletes {
+        sink.delete(path).await?;
+        stats.deleted += 1;
     }
     stats.files = next.files.len();
-    if next != old {
+    if touched || next != old {
         sink.write_manifest(&next).await?;
     }
     Ok(stats)
@@ -282,5 +319,105 @@ impl SiteSink for LocalDir {
 
     async fn exists(&self, path: &str) -> bool {
         self.target(path).is_ok_and(|p| p.is_file())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A sink in memory whose puts fail for paths `broken` matches.
+    #[derive(Default)]
+    struct Memory {
+        files: Mutex<BTreeMap<String, Vec<u8>>>,
+        manifest: Mutex<Manifest>,
+        broken: Option<&'static str>,
+    }
+
+    fn fail(path: &str) -> SiteError {
+        SiteError::Output {
+            path: path.into(),
+            reason: "test failure".into(),
+        }
+    }
+
+    impl SiteSink for Memory {
+        async fn read_manifest(&self) -> Result<Manifest, SiteError> {
+            Ok(self.manifest.lock().map_err(|_| fail(MANIFEST))?.clone())
+        }
+        async fn write_manifest(&self, manifest: &Manifest) -> Result<(), SiteError> {
+            *self.manifest.lock().map_err(|_| fail(MANIFEST))? = manifest.clone();
+            Ok(())
+        }
+        async fn put(&self, path: &str, _: &str, body: &[u8]) -> Result<(), SiteError> {
+            if self.broken.is_some_and(|b| path.starts_with(b)) {
+                return Err(fail(path));
+            }
+            self.files
+                .lock()
+                .map_err(|_| fail(path))?
+                .insert(path.into(), body.to_vec());
+            Ok(())
+        }
+        async fn delete(&self, path: &str) -> Result<(), SiteError> {
+            self.files.lock().map_err(|_| fail(path))?.remove(path);
+            Ok(())
+        }
+        async fn exists(&self, _: &str) -> bool {
+            true
+        }
+    }
+
+    fn file(path: &str, body: &str) -> SiteFile {
+        SiteFile {
+            path: path.into(),
+            content_type: "text/html; charset=utf-8",
+            body: Some(body.as_bytes().to_vec()),
+            source: None,
+        }
+    }
+
+    fn paths(sink: &Memory) -> Vec<String> {
+        sink.files
+            .lock()
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn a_page_written_by_a_failed_update_is_deleted_when_no_longer_rendered()
+    -> Result<(), SiteError> {
+        let mut sink = Memory::default();
+        update(&sink, &[file("index.html", "1")]).await?;
+        sink.broken = Some("z/");
+        let failed = update(
+            &sink,
+            &[
+                file("index.html", "2"),
+                file("p/new.html", "new"),
+                file("z/register.html", "r"),
+            ],
+        )
+        .await;
+        assert!(failed.is_err());
+        assert_eq!(paths(&sink), ["index.html", "p/new.html"]);
+        // The record behind p/new.html is withdrawn before the next run.
+        sink.broken = None;
+        let stats = update(
+            &sink,
+            &[file("index.html", "2"), file("z/register.html", "r")],
+        )
+        .await?;
+        assert_eq!(paths(&sink), ["index.html", "z/register.html"]);
+        assert_eq!((stats.written, stats.deleted), (2, 1));
+        let again = update(
+            &sink,
+            &[file("index.html", "2"), file("z/register.html", "r")],
+        )
+        .await?;
+        assert_eq!((again.written, again.deleted, again.unchanged), (0, 0, 2));
+        Ok(())
     }
 }
