@@ -203,7 +203,6 @@ function packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to) {
  */
 export function chunkRoots(buf, offsets, count, chunk, leaves = null, onProgress = null) {
   const hashes = new Uint8Array(count * 32);
-  const view = new DataView(hashes.buffer);
   const hasher = new ShortHasher();
   const hb = hasher.buf;
   for (let k = 0; k < count; k++) {
@@ -211,7 +210,7 @@ export function chunkRoots(buf, offsets, count, chunk, leaves = null, onProgress
     const len = offsets[k + 1] - s;
     if (len <= 119) {
       for (let j = 0; j < len; j++) hb[j] = buf[s + j];
-      hasher.digestInto(len, view, k * 32);
+      hasher.digestInto(len, hashes, k * 32);
     } else hashes.set(H(buf.subarray(s, s + len)), k * 32);
     if (onProgress && (k & 0x3fff) === 0) onProgress(0.4 * (k / count));
   }

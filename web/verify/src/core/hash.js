@@ -1,6 +1,13 @@
 // H(x) = SHA-256 (draw spec §2), from the audited @noble/hashes library. Every hash in the
 // verifier goes through this module.
+//
+// The frame's Merkle tree (about 300,000 compressions for 100,000 entries) can also be hashed by
+// hash-wasm's WebAssembly SHA-256 (npm `hash-wasm`, MIT, by Dani Biró; not audited, so it is
+// only ever used after it agreed with noble's sha256() on every message length the tree uses,
+// see wasmSelfTest; anything else — and everything where WebAssembly cannot start — stays on
+// noble). In Chromium it hashes a 65-byte Merkle node about 3× faster than JavaScript can.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { createSHA256 } from 'hash-wasm';
 
 /** H(x): SHA-256 of the bytes x; 32 bytes. */
 export function H(x) {
@@ -12,15 +19,71 @@ export function hasher() {
   return sha256.create();
 }
 
+/** hash-wasm's SHA-256 once loaded and self-tested, else null. */
+let wasm = null;
+/** Why the WebAssembly SHA-256 is not used (null when it is, or while it loads). */
+let wasmProblem = 'loading';
+
+/**
+ * Compares hash-wasm's SHA-256 with noble's sha256() on every length 0…200 (and a longer
+ * message); throws on the first difference.
+ */
+function wasmSelfTest(h) {
+  for (let len = 0; len <= 200; len++) {
+    const msg = Uint8Array.from({ length: len }, (_, i) => (i * 167 + len * 13 + 5) & 0xff);
+    h.init();
+    h.update(msg);
+    const got = h.digest('binary');
+    const want = sha256(msg);
+    for (let i = 0; i < 32; i++) {
+      if (got[i] !== want[i]) throw new Error(`hash-wasm SHA-256 disagrees with @noble/hashes at ${len} bytes`);
+    }
+  }
+}
+
+/**
+ * Starts loading the WebAssembly SHA-256 (once); resolves to true when the short-message hashing
+ * below uses it, false when it stays on noble (no WebAssembly, a Content-Security-Policy without
+ * 'wasm-unsafe-eval', or a failed self-test).
+ */
+let loading = null;
+export function loadWasmSha256() {
+  loading ??= (typeof WebAssembly === 'undefined' ? Promise.reject(new Error('no WebAssembly')) : createSHA256())
+    .then((h) => {
+      wasmSelfTest(h);
+      wasm = h;
+      wasmProblem = null;
+      return true;
+    })
+    .catch((e) => {
+      wasmProblem = String(e?.message ?? e);
+      return false;
+    });
+  return loading;
+}
+
+/** 'wasm' or 'noble': which SHA-256 ShortHasher uses now, and why not wasm. */
+export function shortHashBackend() {
+  return wasm ? { backend: 'wasm' } : { backend: 'noble', why: wasmProblem };
+}
+
+/** For tests: use noble only (false) or the WebAssembly SHA-256 again if loaded (true). */
+let wasmAllowed = true;
+export function allowWasm(on) {
+  wasmAllowed = on;
+}
+
 /**
  * SHA-256 of short messages (at most 119 bytes: one or two blocks) without per-call allocation,
- * for the hundreds of thousands of Merkle leaves and nodes of a large frame. The compression
- * function is noble's own (`process`, the FIPS 180-4 block function); only the padding (FIPS
- * 180-4 §5.1.1: 0x80, zeros, the bit length as u64be) is done here. A self-test against noble's
- * complete sha256() runs when the module loads, so a change of noble's internals fails loudly
- * instead of hashing wrongly; the known-answer vectors check it again.
+ * for the hundreds of thousands of Merkle leaves and nodes of a large frame: hash-wasm's
+ * SHA-256 once loadWasmSha256() has resolved (and passed its self-test), else noble's own
+ * compression function (`process`, the FIPS 180-4 block function) with the padding (FIPS 180-4
+ * §5.1.1: 0x80, zeros, the bit length as u64be) done here. A self-test against noble's complete
+ * sha256() runs when this module loads, so a change of noble's internals fails loudly instead of
+ * hashing wrongly; the known-answer vectors check it again.
  *
- * Usage: write the message into `h.buf[0 … len)`, then `h.digestInto(len, outView, offset)`.
+ * Usage: write the message into `h.buf[0 … len)`, then `h.digestInto(len, out, offset)` writes
+ * the 32-byte hash into the Uint8Array `out` at `offset`.
  */
 export class ShortHasher {
   constructor() {
@@ -28,10 +91,24 @@ export class ShortHasher {
     this.iv = this.core.get();
     this.buf = new Uint8Array(512); // room for any §4.1 leaf; only [0, 128) is hashed here
     this.view = new DataView(this.buf.buffer);
+    this.wasm = wasmAllowed ? wasm : null;
+    // Views of buf[0 … len) by length, so the WebAssembly path allocates nothing per message.
+    this.prefix = [];
+    this.out = null;
+    this.outView = null;
   }
 
-  digestInto(len, outView, off) {
+  digestInto(len, out, off) {
     if (!(len >= 0 && len <= 119)) throw new RangeError(`ShortHasher: ${len} bytes`);
+    const w = this.wasm;
+    if (w !== null) {
+      let msg = this.prefix[len];
+      if (msg === undefined) this.prefix[len] = msg = this.buf.subarray(0, len);
+      w.init();
+      w.update(msg);
+      out.set(w.digest('binary'), off);
+      return;
+    }
     const { buf, view, core } = this;
     const end = len <= 55 ? 64 : 128;
     buf[len] = 0x80;
@@ -41,29 +118,37 @@ export class ShortHasher {
     core.set(iv[0], iv[1], iv[2], iv[3], iv[4], iv[5], iv[6], iv[7]);
     core.process(view, 0);
     if (end === 128) core.process(view, 64);
-    outView.setInt32(off, core.A, false);
-    outView.setInt32(off + 4, core.B, false);
-    outView.setInt32(off + 8, core.C, false);
-    outView.setInt32(off + 12, core.D, false);
-    outView.setInt32(off + 16, core.E, false);
-    outView.setInt32(off + 20, core.F, false);
-    outView.setInt32(off + 24, core.G, false);
-    outView.setInt32(off + 28, core.H, false);
+    if (this.out !== out) {
+      this.out = out;
+      this.outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    }
+    const ov = this.outView;
+    ov.setInt32(off, core.A, false);
+    ov.setInt32(off + 4, core.B, false);
+    ov.setInt32(off + 8, core.C, false);
+    ov.setInt32(off + 12, core.D, false);
+    ov.setInt32(off + 16, core.E, false);
+    ov.setInt32(off + 20, core.F, false);
+    ov.setInt32(off + 24, core.G, false);
+    ov.setInt32(off + 28, core.H, false);
   }
 }
 
 // Self-test: every length 0…119 against noble's complete sha256().
 (function selfTest() {
   const h = new ShortHasher();
+  h.wasm = null;
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
   for (let len = 0; len <= 119; len++) {
     const msg = Uint8Array.from({ length: len }, (_, i) => (i * 131 + len * 7) & 0xff);
     h.buf.set(msg);
-    h.digestInto(len, outView, 0);
+    h.digestInto(len, out, 0);
     const want = sha256(msg);
     for (let i = 0; i < 32; i++) {
       if (out[i] !== want[i]) throw new Error(`ShortHasher disagrees with sha256() at ${len} bytes: @noble/hashes changed`);
     }
   }
 })();
+
+// Start loading now (it is asynchronous); until it has resolved, ShortHasher uses noble.
+loadWasmSha256();

@@ -26,7 +26,6 @@ export function nodeHash(left, right) {
 export function merkleRootPacked(hashes, n, onProgress) {
   if (n === 0) return H(new Uint8Array(0));
   const h = new ShortHasher();
-  const view = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
   const buf = h.buf;
   let len = n;
   let done = 0;
@@ -36,7 +35,7 @@ export function merkleRootPacked(hashes, n, onProgress) {
       buf[0] = 1;
       const from = r * 32;
       for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
-      h.digestInto(65, view, w * 32);
+      h.digestInto(65, hashes, w * 32);
       w++;
       if (onProgress && (++done & 0x3fff) === 0) onProgress(done / n);
     }

@@ -1,6 +1,7 @@
 // Hashing helper worker: computes chunk roots of frame leaves for the verification worker
 // (core/frame.js hashInParallel), over a MessagePort the page connects.
 import { chunkRoots } from '../core/frame.js';
+import { loadWasmSha256 } from '../core/hash.js';
 
 function serve(port) {
   port.onmessage = (e) => {
@@ -14,8 +15,9 @@ function serve(port) {
   };
 }
 
-self.onmessage = (e) => {
+self.onmessage = async (e) => {
   if (e.data.type !== 'port') return;
+  await loadWasmSha256();
   // Warm up the hashing code before real work arrives.
   const n = 8192;
   const buf = new Uint8Array(n * 20).map((_, i) => i & 0xff);

@@ -2,6 +2,7 @@
 // (hash-worker.js) connected by the page share the frame's hashing.
 import { verifyFiles } from '../core/verify.js';
 import { warmUp } from './warmup.js';
+import { loadWasmSha256 } from '../core/hash.js';
 
 let helpers = [];
 
@@ -35,6 +36,7 @@ self.onmessage = async (event) => {
   }
   if (m.type === 'warm') {
     try {
+      await loadWasmSha256();
       await warmUp();
       self.postMessage({ type: 'warm-done' });
     } catch (e) {

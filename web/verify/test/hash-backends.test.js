@@ -1,0 +1,38 @@
+// The frame's Merkle hashing runs on hash-wasm's WebAssembly SHA-256 where it can start, on
+// noble's otherwise: both must give the same roots (leaves of one and two blocks and longer).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { allowWasm, loadWasmSha256, shortHashBackend } from '../src/core/hash.js';
+import { buildFrame, parseFrameCsv } from '../src/core/frame.js';
+import { merkleRoot } from '../src/core/merkle.js';
+import { toHex } from '../src/core/bytes.js';
+
+test('hash-wasm SHA-256 loads in Node and passes its self-test', async () => {
+  assert.equal(await loadWasmSha256(), true);
+  assert.deepEqual(shortHashBackend(), { backend: 'wasm' });
+});
+
+test('frame and Merkle roots are the same on hash-wasm and on noble', async () => {
+  await loadWasmSha256();
+  const entries = [];
+  for (let i = 0; i < 5000; i++) {
+    // ids of 1 to 128 bytes (leaves of one, two and three blocks), some non-ASCII
+    const id = `T${i.toString(36)}${'x'.repeat((i * 37) % 110)}${i % 7 === 0 ? '企业' : ''}`.slice(0, 128);
+    entries.push([id, `S${i % 13}`]);
+  }
+  const csv = new TextEncoder().encode(['target_id,stratum', ...entries.map(([a, b]) => `${a},${b}`)].join('\n'));
+  const roots = [];
+  for (const on of [false, true]) {
+    allowWasm(on);
+    try {
+      const f = buildFrame(entries);
+      const g = parseFrameCsv(csv);
+      assert.equal(toHex(f.root), toHex(g.root));
+      const leaves = Array.from({ length: 1000 }, (_, i) => f.leaf(i));
+      roots.push([toHex(f.root), toHex(merkleRoot(leaves))]);
+    } finally {
+      allowWasm(true);
+    }
+  }
+  assert.deepEqual(roots[0], roots[1]);
+});
