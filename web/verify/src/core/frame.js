@@ -93,9 +93,28 @@ function sameSlice(bytes, a, al, b, bl) {
 /**
  * The frame of the entries in `fields`. Returns { size, root, id(i), stratum(i), stratumOf
  * (canonical index → stratum number), stratumNames, indexOf(target), leaf(i) } — or a Promise of
- * it when `helpers` (hashing workers, see hashInParallel) are given.
+ * it when `helpers` (hashing workers, see frameInParallel) are given.
  */
 function frameFromFields(f, onProgress, helpers = null) {
+  const { n } = f;
+  if (helpers && helpers.length > 0 && n >= 4096) return frameInParallel(f, onProgress, helpers);
+  const c = canonicalEntries(f, onProgress);
+  const { bytes, idStart, idLen, stratumOf, nameBytes } = c;
+  const { buf, offsets } = packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, 0, n);
+  const leaves = new Uint8Array(n * 32);
+  const chunk = 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
+  const root = n === 0 ? H(new Uint8Array(0))
+    : chunkRoots(buf, offsets, n, chunk, leaves, onProgress && ((x) => onProgress(0.2 + 0.8 * x)));
+  if (onProgress) onProgress(1);
+  return makeFrame({ ...c, root: n === 0 ? root : root.slice(0, 32), leaves });
+}
+
+/**
+ * Validates the entries (§4.1), interns the strata and sorts (canonical order, distinct ids).
+ * Returns { n, bytes, order (canonical index → entry), idStart, idLen, stratumOf (canonical
+ * index → stratum number), names, nameBytes }. Throws InputError naming the file line.
+ */
+function canonicalEntries(f, onProgress) {
   const { bytes, n } = f;
   // Validate; intern strata (few distinct values) by a hash of their bytes.
   const names = [];
@@ -147,18 +166,129 @@ function frameFromFields(f, onProgress, helpers = null) {
   }
   if (onProgress) onProgress(0.2);
   const nameBytes = names.map((_, c) => bytes.slice(nameStart[c], nameStart[c] + nameLen[c]));
-  const finish = (root, leaves) => makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves });
-  const pack = (from, to) => packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to);
-  if (!helpers || helpers.length === 0 || n < 4096) {
-    const { buf, offsets } = pack(0, n);
-    const leaves = new Uint8Array(n * 32);
-    const chunk = 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
-    const root = n === 0 ? H(new Uint8Array(0))
-      : chunkRoots(buf, offsets, n, chunk, leaves, onProgress && ((x) => onProgress(0.2 + 0.8 * x)));
-    if (onProgress) onProgress(1);
-    return finish(n === 0 ? root : root.slice(0, 32), leaves);
+  return { n, bytes, order, idStart, idLen, stratumOf, names, nameBytes };
+}
+
+/**
+ * The frame hashed with helper workers, in two overlapped rounds (a leaf's hash does not depend
+ * on its position, so leaves need not wait for the sort):
+ * 1. the helpers hash most leaves in file order while this thread validates and sorts, then
+ *    hashes the remaining leaves itself;
+ * 2. the leaf hashes are put in canonical order, and the Merkle tree is cut into power-of-two
+ *    chunks whose roots the helpers (those that offer `tree`) and this thread compute; the frame
+ *    root is the Merkle combination of the chunk roots.
+ * helpers: [{ hash({ buf, offsets, count, chunk }) → Promise of chunk roots (see chunkRoots),
+ *             tree?({ hashes, count, chunk }) → Promise of chunk roots (see treeRoots) }].
+ */
+async function frameInParallel(f, onProgress, helpers) {
+  const { bytes, n } = f;
+  const threads = helpers.length + 1;
+  // Round 1 shares: validating and sorting costs this thread about 0.6 of hashing every leaf.
+  const per = Math.min(Math.floor(n / helpers.length), Math.floor((n * 1.6) / threads));
+  const jobs = [];
+  for (let t = 0; t < helpers.length; t++) {
+    const from = t * per;
+    const to = Math.min(n, from + per);
+    const { buf, offsets } = packFileLeaves(f, from, to);
+    const job = helpers[t].hash({ buf, offsets, count: to - from, chunk: 1 });
+    job.catch(() => {}); // awaited below; not unhandled if validation throws first
+    jobs.push(job);
   }
-  return hashInParallel(n, pack, helpers, onProgress).then((root) => finish(root, null));
+  const ownFrom = helpers.length * per;
+  const c = canonicalEntries(f, onProgress);
+  const fileHashes = new Uint8Array(n * 32);
+  if (ownFrom < n) {
+    const { buf, offsets } = packFileLeaves(f, ownFrom, n);
+    fileHashes.set(leafHashes(buf, offsets, n - ownFrom), ownFrom * 32);
+  }
+  if (onProgress) onProgress(0.35);
+  const parts = await Promise.all(jobs);
+  parts.forEach((p, t) => {
+    if (p.length !== Math.min(n, (t + 1) * per) * 32 - t * per * 32) throw new Error('parallel hashing: leaf hashes missing');
+    fileHashes.set(p, t * per * 32);
+  });
+  if (onProgress) onProgress(0.5);
+  // Canonical order, 32-bit words at a time.
+  const leaves = new Uint8Array(n * 32);
+  const src = new Int32Array(fileHashes.buffer);
+  const dst = new Int32Array(leaves.buffer);
+  const { order } = c;
+  for (let k = 0; k < n; k++) {
+    const a = order[k] * 8;
+    const b = k * 8;
+    dst[b] = src[a];
+    dst[b + 1] = src[a + 1];
+    dst[b + 2] = src[a + 2];
+    dst[b + 3] = src[a + 3];
+    dst[b + 4] = src[a + 4];
+    dst[b + 5] = src[a + 5];
+    dst[b + 6] = src[a + 6];
+    dst[b + 7] = src[a + 7];
+  }
+  // Round 2: the tree.
+  const treeHelpers = helpers.filter((h) => typeof h.tree === 'function');
+  const tthreads = treeHelpers.length + 1;
+  let chunk = 1024;
+  while (Math.ceil(n / (chunk * 2)) >= 2 * tthreads) chunk *= 2;
+  const chunks = Math.ceil(n / chunk);
+  const cper = Math.ceil(chunks / tthreads);
+  const trees = [];
+  for (let t = 0; t < treeHelpers.length; t++) {
+    const from = Math.min(n, t * cper * chunk);
+    const to = Math.min(n, (t + 1) * cper * chunk);
+    if (from >= to) continue;
+    trees.push(treeHelpers[t].tree({ hashes: leaves.slice(from * 32, to * 32), count: to - from, chunk }));
+  }
+  const from = Math.min(n, treeHelpers.length * cper * chunk);
+  let own = new Uint8Array(0);
+  if (from < n) {
+    own = treeRoots(leaves.slice(from * 32), n - from, chunk, onProgress && ((x) => onProgress(0.5 + 0.45 * x)));
+  }
+  const roots = new Uint8Array(chunks * 32);
+  let off = 0;
+  for (const p of [...(await Promise.all(trees)), own]) {
+    roots.set(p, off);
+    off += p.length;
+  }
+  if (off !== roots.length) throw new Error('parallel hashing: chunk roots missing');
+  const root = merkleRootPacked(roots, chunks);
+  if (onProgress) onProgress(1);
+  return makeFrame({ ...c, root, leaves });
+}
+
+/** Leaf messages 0x00 ‖ lp(target_id) ‖ lp(stratum) of entries [from, to) in file order, packed. */
+function packFileLeaves(f, from, to) {
+  const { bytes } = f;
+  let total = 0;
+  for (let i = from; i < to; i++) total += 9 + f.idLen[i] + f.sLen[i];
+  const buf = new Uint8Array(total);
+  const offsets = new Int32Array(to - from + 1);
+  let off = 0;
+  for (let i = from; i < to; i++) {
+    offsets[i - from] = off;
+    off = writeLeaf(buf, off, bytes, f.idStart[i], f.idLen[i], bytes, f.sStart[i], f.sLen[i]);
+  }
+  offsets[to - from] = off;
+  return { buf, offsets };
+}
+
+/** Writes 0x00 ‖ u32be(il) ‖ a[is … is+il) ‖ u32be(sl) ‖ b[ss … ss+sl) at off; the new offset. */
+function writeLeaf(buf, off, a, is, il, b, ss, sl) {
+  buf[off] = 0;
+  buf[off + 1] = il >>> 24;
+  buf[off + 2] = (il >>> 16) & 0xff;
+  buf[off + 3] = (il >>> 8) & 0xff;
+  buf[off + 4] = il & 0xff;
+  off += 5;
+  for (let j = 0; j < il; j++) buf[off + j] = a[is + j];
+  off += il;
+  buf[off] = sl >>> 24;
+  buf[off + 1] = (sl >>> 16) & 0xff;
+  buf[off + 2] = (sl >>> 8) & 0xff;
+  buf[off + 3] = sl & 0xff;
+  off += 4;
+  for (let j = 0; j < sl; j++) buf[off + j] = b[ss + j];
+  return off + sl;
 }
 
 /** Leaf messages 0x00 ‖ lp(target_id) ‖ lp(stratum) of canonical entries [from, to), packed. */
@@ -170,25 +300,8 @@ function packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to) {
   let off = 0;
   for (let k = from; k < to; k++) {
     offsets[k - from] = off;
-    const il = idLen[k];
-    const is = idStart[k];
-    buf[off] = 0;
-    buf[off + 1] = il >>> 24;
-    buf[off + 2] = (il >>> 16) & 0xff;
-    buf[off + 3] = (il >>> 8) & 0xff;
-    buf[off + 4] = il & 0xff;
-    off += 5;
-    for (let j = 0; j < il; j++) buf[off + j] = bytes[is + j];
-    off += il;
     const sb = nameBytes[stratumOf[k]];
-    const sl = sb.length;
-    buf[off] = sl >>> 24;
-    buf[off + 1] = (sl >>> 16) & 0xff;
-    buf[off + 2] = (sl >>> 8) & 0xff;
-    buf[off + 3] = sl & 0xff;
-    off += 4;
-    for (let j = 0; j < sl; j++) buf[off + j] = sb[j];
-    off += sl;
+    off = writeLeaf(buf, off, bytes, idStart[k], idLen[k], sb, 0, sb.length);
   }
   offsets[to - from] = off;
   return { buf, offsets };
@@ -202,6 +315,14 @@ function packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to) {
  * `leaves` (optional) receives the leaf hashes.
  */
 export function chunkRoots(buf, offsets, count, chunk, leaves = null, onProgress = null) {
+  const hashes = leafHashes(buf, offsets, count, onProgress && ((x) => onProgress(0.4 * x)));
+  if (chunk === 1) return hashes; // roots of one-leaf chunks: the leaf hashes
+  if (leaves) leaves.set(hashes);
+  return treeRoots(hashes, count, chunk, onProgress && ((x) => onProgress(0.4 + 0.6 * x)));
+}
+
+/** The hashes H(0x00 ‖ …) of `count` packed leaf messages (see chunkRoots), 32 bytes each. */
+export function leafHashes(buf, offsets, count, onProgress = null) {
   const hashes = new Uint8Array(count * 32);
   const hasher = new ShortHasher();
   const hb = hasher.buf;
@@ -212,56 +333,25 @@ export function chunkRoots(buf, offsets, count, chunk, leaves = null, onProgress
       for (let j = 0; j < len; j++) hb[j] = buf[s + j];
       hasher.digestInto(len, hashes, k * 32);
     } else hashes.set(H(buf.subarray(s, s + len)), k * 32);
-    if (onProgress && (k & 0x3fff) === 0) onProgress(0.4 * (k / count));
+    if (onProgress && (k & 0x3fff) === 0) onProgress(k / count);
   }
-  if (leaves) leaves.set(hashes);
+  return hashes;
+}
+
+/**
+ * The Merkle roots of consecutive chunks of `chunk` leaves (a power of two; the last chunk may be
+ * shorter) of `count` leaf hashes packed in `hashes` (overwritten), 32 bytes each.
+ */
+export function treeRoots(hashes, count, chunk, onProgress = null) {
   const chunks = Math.ceil(count / chunk);
   const roots = new Uint8Array(chunks * 32);
   for (let c = 0; c < chunks; c++) {
     const from = c * chunk;
     const to = Math.min(count, from + chunk);
     roots.set(merkleRootPacked(hashes.subarray(from * 32, to * 32), to - from), c * 32);
-    if (onProgress) onProgress(0.4 + 0.6 * ((c + 1) / chunks));
+    if (onProgress) onProgress((c + 1) / chunks);
   }
   return roots;
-}
-
-/**
- * Hashes the frame with helper workers: each thread takes a run of power-of-two chunks.
- * helpers: [{ hash({ buf, offsets, count, chunk }) → Promise<Uint8Array of chunk roots> }].
- */
-async function hashInParallel(n, pack, helpers, onProgress) {
-  const threads = helpers.length + 1;
-  let chunk = 1024;
-  while (Math.ceil(n / (chunk * 2)) >= 2 * threads) chunk *= 2;
-  const chunks = Math.ceil(n / chunk);
-  const per = Math.ceil(chunks / threads);
-  const jobs = [];
-  // Helpers take the first runs; this thread the last (it is shorter when n is not a multiple).
-  for (let t = 0; t < helpers.length; t++) {
-    const from = Math.min(n, t * per * chunk);
-    const to = Math.min(n, (t + 1) * per * chunk);
-    if (from >= to) continue;
-    const { buf, offsets } = pack(from, to);
-    jobs.push(helpers[t].hash({ buf, offsets, count: to - from, chunk }));
-  }
-  const from = Math.min(n, helpers.length * per * chunk);
-  let own = new Uint8Array(0);
-  if (from < n) {
-    const { buf, offsets } = pack(from, n);
-    own = chunkRoots(buf, offsets, n - from, chunk, null, onProgress && ((x) => onProgress(0.2 + 0.7 * x)));
-  }
-  const parts = await Promise.all(jobs);
-  const roots = new Uint8Array(chunks * 32);
-  let off = 0;
-  for (const p of [...parts, own]) {
-    roots.set(p, off);
-    off += p.length;
-  }
-  if (off !== roots.length) throw new Error('parallel hashing: chunk roots missing');
-  const root = merkleRootPacked(roots, chunks);
-  if (onProgress) onProgress(1);
-  return root;
 }
 
 function makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves }) {
@@ -338,8 +428,10 @@ export function parseFrameCsv(bytes, onProgress, helpers = null) {
   const hashing = onProgress && ((x) => onProgress({ phase: 'hash', fraction: x }));
   const entries = [];
   try {
-    const text = decodeUtf8(bytes); // refuses invalid UTF-8
-    if (bytes.indexOf(0x22) < 0) return frameFromFields(scanUnquoted(bytes, progress), hashing, helpers);
+    const quoted = bytes.indexOf(0x22) >= 0;
+    // Refuses invalid UTF-8 (an ASCII file is valid and need not be decoded to know it).
+    const text = quoted || !isAscii(bytes) ? decodeUtf8(bytes) : null;
+    if (!quoted) return frameFromFields(scanUnquoted(bytes, progress), hashing, helpers);
     // Quoted fields: the general reader, then the same pipeline.
     readCsv(text, ['target_id', 'stratum'], (fl, line) => entries.push([fl[0], fl[1], line]), progress);
   } catch (e) {
@@ -355,46 +447,57 @@ function scanUnquoted(bytes, onProgress) {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let line = 1;
   let header = null;
-  let want = null;
-  const f = new Fields(bytes, Math.max(16, n >> 5));
-  const starts = [];
-  const lens = [];
+  let idCol = -1;
+  let sCol = -1;
+  const f = new Fields(bytes, Math.max(16, n >> 4));
+  // Field boundaries of the current line (reused; grown for very wide files).
+  let starts = new Int32Array(64);
+  let lens = new Int32Array(64);
   let nextProgress = 1 << 18;
   while (i < n) {
-    // One line: field boundaries.
-    starts.length = 0;
-    lens.length = 0;
+    let nf = 0;
     let s = i;
     let c = 0;
     for (; i < n; i++) {
       c = bytes[i];
       if (c === 0x2c) {
-        starts.push(s);
-        lens.push(i - s);
+        if (nf === starts.length - 1) {
+          const bs = new Int32Array(starts.length * 2);
+          const bl = new Int32Array(starts.length * 2);
+          bs.set(starts);
+          bl.set(lens);
+          starts = bs;
+          lens = bl;
+        }
+        starts[nf] = s;
+        lens[nf++] = i - s;
         s = i + 1;
       } else if (c === 0x0a || c === 0x0d) break;
     }
-    starts.push(s);
-    lens.push(i - s);
+    starts[nf] = s;
+    lens[nf++] = i - s;
     const thisLine = line;
     if (i < n) {
       i += c === 0x0d && bytes[i + 1] === 0x0a ? 2 : 1;
       line++;
     }
-    if (starts.length === 1 && lens[0] === 0) continue; // blank line
+    if (nf === 1 && lens[0] === 0) continue; // blank line
     if (header === null) {
-      header = starts.map((st, k) => decoder.decode(bytes.subarray(st, st + lens[k])).replace(/^\uFEFF/, '').trim());
-      want = ['target_id', 'stratum'].map((name) => {
+      header = [];
+      for (let k = 0; k < nf; k++) {
+        header.push(decoder.decode(bytes.subarray(starts[k], starts[k] + lens[k])).replace(/^\uFEFF/, '').trim());
+      }
+      [idCol, sCol] = ['target_id', 'stratum'].map((name) => {
         const at = header.indexOf(name);
         if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
         return at;
       });
       continue;
     }
-    if (starts.length !== header.length) {
-      throw new InputError('frame', `有 ${starts.length} 个字段, 表头有 ${header.length} 个`, thisLine);
+    if (nf !== header.length) {
+      throw new InputError('frame', `有 ${nf} 个字段, 表头有 ${header.length} 个`, thisLine);
     }
-    f.push(starts[want[0]], lens[want[0]], starts[want[1]], lens[want[1]], thisLine);
+    f.push(starts[idCol], lens[idCol], starts[sCol], lens[sCol], thisLine);
     if (onProgress && i >= nextProgress) {
       onProgress(i / n);
       nextProgress = i + (1 << 18);
@@ -403,4 +506,18 @@ function scanUnquoted(bytes, onProgress) {
   if (header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
   if (onProgress) onProgress(1);
   return f;
+}
+
+/** Whether every byte is below 0x80 (ASCII is valid UTF-8: no need to decode to check). */
+function isAscii(bytes) {
+  let i = 0;
+  const n = bytes.length;
+  let hi = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
+    for (let k = 0; k < words.length; k++) hi |= words[k];
+    i = words.length * 4;
+  }
+  for (; i < n; i++) hi |= bytes[i];
+  return (hi & 0x80808080) === 0;
 }

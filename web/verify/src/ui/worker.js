@@ -3,10 +3,11 @@
 import { verifyFiles } from '../core/verify.js';
 import { warmUp } from './warmup.js';
 import { loadWasmSha256 } from '../core/hash.js';
+import { parseFrameCsv } from '../core/frame.js';
 
 let helpers = [];
 
-/** A helper behind a MessagePort: hash(job) → Promise of chunk roots. */
+/** A helper behind a MessagePort: hash(job) and tree(job) → Promise of chunk roots. */
 function helperOn(port) {
   const pending = new Map();
   let next = 0;
@@ -15,17 +16,26 @@ function helperOn(port) {
     const p = pending.get(id);
     pending.delete(id);
     if (error) p.reject(new Error(error));
-    else p.resolve(new Uint8Array(roots));
+    else p.resolve(roots instanceof Uint8Array ? roots : new Uint8Array(roots));
   };
+  const send = (msg, transfer) => new Promise((resolve, reject) => {
+    const id = next++;
+    pending.set(id, { resolve, reject });
+    port.postMessage({ id, ...msg }, transfer);
+  });
   return {
-    hash(job) {
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        port.postMessage({ id, ...job }, [job.buf.buffer, job.offsets.buffer]);
-      });
-    },
+    /** Leaf messages → chunk roots (core/frame.js chunkRoots). */
+    hash: (job) => send(job, [job.buf.buffer, job.offsets.buffer]),
+    /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
+    tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
   };
+}
+
+/** Runs the parallel frame hashing once on a small synthetic frame, so that it is compiled too. */
+async function warmParallel(n = 8192) {
+  const lines = ['target_id,stratum'];
+  for (let i = 0; i < n; i++) lines.push(`W${((i * 7919) % n).toString(36)},S${i % 4}`);
+  await parseFrameCsv(new TextEncoder().encode(lines.join('\n')), () => {}, helpers);
 }
 
 self.onmessage = async (event) => {
@@ -38,6 +48,7 @@ self.onmessage = async (event) => {
     try {
       await loadWasmSha256();
       await warmUp();
+      if (helpers.length) await warmParallel();
       self.postMessage({ type: 'warm-done' });
     } catch (e) {
       self.postMessage({ type: 'warm-done', error: String(e?.stack ?? e) });
