@@ -38,24 +38,25 @@ test('frame and Merkle roots are the same on hash-wasm and on noble', async () =
 });
 
 test('frame hashed by helpers (leaves in file order, then tree chunks) gives the sequential root', async () => {
-  const { chunkRoots, treeRoots } = await import('../src/core/frame.js');
-  const helper = {
+  const { chunkRoots, fieldLeafHashes, treeRoots } = await import('../src/core/frame.js');
+  const packed = {
     hash: async ({ buf, offsets, count, chunk }) => chunkRoots(buf, offsets, count, chunk),
     tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
   };
+  const sliced = { ...packed, leaves: async (j) => fieldLeafHashes(j.bytes, j.idStart, j.idLen, j.sStart, j.sLen, j.count) };
   const enc = (s) => new TextEncoder().encode(s);
   for (const n of [4096, 4097, 7000, 33333]) {
     const lines = ['target_id,stratum'];
     for (let i = 0; i < n; i++) lines.push(`T${(i * 7919) % n}${'y'.repeat(i % 90)},S${i % 5}`);
     const bytes = enc(lines.join('\n'));
     const one = parseFrameCsv(bytes);
-    for (const helpers of [[helper], [helper, helper], [helper, helper, helper]]) {
+    for (const helpers of [[packed], [sliced], [sliced, packed], [sliced, sliced, sliced]]) {
       const f = await parseFrameCsv(bytes, null, helpers);
       assert.equal(toHex(f.root), toHex(one.root), `n = ${n}, ${helpers.length} helpers`);
       for (const k of [0, 1, n >> 1, n - 1]) assert.equal(toHex(f.leaf(k)), toHex(one.leaf(k)));
     }
   }
   // A bad id is still named with its line while helpers hash.
-  await assert.rejects(parseFrameCsv(enc(`target_id,stratum\n${Array.from({ length: 5000 }, (_, i) => `T${i},S`).join('\n')}\nT 1,S\n`), null, [helper]),
+  await assert.rejects(parseFrameCsv(enc(`target_id,stratum\n${Array.from({ length: 5000 }, (_, i) => `T${i},S`).join('\n')}\nT 1,S\n`), null, [sliced]),
     (e) => e.kind === 'frame' && e.line === 5002);
 });

@@ -99,14 +99,74 @@ function frameFromFields(f, onProgress, helpers = null) {
   const { n } = f;
   if (helpers && helpers.length > 0 && n >= 4096) return frameInParallel(f, onProgress, helpers);
   const c = canonicalEntries(f, onProgress);
-  const { bytes, idStart, idLen, stratumOf, nameBytes } = c;
-  const { buf, offsets } = packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, 0, n);
-  const leaves = new Uint8Array(n * 32);
-  const chunk = 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
-  const root = n === 0 ? H(new Uint8Array(0))
-    : chunkRoots(buf, offsets, n, chunk, leaves, onProgress && ((x) => onProgress(0.2 + 0.8 * x)));
+  if (n === 0) return makeFrame({ ...c, root: H(new Uint8Array(0)), leaves: new Uint8Array(0) });
+  // Leaves hashed in file order straight from the file's bytes, then put in canonical order.
+  const fileHashes = fieldLeafHashes(f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, n,
+    onProgress && ((x) => onProgress(0.2 + 0.3 * x)));
+  const leaves = inOrder(fileHashes, c.order, n);
+  const chunk = 2 ** Math.ceil(Math.log2(n));
+  const root = treeRoots(leaves.slice(), n, chunk, onProgress && ((x) => onProgress(0.5 + 0.5 * x)));
   if (onProgress) onProgress(1);
-  return makeFrame({ ...c, root: n === 0 ? root : root.slice(0, 32), leaves });
+  return makeFrame({ ...c, root, leaves });
+}
+
+/** Leaf hashes packed 32 bytes each, reordered: result k is hashes[order[k]]. */
+function inOrder(hashes, order, n) {
+  const out = new Uint8Array(n * 32);
+  const src = new Int32Array(hashes.buffer, hashes.byteOffset, n * 8);
+  const dst = new Int32Array(out.buffer);
+  for (let k = 0; k < n; k++) {
+    const a = order[k] * 8;
+    const b = k * 8;
+    dst[b] = src[a];
+    dst[b + 1] = src[a + 1];
+    dst[b + 2] = src[a + 2];
+    dst[b + 3] = src[a + 3];
+    dst[b + 4] = src[a + 4];
+    dst[b + 5] = src[a + 5];
+    dst[b + 6] = src[a + 6];
+    dst[b + 7] = src[a + 7];
+  }
+  return out;
+}
+
+/**
+ * Leaf hashes H(0x00 ‖ lp(target_id) ‖ lp(stratum)) of `count` entries whose fields are the
+ * slices bytes[idStart[i] … +idLen[i]) and bytes[sStart[i] … +sLen[i]), 32 bytes each: the
+ * messages are composed in the hasher's buffer, never packed into one large array.
+ */
+export function fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count, onProgress = null) {
+  const hashes = new Uint8Array(count * 32);
+  const hasher = new ShortHasher();
+  const hb = hasher.buf;
+  for (let i = 0; i < count; i++) {
+    const il = idLen[i];
+    const sl = sLen[i];
+    const len = 9 + il + sl;
+    if (len <= 119) {
+      const is = idStart[i];
+      const ss = sStart[i];
+      hb[0] = 0;
+      hb[1] = 0;
+      hb[2] = 0;
+      hb[3] = 0;
+      hb[4] = il;
+      for (let j = 0; j < il; j++) hb[5 + j] = bytes[is + j];
+      const o = 5 + il;
+      hb[o] = 0;
+      hb[o + 1] = 0;
+      hb[o + 2] = 0;
+      hb[o + 3] = sl;
+      for (let j = 0; j < sl; j++) hb[o + 4 + j] = bytes[ss + j];
+      hasher.digestInto(len, hashes, i * 32);
+    } else {
+      const m = new Uint8Array(len);
+      writeLeaf(m, 0, bytes, idStart[i], il, bytes, sStart[i], sl);
+      hashes.set(H(m), i * 32);
+    }
+    if (onProgress && (i & 0x3fff) === 0) onProgress(i / count);
+  }
+  return hashes;
 }
 
 /**
@@ -178,6 +238,8 @@ function canonicalEntries(f, onProgress) {
  *    chunks whose roots the helpers (those that offer `tree`) and this thread compute; the frame
  *    root is the Merkle combination of the chunk roots.
  * helpers: [{ hash({ buf, offsets, count, chunk }) → Promise of chunk roots (see chunkRoots),
+ *             leaves?({ bytes, idStart, idLen, sStart, sLen, count }) → Promise of leaf hashes
+ *               (see fieldLeafHashes; used instead of hash when offered),
  *             tree?({ hashes, count, chunk }) → Promise of chunk roots (see treeRoots) }].
  */
 async function frameInParallel(f, onProgress, helpers) {
@@ -189,8 +251,18 @@ async function frameInParallel(f, onProgress, helpers) {
   for (let t = 0; t < helpers.length; t++) {
     const from = t * per;
     const to = Math.min(n, from + per);
-    const { buf, offsets } = packFileLeaves(f, from, to);
-    const job = helpers[t].hash({ buf, offsets, count: to - from, chunk: 1 });
+    let job;
+    if (typeof helpers[t].leaves === 'function') {
+      // The entries' part of the file (lines are in order), and the field slices into it.
+      const lo = Math.min(f.idStart[from], f.sStart[from]);
+      const hi = Math.max(f.idStart[to - 1] + f.idLen[to - 1], f.sStart[to - 1] + f.sLen[to - 1]);
+      const rel = (xs) => xs.slice(from, to).map((x) => x - lo);
+      job = helpers[t].leaves({ bytes: bytes.slice(lo, hi), idStart: rel(f.idStart), idLen: f.idLen.slice(from, to),
+        sStart: rel(f.sStart), sLen: f.sLen.slice(from, to), count: to - from });
+    } else {
+      const { buf, offsets } = packFileLeaves(f, from, to);
+      job = helpers[t].hash({ buf, offsets, count: to - from, chunk: 1 });
+    }
     job.catch(() => {}); // awaited below; not unhandled if validation throws first
     jobs.push(job);
   }
@@ -198,8 +270,8 @@ async function frameInParallel(f, onProgress, helpers) {
   const c = canonicalEntries(f, onProgress);
   const fileHashes = new Uint8Array(n * 32);
   if (ownFrom < n) {
-    const { buf, offsets } = packFileLeaves(f, ownFrom, n);
-    fileHashes.set(leafHashes(buf, offsets, n - ownFrom), ownFrom * 32);
+    fileHashes.set(fieldLeafHashes(bytes, f.idStart.subarray(ownFrom), f.idLen.subarray(ownFrom), f.sStart.subarray(ownFrom),
+      f.sLen.subarray(ownFrom), n - ownFrom), ownFrom * 32);
   }
   if (onProgress) onProgress(0.35);
   const parts = await Promise.all(jobs);
@@ -208,23 +280,7 @@ async function frameInParallel(f, onProgress, helpers) {
     fileHashes.set(p, t * per * 32);
   });
   if (onProgress) onProgress(0.5);
-  // Canonical order, 32-bit words at a time.
-  const leaves = new Uint8Array(n * 32);
-  const src = new Int32Array(fileHashes.buffer);
-  const dst = new Int32Array(leaves.buffer);
-  const { order } = c;
-  for (let k = 0; k < n; k++) {
-    const a = order[k] * 8;
-    const b = k * 8;
-    dst[b] = src[a];
-    dst[b + 1] = src[a + 1];
-    dst[b + 2] = src[a + 2];
-    dst[b + 3] = src[a + 3];
-    dst[b + 4] = src[a + 4];
-    dst[b + 5] = src[a + 5];
-    dst[b + 6] = src[a + 6];
-    dst[b + 7] = src[a + 7];
-  }
+  const leaves = inOrder(fileHashes, c.order, n);
   // Round 2: the tree.
   const treeHelpers = helpers.filter((h) => typeof h.tree === 'function');
   const tthreads = treeHelpers.length + 1;
@@ -289,22 +345,6 @@ function writeLeaf(buf, off, a, is, il, b, ss, sl) {
   off += 4;
   for (let j = 0; j < sl; j++) buf[off + j] = b[ss + j];
   return off + sl;
-}
-
-/** Leaf messages 0x00 ‖ lp(target_id) ‖ lp(stratum) of canonical entries [from, to), packed. */
-function packLeaves(bytes, idStart, idLen, stratumOf, nameBytes, from, to) {
-  let total = 0;
-  for (let k = from; k < to; k++) total += 9 + idLen[k] + nameBytes[stratumOf[k]].length;
-  const buf = new Uint8Array(total);
-  const offsets = new Int32Array(to - from + 1);
-  let off = 0;
-  for (let k = from; k < to; k++) {
-    offsets[k - from] = off;
-    const sb = nameBytes[stratumOf[k]];
-    off = writeLeaf(buf, off, bytes, idStart[k], idLen[k], sb, 0, sb.length);
-  }
-  offsets[to - from] = off;
-  return { buf, offsets };
 }
 
 /**

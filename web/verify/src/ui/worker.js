@@ -7,7 +7,7 @@ import { parseFrameCsv } from '../core/frame.js';
 
 let helpers = [];
 
-/** A helper behind a MessagePort: hash(job) and tree(job) → Promise of chunk roots. */
+/** A helper behind a MessagePort: hash(job), leaves(job) and tree(job) → Promises of hashes. */
 function helperOn(port) {
   const pending = new Map();
   let next = 0;
@@ -26,6 +26,9 @@ function helperOn(port) {
   return {
     /** Leaf messages → chunk roots (core/frame.js chunkRoots). */
     hash: (job) => send(job, [job.buf.buffer, job.offsets.buffer]),
+    /** Field slices of part of the file → leaf hashes (core/frame.js fieldLeafHashes). */
+    leaves: (job) => send({ kind: 'leaves', ...job },
+      [job.bytes.buffer, job.idStart.buffer, job.idLen.buffer, job.sStart.buffer, job.sLen.buffer]),
     /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
   };
