@@ -60,3 +60,13 @@ test('frame hashed by helpers (leaves in file order, then tree chunks) gives the
   await assert.rejects(parseFrameCsv(enc(`target_id,stratum\n${Array.from({ length: 5000 }, (_, i) => `T${i},S`).join('\n')}\nT 1,S\n`), null, [sliced]),
     (e) => e.kind === 'frame' && e.line === 5002);
 });
+
+test('the CSV scan still refuses ids with characters or lengths §4.1 forbids', () => {
+  const enc = (s) => new TextEncoder().encode(s);
+  for (const bad of ['T;1', 'T\t1', 'T\x7f1', 'T\u30001', 'T\u00a01', '', 'x'.repeat(129)]) {
+    assert.throws(() => parseFrameCsv(enc(`target_id,stratum\nA,S\n${bad},S\nB,S\n`)),
+      (e) => e.kind === 'frame' && e.line === 3, JSON.stringify(bad));
+  }
+  assert.throws(() => parseFrameCsv(enc('target_id,stratum\nA,S\nB,S;x\n')), (e) => e.kind === 'frame' && e.line === 3);
+  assert.equal(parseFrameCsv(enc(`target_id,stratum\n${'x'.repeat(128)},S\n企业,S\n`)).size, 2);
+});

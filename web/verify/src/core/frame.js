@@ -51,6 +51,8 @@ class Fields {
     this.sStart = new Int32Array(capacity);
     this.sLen = new Int32Array(capacity);
     this.line = new Int32Array(capacity);
+    /** 0 when scanUnquoted saw only ASCII identifier characters in the data lines. */
+    this.special = 1;
   }
 
   push(idStart, idLen, sStart, sLen, line) {
@@ -182,8 +184,10 @@ function canonicalEntries(f, onProgress) {
   const nameLen = [];
   const byHash = new Map();
   const stratumRaw = new Int32Array(n);
+  const plain = f.special === 0;
   for (let i = 0; i < n; i++) {
-    const p = sliceProblem(bytes, f.idStart[i], f.idLen[i], 128);
+    const il = f.idLen[i];
+    const p = plain && il > 0 && il <= 128 ? null : sliceProblem(bytes, f.idStart[i], il, 128);
     if (p) {
       const id = decoder.decode(bytes.subarray(f.idStart[i], f.idStart[i] + f.idLen[i]));
       throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${p}`, f.line[i]);
@@ -481,7 +485,18 @@ export function parseFrameCsv(bytes, onProgress, helpers = null) {
   return buildFrame(entries, hashing, helpers);
 }
 
-/** Field slices of a CSV file without quotes, read from its bytes (LF, CRLF or CR; BOM). */
+// Bytes as the scan sees them: 1 comma, 2 line end, 3 a byte that no §4.1 identifier has as
+// ASCII (white space and controls, DEL, ';') or the start of a non-ASCII character; 0 the rest.
+const BYTE_CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  BYTE_CLASS[c] = c === 0x2c ? 1 : c === 0x0a || c === 0x0d ? 2 : c <= 0x20 || c >= 0x7f || c === 0x3b ? 3 : 0;
+}
+
+/**
+ * Field slices of a CSV file without quotes, read from its bytes (LF, CRLF or CR; BOM).
+ * `special` is 0 when no data line has a byte of class 3: every field is then a valid §4.1
+ * identifier as far as its characters go, and only lengths remain to check.
+ */
 function scanUnquoted(bytes, onProgress) {
   const n = bytes.length;
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -490,6 +505,7 @@ function scanUnquoted(bytes, onProgress) {
   let idCol = -1;
   let sCol = -1;
   const f = new Fields(bytes, Math.max(16, n >> 4));
+  f.special = 0;
   // Field boundaries of the current line (reused; grown for very wide files).
   let starts = new Int32Array(64);
   let lens = new Int32Array(64);
@@ -498,9 +514,16 @@ function scanUnquoted(bytes, onProgress) {
     let nf = 0;
     let s = i;
     let c = 0;
+    let special = 0;
     for (; i < n; i++) {
       c = bytes[i];
-      if (c === 0x2c) {
+      const k = BYTE_CLASS[c];
+      if (k === 0) continue;
+      if (k === 3) {
+        special = 1;
+        continue;
+      }
+      if (k === 1) {
         if (nf === starts.length - 1) {
           const bs = new Int32Array(starts.length * 2);
           const bl = new Int32Array(starts.length * 2);
@@ -512,7 +535,7 @@ function scanUnquoted(bytes, onProgress) {
         starts[nf] = s;
         lens[nf++] = i - s;
         s = i + 1;
-      } else if (c === 0x0a || c === 0x0d) break;
+      } else break; // line end
     }
     starts[nf] = s;
     lens[nf++] = i - s;
@@ -538,6 +561,7 @@ function scanUnquoted(bytes, onProgress) {
       throw new InputError('frame', `有 ${nf} 个字段, 表头有 ${header.length} 个`, thisLine);
     }
     f.push(starts[idCol], lens[idCol], starts[sCol], lens[sCol], thisLine);
+    f.special |= special;
     if (onProgress && i >= nextProgress) {
       onProgress(i / n);
       nextProgress = i + (1 << 18);
