@@ -14,6 +14,7 @@ pub mod auth;
 mod cache;
 pub mod error;
 mod extract;
+pub mod large_upload;
 pub mod openapi;
 pub mod routes;
 pub mod sealer;
@@ -28,6 +29,7 @@ use spotcheck_domain::time::Timestamp;
 pub use auth::{Authenticator, Principal, Role};
 pub use error::ApiError;
 pub use routes::inspector::WriteStore;
+pub use routes::uploads::UploadState;
 pub use sealer::SecretSealer;
 
 /// Largest JSON request body accepted (registry uploads have their own, larger limit).
@@ -108,11 +110,31 @@ pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
         })
 }
 
-/// The inspector router, mounted at `/api`.
+/// The inspector router, mounted at `/api`, without an upload bucket: the large-upload routes
+/// answer 501 and point at the direct upload route ([`inspector_router_with_uploads`]).
 pub fn inspector_router<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
+    inspector_router_with_uploads(state, None)
+}
+
+/// The inspector router with the large-upload routes served through `bucket`
+/// ([`large_upload`]; on AWS the S3 upload bucket).
+pub fn inspector_router_with_uploads<S: WriteStore + 'static>(
+    state: InspectorState<S>,
+    bucket: Option<Arc<dyn large_upload::UploadBucket>>,
+) -> Router {
+    let uploads = UploadState {
+        auth: state.auth.clone(),
+        clock: Arc::clone(&state.clock),
+        bucket,
+    };
     Router::new()
         .nest("/api", routes::inspector::router::<S>())
         .with_state(state)
+        .merge(
+            routes::uploads::router()
+                .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+                .with_state(uploads),
+        )
 }
 
 /// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`. The public router

@@ -10,7 +10,7 @@ use utoipa::Modify;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::routes::{inspector, public};
+use crate::routes::{inspector, public, uploads};
 
 /// The document's root: every route of [`crate::app`].
 #[derive(OpenApi)]
@@ -43,6 +43,8 @@ use crate::routes::{inspector, public};
         inspector::record_penalty,
         inspector::change_penalty,
         inspector::upload_registry,
+        uploads::request_upload,
+        uploads::upload_status,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

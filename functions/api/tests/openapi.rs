@@ -44,6 +44,7 @@ fn registered() -> BTreeSet<(String, String)> {
         ("", include_str!("../src/lib.rs")),
         ("/api/public", include_str!("../src/routes/public.rs")),
         ("/api", include_str!("../src/routes/inspector.rs")),
+        ("", include_str!("../src/routes/uploads.rs")),
     ];
     let mut out = BTreeSet::new();
     for (prefix, text) in sources {

@@ -9,8 +9,11 @@
 //! | `SPOTCHECK_TABLE` | all | DynamoDB table name |
 //! | `SPOTCHECK_DYNAMODB_ENDPOINT` | all (optional) | endpoint override (tests, local emulators) |
 //! | `SPOTCHECK_MASTER_KEY` | inspector-api | 64 hex characters: the master key plan secrets derive from (inject from Secrets Manager) |
+//! | `SPOTCHECK_UPLOAD_BUCKET` | inspector-api, importer | the registry upload bucket ([`uploads`]) |
 //! | `RUST_LOG` | all (optional) | log filter, default `info` |
 #![warn(missing_docs)]
+
+pub mod uploads;
 
 use spotcheck_api::SecretSealer;
 use spotcheck_store::{DynamoConfig, DynamoStore};
@@ -20,6 +23,7 @@ pub const ENV_VARS: &[&str] = &[
     "SPOTCHECK_TABLE",
     "SPOTCHECK_DYNAMODB_ENDPOINT",
     "SPOTCHECK_MASTER_KEY",
+    "SPOTCHECK_UPLOAD_BUCKET",
     "RUST_LOG",
 ];
 
@@ -78,6 +82,20 @@ pub fn sealer(get: &dyn Fn(&str) -> Option<String>) -> Result<SecretSealer, Star
     })
 }
 
+/// The registry upload bucket from `SPOTCHECK_UPLOAD_BUCKET` (on AWS; tests build
+/// [`uploads::S3Config::local`] themselves).
+///
+/// # Errors
+/// [`StartError::Env`] if the bucket is not named.
+pub fn upload_bucket(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<uploads::S3Config, StartError> {
+    Ok(uploads::S3Config::aws(required(
+        get,
+        "SPOTCHECK_UPLOAD_BUCKET",
+    )?))
+}
+
 /// Connects to the table.
 ///
 /// # Errors
@@ -134,6 +152,19 @@ mod tests {
             "{e:?}"
         );
         assert!(sealer(&env(&[("SPOTCHECK_MASTER_KEY", &"ab".repeat(32))])).is_ok());
+    }
+
+    #[test]
+    fn the_upload_bucket_must_be_named() -> Result<(), StartError> {
+        let e = upload_bucket(&env(&[])).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("environment variable SPOTCHECK_UPLOAD_BUCKET: is not set")
+        );
+        let c = upload_bucket(&env(&[("SPOTCHECK_UPLOAD_BUCKET", "b")]))?;
+        assert_eq!(c.bucket, "b");
+        assert!(c.endpoint.is_none() && !c.path_style);
+        Ok(())
     }
 
     #[test]

@@ -35,7 +35,7 @@ function helperOn(port) {
 }
 
 /** Runs the parallel frame hashing once on a small synthetic frame, so that it is compiled too. */
-async function warmParallel(n = 8192) {
+async function warmParallel(n = 16384) {
   const lines = ['target_id,stratum'];
   for (let i = 0; i < n; i++) lines.push(`W${((i * 7919) % n).toString(36)},S${i % 4}`);
   await parseFrameCsv(new TextEncoder().encode(lines.join('\n')), () => {}, helpers);
