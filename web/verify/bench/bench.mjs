@@ -1,10 +1,10 @@
 // Benchmark: verifying a 100,000-entry frame draw in headless Chromium (the built page) against
 // the Rust CLI's `spotcheck verify` on the same files, in one run, repetitions interleaved (CLI,
-// page as shipped, page with no hashing helper) so that a busy machine weighs on all alike.
+// page as shipped, page with the other helper count) so that a busy machine weighs on all alike.
 // Prints the medians and the ratios; exits 1 when the page as shipped takes 3× the CLI or more
 // (the issue's budget).
 // Usage: node bench/bench.mjs [--size 100000] [--runs 5] [--helpers N (only the page with N
-//        hashing helpers; default: as shipped, by core count, and with 0)]
+//        hashing helpers; default: as shipped, by core count, and the other of one worker / parallel)]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -54,8 +54,14 @@ try {
   // The page: from the click on 开始验证 to the verdict (reading the files, every check), each run
   // in a fresh page. The page warms its workers up while a person would be choosing files; the
   // benchmark waits for that before clicking.
+  // As shipped, the page starts max(1, min(3, cores − 1)) hashing helpers (src/ui/run.js
+  // helperCount); the page with one worker and no helper is measured too.
+  const cores = cpus().length;
+  const shipped = Math.max(1, Math.min(3, cores - 1));
+  const other = 0;
+  const label = (h) => (h === 0 ? 'page, one worker (helpers=0)' : `page, parallel (helpers=${h})`);
   const configs = HELPERS ? [{ name: `page (${HELPERS.slice(1)})`, query: HELPERS }]
-    : [{ name: 'page as shipped (parallel)', query: '' }, { name: 'page, one worker (helpers=0)', query: '?helpers=0' }];
+    : [{ name: `${label(shipped)}, as shipped`, query: '' }, { name: label(other), query: `?helpers=${other}` }];
   const browser = await launch();
   const pageOnce = async (query) => {
     const p = await browser.newPage();
