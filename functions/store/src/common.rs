@@ -93,3 +93,39 @@ pub(crate) fn key_reused(key: &str, op: &str) -> StoreError {
 pub(crate) fn subject(kind: &str, id: impl std::fmt::Display) -> String {
     format!("{kind}:{id}")
 }
+
+/// The publication a result's approval unlocks.
+pub(crate) fn result_publication(
+    plan: &spotcheck_domain::ids::PlanId,
+    target: &spotcheck_domain::ids::TargetId,
+) -> spotcheck_domain::lifecycle::PublicationId {
+    use spotcheck_domain::lifecycle::{PublicationId, PublicationKind, RecordRef};
+    PublicationId::of(
+        PublicationKind::CheckResult,
+        &RecordRef::Result {
+            plan: plan.clone(),
+            target: target.clone(),
+        },
+    )
+}
+
+/// The publication a decision's approval unlocks.
+pub(crate) fn penalty_publication(
+    number: &spotcheck_domain::lifecycle::DecisionNumber,
+) -> spotcheck_domain::lifecycle::PublicationId {
+    use spotcheck_domain::lifecycle::{PublicationId, PublicationKind, RecordRef};
+    PublicationId::of(
+        PublicationKind::PenaltyDecision,
+        &RecordRef::Penalty {
+            number: number.clone(),
+        },
+    )
+}
+
+/// "No approval awaits": no such record, or one entered before approvals existed.
+pub(crate) fn no_approval(id: &spotcheck_domain::lifecycle::PublicationId) -> StoreError {
+    StoreError::NotFound {
+        what: "approval",
+        id: id.to_string(),
+    }
+}

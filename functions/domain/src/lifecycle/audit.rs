@@ -50,6 +50,8 @@ pub enum AuditAction {
     PublicationScheduled,
     /// A publication changed state.
     PublicationChanged,
+    /// A result or decision was approved for publication.
+    Approved,
 }
 
 impl AuditAction {
@@ -69,6 +71,7 @@ impl AuditAction {
             AuditAction::PenaltyChanged => "penalty_changed",
             AuditAction::PublicationScheduled => "publication_scheduled",
             AuditAction::PublicationChanged => "publication_changed",
+            AuditAction::Approved => "approved",
         }
     }
 }

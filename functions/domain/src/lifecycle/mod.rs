@@ -1,5 +1,6 @@
 //! What spotcheck stores, and the state machines that say how it may change: plans, stored frames
-//! and pools, inspection results, penalty decisions, publications and the hash-chained audit log.
+//! and pools, inspection results, penalty decisions, their approvals before publication,
+//! publications and the hash-chained audit log.
 //!
 //! Every type here is plain data (serde-friendly, for the HTTP API and the storage adapters) plus
 //! pure transition functions. The storage adapters (`spotcheck-store`) call the transitions inside
@@ -23,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod approval;
 mod audit;
 mod meta;
 mod penalty;
@@ -31,6 +33,7 @@ mod publication;
 mod result;
 mod stored;
 
+pub use approval::{Approval, ApprovalStatus, Approved};
 pub use audit::{AuditAction, AuditChainError, AuditEntry, AuditHead, GENESIS_HASH, verify_chain};
 pub use meta::{Actor, IdempotencyKey, WriteMeta};
 pub use penalty::{

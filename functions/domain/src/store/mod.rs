@@ -31,9 +31,9 @@ use crate::draw::{Commitment, Transcript};
 use crate::frame::{Frame, InspectorPool};
 use crate::ids::{Digest, PlanId, TargetId};
 use crate::lifecycle::{
-    AuditEntry, AuditHead, DecisionNumber, InspectionResult, LifecycleError, PenaltyChangeKind,
-    PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, Publication, PublicationId,
-    PublicationTransition, StoredTree, WriteMeta,
+    Approval, AuditEntry, AuditHead, DecisionNumber, InspectionResult, LifecycleError,
+    PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, Publication,
+    PublicationId, PublicationTransition, StoredTree, WriteMeta,
 };
 use crate::registry::{Record, RegistryKind, RegistrySnapshot};
 use crate::time::Timestamp;
@@ -341,7 +341,8 @@ pub trait ResultReader: Send + Sync {
 
 /// Records inspection results (immutable once recorded).
 pub trait ResultWriter: Send + Sync {
-    /// Records the result of a drawn target.
+    /// Records the result of a drawn target, and in the same write its [`Approval`], awaiting,
+    /// with `meta.actor` as the person who entered it (see [`ApprovalWriter`]).
     ///
     /// # Errors
     /// [`StoreError::NotFound`] (no such plan); [`StoreError::Conflict`] if the plan is not drawn,
@@ -374,7 +375,8 @@ pub trait PenaltyReader: Send + Sync {
 
 /// Records penalty decisions (immutable) and their later changes (append-only).
 pub trait PenaltyWriter: Send + Sync {
-    /// Records a decision.
+    /// Records a decision, and in the same write its [`Approval`], awaiting, with `meta.actor`
+    /// as the person who entered it (see [`ApprovalWriter`]).
     ///
     /// # Errors
     /// [`StoreError::Conflict`] if the number exists; [`StoreError::Invalid`];
@@ -445,6 +447,36 @@ pub trait PublicationWriter: Send + Sync {
     ) -> impl Future<Output = StoreResult<Publication>> + Send;
 }
 
+/// Reads approvals of results and decisions (strongly consistent: the publisher decides on it).
+pub trait ApprovalReader: Send + Sync {
+    /// The approval of the result's or decision's publication `id`; `None` if there is none: no
+    /// such record, or a record entered before approvals existed (publishable, see
+    /// [`crate::lifecycle::ApprovalStatus::Legacy`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`]; [`StoreError::Unavailable`].
+    fn get_approval(
+        &self,
+        id: &PublicationId,
+    ) -> impl Future<Output = StoreResult<Option<Approval>>> + Send;
+}
+
+/// Approves results and decisions for publication.
+pub trait ApprovalWriter: Send + Sync {
+    /// Approves the publication `id` as `meta.actor` at `meta.at`
+    /// ([`Approval::approve`]), with an audit entry.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] if no approval awaits (no such record, or one entered before
+    /// approvals existed); [`StoreError::Conflict`] if `meta.actor` entered the record or it is
+    /// already approved (also for the loser of a race); [`StoreError::Unavailable`].
+    fn approve(
+        &self,
+        meta: &WriteMeta,
+        id: &PublicationId,
+    ) -> impl Future<Output = StoreResult<Approval>> + Send;
+}
+
 /// Reads the audit log (appended to only by the writes above, never directly).
 pub trait AuditLog: Send + Sync {
     /// Every entry, in stored order.
@@ -469,6 +501,7 @@ pub trait ReadStore:
     + ResultReader
     + PenaltyReader
     + PublicationReader
+    + ApprovalReader
     + AuditLog
 {
 }
@@ -481,6 +514,7 @@ impl<T> ReadStore for T where
         + ResultReader
         + PenaltyReader
         + PublicationReader
+        + ApprovalReader
         + AuditLog
 {
 }

@@ -30,22 +30,24 @@ use spotcheck_domain::encoding::sha256;
 use spotcheck_domain::frame::{Frame, InspectorPool, TreeSummary};
 use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
-    AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
+    Approval, AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
     PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, PlanState,
     Publication, PublicationId, PublicationState, PublicationTransition, StoredTree, TreeKind,
     WriteMeta, decode_frame, decode_pool, encode_frame_chunks, encode_pool_chunks,
 };
 use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
-    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PenaltyReader, PenaltyWriter,
-    PlanReader, PlanWriter, PublicationReader, PublicationWriter, RegistryReader, RegistryWriter,
-    ResultReader, ResultWriter, SnapshotInfo, StoreError, StoreResult,
+    ApprovalReader, ApprovalWriter, AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter,
+    PenaltyReader, PenaltyWriter, PlanReader, PlanWriter, PublicationReader, PublicationWriter,
+    RegistryReader, RegistryWriter, ResultReader, ResultWriter, SnapshotInfo, StoreError,
+    StoreResult,
 };
 use spotcheck_domain::time::Timestamp;
 use tracing::instrument;
 
 use crate::common::{
-    from_json, json_line_chunks, key_reused, payload_digest, request_digest, subject, to_json,
+    from_json, json_line_chunks, key_reused, no_approval, payload_digest, penalty_publication,
+    request_digest, result_publication, subject, to_json,
 };
 use items::{Item, attr_n, attr_s, b, build_err, n, s};
 
@@ -728,6 +730,24 @@ impl DynamoStore {
         self.read_doc("publication", &item).await
     }
 
+    /// `APPROVAL#<publication id>` / `APPROVAL`, `ver` 1 while awaiting and 2 once approved.
+    async fn approval_item(&self, a: &Approval) -> StoreResult<Item> {
+        let mut item: Item = HashMap::from([
+            ("PK".to_owned(), s(&format!("APPROVAL#{}", a.id))),
+            ("SK".to_owned(), s("APPROVAL")),
+            ("ver".to_owned(), n(if a.is_approved() { 2 } else { 1 })),
+        ]);
+        item.extend(self.doc_attrs(to_json(a)?).await?);
+        Ok(item)
+    }
+
+    async fn load_approval(&self, id: &PublicationId) -> StoreResult<Option<Approval>> {
+        match self.get(&format!("APPROVAL#{id}"), "APPROVAL").await? {
+            Some(item) => Ok(Some(self.read_doc("approval", &item).await?)),
+            None => Ok(None),
+        }
+    }
+
     async fn publication_item(&self, p: &Publication) -> StoreResult<Item> {
         let deadline = p
             .deadline
@@ -1270,8 +1290,16 @@ impl ResultWriter for DynamoStore {
                 ("SK".to_owned(), s(&sk)),
             ]);
             item.extend(self.doc_attrs(to_json(result)?).await?);
+            let approval = Approval::awaiting(
+                result_publication(&result.plan, &result.target),
+                meta.actor.clone(),
+                meta.at,
+            );
             Ok(Prepared {
-                items: vec![self.put(item, Some("attribute_not_exists(PK)"))?],
+                items: vec![
+                    self.put(item, Some("attribute_not_exists(PK)"))?,
+                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                ],
                 audit: Some((
                     AuditAction::ResultRecorded,
                     subject("result", &id),
@@ -1338,8 +1366,13 @@ impl PenaltyWriter for DynamoStore {
                 ("number".to_owned(), s(number.as_str())),
             ]);
             item.extend(self.doc_attrs(to_json(&record)?).await?);
+            let approval =
+                Approval::awaiting(penalty_publication(number), meta.actor.clone(), meta.at);
             Ok(Prepared {
-                items: vec![self.put(item, Some("attribute_not_exists(PK)"))?],
+                items: vec![
+                    self.put(item, Some("attribute_not_exists(PK)"))?,
+                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                ],
                 audit: Some((AuditAction::PenaltyRecorded, subject("penalty", number), payload_digest(decision)?)),
                 result: record,
             })
@@ -1473,6 +1506,37 @@ impl PublicationWriter for DynamoStore {
                     subject("publication", id),
                     pd,
                 )),
+                result: next,
+            })
+        })
+        .await
+    }
+}
+
+impl ApprovalReader for DynamoStore {
+    #[instrument(skip(self), fields(store = "dynamodb"), err)]
+    async fn get_approval(&self, id: &PublicationId) -> StoreResult<Option<Approval>> {
+        self.load_approval(id).await
+    }
+}
+
+impl ApprovalWriter for DynamoStore {
+    #[instrument(skip(self, meta), fields(store = "dynamodb", key = %meta.key), err)]
+    async fn approve(&self, meta: &WriteMeta, id: &PublicationId) -> StoreResult<Approval> {
+        let digest = request_digest("approve", id)?;
+        self.transact(meta, "approve", digest, || async move {
+            let current = self
+                .load_approval(id)
+                .await?
+                .ok_or_else(|| no_approval(id))?;
+            let next = current
+                .approve(&meta.actor, meta.at)
+                .map_err(|e| StoreError::from_lifecycle("approval", id.as_str(), e))?;
+            let pd = payload_digest(&next)?;
+            Ok(Prepared {
+                // Still awaiting (ver 1) when the transaction commits, or it is re-decided.
+                items: vec![self.put_versioned(self.approval_item(&next).await?, 1)?],
+                audit: Some((AuditAction::Approved, subject("approval", id), pd)),
                 result: next,
             })
         })

@@ -21,23 +21,24 @@ use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::frame::{Frame, InspectorPool, TreeSummary};
 use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
-    AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
+    Approval, AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
     PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, PlanState,
     Publication, PublicationId, PublicationState, PublicationTransition, StoredTree, TreeKind,
     WriteMeta, decode_frame, decode_pool, encode_frame_chunks, encode_pool_chunks,
 };
 use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
-    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PenaltyReader, PenaltyWriter,
-    PlanReader, PlanWriter, PublicationReader, PublicationWriter, RegistryReader, RegistryWriter,
-    ResultReader, ResultWriter, SnapshotInfo, StoreError, StoreResult,
+    ApprovalReader, ApprovalWriter, AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter,
+    PenaltyReader, PenaltyWriter, PlanReader, PlanWriter, PublicationReader, PublicationWriter,
+    RegistryReader, RegistryWriter, ResultReader, ResultWriter, SnapshotInfo, StoreError,
+    StoreResult,
 };
 use spotcheck_domain::time::Timestamp;
 use tracing::instrument;
 
 use crate::common::{
-    from_json, json_line_chunks, key_reused, parse_json_lines, payload_digest, request_digest,
-    subject, to_json,
+    from_json, json_line_chunks, key_reused, no_approval, parse_json_lines, payload_digest,
+    penalty_publication, request_digest, result_publication, subject, to_json,
 };
 
 /// Frame entries per stored chunk (about 0.6 MB for typical ids).
@@ -1051,6 +1052,14 @@ impl ResultWriter for SqliteStore {
                 }
                 other => other.map_err(translate)?,
             };
+            insert_approval(
+                tx,
+                &Approval::awaiting(
+                    result_publication(&result.plan, &result.target),
+                    meta.actor.clone(),
+                    meta.at,
+                ),
+            )?;
             audit(
                 tx,
                 meta,
@@ -1163,6 +1172,10 @@ impl PenaltyWriter for SqliteStore {
                 }
                 other => other.map_err(translate)?,
             };
+            insert_approval(
+                tx,
+                &Approval::awaiting(penalty_publication(&number), meta.actor.clone(), meta.at),
+            )?;
             audit(tx, meta, AuditAction::PenaltyRecorded, subject("penalty", &number), payload_digest(&record.decision)?)?;
             Ok(record)
         })
@@ -1332,6 +1345,75 @@ impl PublicationWriter for SqliteStore {
     }
 }
 
+fn insert_approval(tx: &Transaction<'_>, approval: &Approval) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO approvals (id, approved, doc) VALUES (?1, ?2, ?3)",
+        params![
+            approval.id.as_str(),
+            i64::from(approval.is_approved()),
+            to_json(approval)?
+        ],
+    )
+    .map_err(translate)?;
+    Ok(())
+}
+
+fn load_approval(c: &Connection, id: &PublicationId) -> StoreResult<Option<Approval>> {
+    let doc: Option<String> = c
+        .query_row(
+            "SELECT doc FROM approvals WHERE id = ?1",
+            [id.as_str()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(translate)?;
+    doc.map(|d| from_json("approval", &d)).transpose()
+}
+
+impl ApprovalReader for SqliteStore {
+    #[instrument(skip(self), fields(store = "sqlite"), err)]
+    async fn get_approval(&self, id: &PublicationId) -> StoreResult<Option<Approval>> {
+        let id = id.clone();
+        self.run(move |c| load_approval(c, &id)).await
+    }
+}
+
+impl ApprovalWriter for SqliteStore {
+    #[instrument(skip(self, meta), fields(store = "sqlite", key = %meta.key), err)]
+    async fn approve(&self, meta: &WriteMeta, id: &PublicationId) -> StoreResult<Approval> {
+        let digest = request_digest("approve", id)?;
+        let id = id.clone();
+        self.write(meta, "approve", digest, move |tx, meta| {
+            let current = load_approval(tx, &id)?.ok_or_else(|| no_approval(&id))?;
+            let next = current
+                .approve(&meta.actor, meta.at)
+                .map_err(|e| StoreError::from_lifecycle("approval", id.as_str(), e))?;
+            let n = tx
+                .execute(
+                    "UPDATE approvals SET approved = 1, doc = ?1 WHERE id = ?2 AND approved = 0",
+                    params![to_json(&next)?, id.as_str()],
+                )
+                .map_err(translate)?;
+            if n != 1 {
+                return Err(StoreError::Conflict {
+                    what: "approval",
+                    id: id.to_string(),
+                    reason: "approved concurrently".into(),
+                });
+            }
+            audit(
+                tx,
+                meta,
+                AuditAction::Approved,
+                subject("approval", &id),
+                payload_digest(&next)?,
+            )?;
+            Ok(next)
+        })
+        .await
+    }
+}
+
 impl AuditLog for SqliteStore {
     #[instrument(skip(self), fields(store = "sqlite"), err)]
     async fn audit_entries(&self) -> StoreResult<Vec<AuditEntry>> {
@@ -1352,5 +1434,70 @@ impl AuditLog for SqliteStore {
     #[instrument(skip(self), fields(store = "sqlite"), err)]
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
         self.run(|c| read_head(c)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit;
+
+    fn decision(number: &str) -> Result<PenaltyDecision, testkit::BoxError> {
+        Ok(serde_json::from_value(serde_json::json!({
+            "number": number,
+            "party": {"kind": "organisation", "name": "莆田市某旅行社有限公司", "credit_code": null},
+            "cause": "未按规定公示", "legal_basis": "《旅行社条例》", "conditions": "现场检查发现",
+            "procedure": "普通程序", "result": "警告", "authority": "莆田市文化和旅游局",
+            "decided_on": "2026-10-09", "minor": false, "involves_minor": false,
+            "target": null, "plan": null
+        }))?)
+    }
+
+    /// A database written before approvals existed (schema 1) is migrated, and what it holds
+    /// stays publishable: no approval row means "entered when entering was approving".
+    #[tokio::test]
+    async fn records_from_before_approvals_need_none_and_new_ones_await_one()
+    -> Result<(), testkit::BoxError> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("v1.sqlite");
+        let old = decision("莆文旅罚〔2025〕1号")?;
+        {
+            let conn = Connection::open(&path)?;
+            conn.execute_batch(schema::MIGRATIONS.first().ok_or("no migration")?)?;
+            conn.execute_batch("PRAGMA user_version = 1")?;
+            let record = PenaltyRecord {
+                decision: old.clone(),
+                changes: Vec::new(),
+                recorded_at: testkit::AT,
+            };
+            conn.execute(
+                "INSERT INTO penalties (number, decided_on, doc) VALUES (?1, ?2, ?3)",
+                params![
+                    old.number.as_str(),
+                    old.decided_on.to_string(),
+                    to_json(&record)?
+                ],
+            )?;
+        }
+        let store = SqliteStore::open(&path)?;
+        assert_eq!(store.get_penalty(&old.number).await?.decision, old);
+        let id = penalty_publication(&old.number);
+        assert_eq!(store.get_approval(&id).await?, None);
+        let other = WriteMeta::new("ap".parse()?, "supervisor".parse()?, testkit::AT);
+        assert!(matches!(
+            store.approve(&other, &id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        let new = decision("莆文旅罚〔2026〕1号")?;
+        store
+            .record_penalty(&testkit::meta("new")?, new.clone())
+            .await?;
+        let awaiting = store
+            .get_approval(&penalty_publication(&new.number))
+            .await?
+            .ok_or("a new decision has no approval")?;
+        assert!(!awaiting.is_approved());
+        Ok(())
     }
 }

@@ -132,4 +132,16 @@ CREATE TRIGGER plans_no_delete BEFORE DELETE ON plans BEGIN SELECT RAISE(ABORT, 
 CREATE TRIGGER plans_final BEFORE UPDATE ON plans WHEN OLD.state IN ('drawn', 'cancelled')
     BEGIN SELECT RAISE(ABORT, 'a drawn or cancelled plan is final'); END;
 "#,
+    // 2: approvals before publication. Results and decisions stored before this migration have
+    // no row: they were entered when entering was approving, and stay publishable.
+    r#"
+CREATE TABLE approvals (
+    id       TEXT PRIMARY KEY,
+    approved INTEGER NOT NULL,
+    doc      TEXT NOT NULL
+);
+CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals BEGIN SELECT RAISE(ABORT, 'approvals are never deleted'); END;
+CREATE TRIGGER approvals_final BEFORE UPDATE ON approvals WHEN OLD.approved = 1
+    BEGIN SELECT RAISE(ABORT, 'an approval is final'); END;
+"#,
 ];

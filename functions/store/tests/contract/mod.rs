@@ -6,14 +6,15 @@
 use std::future::Future;
 
 use spotcheck_domain::lifecycle::{
-    AuditChainError, InspectionResult, PenaltyChangeKind, PenaltyDecision, PlanState, Publication,
-    PublicationKind, PublicationTransition, RecordRef, verify_chain,
+    AuditAction, AuditChainError, InspectionResult, PenaltyChangeKind, PenaltyDecision, PlanState,
+    Publication, PublicationId, PublicationKind, PublicationTransition, RecordRef, WriteMeta,
+    verify_chain,
 };
 use spotcheck_domain::registry::{References, TravelAgency, validate_table};
 use spotcheck_domain::store::{
-    AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PenaltyReader, PenaltyWriter,
-    PlanReader, PlanWriter, PublicationReader, PublicationWriter, RegistryReader, RegistryWriter,
-    ResultReader, ResultWriter, StoreError,
+    ApprovalReader, ApprovalWriter, AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter,
+    PenaltyReader, PenaltyWriter, PlanReader, PlanWriter, PublicationReader, PublicationWriter,
+    RegistryReader, RegistryWriter, ResultReader, ResultWriter, StoreError,
 };
 use spotcheck_store::testkit::{self, BoxError, meta};
 
@@ -35,6 +36,8 @@ pub trait Store:
     + PenaltyWriter
     + PublicationReader
     + PublicationWriter
+    + ApprovalReader
+    + ApprovalWriter
     + AuditLog
     + Clone
     + 'static
@@ -56,6 +59,8 @@ impl<T> Store for T where
         + PenaltyWriter
         + PublicationReader
         + PublicationWriter
+        + ApprovalReader
+        + ApprovalWriter
         + AuditLog
         + Clone
         + 'static
@@ -512,6 +517,131 @@ pub async fn penalties_are_immutable_and_changes_append<S: Store>(s: S) -> R {
     Ok(())
 }
 
+/// A write by `actor` (the testkit's own writes are by `test`).
+fn meta_by(key: &str, actor: &str) -> Result<WriteMeta, BoxError> {
+    Ok(WriteMeta::new(key.parse()?, actor.parse()?, testkit::AT))
+}
+
+pub async fn results_and_decisions_are_published_only_after_someone_else_approves<S: Store>(
+    s: S,
+) -> R {
+    let (frame, pool) = ready_plan(&s, "PT-APP").await?;
+    let c = testkit::commitment("PT-APP", &frame, &pool)?;
+    let t = testkit::transcript(c.clone(), &frame, &pool, "2 7 1")?;
+    s.record_commitment(&meta("c")?, &c).await?;
+    s.record_draw(&meta("d")?, &t).await?;
+    let sel = t.selections.first().ok_or("no selection")?.clone();
+    let result: InspectionResult = serde_json::from_value(serde_json::json!({
+        "plan": "PT-APP", "target": sel.target, "code": "未发现问题", "method": "现场检查",
+        "inspectors": sel.inspectors, "findings": "资质齐全", "follow_up": null,
+        "completed_on": "2026-12-01", "recorded_at": "2026-12-01T08:00:00Z"
+    }))?;
+    s.record_result(&meta("r1")?, result.clone()).await?;
+    let id = PublicationId::of(
+        PublicationKind::CheckResult,
+        &RecordRef::Result {
+            plan: result.plan.clone(),
+            target: result.target.clone(),
+        },
+    );
+    let awaiting = s.get_approval(&id).await?.ok_or("no approval recorded")?;
+    check(!awaiting.is_approved(), "a new result awaits approval")?;
+    check(awaiting.recorded_by.as_str() == "test", "recorded_by")?;
+
+    expect_err(
+        s.approve(&meta("own")?, &id).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "approving one's own entry",
+    )?;
+    let entries = s.audit_entries().await?.len();
+    let approved = s.approve(&meta_by("ap1", "supervisor-a")?, &id).await?;
+    check(
+        approved.approved.as_ref().map(|a| a.by.as_str()) == Some("supervisor-a"),
+        "approved by",
+    )?;
+    let log = s.audit_entries().await?;
+    check(log.len() == entries + 1, "one audit entry")?;
+    check(
+        log.last().map(|e| e.action) == Some(AuditAction::Approved),
+        "audit action",
+    )?;
+    let retry = s.approve(&meta_by("ap1", "supervisor-a")?, &id).await?;
+    check(retry == approved, "a retry returns the first approval")?;
+    check(
+        s.audit_entries().await?.len() == entries + 1,
+        "a retry writes nothing",
+    )?;
+    expect_err(
+        s.approve(&meta_by("ap2", "supervisor-b")?, &id).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "approving twice",
+    )?;
+    check(
+        s.get_approval(&id).await? == Some(approved),
+        "the approval is stored",
+    )?;
+
+    // A decision: the same, and ten supervisors approving at once give one approval.
+    let d: PenaltyDecision = serde_json::from_value(serde_json::json!({
+        "number": "莆文旅罚〔2026〕77号",
+        "party": {"kind": "organisation", "name": "莆田市某旅行社有限公司", "credit_code": null},
+        "cause": "未按规定公示", "legal_basis": "《旅行社条例》", "conditions": "现场检查发现",
+        "procedure": "普通程序", "result": "警告", "authority": "莆田市文化和旅游局",
+        "decided_on": "2026-10-09", "minor": false, "involves_minor": false, "target": null, "plan": null
+    }))?;
+    s.record_penalty(&meta("pen")?, d.clone()).await?;
+    let pid = PublicationId::of(
+        PublicationKind::PenaltyDecision,
+        &RecordRef::Penalty {
+            number: d.number.clone(),
+        },
+    );
+    check(
+        s.get_approval(&pid)
+            .await?
+            .is_some_and(|a| !a.is_approved()),
+        "a new decision awaits approval",
+    )?;
+    let mut racers = Vec::new();
+    for i in 0..10 {
+        let s = s.clone();
+        let pid = pid.clone();
+        racers.push(tokio::spawn(async move {
+            s.approve(&meta_by(&format!("race{i}"), &format!("sup-{i}"))?, &pid)
+                .await
+                .map_err(BoxError::from)
+        }));
+    }
+    let mut won = 0;
+    for r in racers {
+        match r.await? {
+            Ok(_) => won += 1,
+            Err(e) => check(
+                matches!(
+                    e.downcast_ref::<StoreError>(),
+                    Some(StoreError::Conflict { .. })
+                ),
+                &format!("a losing approval: {e}"),
+            )?,
+        }
+    }
+    check(won == 1, &format!("{won} racing approvals won"))?;
+
+    let nothing = PublicationId::of(
+        PublicationKind::PenaltyDecision,
+        &RecordRef::Penalty {
+            number: "莆文旅罚〔2026〕999号".parse()?,
+        },
+    );
+    check(s.get_approval(&nothing).await?.is_none(), "no approval")?;
+    expect_err(
+        s.approve(&meta_by("ap3", "supervisor-a")?, &nothing).await,
+        |e| matches!(e, StoreError::NotFound { .. }),
+        "approving what awaits nothing",
+    )?;
+    Ok(())
+}
+
 pub async fn publications_move_forward_only<S: Store>(s: S) -> R {
     let cal = spotcheck_domain::calendar::Calendar::embedded()?;
     let p = Publication::schedule(
@@ -635,6 +765,7 @@ macro_rules! contract_suite {
         case!(results_need_a_drawn_target_and_are_immutable);
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
+        case!(results_and_decisions_are_published_only_after_someone_else_approves);
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn tampering_with_the_audit_log_is_detected_and_named() -> contract::R {
