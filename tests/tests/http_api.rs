@@ -214,14 +214,26 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
         &[],
     )?;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
-    let r = call(
-        "GET",
-        &s.url("/api/public/plans/PT-2026-E2E/results"),
-        None,
-        None,
-        &[],
-    )?;
-    assert!(String::from_utf8_lossy(&r.body).contains(&selected));
+    let public_results = || {
+        call(
+            "GET",
+            &s.url("/api/public/plans/PT-2026-E2E/results"),
+            None,
+            None,
+            &[],
+        )
+    };
+    // Not public until someone other than the person who entered it approves it.
+    assert!(!String::from_utf8_lossy(&public_results()?.body).contains(&selected));
+    let approval = format!("/api/plans/PT-2026-E2E/results/{selected}/approval");
+    let r = call("POST", &s.url(&approval), t, None, &[])?;
+    assert_eq!(r.status, 409, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()?["code"], json!("own-entry"));
+    let supervisor = s.token_for("supervisor-2", DEPT, &["supervisor"])?;
+    let r = call("POST", &s.url(&approval), Some(&supervisor), None, &[])?;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()?["approved"]["by"], json!("supervisor-2"));
+    assert!(String::from_utf8_lossy(&public_results()?.body).contains(&selected));
     let r = call(
         "POST",
         &s.url("/api/plans/PT-2026-E2E/results"),
@@ -349,6 +361,7 @@ fn every_inspector_route_refuses_missing_expired_forged_and_foreign_tokens() -> 
             "/api/penalties/莆文旅罚〔2026〕90号/changes",
             change.clone(),
         ),
+        ("/api/penalties/莆文旅罚〔2026〕90号/approval", Value::Null),
     ];
     for (path, body) in &routes {
         let method = if *path == "/api/me" { "GET" } else { "POST" };
@@ -378,11 +391,12 @@ fn every_inspector_route_refuses_missing_expired_forged_and_foreign_tokens() -> 
             );
         }
     }
-    // Roles: an inspector may not commit, draw, cancel or upload registries.
+    // Roles: an inspector may not commit, draw, cancel, upload registries or approve.
     for path in [
         "/api/plans/PT-2026-AUTH/commit",
         "/api/plans/PT-2026-AUTH/cancel",
         "/api/registries/agencies",
+        "/api/penalties/莆文旅罚〔2026〕90号/approval",
     ] {
         let body = path.ends_with("cancel").then(|| json!({"reason": "x"}));
         let r = call("POST", &s.url(path), Some(&inspector_only), body, &[])?;

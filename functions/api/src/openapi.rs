@@ -42,6 +42,8 @@ use crate::routes::{inspector, public, uploads};
         inspector::record_result,
         inspector::record_penalty,
         inspector::change_penalty,
+        inspector::approve_result,
+        inspector::approve_penalty,
         inspector::upload_registry,
         uploads::request_upload,
         uploads::upload_status,

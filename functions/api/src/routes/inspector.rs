@@ -17,16 +17,16 @@ use spotcheck_domain::draw::{
 use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder};
 use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
-    DecisionNumber, InspectionResult, PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan,
-    PlanChange, PlanSpec, PlanState, ResultCode,
+    Approval, DecisionNumber, InspectionResult, PenaltyChangeKind, PenaltyDecision, PenaltyRecord,
+    Plan, PlanChange, PlanSpec, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode,
 };
 use spotcheck_domain::registry::{
     CheckItem, CheckMethod, ExclusionRules, Guide, Inspector, OnlineOperator, Record, References,
     RegistryKind, RegistrySnapshot, Target, TargetKind, TravelAgency, build_frame,
 };
 use spotcheck_domain::store::{
-    DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter, ReadStore,
-    RegistryWriter, ResultWriter,
+    ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter,
+    ReadStore, RegistryWriter, ResultWriter, StoreError,
 };
 
 use super::support::plan_id;
@@ -45,6 +45,7 @@ pub trait WriteStore:
     + ResultWriter
     + PenaltyWriter
     + PublicationWriter
+    + ApprovalWriter
 {
 }
 
@@ -57,6 +58,7 @@ impl<T> WriteStore for T where
         + ResultWriter
         + PenaltyWriter
         + PublicationWriter
+        + ApprovalWriter
 {
 }
 
@@ -71,6 +73,11 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/plans/{id}/results", post(record_result::<S>))
         .route("/penalties", post(record_penalty::<S>))
         .route("/penalties/{number}/changes", post(change_penalty::<S>))
+        .route(
+            "/plans/{id}/results/{target}/approval",
+            post(approve_result::<S>),
+        )
+        .route("/penalties/{number}/approval", post(approve_penalty::<S>))
         .route(
             "/registries/{kind}",
             post(upload_registry::<S>).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
@@ -870,4 +877,116 @@ where
     let imported = spotcheck_import::import_bytes::<T>(file_name, body, &refs, number)
         .map_err(|e| ApiError::unprocessable("invalid-registry", e.to_string()))?;
     Ok(st.store.store_snapshot(meta, &imported.snapshot).await?)
+}
+
+/// Approving needs the supervisor or the publisher role (approve and publish), in the record's
+/// department; the store refuses the person who entered the record.
+fn require_approver(principal: &Principal) -> Result<(), ApiError> {
+    if principal.has(Role::Supervisor) || principal.has(Role::Publisher) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "approving a record for publication needs the supervisor or publisher role",
+        ))
+    }
+}
+
+async fn approve<S: WriteStore>(
+    st: &InspectorState<S>,
+    principal: &Principal,
+    headers: &HeaderMap,
+    route: &str,
+    id: &PublicationId,
+) -> Result<Response, ApiError> {
+    let meta = write_meta(headers, principal, route, &[], (st.clock)())?;
+    let approval = st.store.approve(&meta, id).await.map_err(|e| match e {
+        StoreError::NotFound { .. } => ApiError::conflict(
+            "needs-no-approval",
+            format!("{id} was entered before approvals were required and is published without one"),
+        ),
+        StoreError::Conflict { reason, .. } if reason.contains("another member") => {
+            ApiError::conflict("own-entry", reason)
+        }
+        StoreError::Conflict { reason, .. } => ApiError::conflict("already-approved", reason),
+        other => ApiError::from(other),
+    })?;
+    Ok((StatusCode::OK, Json(approval)).into_response())
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/results/{target}/approval",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("target" = TargetId, Path, description = "The checked target's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller and route.")
+    ),
+    responses(
+        (status = 200, description = "The result is approved for publication (by someone other than the person who entered it; role supervisor or publisher). 409 `own-entry`, `already-approved` or `needs-no-approval` (entered before approvals existed).", body = Approval),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn approve_result<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path((id, target)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    require_approver(&principal)?;
+    let pid = plan_id(&id)?;
+    let target: TargetId = target
+        .parse()
+        .map_err(|e| ApiError::bad_request("invalid-path", format!("target: {e}")))?;
+    let plan = st.store.get_plan(&pid).await?;
+    principal.require_department(&plan.spec.department)?;
+    st.store.get_result(&pid, &target).await?;
+    let pub_id = PublicationId::of(
+        PublicationKind::CheckResult,
+        &RecordRef::Result {
+            plan: pid.clone(),
+            target: target.clone(),
+        },
+    );
+    let route = format!("POST /plans/{pid}/results/{target}/approval");
+    approve(&st, &principal, &headers, &route, &pub_id).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/penalties/{number}/approval",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("number" = DecisionNumber, Path, description = "Decision number, e.g. `莆文旅罚〔2026〕12号`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller and route.")
+    ),
+    responses(
+        (status = 200, description = "The decision is approved for publication (by someone other than the person who entered it; role supervisor or publisher). 409 `own-entry`, `already-approved` or `needs-no-approval` (entered before approvals existed).", body = Approval),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn approve_penalty<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    require_approver(&principal)?;
+    let number: DecisionNumber = number
+        .parse()
+        .map_err(|e| ApiError::bad_request("invalid-path", format!("decision number: {e}")))?;
+    let existing = st.store.get_penalty(&number).await?;
+    principal.require_department(&existing.decision.authority)?;
+    let pub_id = PublicationId::of(
+        PublicationKind::PenaltyDecision,
+        &RecordRef::Penalty {
+            number: number.clone(),
+        },
+    );
+    let route = format!("POST /penalties/{number}/approval");
+    approve(&st, &principal, &headers, &route, &pub_id).await
 }

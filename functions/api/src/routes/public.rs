@@ -13,7 +13,10 @@ use serde::Serialize;
 use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, verify};
 use spotcheck_domain::frame::InclusionProof;
 use spotcheck_domain::ids::{PlanId, TargetId};
-use spotcheck_domain::lifecycle::{InspectionResult, PenaltyRecord, Plan};
+use spotcheck_domain::lifecycle::{
+    ApprovalStatus, InspectionResult, PenaltyRecord, Plan, PublicationId, PublicationKind,
+    RecordRef,
+};
 use spotcheck_domain::registry::{CheckItem, RegistryKind};
 use spotcheck_domain::store::ReadStore;
 
@@ -327,7 +330,7 @@ async fn proof<S: ReadStore>(
     tag = "public",
     params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
     responses(
-        (status = 200, description = "Recorded inspection results", body = Vec<InspectionResult>),
+        (status = 200, description = "Recorded inspection results, once approved for publication", body = Vec<InspectionResult>),
         crate::error::CommonErrors
     )
 )]
@@ -335,11 +338,31 @@ async fn results<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<InspectionResult>>, ApiError> {
-    Ok(Json(st.store.list_results(&plan_id(&id)?).await?))
+    let mut out = Vec::new();
+    for r in st.store.list_results(&plan_id(&id)?).await? {
+        let pub_id = PublicationId::of(
+            PublicationKind::CheckResult,
+            &RecordRef::Result {
+                plan: r.plan.clone(),
+                target: r.target.clone(),
+            },
+        );
+        if approved(st.store.as_ref(), &pub_id).await? {
+            out.push(r);
+        }
+    }
+    Ok(Json(out))
 }
 
-/// Penalty decisions that may be published (never those involving minors), with their changes and
-/// withdrawals.
+/// Whether a result or decision may be shown: approved, or entered before approvals existed
+/// (see `docs/publication.md`). Unapproved records are not public anywhere.
+async fn approved<S: ReadStore>(store: &S, id: &PublicationId) -> Result<bool, ApiError> {
+    let a = store.get_approval(id).await?;
+    Ok(ApprovalStatus::of(a.as_ref()).publishable())
+}
+
+/// Penalty decisions that may be published (approved, never those involving minors), with their
+/// changes and withdrawals.
 #[utoipa::path(
     get,
     path = "/api/public/penalties",
@@ -352,7 +375,17 @@ async fn results<S: ReadStore>(
 async fn penalties<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<PenaltyRecord>>, ApiError> {
-    let mut list = st.store.list_penalties().await?;
-    list.retain(|p| p.decision.publishable());
+    let mut list = Vec::new();
+    for p in st.store.list_penalties().await? {
+        let pub_id = PublicationId::of(
+            PublicationKind::PenaltyDecision,
+            &RecordRef::Penalty {
+                number: p.decision.number.clone(),
+            },
+        );
+        if p.decision.publishable() && approved(st.store.as_ref(), &pub_id).await? {
+            list.push(p);
+        }
+    }
     Ok(Json(list))
 }
