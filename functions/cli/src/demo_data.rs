@@ -13,11 +13,16 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
 
 /// A token for the demo department with these roles.
 pub fn token(key: &[u8], roles: &[&str]) -> Result<String, Failure> {
+    token_for(key, "demo-admin", roles)
+}
+
+/// A token for `sub` in the demo department with these roles.
+pub fn token_for(key: &[u8], sub: &str, roles: &[&str]) -> Result<String, Failure> {
     let now = chrono::Utc::now().timestamp();
     mint_token(
         key,
         &Claims {
-            sub: "demo-admin".into(),
+            sub: sub.into(),
             department: DEPARTMENT.into(),
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             iat: now,

@@ -48,6 +48,7 @@ mod tests {
             taken_down: Vec::new(),
             done_by_other_run: 0,
             blocked: Vec::new(),
+            awaiting_approval: Vec::new(),
             problems: Vec::new(),
             overdue: vec![DutyLine {
                 id: "check-result:P/T".into(),

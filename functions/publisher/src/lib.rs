@@ -78,6 +78,7 @@ pub async fn handle(
         "overdue": report.overdue.len(),
         "due_soon": report.due_soon.len(),
         "blocked": report.blocked.len(),
+        "awaiting_approval": report.awaiting_approval.len(),
         "files_written": report.site.written,
         "files_deleted": report.site.deleted,
     }))

@@ -23,11 +23,12 @@ use chrono::NaiveDate;
 use sha2::{Digest as _, Sha256};
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::lifecycle::{
-    InspectionResult, PenaltyChangeKind, PenaltyDecision, PublicationState,
+    InspectionResult, PenaltyChangeKind, PenaltyDecision, PublicationState, WriteMeta,
 };
 use spotcheck_domain::registry::CheckMethod;
 use spotcheck_domain::store::{
-    DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationReader, ResultWriter,
+    ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationReader,
+    ResultWriter,
 };
 use spotcheck_publisher::config::Config;
 use spotcheck_publisher::handle;
@@ -255,12 +256,24 @@ fn penalty(number: &str, minor: bool, involves_minor: bool) -> Result<PenaltyDec
     }))?)
 }
 
+/// Approves publication `id` as `supervisor` (the records are entered as `test`).
+async fn approve<S: ApprovalWriter>(store: &S, id: &str) -> Result<(), BoxError> {
+    let key = hex::encode(Sha256::digest(id.as_bytes()));
+    let meta = WriteMeta::new(
+        format!("approve-{}", &key[..16]).parse()?,
+        "supervisor".parse()?,
+        testkit::AT,
+    );
+    store.approve(&meta, &id.parse()?).await?;
+    Ok(())
+}
+
 /// A drawn plan `P1` with three results (their findings carry a mobile number the publisher must
 /// redact), and decisions 〔2026〕1号 (minor), 〔2026〕2号 (involves a minor: never published) and
-/// 〔2026〕3号.
+/// 〔2026〕3号, all approved for publication by someone other than the person who entered them.
 async fn seed<S>(store: &S) -> Result<(), BoxError>
 where
-    S: FrameWriter + PlanWriter + DrawWriter + ResultWriter + PenaltyWriter,
+    S: FrameWriter + PlanWriter + DrawWriter + ResultWriter + PenaltyWriter + ApprovalWriter,
 {
     let frame = testkit::frame(40)?;
     let pool = testkit::pool(12)?;
@@ -306,6 +319,7 @@ where
                 },
             )
             .await?;
+        approve(store, &format!("check-result:P1/{}", s.target)).await?;
     }
     for (key, n, minor, involves_minor) in [
         ("x1", 1, true, false),
@@ -318,6 +332,7 @@ where
                 penalty(&format!("莆文旅罚〔2026〕{n}号"), minor, involves_minor)?,
             )
             .await?;
+        approve(store, &format!("penalty-decision:莆文旅罚〔2026〕{n}号")).await?;
     }
     Ok(())
 }
@@ -467,6 +482,7 @@ async fn later_runs_write_only_what_changed_and_delete_withdrawn_and_expired_dec
             penalty("莆文旅罚〔2026〕4号", false, false)?,
         )
         .await?;
+    approve(&f.store, "penalty-decision:莆文旅罚〔2026〕4号").await?;
     let report = f.publish(&now).await?;
     assert_eq!(report.published.len(), 1);
     let second = assert_consistent(&f.objects().await?)?;
@@ -579,6 +595,7 @@ async fn a_run_that_fails_half_way_leaves_a_state_the_next_run_repairs() -> Resu
             penalty("莆文旅罚〔2026〕4号", false, false)?,
         )
         .await?;
+    approve(&f.store, "penalty-decision:莆文旅罚〔2026〕4号").await?;
     let missing = unique("missing");
     let sink = BucketGoesMissing {
         good: f.site(),
@@ -647,6 +664,13 @@ async fn the_handler_publishes_from_dynamodb_to_s3_and_reports_what_it_published
     let store = DynamoStore::connect(&DynamoConfig::local(table, endpoint.clone())).await?;
     store.create_table().await?;
     seed(&store).await?;
+    // Entered, not approved: held back and reported, not published.
+    store
+        .record_penalty(
+            &testkit::meta("x4")?,
+            penalty("莆文旅罚〔2026〕4号", false, false)?,
+        )
+        .await?;
     let calendar = config.calendar()?;
     let site = S3Site::new(s3.clone(), config.bucket.clone(), config.prefix.clone());
 
@@ -661,11 +685,13 @@ async fn the_handler_publishes_from_dynamodb_to_s3_and_reports_what_it_published
     assert_eq!(published, 7);
     assert_eq!(summary["published"], published);
     assert_eq!(summary["blocked"], 0);
+    assert_eq!(summary["awaiting_approval"], 1);
     let objects = objects(&s3, &bucket, "public/").await?;
     let manifest = assert_consistent(&objects)?;
     assert_eq!(summary["files_written"], manifest.files.len());
     assert!(objects.contains_key("plans/P1/transcript.json"));
     assert!(objects.contains_key(&page("莆文旅罚〔2026〕3号")));
+    assert!(!objects.contains_key(&page("莆文旅罚〔2026〕4号")));
     // The configured base URL reaches the "verify this draw yourself" commands.
     let plan = objects
         .get("plans/P1/index.json")
@@ -677,6 +703,7 @@ async fn the_handler_publishes_from_dynamodb_to_s3_and_reports_what_it_published
 
     let again = handle(&store, &calendar, &site, &config).await?;
     assert_eq!(again["published"], 0);
+    assert_eq!(again["awaiting_approval"], 1);
     assert_eq!(again["files_written"], 0);
     assert_eq!(again["files_deleted"], 0);
     Ok(())

@@ -284,7 +284,8 @@ pub struct DutyLine {
 }
 
 impl DutyLine {
-    fn of(p: &Publication) -> Self {
+    /// The line of a publication.
+    pub fn of(p: &Publication) -> Self {
         Self {
             id: p.id.to_string(),
             kind: p.kind,

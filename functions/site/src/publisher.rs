@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::lifecycle::{
-    Actor, IdempotencyKey, Publication, PublicationId, PublicationKind, PublicationState,
-    PublicationTransition, WriteMeta,
+    Actor, Approval, ApprovalStatus, IdempotencyKey, Publication, PublicationId, PublicationKind,
+    PublicationState, PublicationTransition, WriteMeta,
 };
 use spotcheck_domain::store::{FrameReader, PublicationWriter, ReadStore, StoreError};
 use spotcheck_domain::time::Timestamp;
@@ -122,6 +122,10 @@ pub struct Report {
     pub blocked: Vec<BlockedLine>,
     /// Publications that could not be scheduled.
     pub problems: Vec<Problem>,
+    /// Results and decisions entered but not yet approved by someone other than the person who
+    /// entered them: held back (still pending; their deadline runs, so they also appear under
+    /// `overdue` or `due_soon` when it nears).
+    pub awaiting_approval: Vec<DutyLine>,
     /// Pending past their deadline.
     pub overdue: Vec<DutyLine>,
     /// Pending, due within the horizon.
@@ -214,6 +218,20 @@ where
                 blocked_ids.insert(p.id.clone());
                 break;
             }
+        }
+    }
+    // Approval: a result or decision is published only once someone other than the person who
+    // entered it has approved it (records entered before approvals existed have none and stay
+    // publishable). Read strongly consistent, per record, just before deciding.
+    for p in &records.publications {
+        if p.state != PublicationState::Pending || !Approval::required_for(p.kind) {
+            continue;
+        }
+        let approval = store.get_approval(&p.id).await?;
+        if !ApprovalStatus::of(approval.as_ref()).publishable() {
+            info!(publication = %p.id, "held back: awaiting approval");
+            report.awaiting_approval.push(DutyLine::of(p));
+            blocked_ids.insert(p.id.clone());
         }
     }
     let due = due_transitions(&records, calendar, today, &|id| blocked_ids.contains(id));
@@ -403,6 +421,7 @@ where
         taken_down: Vec::new(),
         done_by_other_run: 0,
         blocked: Vec::new(),
+        awaiting_approval: Vec::new(),
         problems: Vec::new(),
         overdue: Vec::new(),
         due_soon: Vec::new(),

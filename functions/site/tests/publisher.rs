@@ -7,11 +7,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::lifecycle::{
-    AuditAction, InspectionResult, PenaltyChangeKind, PenaltyDecision, PublicationState,
+    AuditAction, InspectionResult, PenaltyChangeKind, PenaltyDecision, PublicationState, WriteMeta,
 };
 use spotcheck_domain::registry::CheckMethod;
 use spotcheck_domain::store::{
-    AuditLog, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationReader, ResultWriter,
+    ApprovalWriter, AuditLog, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter,
+    PublicationReader, ResultWriter,
 };
 use spotcheck_domain::time::Timestamp;
 use spotcheck_site::publisher::{Options, Report, run};
@@ -39,6 +40,19 @@ fn penalty(
         "result": "警告", "authority": "莆田市文化和旅游局", "decided_on": decided,
         "minor": minor, "involves_minor": involves_minor, "target": null, "plan": null
     }))?)
+}
+
+/// Approves publication `id` as `supervisor` (the records here are entered as `test`).
+async fn approve(store: &SqliteStore, id: &str) -> Result<(), BoxError> {
+    use sha2::Digest as _;
+    let key = hex::encode(sha2::Sha256::digest(id.as_bytes()));
+    let meta = WriteMeta::new(
+        format!("approve-{}", &key[..16]).parse()?,
+        "supervisor".parse()?,
+        testkit::AT,
+    );
+    store.approve(&meta, &id.parse()?).await?;
+    Ok(())
 }
 
 /// A drawn plan `P1` with `results` results, and three decisions: 〔2026〕1号 (minor), 〔2026〕2号
@@ -88,6 +102,7 @@ async fn seed(store: &SqliteStore, witness_value: &str, results: usize) -> Resul
                 },
             )
             .await?;
+        approve(store, &format!("check-result:P1/{}", s.target)).await?;
     }
     store
         .record_penalty(
@@ -107,6 +122,9 @@ async fn seed(store: &SqliteStore, witness_value: &str, results: usize) -> Resul
             penalty("莆文旅罚〔2026〕3号", false, false, "2026-11-19")?,
         )
         .await?;
+    for n in 1..=3 {
+        approve(store, &format!("penalty-decision:莆文旅罚〔2026〕{n}号")).await?;
+    }
     Ok(())
 }
 
@@ -373,6 +391,7 @@ fn one_new_record_rewrites_only_the_pages_it_changes() -> Result<(), BoxError> {
                 penalty("莆文旅罚〔2026〕4号", false, false, "2026-11-25")?,
             )
             .await?;
+        approve(&store, "penalty-decision:莆文旅罚〔2026〕4号").await?;
         let after = publish(&store, &site, "2026-11-26").await?;
         Ok::<_, BoxError>((before, after))
     })?;
@@ -413,5 +432,58 @@ fn deadlines_are_shown_with_timeliness_and_provisional_marks() -> Result<(), Box
     let register = std::fs::read_to_string(site.root().join("publications/index.html"))?;
     assert!(register.contains("逾期公开") && register.contains("按时公开"));
     let _ = Timestamp::from_unix(0);
+    Ok(())
+}
+
+#[test]
+fn a_decision_is_published_only_after_someone_else_approves_it_and_its_deadline_still_runs()
+-> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let id = "penalty-decision:莆文旅罚〔2026〕4号";
+    rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 1).await?;
+        // Entered on 25 November by `test`; due 7 working days after the decision: 4 December.
+        store
+            .record_penalty(
+                &testkit::meta("x4")?,
+                penalty("莆文旅罚〔2026〕4号", false, false, "2026-11-25")?,
+            )
+            .await?;
+        let held = publish(&store, &site, "2026-11-26").await?;
+        assert!(
+            held.awaiting_approval.iter().any(|a| a.id == id),
+            "{held:?}"
+        );
+        assert!(!held.published.iter().any(|p| p.id == id));
+        let page = site.root().join(format!(
+            "penalties/{}.html",
+            spotcheck_site::view::slug("莆文旅罚〔2026〕4号")
+        ));
+        assert!(!page.exists(), "an unapproved decision was rendered");
+
+        // Still unapproved after its deadline: overdue, like any unpublished record.
+        let late = publish(&store, &site, "2026-12-07").await?;
+        assert!(late.overdue.iter().any(|o| o.id == id), "{late:?}");
+        assert!(late.awaiting_approval.iter().any(|a| a.id == id));
+
+        // The person who entered it cannot approve it; someone else can, and the next run
+        // publishes it, late.
+        let own = store.approve(&testkit::meta("own")?, &id.parse()?).await;
+        assert!(own.is_err(), "self-approval was accepted");
+        approve(&store, id).await?;
+        let out = publish(&store, &site, "2026-12-07").await?;
+        let line = out
+            .published
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or("not published after approval")?;
+        assert_eq!(line.on_time, Some(false));
+        assert_eq!(line.deadline, Some(date("2026-12-04")?));
+        assert!(out.awaiting_approval.is_empty());
+        assert!(page.exists());
+        Ok::<_, BoxError>(())
+    })?;
     Ok(())
 }

@@ -125,6 +125,13 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             }
         );
     }
+    for a in &report.awaiting_approval {
+        eprintln!(
+            "AWAITING APPROVAL {} (deadline {})",
+            a.id,
+            a.deadline.map_or_else(String::new, |d| d.to_string())
+        );
+    }
     for b in &report.blocked {
         eprintln!(
             "HELD BACK {}: {} in {} ({})",
@@ -186,6 +193,7 @@ async fn render_only<S: ReadStore>(
         taken_down: Vec::new(),
         done_by_other_run: 0,
         blocked: Vec::new(),
+        awaiting_approval: Vec::new(),
         problems: Vec::new(),
         overdue,
         due_soon,
@@ -354,6 +362,34 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
     ];
     for p in penalties {
         post(&router, &token, "/api/penalties", p).await?;
+    }
+    // Approval before publication, by a second person (the demo's supervisor), as
+    // docs/publication.md describes.
+    let approver = crate::demo_data::token_for(&jwt_key, "demo-supervisor", &["supervisor"])?;
+    for target in drawn.iter().take(outcomes.len()) {
+        post(
+            &router,
+            &approver,
+            &format!(
+                "/api/plans/PT-2026-DEMO/results/{}/approval",
+                percent_encode(target)
+            ),
+            serde_json::json!(null),
+        )
+        .await?;
+    }
+    for number in [
+        "莆文旅罚〔2026〕21号",
+        "莆文旅罚〔2026〕22号",
+        "莆文旅罚〔2026〕18号",
+    ] {
+        post(
+            &router,
+            &approver,
+            &format!("/api/penalties/{}/approval", percent_encode(number)),
+            serde_json::json!(null),
+        )
+        .await?;
     }
     post(
         &router,
