@@ -12,10 +12,12 @@
 //! |---|---|---|
 //! | `requests/{upload_id}.json` | inspector API | [`UploadRequest`]: who asked, which registry, which department, the file name, the URL's expiry |
 //! | `uploads/{department}/{kind}/{upload_id}` | the client, with the presigned URL | the registry file itself |
-//! | `outcomes/{upload_id}.json` | importer | [`Outcome`]: the snapshot, or every bad row |
+//! | `outcomes/{upload_id}.json` | importer | [`Outcome`]: the snapshot, or the bad rows (the first [`OUTCOME_ERRORS`]) |
+//! | `outcomes/{upload_id}-errors.json` | importer | every bad row (a JSON array), when there are more than [`OUTCOME_ERRORS`] |
 //!
 //! Outcomes are objects, not table items: a failed import's error list can be far larger than
-//! DynamoDB's 400 KB item limit.
+//! DynamoDB's 400 KB item limit (and than an API response may be: the API returns the first rows
+//! and a presigned link to the whole list).
 //!
 //! ```
 //! use spotcheck_api::large_upload::{UploadId, UploadKey};
@@ -42,6 +44,10 @@ pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// Largest registry file the importer reads (a 1,000,000-row guide file is about 120 MB).
 pub const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Bad rows kept in an [`Outcome`] itself; the whole list goes to
+/// [`UploadId::errors_key`] when it is longer.
+pub const OUTCOME_ERRORS: usize = 1000;
+
 /// Prefix of the registry files.
 pub const UPLOADS_PREFIX: &str = "uploads/";
 
@@ -60,6 +66,13 @@ pub trait UploadBucket: Send + Sync {
     /// # Errors
     /// [`BucketError::Failed`] if the request cannot be signed.
     fn presign_put<'a>(&'a self, key: &'a str, expires_in: Duration)
+    -> BucketFuture<'a, Presigned>;
+
+    /// A URL that lets its holder `GET` the object at `key` until `expires_in` has passed.
+    ///
+    /// # Errors
+    /// [`BucketError::Failed`] if the request cannot be signed.
+    fn presign_get<'a>(&'a self, key: &'a str, expires_in: Duration)
     -> BucketFuture<'a, Presigned>;
 
     /// Writes `body` (JSON) at `key`, replacing what was there.
@@ -150,6 +163,11 @@ impl UploadId {
     /// `outcomes/{id}.json`.
     pub fn outcome_key(&self) -> String {
         format!("outcomes/{}.json", self.0)
+    }
+
+    /// `outcomes/{id}-errors.json`: every bad row, when there are more than [`OUTCOME_ERRORS`].
+    pub fn errors_key(&self) -> String {
+        format!("outcomes/{}-errors.json", self.0)
     }
 }
 
@@ -329,7 +347,10 @@ pub enum OutcomeResult {
     Failed {
         /// What went wrong, in one sentence.
         reason: String,
-        /// Every bad row (empty when the file could not be read at all).
+        /// How many bad rows there are in all (0 when the file could not be read at all).
+        error_count: usize,
+        /// The bad rows, the first [`OUTCOME_ERRORS`] of them; all of them are at
+        /// [`UploadId::errors_key`] when `error_count` is larger.
         errors: Vec<RowError>,
     },
 }
@@ -390,6 +411,16 @@ impl UploadBucket for MemoryBucket {
         Box::pin(async move {
             Ok(Presigned {
                 method: "PUT".into(),
+                url: format!("memory://{}/{key}", self.name),
+                headers: Vec::new(),
+            })
+        })
+    }
+
+    fn presign_get<'a>(&'a self, key: &'a str, _: Duration) -> BucketFuture<'a, Presigned> {
+        Box::pin(async move {
+            Ok(Presigned {
+                method: "GET".into(),
                 url: format!("memory://{}/{key}", self.name),
                 headers: Vec::new(),
             })

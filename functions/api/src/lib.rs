@@ -130,11 +130,15 @@ pub fn inspector_router_with_uploads<S: WriteStore + 'static>(
     Router::new()
         .nest("/api", routes::inspector::router::<S>())
         .with_state(state)
-        .merge(
-            routes::uploads::router()
-                .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-                .with_state(uploads),
-        )
+        .merge(uploads_router(uploads))
+}
+
+/// The large-upload routes alone (`/api/registries/{kind}/uploads…`, [`large_upload`]): on AWS
+/// their own function (`functions/upload-api`), which holds the upload bucket and no store.
+pub fn uploads_router(state: UploadState) -> Router {
+    routes::uploads::router()
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .with_state(state)
 }
 
 /// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`. The public router

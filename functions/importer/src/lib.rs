@@ -16,8 +16,9 @@
 //!    target registry);
 //! 4. stores the snapshot with the store's [`RegistryWriter`] under the idempotency key
 //!    `upload:{upload_id}` and the requesting administrator as actor;
-//! 5. writes the [`Outcome`] — the snapshot's number, hash and record count, or every bad row —
-//!    to `outcomes/{upload_id}.json`, where the inspector API reads it.
+//! 5. writes the [`Outcome`] — the snapshot's number, hash and record count, or the bad rows —
+//!    to `outcomes/{upload_id}.json`, where the inspector API reads it (more than
+//!    [`OUTCOME_ERRORS`] bad rows: all of them to `outcomes/{upload_id}-errors.json` first).
 //!
 //! # At-least-once delivery
 //!
@@ -37,8 +38,8 @@ mod store;
 
 use serde::Serialize;
 use spotcheck_api::large_upload::{
-    BucketError, MAX_UPLOAD_BYTES, Outcome, OutcomeResult, UploadBucket, UploadId, UploadKey,
-    UploadRequest,
+    BucketError, MAX_UPLOAD_BYTES, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadBucket, UploadId,
+    UploadKey, UploadRequest,
 };
 use spotcheck_domain::lifecycle::{Actor, WriteMeta};
 use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, StoreError};
@@ -259,12 +260,25 @@ where
                 info,
             })
         }
-        Ok(Err(rejected)) => {
+        Ok(Err(mut rejected)) => {
             let errors = rejected.errors.len();
+            if errors > OUTCOME_ERRORS {
+                // Every row, first: the outcome that points at it is written last.
+                let all = serde_json::to_vec(&rejected.errors).map_err(|e| {
+                    ImporterError::Bucket(BucketError::Failed {
+                        bucket: bucket.name().to_owned(),
+                        key: id.errors_key(),
+                        reason: format!("encode the error list: {e}"),
+                    })
+                })?;
+                bucket.put_json(&id.errors_key(), all).await?;
+                rejected.errors.truncate(OUTCOME_ERRORS);
+            }
             write_outcome(
                 bucket,
                 &finish(OutcomeResult::Failed {
                     reason: rejected.reason,
+                    error_count: errors,
                     errors: rejected.errors,
                 }),
             )
@@ -291,6 +305,7 @@ where
 fn failed(reason: String) -> OutcomeResult {
     OutcomeResult::Failed {
         reason,
+        error_count: 0,
         errors: Vec::new(),
     }
 }

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use spotcheck_api::large_upload::{MemoryBucket, Outcome, OutcomeResult, UploadRequest};
+use spotcheck_api::large_upload::{
+    MemoryBucket, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadRequest,
+};
 use spotcheck_domain::registry::{RegistryKind, TravelAgency};
 use spotcheck_domain::store::RegistryReader;
 use spotcheck_store::SqliteStore;
@@ -166,11 +168,23 @@ async fn a_bad_file_imports_nothing_and_its_outcome_lists_every_bad_row() -> R {
     assert_eq!(out["result"], "rejected");
     assert_eq!(w.store.latest_snapshot(RegistryKind::Agencies).await?, None);
     let o = outcome(&w).await?.ok_or("no outcome written")?;
-    let OutcomeResult::Failed { reason, errors } = o.result else {
+    let OutcomeResult::Failed {
+        reason,
+        error_count,
+        errors,
+    } = o.result
+    else {
         return Err("expected a failed outcome".into());
     };
     assert!(reason.contains("nothing was imported"), "{reason}");
     assert!(!errors.is_empty());
+    assert_eq!(error_count, errors.len());
+    let all = ID.parse::<UploadId>()?.errors_key();
+    assert_eq!(
+        w.bucket.get(&all, u64::MAX).await?,
+        None,
+        "a short list stays in the outcome"
+    );
     assert_eq!(out["errors"], errors.len());
     for e in &errors {
         assert_eq!(e.file, "agencies.csv");
@@ -273,5 +287,47 @@ async fn events_of_another_bucket_or_type_are_refused() -> R {
         .await
         .err();
     assert!(e.is_some_and(|e| matches!(e, ImporterError::Event(_))));
+    Ok(())
+}
+
+#[tokio::test]
+async fn more_bad_rows_than_an_outcome_holds_go_whole_to_the_errors_object() -> R {
+    let w = world("fixtures/registries/agencies.synthetic.csv")?;
+    let mut csv = String::from(
+        "统一社会信用代码,许可证号,旅行社名称,经营场所,行政区划代码,出境旅游业务,信用等级,经营状态\n",
+    );
+    for i in 0..(OUTCOME_ERRORS + 5) {
+        csv.push_str(&format!(
+            "91350302MA{i:07}X,L-FJ-3{i:04},,地址,350302,否,A,正常\n"
+        ));
+    }
+    let request = ID.parse::<UploadId>()?;
+    w.bucket.insert(
+        &format!("uploads/{DEPARTMENT}/agencies/{request}"),
+        csv.into_bytes(),
+    );
+    let out = invoke(&w.store, &w.bucket, fixture_event()?, now()).await?;
+    assert_eq!(out["result"], "rejected");
+    let total = out["errors"].as_u64().ok_or("no error count")? as usize;
+    assert!(total > OUTCOME_ERRORS, "{out}");
+    let o = outcome(&w).await?.ok_or("no outcome written")?;
+    let OutcomeResult::Failed {
+        error_count,
+        errors,
+        ..
+    } = o.result
+    else {
+        return Err("expected a failed outcome".into());
+    };
+    assert_eq!((error_count, errors.len()), (total, OUTCOME_ERRORS));
+    let all = w
+        .bucket
+        .get(&request.errors_key(), u64::MAX)
+        .await?
+        .ok_or("the whole list was not written")?;
+    let all: Vec<spotcheck_domain::registry::RowError> = serde_json::from_slice(&all)?;
+    assert_eq!(all.len(), total);
+    assert_eq!(&all[..OUTCOME_ERRORS], &errors[..]);
+    assert_eq!(w.store.latest_snapshot(RegistryKind::Agencies).await?, None);
     Ok(())
 }

@@ -117,6 +117,10 @@ fn repo(path: &str) -> std::path::PathBuf {
 /// Asks for an upload URL, checks the pending status, `PUT`s `file` to the URL over HTTP and
 /// returns the ticket and the event S3 would send for it.
 async fn upload(w: &World, file: &str) -> Result<(Value, Value), BoxError> {
+    upload_bytes(w, std::fs::read(repo(file))?).await
+}
+
+async fn upload_bytes(w: &World, content: Vec<u8>) -> Result<(Value, Value), BoxError> {
     let (status, ticket) = call(
         &w.app,
         "POST",
@@ -143,9 +147,7 @@ async fn upload(w: &World, file: &str) -> Result<(Value, Value), BoxError> {
 
     let url = ticket["url"].as_str().ok_or("no url")?;
     assert!(url.contains("X-Amz-Signature="), "not presigned: {url}");
-    let mut put = reqwest::Client::new()
-        .put(url)
-        .body(std::fs::read(repo(file))?);
+    let mut put = reqwest::Client::new().put(url).body(content);
     for (k, v) in ticket["headers"].as_object().into_iter().flatten() {
         put = put.header(k.as_str(), v.as_str().unwrap_or_default());
     }
@@ -234,6 +236,11 @@ async fn a_broken_file_fails_with_every_bad_row_and_stores_no_snapshot() -> R {
     let errors = body["errors"].as_array().ok_or("no errors listed")?;
     assert!(!errors.is_empty());
     assert_eq!(handled["errors"], errors.len());
+    assert_eq!(body["error_count"], errors.len());
+    assert!(
+        body["errors_url"].is_null(),
+        "a short list needs no link: {body}"
+    );
     for e in errors {
         for field in ["file", "row", "column", "value", "kind", "reason"] {
             assert!(!e[field].is_null(), "{field} missing from {e}");
@@ -248,5 +255,46 @@ async fn a_broken_file_fails_with_every_bad_row_and_stores_no_snapshot() -> R {
         None,
         "a broken file stores nothing"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_file_with_more_bad_rows_than_a_status_lists_links_to_all_of_them() -> R {
+    let Some(w) = world().await? else {
+        return Ok(());
+    };
+    let rows = spotcheck_api::large_upload::OUTCOME_ERRORS + 7;
+    let mut csv = String::from(
+        "统一社会信用代码,许可证号,旅行社名称,经营场所,行政区划代码,出境旅游业务,信用等级,经营状态\n",
+    );
+    for i in 0..rows {
+        // The name is empty on every row: at least one problem each.
+        csv.push_str(&format!(
+            "91350302MA{i:07}X,L-FJ-3{i:04},,地址,350302,否,A,正常\n"
+        ));
+    }
+    let (ticket, event) = upload_bytes(&w, csv.into_bytes()).await?;
+    let handled = spotcheck_importer::invoke(&w.store, &w.bucket, event, now()).await?;
+    assert_eq!(handled["result"], "rejected", "{handled}");
+    let status_url = ticket["status_url"].as_str().ok_or("no status_url")?;
+    let (status, body) = call(&w.app, "GET", status_url, DEPARTMENT, None).await?;
+    assert_eq!(
+        (status, &body["status"]),
+        (StatusCode::OK, &json!("failed"))
+    );
+    let total = body["error_count"].as_u64().ok_or("no error_count")? as usize;
+    assert!(total >= rows, "{total} < {rows}");
+    let listed = body["errors"].as_array().map_or(0, Vec::len);
+    assert_eq!(listed, spotcheck_api::large_upload::OUTCOME_ERRORS);
+    let url = body["errors_url"].as_str().ok_or("no errors_url")?;
+    let resp = reqwest::get(url).await?;
+    assert!(
+        resp.status().is_success(),
+        "GET errors_url: {}",
+        resp.status()
+    );
+    let all: Vec<Value> = serde_json::from_slice(&resp.bytes().await?)?;
+    assert_eq!(all.len(), total);
+    assert_eq!(w.store.latest_snapshot(RegistryKind::Agencies).await?, None);
     Ok(())
 }

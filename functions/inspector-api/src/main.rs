@@ -1,13 +1,12 @@
 //! The inspector API on AWS Lambda: `spotcheck_api::inspector_router` under `lambda_http`, over
 //! the DynamoDB store. API Gateway's JWT authorizer (Cognito) checks tokens; the router reads the
-//! claims from the request context. Large registry files go through the upload bucket
-//! (`SPOTCHECK_UPLOAD_BUCKET`): the router presigns uploads and reads the importer's outcomes.
+//! claims from the request context. The large-upload routes are served by `upload-api`
+//! (`functions/upload-api`), which API Gateway routes them to; this function holds no S3 access.
 
 use std::sync::Arc;
 
 use spotcheck_api::{Authenticator, InspectorState, system_clock};
-use spotcheck_lambda::uploads::S3Uploads;
-use spotcheck_lambda::{connect, dynamo_config, init_logging, process_env, sealer, upload_bucket};
+use spotcheck_lambda::{connect, dynamo_config, init_logging, process_env, sealer};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -15,16 +14,11 @@ async fn main() -> Result<(), lambda_http::Error> {
     let config = dynamo_config(&process_env)?;
     let sealer = sealer(&process_env)?;
     let store = connect(&config).await?;
-    let uploads = S3Uploads::connect(&upload_bucket(&process_env)?).await;
     let state = InspectorState {
         store: Arc::new(store),
         auth: Authenticator::ApiGateway,
         sealer,
         clock: system_clock(),
     };
-    lambda_http::run(spotcheck_api::inspector_router_with_uploads(
-        state,
-        Some(Arc::new(uploads)),
-    ))
-    .await
+    lambda_http::run(spotcheck_api::inspector_router(state)).await
 }

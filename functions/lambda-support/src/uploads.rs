@@ -131,6 +131,33 @@ impl UploadBucket for S3Uploads {
         })
     }
 
+    fn presign_get<'a>(
+        &'a self,
+        key: &'a str,
+        expires_in: Duration,
+    ) -> BucketFuture<'a, Presigned> {
+        Box::pin(async move {
+            let config =
+                PresigningConfig::expires_in(expires_in).map_err(|e| self.failed(key, e))?;
+            let req = self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .presigned(config)
+                .await
+                .map_err(|e| self.failed(key, DisplayErrorContext(e)))?;
+            Ok(Presigned {
+                method: req.method().to_owned(),
+                url: req.uri().to_owned(),
+                headers: req
+                    .headers()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            })
+        })
+    }
+
     fn put_json<'a>(&'a self, key: &'a str, body: Vec<u8>) -> BucketFuture<'a, ()> {
         Box::pin(async move {
             self.client

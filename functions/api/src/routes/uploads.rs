@@ -282,9 +282,15 @@ pub(crate) struct UploadStatus {
     /// Failed: what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    /// Failed: every bad row.
+    /// Failed: how many bad rows in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_count: Option<usize>,
+    /// Failed: the bad rows (every one, or the first 1,000 when `errors_url` is given).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<UploadRowError>,
+    /// Failed with more than 1,000 bad rows: a link (valid 15 minutes) to a JSON array of every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_url: Option<String>,
 }
 
 /// The status of a large upload: pending, succeeded (with the snapshot) or failed (with every
@@ -347,7 +353,9 @@ pub(crate) async fn upload_status(
             finished_at: Some(outcome.finished_at),
             snapshot: None,
             reason: None,
+            error_count: None,
             errors: Vec::new(),
+            errors_url: None,
         };
         match outcome.result {
             OutcomeResult::Succeeded {
@@ -362,9 +370,21 @@ pub(crate) async fn upload_status(
                     records,
                 });
             }
-            OutcomeResult::Failed { reason, errors } => {
+            OutcomeResult::Failed {
+                reason,
+                error_count,
+                errors,
+            } => {
+                if error_count > errors.len() {
+                    let all = bucket
+                        .presign_get(&id.errors_key(), UPLOAD_URL_LIFETIME)
+                        .await
+                        .map_err(bucket_error)?;
+                    status.errors_url = Some(all.url);
+                }
                 status.status = UploadPhase::Failed;
                 status.reason = Some(reason);
+                status.error_count = Some(error_count);
                 status.errors = errors.into_iter().map(UploadRowError::from).collect();
             }
         }
@@ -387,7 +407,9 @@ pub(crate) async fn upload_status(
         finished_at: None,
         snapshot: None,
         reason: None,
+        error_count: None,
         errors: Vec::new(),
+        errors_url: None,
     })
     .into_response())
 }
