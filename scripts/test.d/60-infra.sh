@@ -48,10 +48,12 @@ for p in json.load(sys.stdin)["packages"]:
             if "bin" in t["kind"]:
                 print(p["name"], t["name"])
 ')
-if [[ ${#lambdas[@]} -lt 2 ]]; then
-  echo "expected at least the two API functions among the Lambda binaries, found: ${lambdas[*]:-none}" >&2
-  exit 1
-fi
+for want in inspector-api public-api upload-api spotcheck-importer; do
+  if ! printf '%s\n' "${lambdas[@]}" | grep -qx "[^ ]* $want"; then
+    echo "expected the $want binary among the Lambda binaries, found: ${lambdas[*]:-none}" >&2
+    exit 1
+  fi
+done
 pkg_args=()
 for l in "${lambdas[@]}"; do pkg_args+=(-p "${l% *}"); done
 host="$(rustc -vV | sed -n 's/^host: //p')"

@@ -8,7 +8,10 @@
 //!   workspace crates it depends on, and — for `spotcheck-lambda` — only the helpers it calls, so
 //!   the master key goes to the function that derives secrets and to no other;
 //! * the public function may only read the table (`GetItem`, `Query`, `BatchGetItem`), and no
-//!   function may update or delete items (records are written once).
+//!   function may update or delete items (records are written once);
+//! * the importer runs on the upload bucket's "Object Created" events under `uploads/`, may write
+//!   only outcomes; the upload API may create uploads and requests but never outcomes, and holds
+//!   no table access; the inspector API holds no bucket access.
 //!
 //! SAM templates use YAML tags (`!Ref`, `!Sub`, `!GetAtt`); `serde_yaml_ng` keeps them as tagged
 //! values, which this test looks through.
@@ -355,7 +358,12 @@ fn every_lambda_binary_of_the_workspace_is_a_cargo_lambda_function_for_arm64() -
     let t = Template::load()?;
     let ws = workspace()?;
     let bins: BTreeSet<&str> = ws.lambdas.iter().map(|l| l.bin.as_str()).collect();
-    for expected in ["inspector-api", "public-api"] {
+    for expected in [
+        "inspector-api",
+        "public-api",
+        "spotcheck-importer",
+        "upload-api",
+    ] {
         ensure!(
             bins.contains(expected),
             "the scan found no `{expected}` binary: {bins:?}"
@@ -489,6 +497,22 @@ fn the_scan_finds_the_variables_the_api_functions_are_known_to_read() -> Result<
         !public.contains("SPOTCHECK_MASTER_KEY"),
         "public-api never touches the master key: {public:?}"
     );
+    let uploads = variables_read(&ws, "spotcheck-upload-api", &support)?;
+    ensure!(
+        uploads.contains("SPOTCHECK_UPLOAD_BUCKET") && !uploads.contains("SPOTCHECK_MASTER_KEY"),
+        "upload-api presigns uploads and derives no secrets: {uploads:?}"
+    );
+    let importer = variables_read(&ws, "spotcheck-importer", &support)?;
+    for v in ["SPOTCHECK_TABLE", "SPOTCHECK_UPLOAD_BUCKET", "RUST_LOG"] {
+        ensure!(
+            importer.contains(v),
+            "the importer reads {v}; the scan found {importer:?}"
+        );
+    }
+    ensure!(
+        !importer.contains("SPOTCHECK_MASTER_KEY"),
+        "the importer never touches the master key: {importer:?}"
+    );
     Ok(())
 }
 
@@ -619,6 +643,170 @@ fn the_table_has_the_keys_and_index_of_the_storage_design() -> Result<()> {
     ensure!(
         get(table, &["DeletionProtectionEnabled"]) == Some(&Value::Bool(true)),
         "deletion protection"
+    );
+    Ok(())
+}
+
+/// Every allowed `(action, resource)` pair of a function's inline policies, resources as written
+/// (`${RegistryUploadBucket.Arn}/outcomes/*`).
+fn grants(f: &Function<'_>) -> BTreeSet<(String, String)> {
+    let as_list = |v: Option<&Value>| -> Vec<String> {
+        match v.map(untagged) {
+            Some(Value::String(a)) => vec![a.clone()],
+            Some(Value::Sequence(l)) => l
+                .iter()
+                .filter_map(|x| untagged(x).as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut out = BTreeSet::new();
+    let policies = get(f.resource, &["Properties", "Policies"]).and_then(Value::as_sequence);
+    for p in policies.into_iter().flatten() {
+        let statements = get(p, &["Statement"]).and_then(Value::as_sequence);
+        for s in statements.into_iter().flatten() {
+            if text(s, &["Effect"]) != Some("Allow") {
+                continue;
+            }
+            for a in as_list(get(s, &["Action"])) {
+                for r in as_list(get(s, &["Resource"])) {
+                    out.insert((a.clone(), r));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_importer_runs_on_uploads_and_writes_only_outcomes_which_the_api_only_reads() -> Result<()> {
+    let t = Template::load()?;
+    let importer = function_for(&t, "spotcheck-importer")?;
+    let events = get(importer.resource, &["Properties", "Events"])
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow!("ImporterFunction has no events"))?;
+    let rule = events
+        .values()
+        .find(|e| text(e, &["Type"]) == Some("EventBridgeRule"))
+        .ok_or_else(|| anyhow!("ImporterFunction has no EventBridgeRule event"))?;
+    let pattern = get(rule, &["Properties", "Pattern"])
+        .ok_or_else(|| anyhow!("the importer's rule has no pattern"))?;
+    let first = |path: &[&str]| {
+        get(pattern, path)
+            .and_then(Value::as_sequence)
+            .and_then(|s| s.first())
+            .map(untagged)
+            .cloned()
+    };
+    ensure!(
+        first(&["source"]).as_ref().and_then(Value::as_str) == Some("aws.s3"),
+        "the importer's rule must match source aws.s3"
+    );
+    ensure!(
+        first(&["detail-type"]).as_ref().and_then(Value::as_str) == Some("Object Created"),
+        "the importer's rule must match detail-type Object Created"
+    );
+    ensure!(
+        first(&["detail", "bucket", "name"])
+            .as_ref()
+            .and_then(Value::as_str)
+            == Some("RegistryUploadBucket"),
+        "the importer's rule must match the upload bucket (!Ref RegistryUploadBucket)"
+    );
+    ensure!(
+        first(&["detail", "object", "key"])
+            .as_ref()
+            .and_then(|k| text(k, &["prefix"]))
+            == Some("uploads/"),
+        "the importer's rule must match keys with prefix uploads/"
+    );
+    ensure!(
+        get(
+            &t.doc,
+            &[
+                "Resources",
+                "RegistryUploadBucket",
+                "Properties",
+                "NotificationConfiguration",
+                "EventBridgeConfiguration",
+                "EventBridgeEnabled"
+            ]
+        )
+        .and_then(Value::as_bool)
+            == Some(true),
+        "the upload bucket must send its events to EventBridge"
+    );
+
+    let bucket = "${RegistryUploadBucket.Arn}";
+    let importer_s3: BTreeSet<(String, String)> = grants(&importer)
+        .into_iter()
+        .filter(|(a, _)| a.starts_with("s3:"))
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("s3:GetObject", format!("{bucket}/uploads/*")),
+        ("s3:GetObject", format!("{bucket}/requests/*")),
+        ("s3:GetObject", format!("{bucket}/outcomes/*")),
+        ("s3:PutObject", format!("{bucket}/outcomes/*")),
+        ("s3:ListBucket", "RegistryUploadBucket.Arn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(a, r)| (a.to_owned(), r))
+    .collect();
+    ensure!(
+        importer_s3 == expected,
+        "the importer's S3 grants {importer_s3:?} are not exactly {expected:?}"
+    );
+    let importer_env = t.environment(&importer);
+    ensure!(
+        importer_env.contains("SPOTCHECK_UPLOAD_BUCKET"),
+        "the importer is not told the bucket"
+    );
+
+    let uploads = function_for(&t, "upload-api")?;
+    for (action, resource) in grants(&uploads) {
+        ensure!(
+            !action.starts_with("dynamodb:"),
+            "upload-api needs no table access, but is granted {action}"
+        );
+        if action == "s3:PutObject" {
+            ensure!(
+                resource == format!("{bucket}/uploads/*")
+                    || resource == format!("{bucket}/requests/*"),
+                "upload-api may put {resource}: only uploads and requests, never outcomes"
+            );
+        }
+    }
+    ensure!(
+        grants(&uploads).contains(&("s3:GetObject".into(), format!("{bucket}/outcomes/*"))),
+        "upload-api must read the importer's outcomes"
+    );
+    let paths: BTreeSet<String> = get(uploads.resource, &["Properties", "Events"])
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter(|(_, e)| text(e, &["Type"]) == Some("HttpApi"))
+        .filter_map(|(_, e)| {
+            Some(format!(
+                "{} {}",
+                text(e, &["Properties", "Method"])?,
+                text(e, &["Properties", "Path"])?
+            ))
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "POST /api/registries/{kind}/uploads",
+        "GET /api/registries/{kind}/uploads/{upload_id}",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    ensure!(paths == want, "upload-api serves {paths:?}, not {want:?}");
+    let inspector = function_for(&t, "inspector-api")?;
+    ensure!(
+        grants(&inspector)
+            .iter()
+            .all(|(a, _)| !a.starts_with("s3:")),
+        "inspector-api holds no bucket access (the upload API does)"
     );
     Ok(())
 }
