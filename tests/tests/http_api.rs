@@ -275,6 +275,38 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
     Ok(())
 }
 
+/// The local server has no upload bucket: the large-upload routes say so, as a client error
+/// that points at the direct route, never as a server error.
+#[test]
+fn large_uploads_are_unavailable_locally_and_point_at_the_direct_route() -> TestResult {
+    let s = Server::demo()?;
+    let admin = s.token_for("admin-1", DEPT, &["admin"])?;
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/registries/guides/uploads",
+            Some(json!({"file_name": "guides.csv"})),
+        ),
+        (
+            "GET",
+            "/api/registries/guides/uploads/0123456789abcdef0123456789abcdef",
+            None,
+        ),
+    ] {
+        let r = call(method, &s.url(path), Some(&admin), body, &[])?;
+        assert_eq!(r.status, 404, "{method} {path}");
+        let p = r.json()?;
+        assert_eq!(
+            p["code"],
+            json!("large-uploads-unavailable"),
+            "{method} {path}"
+        );
+        let detail = p["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("POST /api/registries/{kind}"), "{detail}");
+    }
+    Ok(())
+}
+
 #[test]
 fn immutable_records_have_etags_and_answer_304() -> TestResult {
     let s = Server::demo()?;

@@ -111,7 +111,7 @@ pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
 }
 
 /// The inspector router, mounted at `/api`, without an upload bucket: the large-upload routes
-/// answer 501 and point at the direct upload route ([`inspector_router_with_uploads`]).
+/// answer 404 (`large-uploads-unavailable`) and point at the direct upload route ([`inspector_router_with_uploads`]).
 pub fn inspector_router<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
     inspector_router_with_uploads(state, None)
 }

@@ -3,7 +3,8 @@
 //! URL into the upload bucket and records the request; the importer function imports the file
 //! when it lands and records the outcome; `GET /api/registries/{kind}/uploads/{upload_id}` reads
 //! it. Admin only, like the direct route; an upload is visible only to the department it was made
-//! for. Without an upload bucket (`spotcheck serve`) both routes answer 501 with a problem
+//! for. Without an upload bucket (`spotcheck serve`) both routes answer 404 (`large-uploads-unavailable`: the
+//! route does not exist on this deployment, and there is no upload to read) with a problem
 //! document that points at the direct route. See [`crate::large_upload`].
 
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub fn router() -> Router<UploadState> {
 fn bucket(st: &UploadState) -> Result<&dyn UploadBucket, ApiError> {
     st.bucket.as_deref().ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
+            StatusCode::NOT_FOUND,
             "large-uploads-unavailable",
             format!(
                 "large registry files go through S3 and the importer function, which only the AWS deployment has; \
@@ -118,7 +119,7 @@ pub(crate) struct UploadTicket {
     request_body(content = UploadBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Send the file with `method` to `url` with `headers` before `expires_at`, then poll `status_url`", body = UploadTicket),
-        (status = 501, description = "No upload bucket here (the local server): send the file with `POST /api/registries/{kind}`", content_type = "application/problem+json"),
+        (status = 404, description = "No upload bucket here (the local server; code `large-uploads-unavailable`): send the file with `POST /api/registries/{kind}`", content_type = "application/problem+json"),
         crate::error::CommonErrors,
         crate::error::AuthErrors
     )
@@ -306,7 +307,7 @@ pub(crate) struct UploadStatus {
     ),
     responses(
         (status = 200, description = "Pending, succeeded or failed", body = UploadStatus),
-        (status = 501, description = "No upload bucket here (the local server)", content_type = "application/problem+json"),
+        (status = 404, description = "No such upload, or no upload bucket here (the local server; code `large-uploads-unavailable`)", content_type = "application/problem+json"),
         crate::error::CommonErrors,
         crate::error::AuthErrors
     )
