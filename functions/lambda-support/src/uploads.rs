@@ -99,6 +99,18 @@ impl S3Uploads {
     }
 }
 
+/// The port's view of a presigned request: method, URL and the headers the client must send.
+fn presigned(req: &aws_sdk_s3::presigning::PresignedRequest) -> Presigned {
+    Presigned {
+        method: req.method().to_owned(),
+        url: req.uri().to_owned(),
+        headers: req
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    }
+}
+
 impl UploadBucket for S3Uploads {
     fn name(&self) -> &str {
         &self.bucket
@@ -120,14 +132,7 @@ impl UploadBucket for S3Uploads {
                 .presigned(config)
                 .await
                 .map_err(|e| self.failed(key, DisplayErrorContext(e)))?;
-            Ok(Presigned {
-                method: req.method().to_owned(),
-                url: req.uri().to_owned(),
-                headers: req
-                    .headers()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-            })
+            Ok(presigned(&req))
         })
     }
 
@@ -147,14 +152,7 @@ impl UploadBucket for S3Uploads {
                 .presigned(config)
                 .await
                 .map_err(|e| self.failed(key, DisplayErrorContext(e)))?;
-            Ok(Presigned {
-                method: req.method().to_owned(),
-                url: req.uri().to_owned(),
-                headers: req
-                    .headers()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-            })
+            Ok(presigned(&req))
         })
     }
 
