@@ -18,8 +18,9 @@ if ! "$venv/bin/python" -c 'import chinese_calendar' 2>/dev/null; then
     || { echo "calendar cross-check: pip install chinese-calendar failed" >&2; exit 1; }
 fi
 
-cargo build --quiet --locked -p spotcheck-cli
-bin="$(cargo metadata --format-version 1 --no-deps | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/spotcheck"
+# shellcheck source=../lib/cargo.sh
+source "$ROOT/scripts/lib/cargo.sh"
+bin="$(workspace_artifact bin spotcheck)"
 
 dump="$(mktemp)"
 trap 'rm -f "$dump"' EXIT

@@ -6,7 +6,9 @@ ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
 # shellcheck source=../lib/moto.sh
 source scripts/lib/moto.sh
+# shellcheck source=../lib/cargo.sh
+source scripts/lib/cargo.sh
 moto_start
 
 SPOTCHECK_TEST_DYNAMODB_ENDPOINT="$MOTO_ENDPOINT" SPOTCHECK_TEST_DYNAMODB_REQUIRED=1 \
-  cargo test --locked -p spotcheck-store --test dynamodb_contract -- --nocapture
+  workspace_test dynamodb_contract -- --nocapture

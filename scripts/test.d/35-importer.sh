@@ -7,7 +7,9 @@ ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
 # shellcheck source=../lib/moto.sh
 source scripts/lib/moto.sh
+# shellcheck source=../lib/cargo.sh
+source scripts/lib/cargo.sh
 moto_start
 
 SPOTCHECK_TEST_MOTO_ENDPOINT="$MOTO_ENDPOINT" SPOTCHECK_TEST_MOTO_REQUIRED=1 \
-  cargo test --locked -p spotcheck-importer --test moto_e2e -- --nocapture
+  workspace_test moto_e2e -- --nocapture

@@ -29,9 +29,10 @@ fi
 
 # The Rust CLI the cross-check and end-to-end tests compare with (the debug build the other suites
 # use too; the benchmark, not run here, uses the release build).
-cargo build --quiet --locked -p spotcheck-cli || fail "cargo build -p spotcheck-cli failed"
-export SPOTCHECK_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/spotcheck"
-[[ -x "$SPOTCHECK_BIN" ]] || fail "$SPOTCHECK_BIN was not built"
+# shellcheck source=../lib/cargo.sh
+source "$ROOT/scripts/lib/cargo.sh"
+SPOTCHECK_BIN="$(workspace_artifact bin spotcheck)" || fail "the spotcheck CLI was not built"
+export SPOTCHECK_BIN
 
 cd "$web"
 npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"

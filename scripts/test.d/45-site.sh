@@ -26,12 +26,11 @@ if [[ ! -x /usr/bin/chromium ]] || ! fc-list :lang=zh 2>/dev/null | grep -q .; t
 fi
 [[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium is still missing after apt-get install"
 
-cargo build --quiet --locked -p spotcheck-cli || fail "cargo build -p spotcheck-cli failed"
-cargo build --quiet --locked -p spotcheck-site --example scan-site || fail "cargo build scan-site failed"
+# shellcheck source=../lib/cargo.sh
+source "$ROOT/scripts/lib/cargo.sh"
+bin="$(workspace_artifact bin spotcheck)" || fail "the spotcheck CLI was not built"
+scan="$(workspace_artifact example scan-site)" || fail "the scan-site example was not built"
 target="${CARGO_TARGET_DIR:-$ROOT/target}"
-bin="$target/debug/spotcheck"
-scan="$target/debug/examples/scan-site"
-[[ -x "$bin" && -x "$scan" ]] || fail "binaries were not built"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -16,8 +16,9 @@ if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scri
 fi
 .venv/bin/schemathesis --version
 
-cargo build --locked --quiet -p spotcheck-cli
-bin="$ROOT/target/debug/spotcheck"
+# shellcheck source=../lib/cargo.sh
+source "$ROOT/scripts/lib/cargo.sh"
+bin="$(workspace_artifact bin spotcheck)"
 
 work="$(mktemp -d)"
 server=""

@@ -57,6 +57,12 @@ done
 pkg_args=()
 for l in "${lambdas[@]}"; do pkg_args+=(-p "${l% *}"); done
 host="$(rustc -vV | sed -n 's/^host: //p')"
+# CI disks can be small (a run once stopped with "No space left on device"), and this is the last
+# suite: in CI the debug build is removed before the release build starts.
+if [[ -n "${CI:-}" ]]; then
+  echo "CI: removing the debug build before the release build ($(du -sh "${CARGO_TARGET_DIR:-$ROOT/target}/debug" 2>/dev/null | cut -f1))"
+  rm -rf "${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+fi
 PATH="$ROOT/.venv/bin:$PATH" cargo lambda build --release --locked --compiler cargo --target "$host" "${pkg_args[@]}"
 
 # The goal is 15 MB a binary (docs/performance.md); above it this warns. Above 50 MB (Lambda's limit
