@@ -90,7 +90,7 @@ try {
         throw new Error(`the progress bar did not move: ${JSON.stringify(progress)}`);
       }
       if (process.env.BENCH_VERBOSE) console.log('progress seen:', progress.join(' | '));
-      if (process.env.BENCH_VERBOSE) console.log(query || '(as shipped)', r.ms, JSON.stringify(r.timings));
+      if (process.env.BENCH_VERBOSE) console.log(query || '(as shipped)', r.ms, JSON.stringify(r.timings), JSON.stringify(r.sha256));
       return r.ms;
     } finally {
       await p.close();

@@ -7,12 +7,14 @@ import { buildFrame, parseFrameCsv } from '../src/core/frame.js';
 import { merkleRoot } from '../src/core/merkle.js';
 import { toHex } from '../src/core/bytes.js';
 
-test('hash-wasm SHA-256 loads in Node and passes its self-test', async () => {
+test('hash-wasm SHA-256 loads in Node, its one-shot entry point is reached, and both pass their self-tests', async () => {
   assert.equal(await loadWasmSha256(), true);
-  assert.deepEqual(shortHashBackend(), { backend: 'wasm' });
+  assert.deepEqual(shortHashBackend(), { backend: 'wasm', entry: 'Hash_Calculate' });
+  // The capture put WebAssembly.instantiate back.
+  assert.equal(WebAssembly.instantiate.name, 'instantiate');
 });
 
-test('frame and Merkle roots are the same on hash-wasm and on noble', async () => {
+test('frame and Merkle roots are the same on hash-wasm (one-shot and public API) and on noble', async () => {
   await loadWasmSha256();
   const entries = [];
   for (let i = 0; i < 5000; i++) {
@@ -22,7 +24,7 @@ test('frame and Merkle roots are the same on hash-wasm and on noble', async () =
   }
   const csv = new TextEncoder().encode(['target_id,stratum', ...entries.map(([a, b]) => `${a},${b}`)].join('\n'));
   const roots = [];
-  for (const on of [false, true]) {
+  for (const on of ['noble', 'api', 'direct']) {
     allowWasm(on);
     try {
       const f = buildFrame(entries);
@@ -35,6 +37,7 @@ test('frame and Merkle roots are the same on hash-wasm and on noble', async () =
     }
   }
   assert.deepEqual(roots[0], roots[1]);
+  assert.deepEqual(roots[0], roots[2]);
 });
 
 test('frame hashed by helpers (leaves in file order, then tree chunks) gives the sequential root', async () => {

@@ -42,15 +42,73 @@ function wasmSelfTest(h) {
 }
 
 /**
+ * hash-wasm's WebAssembly instance behind `h`, when it can be reached: createSHA256() keeps it
+ * private, so it is captured while createSHA256() instantiates it (WebAssembly.instantiate is
+ * wrapped for that one call). Its one-shot export Hash_Calculate(length, 256) hashes the bytes at
+ * Hash_GetBuffer() and leaves the digest there: one call into WebAssembly per message instead of
+ * the three (init, update, digest), the copies and the result array of the public API, which in
+ * Chromium cost as much as the hashing for the Merkle tree's 65-byte messages. Returns
+ * { h, direct } with direct null when the instance did not have the expected exports (a future
+ * hash-wasm): the public API is used then.
+ */
+async function createCaptured() {
+  const wa = WebAssembly;
+  const instantiate = wa.instantiate;
+  let instance = null;
+  wa.instantiate = function captureInstance(...args) {
+    return instantiate.apply(this, args).then((r) => {
+      instance = r instanceof wa.Instance ? r : (r?.instance ?? null);
+      return r;
+    });
+  };
+  let h;
+  try {
+    h = await createSHA256();
+  } finally {
+    wa.instantiate = instantiate;
+  }
+  const ex = instance?.exports;
+  if (!ex || typeof ex.Hash_Calculate !== 'function' || typeof ex.Hash_GetBuffer !== 'function'
+    || !(ex.memory instanceof wa.Memory)) return { h, direct: null };
+  const at = ex.Hash_GetBuffer();
+  // hash-wasm's buffer is 16 KiB (its MAX_HEAP) and its memory cannot grow, so the view stays valid.
+  if (!(at >= 0 && at + 16384 <= ex.memory.buffer.byteLength)) return { h, direct: null };
+  return { h, direct: { calc: ex.Hash_Calculate, buf: new Uint8Array(ex.memory.buffer, at, 16384) } };
+}
+
+/** The direct path's self-test: Hash_Calculate against noble's sha256() on every length 0…200. */
+function directSelfTest(d) {
+  for (let len = 0; len <= 200; len++) {
+    for (let i = 0; i < len; i++) d.buf[i] = (i * 151 + len * 11 + 3) & 0xff;
+    const want = sha256(d.buf.slice(0, len));
+    d.calc(len, 256);
+    for (let i = 0; i < 32; i++) {
+      if (d.buf[i] !== want[i]) throw new Error(`hash-wasm Hash_Calculate disagrees with @noble/hashes at ${len} bytes`);
+    }
+  }
+}
+
+/** hash-wasm's one-shot entry point (see createCaptured), self-tested, or null. */
+let direct = null;
+
+/**
  * Starts loading the WebAssembly SHA-256 (once); resolves to true when the short-message hashing
  * below uses it, false when it stays on noble (no WebAssembly, a Content-Security-Policy without
  * 'wasm-unsafe-eval', or a failed self-test).
  */
 let loading = null;
 export function loadWasmSha256() {
-  loading ??= (typeof WebAssembly === 'undefined' ? Promise.reject(new Error('no WebAssembly')) : createSHA256())
-    .then((h) => {
+  loading ??= (typeof WebAssembly === 'undefined' ? Promise.reject(new Error('no WebAssembly')) : createCaptured())
+    .then(({ h, direct: d }) => {
       wasmSelfTest(h);
+      if (d) {
+        try {
+          directSelfTest(d);
+          direct = d;
+        } catch {
+          direct = null; // the public API passed its test: use that
+        }
+      }
       wasm = h;
       wasmProblem = null;
       return true;
@@ -64,13 +122,17 @@ export function loadWasmSha256() {
 
 /** 'wasm' or 'noble': which SHA-256 ShortHasher uses now, and why not wasm. */
 export function shortHashBackend() {
-  return wasm ? { backend: 'wasm' } : { backend: 'noble', why: wasmProblem };
+  if (!wasm) return { backend: 'noble', why: wasmProblem };
+  return direct ? { backend: 'wasm', entry: 'Hash_Calculate' } : { backend: 'wasm', entry: 'api' };
 }
 
-/** For tests: use noble only (false) or the WebAssembly SHA-256 again if loaded (true). */
-let wasmAllowed = true;
+/**
+ * For tests: which SHA-256 new ShortHashers use: 'noble', 'api' (hash-wasm's public API) or
+ * 'direct' (its Hash_Calculate, when loaded); true means the fastest loaded, false noble.
+ */
+let wasmAllowed = 'direct';
 export function allowWasm(on) {
-  wasmAllowed = on;
+  wasmAllowed = on === true ? 'direct' : on === false ? 'noble' : on;
 }
 
 /**
@@ -89,9 +151,18 @@ export class ShortHasher {
   constructor() {
     this.core = sha256.create();
     this.iv = this.core.get();
-    this.buf = new Uint8Array(512); // room for any §4.1 leaf; only [0, 128) is hashed here
-    this.view = new DataView(this.buf.buffer);
-    this.wasm = wasmAllowed ? wasm : null;
+    this.direct = wasmAllowed === 'direct' ? direct : null;
+    this.wasm = wasmAllowed !== 'noble' && this.direct === null ? wasm : null;
+    if (this.direct) {
+      // The message is written straight into hash-wasm's buffer (shared by every ShortHasher of
+      // this thread: each message is hashed as soon as it is written). The digest lands there too.
+      this.buf = this.direct.buf;
+      this.calc = this.direct.calc;
+      this.digest = this.buf.subarray(0, 32);
+    } else {
+      this.buf = new Uint8Array(512); // room for any §4.1 leaf; only [0, 128) is hashed here
+    }
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, 512);
     // Views of buf[0 … len) by length, so the WebAssembly path allocates nothing per message.
     this.prefix = [];
     this.out = null;
@@ -100,6 +171,11 @@ export class ShortHasher {
 
   digestInto(len, out, off) {
     if (!(len >= 0 && len <= 119)) throw new RangeError(`ShortHasher: ${len} bytes`);
+    if (this.direct !== null) {
+      this.calc(len, 256);
+      out.set(this.digest, off);
+      return;
+    }
     const w = this.wasm;
     if (w !== null) {
       let msg = this.prefix[len];
@@ -138,6 +214,7 @@ export class ShortHasher {
 (function selfTest() {
   const h = new ShortHasher();
   h.wasm = null;
+  h.direct = null;
   const out = new Uint8Array(32);
   for (let len = 0; len <= 119; len++) {
     const msg = Uint8Array.from({ length: len }, (_, i) => (i * 131 + len * 7) & 0xff);

@@ -27,14 +27,23 @@ export function merkleRootPacked(hashes, n, onProgress) {
   if (n === 0) return H(new Uint8Array(0));
   const h = new ShortHasher();
   const buf = h.buf;
+  // Children are copied as 16 words (little-endian in and out, so bytes keep their order) when
+  // `hashes` is word-aligned: four times fewer copies than byte by byte.
+  const words = hashes.byteOffset % 4 === 0 ? new Int32Array(hashes.buffer, hashes.byteOffset, n * 8) : null;
+  const view = h.view;
   let len = n;
   let done = 0;
   while (len > 1) {
     let w = 0;
     for (let r = 0; r + 1 < len; r += 2) {
       buf[0] = 1;
-      const from = r * 32;
-      for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
+      if (words !== null) {
+        const from = r * 8;
+        for (let j = 0; j < 16; j++) view.setInt32(1 + 4 * j, words[from + j], true);
+      } else {
+        const from = r * 32;
+        for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
+      }
       h.digestInto(65, hashes, w * 32);
       w++;
       if (onProgress && (++done & 0x3fff) === 0) onProgress(done / n);

@@ -147,6 +147,7 @@ async function onVerify(event) {
     document.body.dataset.state = report.ok ? 'verified' : 'failed';
     document.body.dataset.mode = report.mode;
     document.body.dataset.timings = JSON.stringify(report.timings ?? {});
+    document.body.dataset.sha256 = JSON.stringify(report.sha256 ?? null);
     if (!report.ok) document.body.dataset.failedField = report.failure.field;
   } catch (e) {
     verdict(out, false, '✘ 无法完成验证', e instanceof SourceError ? e.message : `出错: ${e.message ?? e}`);
