@@ -133,6 +133,9 @@ test("keyboard: the skip link comes first and 长者模式 toggles with the spac
   const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.equal(ring, "solid", "focused links show a focus ring");
   await page.keyboard.press("Enter");
+  // Following a fragment link is a same-document navigation that completes after the key press
+  // returns (a CI run read the URL before it changed): wait for it, failing after 5 s.
+  await page.waitForURL(/#main$/, { timeout: 5000 });
   assert.match(page.url(), /#main$/);
   const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
   await page.focus("#elder-mode");
