@@ -93,6 +93,11 @@ test('canonical JSON: member order, escapes, numbers (§3)', () => {
   assert.equal(canonicalJson({ '\uFF21': 1, '\u{1F600}': 2 }), '{"\u{1F600}":2,"\uFF21":1}');
   assert.throws(() => canonicalJson({ a: 1.5 }));
   assert.throws(() => canonicalJson(-1));
+  // A lone surrogate (no UTF-8 form) is refused, in a value or a name, alone or next to a pair.
+  for (const bad of ['\ud800', 'a\udc00', '\u{1F600}\ud83d', '\ude00\u{1F600}']) {
+    assert.throws(() => canonicalJson(bad), /surrogate/, JSON.stringify(bad));
+    assert.throws(() => canonicalJson({ [bad]: 1 }), /surrogate/);
+  }
   assert.equal(canonicalJson({ a: undefined, b: 0 }), '{"b":0}');
 });
 

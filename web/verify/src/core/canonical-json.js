@@ -5,8 +5,10 @@ import { utf8 } from './bytes.js';
 function str(s) {
   let out = '"';
   let start = 0;
+  let surrogates = false; // any UTF-16 surrogate: only then is the string checked for a lone one
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
     let esc;
     if (c === 0x22) esc = '\\"';
     else if (c === 0x5c) esc = '\\\\';
@@ -18,7 +20,7 @@ function str(s) {
     out += s.slice(start, i) + esc;
     start = i + 1;
   }
-  if (/\p{Surrogate}/u.test(s)) throw new TypeError('canonical JSON: unpaired surrogate in a string');
+  if (surrogates && /\p{Surrogate}/u.test(s)) throw new TypeError('canonical JSON: unpaired surrogate in a string');
   return out + s.slice(start) + '"';
 }
 

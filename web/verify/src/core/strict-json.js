@@ -104,9 +104,11 @@ export function parseStrictJson(text) {
     i++;
     let out = '';
     let start = i;
+    let surrogates = false; // any surrogate, written or escaped: only then is `out` checked
     for (;;) {
       if (i >= text.length) fail('字符串未结束');
       const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
       if (c === 0x22) {
         out += text.slice(start, i);
         i++;
@@ -123,7 +125,9 @@ export function parseStrictJson(text) {
         } else if (e === 'u') {
           const hex = text.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('无效的 \\u 转义');
-          out += String.fromCharCode(parseInt(hex, 16));
+          const u = parseInt(hex, 16);
+          if (u >= 0xd800 && u <= 0xdfff) surrogates = true;
+          out += String.fromCharCode(u);
           i += 6;
         } else fail('无效的转义');
         start = i;
@@ -131,7 +135,7 @@ export function parseStrictJson(text) {
       }
       i++;
     }
-    if (/\p{Surrogate}/u.test(out)) fail('字符串含有不成对的代理项 (无 UTF-8 形式)');
+    if (surrogates && /\p{Surrogate}/u.test(out)) fail('字符串含有不成对的代理项 (无 UTF-8 形式)');
     return out;
   };
   const number = () => {
