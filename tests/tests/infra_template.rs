@@ -810,3 +810,54 @@ fn the_importer_runs_on_uploads_and_writes_only_outcomes_which_the_api_only_read
     );
     Ok(())
 }
+
+/// Registry files hold personal data: the upload bucket expires them (and the request records),
+/// never the outcomes, which say which upload became which snapshot.
+#[test]
+fn uploaded_registry_files_and_requests_expire_and_outcomes_stay() -> Result<()> {
+    let t = Template::load()?;
+    let rules = get(
+        &t.doc,
+        &[
+            "Resources",
+            "RegistryUploadBucket",
+            "Properties",
+            "LifecycleConfiguration",
+            "Rules",
+        ],
+    )
+    .and_then(Value::as_sequence)
+    .ok_or_else(|| anyhow!("RegistryUploadBucket has no lifecycle rules"))?;
+    let mut expiring = BTreeSet::new();
+    for rule in rules {
+        if text(rule, &["Status"]) != Some("Enabled") {
+            continue;
+        }
+        let prefix = text(rule, &["Prefix"])
+            .ok_or_else(|| anyhow!("a lifecycle rule without a prefix applies to outcomes too"))?;
+        ensure!(
+            !prefix.is_empty() && !"outcomes/".starts_with(prefix),
+            "the lifecycle rule on {prefix:?} would expire outcomes"
+        );
+        ensure!(
+            text(rule, &["ExpirationInDays"]) == Some("UploadRetentionDays"),
+            "the rule on {prefix} must expire after !Ref UploadRetentionDays"
+        );
+        ensure!(
+            get(rule, &["NoncurrentVersionExpiration", "NoncurrentDays"]).is_some(),
+            "the rule on {prefix} must expire replaced versions too (the bucket is versioned)"
+        );
+        expiring.insert(prefix.to_owned());
+    }
+    ensure!(
+        expiring == BTreeSet::from(["uploads/".to_owned(), "requests/".to_owned()]),
+        "expiring prefixes: {expiring:?}"
+    );
+    ensure!(
+        get(&t.doc, &["Parameters", "UploadRetentionDays", "MinValue"])
+            .and_then(Value::as_u64)
+            .is_some_and(|d| d >= 30),
+        "UploadRetentionDays needs a minimum of at least 30 days"
+    );
+    Ok(())
+}
