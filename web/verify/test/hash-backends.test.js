@@ -73,3 +73,100 @@ test('the CSV scan still refuses ids with characters or lengths §4.1 forbids', 
   assert.throws(() => parseFrameCsv(enc('target_id,stratum\nA,S\nB,S;x\n')), (e) => e.kind === 'frame' && e.line === 3);
   assert.equal(parseFrameCsv(enc(`target_id,stratum\n${'x'.repeat(128)},S\n企业,S\n`)).size, 2);
 });
+
+/** In-process stand-ins for the hashing workers (src/ui/hash-worker.js) of the frame pipeline. */
+async function pipelineHelpers() {
+  const { FrameHelper, treeRoots } = await import('../src/core/frame.js');
+  const fileHelper = () => {
+    const h = new FrameHelper();
+    return {
+      file: async ({ bytes }) => h.file({ bytes }),
+      orderedTree: async (job) => h.orderedTree(job),
+      tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
+    };
+  };
+  const treeHelper = { tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk) };
+  return { fileHelper, treeHelper };
+}
+
+test('the frame pipeline (helper reads the file and hashes leaves and part of the tree) gives the sequential frame', async () => {
+  const { fileHelper, treeHelper } = await pipelineHelpers();
+  const enc = (s) => new TextEncoder().encode(s);
+  for (const n of [3000, 4097, 9000, 33333]) {
+    const lines = ['target_id,stratum'];
+    for (let i = 0; i < n; i++) lines.push(`T${(i * 7919) % n}${'y'.repeat(i % 40)},S${i % 5}`);
+    const bytes = enc(lines.join('\r\n'));
+    assert.ok(bytes.length >= 64 * 1024, `n = ${n}: the pipeline needs 64 KiB`);
+    const one = parseFrameCsv(bytes);
+    for (const helpers of [[fileHelper()], [fileHelper(), treeHelper], [fileHelper(), treeHelper, treeHelper]]) {
+      let early = null;
+      const f = await parseFrameCsv(bytes, null, helpers, {
+        whileHashing: (g) => {
+          // Everything but the root is there while the tree is hashed.
+          early = { size: g.size, first: g.id(0), last: g.id(n - 1), root: g.root };
+        },
+      });
+      assert.deepEqual(early, { size: n, first: one.id(0), last: one.id(n - 1), root: null });
+      assert.equal(toHex(f.root), toHex(one.root), `n = ${n}, ${helpers.length} helpers`);
+      for (const k of [0, 1, n >> 1, n - 1]) assert.equal(toHex(f.leaf(k)), toHex(one.leaf(k)));
+    }
+  }
+  // A bad line is named by this thread's own reading, whatever the helper does.
+  const bad = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i},S`).join('\n')}\nT 1,S\n`);
+  await assert.rejects(parseFrameCsv(bad, null, [fileHelper()]), (e) => e.kind === 'frame' && e.line === 9002);
+  const dup = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i % 8999},S`).join('\n')}\n`);
+  await assert.rejects(parseFrameCsv(dup, null, [fileHelper()]), (e) => e.kind === 'frame' && /重复/.test(e.message));
+  // A helper that fails is an error, not a wrong root.
+  const broken = { ...fileHelper(), file: async () => { throw new Error('helper gone'); } };
+  const ok = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i},S`).join('\n')}\n`);
+  await assert.rejects(parseFrameCsv(ok, null, [broken]), /helper gone/);
+  const lying = { ...fileHelper(), file: async (j) => ({ hashes: new Uint8Array(32), count: 1 }) };
+  await assert.rejects(parseFrameCsv(ok, null, [lying]), /helper read 1 entries/);
+});
+
+test('a draw verified with the pipeline (work done while the tree is hashed) reports exactly what one thread reports', async () => {
+  const { fileHelper, treeHelper } = await pipelineHelpers();
+  const { buildPool } = await import('../src/core/pool.js');
+  const { commit, draw } = await import('../src/core/draw.js');
+  const { canonicalJson } = await import('../src/core/canonical-json.js');
+  const { verifyFiles } = await import('../src/core/verify.js');
+  const enc = (s) => new TextEncoder().encode(s);
+  const n = 8000;
+  const entries = Array.from({ length: n }, (_, i) => [`B${((i * 7919) % n).toString(36).padStart(6, '0')}`, `S${i % 3}`]);
+  const poolEntries = Array.from({ length: 30 }, (_, j) => [`Z${j}`, 'D', j % 4 === 0 ? [entries[j][0]] : []]);
+  const frame = buildFrame(entries);
+  const pool = buildPool(poolEntries);
+  const secret = '5a'.repeat(32);
+  const commitment = commit({
+    plan_id: 'PIPE', committed_at: '2026-01-01T00:00:00Z',
+    parameters: { strata: {}, default: { ratio: '0.02', rounding: 'up' }, inspectors_per_target: 2, max_assignments_per_inspector: 20 },
+    entropy_source: { witnesses: ['W'] },
+  }, frame, pool, secret);
+  const t = draw(commitment, secret, { witnesses: [{ name: 'W', value: '3 1 2' }] }, '2026-01-02T00:00:00Z', frame, pool);
+  const frameText = ['target_id,stratum', ...entries.map(([a, b]) => `${a},${b}`)].join('\n');
+  const poolText = ['inspector_id,department,conflicts', ...poolEntries.map(([a, b, c]) => `${a},${b},${c.join(';')}`)].join('\n');
+  const strataChanged = { ...commitment, strata: commitment.strata.map((s, i) => (i === 1 ? { ...s, population: s.population + 1 } : s)) };
+  const cases = {
+    honest: { t, frameText, poolText },
+    'frame changed': { t, frameText: frameText.replace(`\n${entries[7][0]},S`, `\n${entries[7][0]},X`), poolText },
+    'pool changed': { t, frameText, poolText: poolText.replace('Z3,D,', 'Z3,E,') },
+    'selection changed': { t: { ...t, selections: t.selections.map((s, i) => (i === 5 ? { ...s, inspectors: [...s.inspectors].reverse() } : s)) }, frameText, poolText },
+    'digest changed': { t: { ...t, digest: '00'.repeat(32) }, frameText, poolText },
+    'strata changed': { t: { ...t, commitment: strataChanged }, frameText, poolText },
+    'frame and selection changed': { t: { ...t, selections: t.selections.slice(1) }, frameText: frameText.replace(`\n${entries[9][0]},S`, `\n${entries[9][0]}x,S`), poolText },
+  };
+  for (const [name, c] of Object.entries(cases)) {
+    const input = () => ({ transcriptText: canonicalJson(c.t), commitmentText: canonicalJson(c.t.commitment),
+      frameBytes: enc(c.frameText), poolBytes: enc(c.poolText) });
+    const alone = await verifyFiles(input(), () => {});
+    for (const helpers of [[fileHelper()], [fileHelper(), treeHelper]]) {
+      const piped = await verifyFiles(input(), () => {}, { helpers });
+      assert.deepEqual(piped.failure, alone.failure, name);
+      assert.deepEqual(piped.checks, alone.checks, name);
+      assert.deepEqual(piped.summary, alone.summary, name);
+    }
+    if (name === 'honest') assert.equal(alone.ok, true);
+    else assert.equal(alone.ok, false, name);
+    if (name === 'strata changed') assert.equal(alone.failure.field, 'commitment.strata[1].population');
+  }
+});

@@ -1,7 +1,7 @@
 // Verification of a draw (draw spec §14): the checks in order, stopping at the first failure and
 // naming its field by the spec's JSON path (e.g. `selections[3].inspectors`).
 import { H } from './hash.js';
-import { compareUtf8, fromHex, toHex } from './bytes.js';
+import { bytesEqual, compareUtf8, fromHex, toHex } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
 import { FieldError } from './errors.js';
 import { parseStrictJson } from './strict-json.js';
@@ -87,6 +87,39 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
   let commitmentHash;
   let entropyDigestBytes;
   let secret;
+  // Work done ahead, while helpers hash the frame's Merkle tree (see whileHashing below): results
+  // or errors of pure computations that later checks use. Verdicts are not given ahead: every
+  // check still runs in order, throws what it would have thrown, and passes only on its own
+  // comparison.
+  const early = {};
+  const whileHashing = (entries) => {
+    try {
+      early.pool = loadPool();
+    } catch (e) {
+      early.poolError = e;
+      return;
+    }
+    try {
+      early.strata = computeStrata(entries, c.params, 'commitment.parameters');
+      early.strataFrame = entries;
+    } catch (e) {
+      early.strataError = e;
+      early.strataFrame = entries;
+    }
+    try {
+      const { digest, ...rest } = t;
+      early.digest = toHex(H(canonicalBytes(rest)));
+    } catch {
+      // recomputed (and reported) by the digest check
+    }
+    try {
+      const k = drawKey(H(canonicalBytes(t.commitment)), fromHex(t.secret), entropyDigest(t.entropy.witnesses, beaconOf(t.entropy)));
+      early.selections = { key: k, frame: entries, pool: early.pool,
+        value: computeSelections(t.commitment, c.params, entries, early.pool, k) };
+    } catch {
+      // recomputed (and reported) by the checks in order
+    }
+  };
   const steps = {
     format() {
       if (transcript?.spec_version !== undefined && transcript.spec_version !== SPEC_VERSION) {
@@ -115,13 +148,14 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       same('commitment.spec_version', t.commitment.spec_version, SPEC_VERSION);
     },
     async frame() {
-      frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }));
+      frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }), whileHashing);
       same('commitment.frame.size', t.commitment.frame.size, frame.size);
       same('commitment.frame.root', t.commitment.frame.root, toHex(frame.root));
       summary.frame_size = frame.size;
     },
     pool() {
-      pool = loadPool();
+      if (early.poolError) throw early.poolError;
+      pool = early.pool ?? loadPool();
       same('commitment.pool.size', t.commitment.pool.size, pool.size);
       same('commitment.pool.root', t.commitment.pool.root, toHex(pool.root));
       summary.pool_size = pool.size;
@@ -129,7 +163,8 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
     strata() {
       let strata;
       try {
-        strata = computeStrata(frame, c.params, 'commitment.parameters');
+        if (early.strataFrame === frame && early.strataError) throw early.strataError;
+        strata = early.strataFrame === frame ? early.strata : computeStrata(frame, c.params, 'commitment.parameters');
       } catch (e) {
         if (e instanceof FieldError) throw new FieldError('commitment.parameters', e.detail, { code: e.code });
         throw e;
@@ -175,7 +210,9 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       onProgress({ check: 'selections' });
       let got;
       try {
-        got = computeSelections(t.commitment, c.params, frame, pool, key);
+        const e = early.selections;
+        got = e && e.frame === frame && e.pool === pool && bytesEqual(e.key, key) ? e.value
+          : computeSelections(t.commitment, c.params, frame, pool, key);
       } catch (e) {
         // §12 ran out of eligible inspectors: only possible for a commitment §9.2 refuses.
         if (e.code === 'assignment-stuck') throw new FieldError('selections', e.message);
@@ -197,7 +234,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
     },
     digest() {
       const { digest, ...rest } = t;
-      same('digest', digest, toHex(H(canonicalBytes(rest))));
+      same('digest', digest, early.digest ?? toHex(H(canonicalBytes(rest))));
     },
   };
   let failure = null;
@@ -231,7 +268,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
 
 /**
  * Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes.
- * `helpers`: optional hashing workers for the frame (see frame.js hashInParallel).
+ * `helpers`: optional hashing workers for the frame (see frame.js frameFromFile and frameInParallel).
  */
 export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress, { helpers = null } = {}) {
   let transcript;
@@ -251,7 +288,7 @@ export async function verifyFiles({ transcriptText, commitmentText = null, frame
   return verifyDraw({
     transcript,
     published,
-    loadFrame: (p) => parseFrameCsv(frameBytes, p, helpers),
+    loadFrame: (p, whileHashing) => parseFrameCsv(frameBytes, p, helpers, { whileHashing }),
     loadPool: () => parsePoolCsv(poolBytes),
   }, onProgress);
 }

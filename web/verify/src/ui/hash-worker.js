@@ -1,14 +1,23 @@
 // Hashing helper worker: hashes frame leaves, or the roots of chunks of the frame's Merkle tree,
-// for the verification worker (core/frame.js frameInParallel), over a MessagePort the page connects.
-import { chunkRoots, fieldLeafHashes, treeRoots } from '../core/frame.js';
+// for the verification worker (core/frame.js frameFromFile and frameInParallel), over a MessagePort
+// the page connects.
+import { FrameHelper, chunkRoots, fieldLeafHashes, treeRoots } from '../core/frame.js';
 import { loadWasmSha256 } from '../core/hash.js';
+
+const frameHelper = new FrameHelper();
 
 function serve(port) {
   port.onmessage = (e) => {
     const { id, kind, buf, offsets, hashes, count, chunk } = e.data;
     try {
       let roots;
-      if (kind === 'tree') roots = treeRoots(hashes, count, chunk);
+      if (kind === 'file') {
+        const r = frameHelper.file(e.data);
+        port.postMessage({ id, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
+        return;
+      }
+      if (kind === 'ordered-tree') roots = frameHelper.orderedTree(e.data);
+      else if (kind === 'tree') roots = treeRoots(hashes, count, chunk);
       else if (kind === 'leaves') {
         const { bytes, idStart, idLen, sStart, sLen } = e.data;
         roots = fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count);
@@ -32,6 +41,15 @@ self.onmessage = async (e) => {
   for (let r = 0; r < 3; r++) {
     chunkRoots(buf, offsets, n, 1024);
     treeRoots(fieldLeafHashes(buf, at, len, at.map((x) => x + 10), len, n), n, 1024);
+  }
+  // The pipeline's side (frame.js frameFromFile): reading a file, its leaves, an ordered tree.
+  const lines = ['target_id,stratum'];
+  for (let i = 0; i < n; i++) lines.push(`W${((i * 7919) % n).toString(36)},S${i % 4}`);
+  const file = new TextEncoder().encode(lines.join('\n'));
+  const order = Int32Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (n is 2^14)
+  for (let r = 0; r < 2; r++) {
+    frameHelper.file({ bytes: file });
+    frameHelper.orderedTree({ order, count: n, chunk: 1024 });
   }
   serve(e.data.port);
 };

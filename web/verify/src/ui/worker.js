@@ -16,6 +16,7 @@ function helperOn(port) {
     const p = pending.get(id);
     pending.delete(id);
     if (error) p.reject(new Error(error));
+    else if (e.data.count !== undefined) p.resolve({ roots: new Uint8Array(roots), count: e.data.count });
     else p.resolve(roots instanceof Uint8Array ? roots : new Uint8Array(roots));
   };
   const send = (msg, transfer) => new Promise((resolve, reject) => {
@@ -31,6 +32,11 @@ function helperOn(port) {
       [job.bytes.buffer, job.idStart.buffer, job.idLen.buffer, job.sStart.buffer, job.sLen.buffer]),
     /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
+    /** A frame file → its leaf hashes in file order, kept by the helper (core/frame.js FrameHelper). */
+    file: (job) => send({ kind: 'file', ...job }, [job.bytes.buffer])
+      .then((m) => ({ hashes: m.roots, count: m.count })),
+    /** The canonical order of the first part of that frame's tree → its chunk roots. */
+    orderedTree: (job) => send({ kind: 'ordered-tree', ...job }, [job.order.buffer]),
   };
 }
 
