@@ -80,7 +80,10 @@ async function pipelineHelpers() {
   const fileHelper = () => {
     const h = new FrameHelper();
     return {
-      file: async ({ bytes }) => h.file({ bytes }),
+      file: ({ bytes }) => {
+        const fields = (async () => h.read({ bytes }))();
+        return { fields, leaves: fields.then(() => h.leaves()) };
+      },
       orderedTree: async (job) => h.orderedTree(job),
       tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
     };
@@ -117,10 +120,13 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
   const dup = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i % 8999},S`).join('\n')}\n`);
   await assert.rejects(parseFrameCsv(dup, null, [fileHelper()]), (e) => e.kind === 'frame' && /重复/.test(e.message));
   // A helper that fails is an error, not a wrong root.
-  const broken = { ...fileHelper(), file: async () => { throw new Error('helper gone'); } };
+  const gone = Promise.reject(new Error('helper gone'));
+  gone.catch(() => {});
+  const broken = { ...fileHelper(), file: () => ({ fields: gone, leaves: gone }) };
   const ok = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i},S`).join('\n')}\n`);
   await assert.rejects(parseFrameCsv(ok, null, [broken]), /helper gone/);
-  const lying = { ...fileHelper(), file: async (j) => ({ hashes: new Uint8Array(32), count: 1 }) };
+  const honest = fileHelper();
+  const lying = { ...honest, file: (j) => ({ ...honest.file(j), leaves: Promise.resolve({ hashes: new Uint8Array(32), count: 1 }) }) };
   await assert.rejects(parseFrameCsv(ok, null, [lying]), /helper read 1 entries/);
 });
 

@@ -326,8 +326,8 @@ const HELPER_TREE_SHARE = 0.6;
 
 /**
  * A frame file read with one helper in a pipeline (2 threads, no step waiting on the other):
- * - the helper reads the file itself (FrameHelper.file) and hashes every leaf in file order,
- *   while this thread reads, checks and sorts the entries;
+ * - the helper reads the file (FrameHelper.read) and sends this thread the field slices, then
+ *   hashes every leaf in file order (FrameHelper.leaves) while this thread checks and sorts them;
  * - this thread sends the helper the canonical order of the first part of the tree and calls
  *   `whileHashing(frame)` (the draw's other work), then puts the leaf hashes in canonical order
  *   and hashes the rest of the tree; the frame root is the Merkle combination of the chunk roots.
@@ -337,10 +337,21 @@ const HELPER_TREE_SHARE = 0.6;
 async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing) {
   const [first, ...others] = helpers;
   // The helper gets its own copy: this thread still reads the ids from `bytes`.
-  const fileJob = first.file({ bytes: bytes.slice() });
+  const job = first.file({ bytes: bytes.slice() });
   let treeJob = null;
-  fileJob.catch(() => {}); // awaited below; not unhandled if this thread's checks throw first
-  const f = scanUnquoted(bytes, onParse);
+  // Awaited below; not unhandled if this thread's checks throw first.
+  job.fields.catch(() => {});
+  job.leaves.catch(() => {});
+  // The helper's reading of the file (the field slices), which it sends before hashing the leaves;
+  // if it could not read the file, this thread reads it, which names the problem and its line.
+  let f;
+  try {
+    const r = await job.fields;
+    f = Object.assign(new Fields(bytes, 0), r, { bytes });
+    if (onParse) onParse(1);
+  } catch {
+    f = scanUnquoted(bytes, onParse);
+  }
   const c = canonicalEntries(f, onHash && ((x) => onHash(0.5 * x)));
   const { n } = c;
   const frame = makeFrame({ ...c, root: null, leaves: null });
@@ -360,7 +371,7 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing) {
     treeJob.catch(() => {});
   }
   if (whileHashing) whileHashing(frame);
-  const done = await fileJob;
+  const done = await job.leaves;
   if (done.count !== n || done.hashes.length !== n * 32) {
     throw new Error(`parallel hashing: the helper read ${done.count} entries, this thread ${n}`);
   }
@@ -392,20 +403,36 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing) {
 }
 
 /**
- * The helper's side of frameFromFile (in a hashing worker, or in-process in tests): `file` reads
- * a frame file as frameFromFile's thread does and hashes its leaves in file order; `orderedTree`
- * then hashes the first part of the tree from those leaves, given the canonical order of that part.
- * Holds one file's leaves at a time.
+ * The helper's side of frameFromFile (in a hashing worker, or in-process in tests): `read` reads
+ * a frame file (the field slices, sent to frameFromFile's thread), `leaves` hashes its leaves in
+ * file order, and `orderedTree` then hashes the first part of the tree from those leaves, given
+ * the canonical order of that part. Holds one file at a time.
  */
 export class FrameHelper {
   constructor() {
+    this.fields = null;
     this.hashes = null;
   }
 
-  /** { bytes } → { hashes (file order, 32 bytes each), count }. Throws InputError on a bad file. */
-  file({ bytes }) {
+  /**
+   * { bytes } → the field slices of the file's entries { n, idStart, idLen, sStart, sLen, line,
+   * special } (copies, n long). Throws InputError on a bad file.
+   */
+  read({ bytes }) {
+    this.fields = null;
     this.hashes = null;
     const f = scanUnquoted(bytes);
+    this.fields = f;
+    const { n } = f;
+    return { n, special: f.special, idStart: f.idStart.slice(0, n), idLen: f.idLen.slice(0, n),
+      sStart: f.sStart.slice(0, n), sLen: f.sLen.slice(0, n), line: f.line.slice(0, n) };
+  }
+
+  /** The leaf hashes of the file read last, in file order: { hashes (32 bytes each), count }. */
+  leaves() {
+    const f = this.fields;
+    if (f === null) throw new Error('leaves before read');
+    this.fields = null;
     this.hashes = fieldLeafHashes(f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, f.n);
     return { hashes: this.hashes.slice(), count: f.n };
   }

@@ -271,6 +271,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
  * `helpers`: optional hashing workers for the frame (see frame.js frameFromFile and frameInParallel).
  */
 export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress, { helpers = null } = {}) {
+  const started = now();
   let transcript;
   let published = null;
   try {
@@ -285,12 +286,15 @@ export async function verifyFiles({ transcriptText, commitmentText = null, frame
       return syntaxFailure('published', '(承诺文件)', e);
     }
   }
-  return verifyDraw({
+  const parsed = Math.round(now() - started);
+  const report = await verifyDraw({
     transcript,
     published,
     loadFrame: (p, whileHashing) => parseFrameCsv(frameBytes, p, helpers, { whileHashing }),
     loadPool: () => parsePoolCsv(poolBytes),
   }, onProgress);
+  report.timings = { json: parsed, ...report.timings };
+  return report;
 }
 
 function syntaxFailure(id, field, e) {

@@ -12,8 +12,18 @@ function serve(port) {
     try {
       let roots;
       if (kind === 'file') {
-        const r = frameHelper.file(e.data);
-        port.postMessage({ id, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
+        // Two replies: the field slices at once, the leaf hashes when hashed.
+        let fields;
+        try {
+          fields = frameHelper.read(e.data);
+        } catch (err) {
+          port.postMessage({ id: e.data.leavesId, error: String(err?.stack ?? err) });
+          throw err;
+        }
+        port.postMessage({ id, ...fields },
+          [fields.idStart.buffer, fields.idLen.buffer, fields.sStart.buffer, fields.sLen.buffer, fields.line.buffer]);
+        const r = frameHelper.leaves();
+        port.postMessage({ id: e.data.leavesId, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
         return;
       }
       if (kind === 'ordered-tree') roots = frameHelper.orderedTree(e.data);
@@ -48,7 +58,8 @@ self.onmessage = async (e) => {
   const file = new TextEncoder().encode(lines.join('\n'));
   const order = Int32Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (n is 2^14)
   for (let r = 0; r < 2; r++) {
-    frameHelper.file({ bytes: file });
+    frameHelper.read({ bytes: file });
+    frameHelper.leaves();
     frameHelper.orderedTree({ order, count: n, chunk: 1024 });
   }
   serve(e.data.port);

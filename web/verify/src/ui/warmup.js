@@ -7,19 +7,22 @@ import { commit, draw } from '../core/draw.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { verifyFiles } from '../core/verify.js';
 
-export async function warmUp(size = 30000) {
-  const strata = ['W-A', 'W-B', 'W-C', 'W-D'];
+// Ids and strata shaped like real ones (18-character unified credit codes, county codes with a
+// grade), so the compiled code fits the files people verify.
+export async function warmUp(size = 30000, helpers = null) {
+  const strata = ['350302-A', '350303-B', '350304-C', '350305-D'];
   const lines = ['target_id,stratum'];
   const entries = [];
   for (let i = 0; i < size; i++) {
-    const id = `W${((i * 7919) % size).toString(36).padStart(5, '0')}`;
+    const id = `9135${String((i * 7919) % size).padStart(13, '0')}${'ABCDEFGHJK'[i % 10]}`;
     const s = strata[i % 4];
     lines.push(`${id},${s}`);
     entries.push([id, s]);
   }
   const poolLines = ['inspector_id,department,conflicts'];
   const poolEntries = [];
-  for (let j = 0; j < 40; j++) {
+  // Enough inspectors for 1 % of the frame, two each, at most 20 per inspector (§9.2).
+  for (let j = 0; j < Math.max(40, Math.ceil(size / 400)); j++) {
     const conflicts = j % 3 === 0 ? [entries[j][0], entries[j + 1][0]] : [];
     poolLines.push(`Z${j},D,${conflicts.join(';')}`);
     poolEntries.push([`Z${j}`, 'D', conflicts]);
@@ -39,6 +42,6 @@ export async function warmUp(size = 30000) {
     commitmentText: canonicalJson(commitment),
     frameBytes: enc.encode(lines.join('\n')),
     poolBytes: enc.encode(poolLines.join('\r\n')),
-  }, () => {});
+  }, () => {}, { helpers });
   if (!report.ok) throw new Error(`warm-up draw did not verify: ${JSON.stringify(report.failure)}`);
 }

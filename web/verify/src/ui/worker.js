@@ -3,7 +3,6 @@
 import { verifyFiles } from '../core/verify.js';
 import { warmUp } from './warmup.js';
 import { loadWasmSha256, shortHashBackend } from '../core/hash.js';
-import { parseFrameCsv } from '../core/frame.js';
 
 let helpers = [];
 
@@ -12,18 +11,22 @@ function helperOn(port) {
   const pending = new Map();
   let next = 0;
   port.onmessage = (e) => {
-    const { id, roots, error } = e.data;
+    const { id, error } = e.data;
     const p = pending.get(id);
     pending.delete(id);
     if (error) p.reject(new Error(error));
-    else if (e.data.count !== undefined) p.resolve({ roots: new Uint8Array(roots), count: e.data.count });
-    else p.resolve(roots instanceof Uint8Array ? roots : new Uint8Array(roots));
+    else p.resolve(e.data);
   };
-  const send = (msg, transfer) => new Promise((resolve, reject) => {
+  const expect = () => {
     const id = next++;
-    pending.set(id, { resolve, reject });
+    return { id, reply: new Promise((resolve, reject) => pending.set(id, { resolve, reject })) };
+  };
+  const roots = (m) => (m.roots instanceof Uint8Array ? m.roots : new Uint8Array(m.roots));
+  const send = (msg, transfer) => {
+    const { id, reply } = expect();
     port.postMessage({ id, ...msg }, transfer);
-  });
+    return reply.then(roots);
+  };
   return {
     /** Leaf messages → chunk roots (core/frame.js chunkRoots). */
     hash: (job) => send(job, [job.buf.buffer, job.offsets.buffer]),
@@ -32,19 +35,22 @@ function helperOn(port) {
       [job.bytes.buffer, job.idStart.buffer, job.idLen.buffer, job.sStart.buffer, job.sLen.buffer]),
     /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
-    /** A frame file → its leaf hashes in file order, kept by the helper (core/frame.js FrameHelper). */
-    file: (job) => send({ kind: 'file', ...job }, [job.bytes.buffer])
-      .then((m) => ({ hashes: m.roots, count: m.count })),
+    /**
+     * A frame file → { fields: Promise of its field slices, leaves: Promise of its leaf hashes in
+     * file order }; the helper keeps the hashes for orderedTree (core/frame.js FrameHelper).
+     */
+    file: (job) => {
+      const fields = expect();
+      const leaves = expect();
+      port.postMessage({ id: fields.id, leavesId: leaves.id, kind: 'file', ...job }, [job.bytes.buffer]);
+      return {
+        fields: fields.reply.then(({ id, kind, ...f }) => f),
+        leaves: leaves.reply.then((m) => ({ hashes: roots(m), count: m.count })),
+      };
+    },
     /** The canonical order of the first part of that frame's tree → its chunk roots. */
     orderedTree: (job) => send({ kind: 'ordered-tree', ...job }, [job.order.buffer]),
   };
-}
-
-/** Runs the parallel frame hashing once on a small synthetic frame, so that it is compiled too. */
-async function warmParallel(n = 16384) {
-  const lines = ['target_id,stratum'];
-  for (let i = 0; i < n; i++) lines.push(`W${((i * 7919) % n).toString(36)},S${i % 4}`);
-  await parseFrameCsv(new TextEncoder().encode(lines.join('\n')), () => {}, helpers);
 }
 
 self.onmessage = async (event) => {
@@ -57,7 +63,8 @@ self.onmessage = async (event) => {
     try {
       await loadWasmSha256();
       await warmUp();
-      if (helpers.length) await warmParallel();
+      // The pipeline with the helpers (frame.js frameFromFile, verify.js whileHashing), twice.
+      if (helpers.length) for (let r = 0; r < 2; r++) await warmUp(40000, helpers);
       self.postMessage({ type: 'warm-done' });
     } catch (e) {
       self.postMessage({ type: 'warm-done', error: String(e?.stack ?? e) });
