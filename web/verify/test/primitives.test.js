@@ -214,8 +214,8 @@ test('inclusion proofs (§4.3) are checked, then matched to the commitment', () 
   assert.equal(checkInclusion(proof, transcript).drawn.target, 'C');
 });
 
-test('the byte-slice radix sort agrees with sorting by UTF-8 bytes, duplicates adjacent', async () => {
-  const { sortSlices } = await import('../src/core/byte-sort.js');
+test('the byte-slice radix sorts (MSD, and LSD for identifiers) agree with sorting by UTF-8 bytes, duplicates adjacent', async () => {
+  const { sortSlices, sortIdSlices } = await import('../src/core/byte-sort.js');
   const byBytes = (a, b) => {
     const x = enc(a);
     const y = enc(b);
@@ -231,6 +231,13 @@ test('the byte-slice radix sort agrees with sorting by UTF-8 bytes, duplicates a
   const cases = Array.from({ length: 200 }, () =>
     Array.from({ length: rnd(120) }, () => Array.from({ length: rnd(6) }, () => alphabet[rnd(alphabet.length)]).join('')));
   cases.push(Array.from({ length: 5000 }, () => `9135030${String(rnd(100000)).padStart(6, '0')}`));
+  // Large enough for the LSD sort: ids of 1 to 32 bytes (odd and even widths, prefixes of each
+  // other, duplicates, bytes up to 0xFF), and ids over 32 bytes (the MSD fallback).
+  for (const pieces of [1, 3, 8]) {
+    cases.push(Array.from({ length: 3000 }, () => Array.from({ length: 1 + rnd(pieces) }, () => alphabet[rnd(alphabet.length)]).join('')));
+  }
+  cases.push(Array.from({ length: 2000 }, () => `${'\u{10FFFF}'.repeat(rnd(3))}${'k'.repeat(rnd(40))}`));
+  cases.push(Array.from({ length: 2000 }, (_, i) => `91350${i % 3}0${String(rnd(1000)).padStart(11, '0')}${'ABC'[rnd(3)]}`));
   for (const strs of cases) {
     const parts = strs.map(enc);
     const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
@@ -243,8 +250,9 @@ test('the byte-slice radix sort agrees with sorting by UTF-8 bytes, duplicates a
       len[i] = p.length;
       off += p.length;
     });
-    const got = Array.from(sortSlices(bytes, start, len, strs.length), (i) => strs[i]);
-    assert.deepEqual(got, [...strs].sort(byBytes));
+    const want = [...strs].sort(byBytes);
+    assert.deepEqual(Array.from(sortSlices(bytes, start, len, strs.length), (i) => strs[i]), want);
+    assert.deepEqual(Array.from(sortIdSlices(bytes, start, len, strs.length), (i) => strs[i]), want);
   }
 });
 

@@ -79,3 +79,48 @@ export function sortSlices(bytes, start, len, n) {
   }
   return order;
 }
+
+// Ids longer than this are sorted by sortSlices (the LSD sort below copies every id at this width).
+const LSD_MAX_WIDTH = 32;
+
+/**
+ * The order of §4.1 identifiers (no byte 0x00, which identifiers cannot hold: they have no
+ * control characters) by unsigned bytes, as sortSlices gives it: an LSD radix sort, 16 bits per
+ * pass, over the ids copied into a zero-padded table (a shorter id is a prefix, and 0x00 sorts
+ * before every byte an id can have, so the padding puts it first). Passes over a digit that every
+ * id shares (a common prefix) are skipped. Falls back to sortSlices for ids over 32 bytes and
+ * small inputs. Equal ids end up next to each other.
+ */
+export function sortIdSlices(bytes, start, len, n) {
+  let width = 0;
+  for (let i = 0; i < n; i++) if (len[i] > width) width = len[i];
+  if (n < 1024 || width > LSD_MAX_WIDTH) return sortSlices(bytes, start, len, n);
+  width += width & 1; // whole 16-bit digits
+  const table = new Uint8Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const s = start[i];
+    const l = len[i];
+    const o = i * width;
+    for (let j = 0; j < l; j++) table[o + j] = bytes[s + j];
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Int32Array(n);
+  const digit = new Uint16Array(n);
+  const counts = new Int32Array(65537);
+  for (let pos = width - 2; pos >= 0; pos -= 2) {
+    for (let i = 0, o = pos; i < n; i++, o += width) digit[i] = (table[o] << 8) | table[o + 1];
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[digit[i] + 1]++;
+    if (counts[digit[0] + 1] === n) continue; // every id has this digit
+    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+    for (let k = 0; k < n; k++) {
+      const e = order[k];
+      next[counts[digit[e]]++] = e;
+    }
+    const t = order;
+    order = next;
+    next = t;
+  }
+  return order;
+}

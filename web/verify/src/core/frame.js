@@ -8,7 +8,7 @@ import { utf8 } from './bytes.js';
 import { merkleRootPacked } from './merkle.js';
 import { idProblem } from './text-rules.js';
 import { readCsv, decodeUtf8 } from './csv.js';
-import { sortSlices } from './byte-sort.js';
+import { sortIdSlices } from './byte-sort.js';
 
 export class InputError extends Error {
   /** kind: 'frame' | 'pool' (the vector want_err codes); line: the file line, when known. */
@@ -213,8 +213,8 @@ function canonicalEntries(f, onProgress) {
     stratumRaw[i] = found;
   }
   if (onProgress) onProgress(0.1);
-  // Canonical order (§4.1), then distinct ids.
-  const order = sortSlices(bytes, f.idStart, f.idLen, n);
+  // Canonical order (§4.1), then distinct ids. The ids are valid by now: no byte 0x00.
+  const order = sortIdSlices(bytes, f.idStart, f.idLen, n);
   const idStart = new Int32Array(n);
   const idLen = new Int32Array(n);
   const stratumOf = new Int32Array(n);
