@@ -5,6 +5,7 @@
 // (the issue's budget).
 // Usage: node bench/bench.mjs [--size 100000] [--runs 5] [--helpers N (only the page with N
 //        hashing helpers; default: as shipped, by core count, and the other of one worker / parallel)]
+//        [--settle MS (pause before each measurement, default 500)]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -28,6 +29,10 @@ if (!existsSync(bin)) {
 }
 if (!existsSync(PAGE)) throw new Error(`${PAGE} missing: run node build.mjs`);
 
+// Each measurement starts on a quiet machine: without this pause the CLI ran while the previous
+// page's processes were still being torn down (its median was 81 ms interleaved against 62 ms alone).
+const SETTLE_MS = arg('settle', 500);
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'spotcheck-bench-'));
 try {
@@ -69,6 +74,7 @@ try {
       await p.goto(pathToFileURL(PAGE).href + query);
       await p.waitForFunction(() => document.body.dataset.state === 'ready');
       await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
+      await settle(); // a person takes seconds to choose the files; the warm-up's tail is over
       // Samples the progress bar and its label while the page verifies (the page thread is free).
       await p.evaluate(() => {
         const seen = new Set();
@@ -101,6 +107,7 @@ try {
   try {
     cliOnce(); // file cache
     for (let i = 0; i < RUNS; i++) {
+      await settle(); // the last page's teardown is over
       cli.push(cliOnce());
       for (let k = 0; k < configs.length; k++) page[k].push(await pageOnce(configs[k].query));
     }
