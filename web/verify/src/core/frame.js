@@ -318,6 +318,30 @@ async function frameInParallel(f, onProgress, helpers) {
 
 // Below this size a frame file is read and hashed by one thread (the pipeline's messages cost more).
 const MIN_PIPELINE_BYTES = 64 * 1024;
+
+/** Whether parseFrameCsv reads an unquoted file of these bytes in a pipeline with these helpers. */
+function usesPipeline(bytes, helpers) {
+  return helpers?.length > 0 && typeof helpers[0].file === 'function' && bytes.length >= MIN_PIPELINE_BYTES;
+}
+
+/**
+ * Starts the helper on a frame file before parseFrameCsv is called (the verifier does so before
+ * it parses the transcript): returns a handle to pass as parseFrameCsv's `started` option, or null
+ * when the file will not be read in a pipeline. Nothing is checked here.
+ */
+export function startFrame(bytes, helpers) {
+  if (!usesPipeline(bytes, helpers) || bytes.indexOf(0x22) >= 0) return null;
+  return { bytes, job: startFileJob(bytes, helpers[0]) };
+}
+
+/** Sends the helper its own copy of the file (this thread still reads the ids from `bytes`). */
+function startFileJob(bytes, helper) {
+  const job = helper.file({ bytes: bytes.slice() });
+  // Awaited by frameFromFile; not unhandled if a check throws first or the handle is not used.
+  job.fields.catch(() => {});
+  job.leaves.catch(() => {});
+  return job;
+}
 // Share of the Merkle tree (above the leaves) that the helper hashes; the verification worker
 // hashes the rest after the draw's other work (pool, selections, digest), which it does while
 // the helper hashes the leaves. Measured in Chromium on 2 cores for 100,000 entries: the helper
@@ -334,14 +358,10 @@ const HELPER_TREE_SHARE = 0.6;
  * Extra helpers hash parts of this thread's share. The result is the frame of frameFromFields:
  * same entries, order, leaves and root (tests compare them).
  */
-async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing) {
+async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, startedJob) {
   const [first, ...others] = helpers;
-  // The helper gets its own copy: this thread still reads the ids from `bytes`.
-  const job = first.file({ bytes: bytes.slice() });
+  const job = startedJob ?? startFileJob(bytes, first);
   let treeJob = null;
-  // Awaited below; not unhandled if this thread's checks throw first.
-  job.fields.catch(() => {});
-  job.leaves.catch(() => {});
   // The helper's reading of the file (the field slices), which it sends before hashing the leaves;
   // if it could not read the file, this thread reads it, which names the problem and its line.
   let f;
@@ -608,7 +628,7 @@ export function buildFrame(entries, onProgress, helpers = null) {
  * entries are read, checked and sorted but while the Merkle tree is still being hashed; `frame`
  * has everything but `root` and `leaf()`. The verifier does the draw's other work then.
  */
-export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing = null } = {}) {
+export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing = null, started = null } = {}) {
   const progress = onProgress && ((x) => onProgress({ phase: 'parse', fraction: x }));
   const hashing = onProgress && ((x) => onProgress({ phase: 'hash', fraction: x }));
   const entries = [];
@@ -616,8 +636,8 @@ export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing 
     const quoted = bytes.indexOf(0x22) >= 0;
     // Refuses invalid UTF-8 (an ASCII file is valid and need not be decoded to know it).
     const text = quoted || !isAscii(bytes) ? decodeUtf8(bytes) : null;
-    if (!quoted && helpers?.length > 0 && typeof helpers[0].file === 'function' && bytes.length >= MIN_PIPELINE_BYTES) {
-      return frameFromFile(bytes, progress, hashing, helpers, whileHashing);
+    if (!quoted && usesPipeline(bytes, helpers)) {
+      return frameFromFile(bytes, progress, hashing, helpers, whileHashing, started?.bytes === bytes ? started.job : null);
     }
     if (!quoted) return frameFromFields(scanUnquoted(bytes, progress), hashing, helpers);
     // Quoted fields: the general reader, then the same pipeline.

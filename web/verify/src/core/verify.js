@@ -10,7 +10,7 @@ import { computeStrata } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { computeSelections } from './draw.js';
 import { beaconOf, checkDrawBeacon } from './beacon.js';
-import { parseFrameCsv } from './frame.js';
+import { parseFrameCsv, startFrame } from './frame.js';
 import { parsePoolCsv } from './pool.js';
 
 /** The checks, in the order they run. `section` is the draw spec section. */
@@ -272,6 +272,8 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
  */
 export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress, { helpers = null } = {}) {
   const started = now();
+  // The helper starts reading the frame now, while this thread parses the transcript.
+  const frameStarted = startFrame(frameBytes, helpers);
   let transcript;
   let published = null;
   try {
@@ -290,7 +292,7 @@ export async function verifyFiles({ transcriptText, commitmentText = null, frame
   const report = await verifyDraw({
     transcript,
     published,
-    loadFrame: (p, whileHashing) => parseFrameCsv(frameBytes, p, helpers, { whileHashing }),
+    loadFrame: (p, whileHashing) => parseFrameCsv(frameBytes, p, helpers, { whileHashing, started: frameStarted }),
     loadPool: () => parsePoolCsv(poolBytes),
   }, onProgress);
   report.timings = { json: parsed, ...report.timings };
