@@ -37,20 +37,43 @@ function prefillFromQuery() {
   for (const key of Object.keys(SOURCES)) if (q.get(key)) SOURCES[key].urlInput.value = q.get(key);
 }
 
-function renderChecks(checks, runningId = null) {
-  const list = $('checks');
-  list.replaceChildren();
-  for (const c of checks) {
-    const status = c.id === runningId ? 'running' : c.status;
-    const [title, explain] = CHECK_TEXT[c.id];
-    const li = el('li', { 'data-check': c.id, 'data-status': status },
-      el('span', { class: `badge ${status}` }, `${status === 'pass' ? '✔' : status === 'fail' ? '✘' : '·'} ${STATUS_TEXT[status]}`),
-      el('span', { class: 'check-title' }, title, ' ', el('span', { class: 'sec' }, c.section)),
-      el('p', { class: 'check-explain' }, explain));
-    if (c.id === 'drand' && status === 'pass') li.append(el('p', { class: 'check-explain check-beacon' }, drandText(c.beacon ?? null)));
-    if (status === 'fail') li.append(failureBox(c));
-    list.append(li);
-  }
+function checkItem(c, status) {
+  const [title, explain] = CHECK_TEXT[c.id];
+  const li = el('li', { 'data-check': c.id, 'data-status': status },
+    el('span', { class: `badge ${status}` }, badgeText(status)),
+    el('span', { class: 'check-title' }, title, ' ', el('span', { class: 'sec' }, c.section)),
+    el('p', { class: 'check-explain' }, explain));
+  if (c.id === 'drand' && status === 'pass') li.append(el('p', { class: 'check-explain check-beacon' }, drandText(c.beacon ?? null)));
+  if (status === 'fail') li.append(failureBox(c));
+  return li;
+}
+
+const badgeText = (status) => `${status === 'pass' ? '✔' : status === 'fail' ? '✘' : '·'} ${STATUS_TEXT[status]}`;
+
+/** Whether the list shows a report (details, failures) rather than plain statuses. */
+let checksShowReport = false;
+
+/** The whole list, e.g. a report's checks with their details. */
+function renderChecks(checks) {
+  $('checks').replaceChildren(...checks.map((c) => checkItem(c, c.status)));
+}
+
+/**
+ * While a verification runs: only the badges that change are touched. Rebuilding the list (16
+ * items of Chinese text) on each progress message cost a full layout and repaint of the page each
+ * time, on the CPU the verification needs (draw spec work runs in workers, not on this thread).
+ */
+function markChecks(runningId) {
+  const running = CHECKS.findIndex((c) => c.id === runningId);
+  CHECKS.forEach((c, i) => {
+    const li = $('checks').querySelector(`li[data-check="${c.id}"]`);
+    const status = i < running ? 'pass' : i === running ? 'running' : 'not-run';
+    if (!li || li.dataset.status === status) return;
+    li.dataset.status = status;
+    const badge = li.querySelector('.badge');
+    badge.className = `badge ${status}`;
+    badge.textContent = badgeText(status);
+  });
 }
 
 function failureBox(f) {
@@ -82,7 +105,8 @@ async function onVerify(event) {
   const out = $('verdict');
   button.disabled = true;
   out.replaceChildren();
-  $('checks').replaceChildren();
+  if (checksShowReport) renderChecks(CHECKS.map((c) => ({ ...c, status: 'not-run' })));
+  checksShowReport = false;
   const started = performance.now();
   document.body.dataset.state = 'running';
   try {
@@ -104,8 +128,7 @@ async function onVerify(event) {
     const commitmentText = loaded.commitment ? decodeText(loaded.commitment.bytes, '承诺文件') : null;
     $('progress-area').hidden = false;
     progress.value = 0;
-    const pending = CHECKS.map((c) => ({ ...c, status: 'not-run' }));
-    renderChecks(pending, 'format');
+    markChecks('format');
     let lastPaint = 0;
     const report = await runVerification(
       { transcriptText, commitmentText, frameBuffer: loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
@@ -124,14 +147,14 @@ async function onVerify(event) {
         const now = performance.now();
         if (now - lastPaint > 100 || !p.phase) {
           progressLabel.textContent = text;
-          for (const c of pending) c.status = CHECKS.findIndex((x) => x.id === c.id) < i ? 'pass' : 'not-run';
-          renderChecks(pending, p.check);
+          markChecks(p.check);
           lastPaint = now;
         }
       });
     const ms = performance.now() - started;
     progress.value = 1;
     renderChecks(report.checks);
+    checksShowReport = true;
     try {
       lastTranscript = parseStrictJson(transcriptText);
     } catch {
@@ -204,6 +227,8 @@ function parseJson(text, label) {
 }
 
 prefillFromQuery();
+// What will be checked, shown before any verification (and laid out now, not during one).
+renderChecks(CHECKS.map((c) => ({ ...c, status: 'not-run' })));
 prestartWorker((error) => {
   document.body.dataset.warm = error ? 'failed' : 'done';
   if (error) console.warn('warm-up failed', error);
