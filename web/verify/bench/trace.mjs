@@ -1,5 +1,10 @@
-// Chromium trace of one verification (all threads: page, verification worker, helpers).
-// Usage: node bench/trace.mjs DIR [--query '?…'] [--out trace.json]
+// Chromium trace of one verification (all threads: page, verification worker, helpers), after the
+// page's warm-up and a pause (--settle MS, default 500). Prints the optimising compilers' work
+// done after the click (V8 TurboFan and Maglev jobs, which run on the same two cores as the
+// verification; a warm page should need few) and garbage collection; the trace file opens in
+// Chromium's performance panel or https://ui.perfetto.dev.
+// Usage: node bench/trace.mjs DIR [--query '?…'] [--settle MS] [--out trace.json]
+// DIR holds transcript.json, frame.csv, pool.csv, commitment.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -19,12 +24,21 @@ try {
   await p.goto(pathToFileURL(PAGE).href + opt('query', ''));
   await p.waitForFunction(() => document.body.dataset.state === 'ready');
   await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
-  await new Promise((r) => setTimeout(r, 500));
-  await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
+  await new Promise((r) => setTimeout(r, Number(opt('settle', 500))));
+  await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'disabled-by-default-devtools.timeline', 'v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.turbofan'] });
   const r = await verifyInPage(p, files);
   const buf = await browser.stopTracing();
   console.log(r.state, r.ms, 'ms', JSON.stringify(r.timings));
-  writeFileSync(opt('out', '/tmp/tr/trace.json'), buf);
+  const out = opt('out', 'verify-trace.json');
+  writeFileSync(out, buf);
+  const ev = JSON.parse(buf.toString()).traceEvents;
+  const click = Math.min(...ev.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click').map((e) => e.ts));
+  const after = ev.filter((e) => e.ph === 'X' && e.ts >= click);
+  const ms = (name) => (after.filter((e) => e.name === name).reduce((a, e) => a + (e.dur ?? 0), 0) / 1000).toFixed(0);
+  const compiled = after.filter((e) => e.name === 'V8.TurboshaftOptimize' && e.args?.stats)
+    .map((e) => JSON.parse(e.args.stats).function_name);
+  console.log(`after the click: TurboFan ${ms('V8.TurbofanTask')} ms (${compiled.join(', ') || 'nothing'}), `
+    + `Maglev ${ms('V8.MaglevTask')} ms, GC ${ms('MajorGC')} ms major + ${ms('MinorGC')} ms minor; trace in ${out}`);
 } finally {
   await browser.close();
 }

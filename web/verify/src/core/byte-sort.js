@@ -97,30 +97,48 @@ export function sortIdSlices(bytes, start, len, n) {
   if (n < 1024 || width > LSD_MAX_WIDTH) return sortSlices(bytes, start, len, n);
   width += width & 1; // whole 16-bit digits
   const table = new Uint8Array(n * width);
-  for (let i = 0; i < n; i++) {
-    const s = start[i];
-    const l = len[i];
-    const o = i * width;
-    for (let j = 0; j < l; j++) table[o + j] = bytes[s + j];
-  }
+  for (let from = 0; from < n; from += 8192) fillTable(table, width, bytes, start, len, from, Math.min(n, from + 8192));
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let next = new Int32Array(n);
   const digit = new Uint16Array(n);
   const counts = new Int32Array(65537);
   for (let pos = width - 2; pos >= 0; pos -= 2) {
-    for (let i = 0, o = pos; i < n; i++, o += width) digit[i] = (table[o] << 8) | table[o + 1];
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[digit[i] + 1]++;
-    if (counts[digit[0] + 1] === n) continue; // every id has this digit
-    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
-    for (let k = 0; k < n; k++) {
-      const e = order[k];
-      next[counts[digit[e]]++] = e;
+    if (radixPass(table, width, pos, n, digit, counts, order, next)) {
+      const t = order;
+      order = next;
+      next = t;
     }
-    const t = order;
-    order = next;
-    next = t;
   }
   return order;
+}
+
+// The loops are small functions called many times (per block, per pass), which the browser's
+// optimising compiler compiles once for all calls rather than again for every sort.
+
+/** Copies ids [from, to) into the zero-padded table, `width` bytes each. */
+function fillTable(table, width, bytes, start, len, from, to) {
+  for (let i = from; i < to; i++) {
+    const s = start[i];
+    const l = len[i];
+    const o = i * width;
+    for (let j = 0; j < l; j++) table[o + j] = bytes[s + j];
+  }
+}
+
+/**
+ * One stable counting pass on the 16-bit digit at byte `pos`: `next` gets `order` sorted by it.
+ * Returns false (nothing written) when every id has the same digit there.
+ */
+function radixPass(table, width, pos, n, digit, counts, order, next) {
+  for (let i = 0, o = pos; i < n; i++, o += width) digit[i] = (table[o] << 8) | table[o + 1];
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[digit[i] + 1]++;
+  if (counts[digit[0] + 1] === n) return false; // every id has this digit
+  for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+  for (let k = 0; k < n; k++) {
+    const e = order[k];
+    next[counts[digit[e]]++] = e;
+  }
+  return true;
 }

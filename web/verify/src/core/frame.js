@@ -117,7 +117,12 @@ function inOrder(hashes, order, n) {
   const out = new Uint8Array(n * 32);
   const src = new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length >> 2);
   const dst = new Int32Array(out.buffer);
-  for (let k = 0; k < n; k++) {
+  for (let from = 0; from < n; from += BLOCK) inOrderBlock(src, dst, order, from, Math.min(n, from + BLOCK));
+  return out;
+}
+
+function inOrderBlock(src, dst, order, from, to) {
+  for (let k = from; k < to; k++) {
     const a = order[k] * 8;
     const b = k * 8;
     dst[b] = src[a];
@@ -129,7 +134,6 @@ function inOrder(hashes, order, n) {
     dst[b + 6] = src[a + 6];
     dst[b + 7] = src[a + 7];
   }
-  return out;
 }
 
 /**
@@ -140,8 +144,21 @@ function inOrder(hashes, order, n) {
 export function fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count, onProgress = null) {
   const hashes = new Uint8Array(count * 32);
   const hasher = new ShortHasher();
+  for (let from = 0; from < count; from += BLOCK) {
+    leafBlock(hasher, bytes, idStart, idLen, sStart, sLen, from, Math.min(count, from + BLOCK), hashes);
+    if (onProgress && (from & 0x3fff) === 0) onProgress(from / count);
+  }
+  return hashes;
+}
+
+// Entries per call of the per-entry loops below. Each loop is a small function called once per
+// block: the browser's optimising compiler compiles it once for all calls, where a loop over the
+// whole frame inside a larger function was compiled again ("on stack") for every frame.
+const BLOCK = 4096;
+
+function leafBlock(hasher, bytes, idStart, idLen, sStart, sLen, from, to, hashes) {
   const hb = hasher.buf;
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     const il = idLen[i];
     const sl = sLen[i];
     const len = 9 + il + sl;
@@ -166,9 +183,7 @@ export function fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count, onPr
       writeLeaf(m, 0, bytes, idStart[i], il, bytes, sStart[i], sl);
       hashes.set(H(m), i * 32);
     }
-    if (onProgress && (i & 0x3fff) === 0) onProgress(i / count);
   }
-  return hashes;
 }
 
 /**
@@ -179,58 +194,90 @@ export function fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count, onPr
 function canonicalEntries(f, onProgress) {
   const { bytes, n } = f;
   // Validate; intern strata (few distinct values) by a hash of their bytes.
-  const names = [];
-  const nameStart = [];
-  const nameLen = [];
-  const byHash = new Map();
+  const strata = { names: [], nameStart: [], nameLen: [], byHash: new Map() };
   const stratumRaw = new Int32Array(n);
   const plain = f.special === 0;
-  for (let i = 0; i < n; i++) {
-    const il = f.idLen[i];
-    const p = plain && il > 0 && il <= 128 ? null : sliceProblem(bytes, f.idStart[i], il, 128);
-    if (p) {
-      const id = decoder.decode(bytes.subarray(f.idStart[i], f.idStart[i] + f.idLen[i]));
-      throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${p}`, f.line[i]);
-    }
-    const s = f.sStart[i];
-    const sl = f.sLen[i];
-    let h = sl;
-    for (let k = s; k < s + sl; k++) h = (Math.imul(h, 31) + bytes[k]) | 0;
-    let list = byHash.get(h);
-    let found = -1;
-    if (list) for (const c of list) if (sameSlice(bytes, nameStart[c], nameLen[c], s, sl)) found = c;
-    if (found < 0) {
-      const name = decoder.decode(bytes.subarray(s, s + sl));
-      const q = sliceProblem(bytes, s, sl, 128);
-      if (q) throw new InputError('frame', `stratum ${JSON.stringify(name)}: ${q}`, f.line[i]);
-      found = names.length;
-      names.push(name);
-      nameStart.push(s);
-      nameLen.push(sl);
-      if (!list) byHash.set(h, (list = []));
-      list.push(found);
-    }
-    stratumRaw[i] = found;
-  }
+  for (let from = 0; from < n; from += BLOCK) internBlock(f, plain, strata, stratumRaw, from, Math.min(n, from + BLOCK));
   if (onProgress) onProgress(0.1);
   // Canonical order (§4.1), then distinct ids. The ids are valid by now: no byte 0x00.
   const order = sortIdSlices(bytes, f.idStart, f.idLen, n);
   const idStart = new Int32Array(n);
   const idLen = new Int32Array(n);
   const stratumOf = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
+  for (let from = 0; from < n; from += BLOCK) {
+    const k = gatherBlock(f, order, stratumRaw, idStart, idLen, stratumOf, from, Math.min(n, from + BLOCK));
+    if (k >= 0) {
+      const id = decoder.decode(bytes.subarray(idStart[k], idStart[k] + idLen[k]));
+      throw new InputError('frame', `target_id ${JSON.stringify(id)} 重复 (§4.1)`, Math.max(f.line[order[k]], f.line[order[k - 1]]));
+    }
+  }
+  if (onProgress) onProgress(0.2);
+  const { names, nameStart, nameLen } = strata;
+  const nameBytes = names.map((_, c) => bytes.slice(nameStart[c], nameStart[c] + nameLen[c]));
+  return { n, bytes, order, idStart, idLen, stratumOf, names, nameBytes };
+}
+
+/** Entries [from, to): checks the ids (§4.1) and sets stratumRaw[i] to the interned stratum. */
+function internBlock(f, plain, strata, stratumRaw, from, to) {
+  const { bytes, idStart, idLen, sStart, sLen } = f;
+  const { nameStart, nameLen, byHash } = strata;
+  for (let i = from; i < to; i++) {
+    const il = idLen[i];
+    if (!(plain && il > 0 && il <= 128)) {
+      const p = sliceProblem(bytes, idStart[i], il, 128);
+      if (p) {
+        const id = decoder.decode(bytes.subarray(idStart[i], idStart[i] + il));
+        throw new InputError('frame', `target_id ${JSON.stringify(id)}: ${p}`, f.line[i]);
+      }
+    }
+    const s = sStart[i];
+    const sl = sLen[i];
+    let h = sl;
+    for (let k = s; k < s + sl; k++) h = (Math.imul(h, 31) + bytes[k]) | 0;
+    const list = byHash.get(h);
+    let found = -1;
+    if (list !== undefined) {
+      for (let j = 0; j < list.length; j++) {
+        const c = list[j];
+        if (sameSlice(bytes, nameStart[c], nameLen[c], s, sl)) found = c;
+      }
+    }
+    stratumRaw[i] = found >= 0 ? found : newStratum(f, strata, i, h);
+  }
+}
+
+/** Interns the stratum of entry i (hash h), first seen; throws InputError if it is not valid. */
+function newStratum(f, strata, i, h) {
+  const { bytes } = f;
+  const s = f.sStart[i];
+  const sl = f.sLen[i];
+  const name = decoder.decode(bytes.subarray(s, s + sl));
+  const q = sliceProblem(bytes, s, sl, 128);
+  if (q) throw new InputError('frame', `stratum ${JSON.stringify(name)}: ${q}`, f.line[i]);
+  const found = strata.names.length;
+  strata.names.push(name);
+  strata.nameStart.push(s);
+  strata.nameLen.push(sl);
+  let list = strata.byHash.get(h);
+  if (list === undefined) strata.byHash.set(h, (list = []));
+  list.push(found);
+  return found;
+}
+
+/**
+ * Canonical positions [from, to): the id slices and strata in sorted order. Returns the first
+ * position whose id equals the one before it (a duplicate), or -1.
+ */
+function gatherBlock(f, order, stratumRaw, idStart, idLen, stratumOf, from, to) {
+  const { bytes } = f;
+  for (let k = from; k < to; k++) {
     const i = order[k];
     idStart[k] = f.idStart[i];
     idLen[k] = f.idLen[i];
     stratumOf[k] = stratumRaw[i];
-    if (k > 0 && sameSlice(bytes, idStart[k - 1], idLen[k - 1], idStart[k], idLen[k])) {
-      const id = decoder.decode(bytes.subarray(idStart[k], idStart[k] + idLen[k]));
-      throw new InputError('frame', `target_id ${JSON.stringify(id)} 重复 (§4.1)`, Math.max(f.line[i], f.line[order[k - 1]]));
-    }
+    if (k > 0 && sameSlice(bytes, idStart[k - 1], idLen[k - 1], idStart[k], idLen[k])) return k;
   }
-  if (onProgress) onProgress(0.2);
-  const nameBytes = names.map((_, c) => bytes.slice(nameStart[c], nameStart[c] + nameLen[c]));
-  return { n, bytes, order, idStart, idLen, stratumOf, names, nameBytes };
+  return -1;
 }
 
 /**
@@ -738,14 +785,21 @@ export function scanUnquoted(bytes, onProgress = null) {
 
 /** Whether every byte is below 0x80 (ASCII is valid UTF-8: no need to decode to check). */
 function isAscii(bytes) {
-  let i = 0;
   const n = bytes.length;
+  let i = 0;
   let hi = 0;
   if (bytes.byteOffset % 4 === 0) {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
-    for (let k = 0; k < words.length; k++) hi |= words[k];
+    for (let from = 0; from < words.length; from += 65536) hi |= orWords(words, from, Math.min(words.length, from + 65536));
     i = words.length * 4;
   }
   for (; i < n; i++) hi |= bytes[i];
   return (hi & 0x80808080) === 0;
+}
+
+/** The bitwise or of words[from … to) (a small function: compiled once for every call). */
+function orWords(words, from, to) {
+  let hi = 0;
+  for (let k = from; k < to; k++) hi |= words[k];
+  return hi;
 }

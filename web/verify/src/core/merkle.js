@@ -26,35 +26,50 @@ export function nodeHash(left, right) {
 export function merkleRootPacked(hashes, n, onProgress) {
   if (n === 0) return H(new Uint8Array(0));
   const h = new ShortHasher();
-  const buf = h.buf;
   // Children are copied as 16 words (little-endian in and out, so bytes keep their order) when
   // `hashes` is word-aligned: four times fewer copies than byte by byte.
   const words = hashes.byteOffset % 4 === 0 ? new Int32Array(hashes.buffer, hashes.byteOffset, n * 8) : null;
-  const view = h.view;
   let len = n;
   let done = 0;
   while (len > 1) {
-    let w = 0;
-    for (let r = 0; r + 1 < len; r += 2) {
-      buf[0] = 1;
-      if (words !== null) {
-        const from = r * 8;
-        for (let j = 0; j < 16; j++) view.setInt32(1 + 4 * j, words[from + j], true);
-      } else {
-        const from = r * 32;
-        for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
-      }
-      h.digestInto(65, hashes, w * 32);
-      w++;
-      if (onProgress && (++done & 0x3fff) === 0) onProgress(done / n);
-    }
+    const pairs = len >> 1;
+    if (words !== null) hashLevelWords(h, words, hashes, pairs);
+    else hashLevelBytes(h, hashes, pairs);
+    let w = pairs;
     if (len % 2 === 1) {
       hashes.copyWithin(w * 32, (len - 1) * 32, len * 32);
       w++;
     }
+    done += pairs;
+    if (onProgress) onProgress(done / n);
     len = w;
   }
   return hashes.slice(0, 32);
+}
+
+// One level of the tree: node k = H(0x01 ‖ child 2k ‖ child 2k+1) for k < pairs, written over
+// the children. Small functions called once per level, so the browser's optimising compiler
+// compiles them once for every call (a loop inside a large function called once per frame was
+// compiled again, "on stack", for each frame, and left at each level's end).
+function hashLevelWords(h, words, hashes, pairs) {
+  const buf = h.buf;
+  const view = h.view;
+  for (let k = 0; k < pairs; k++) {
+    buf[0] = 1;
+    const from = k * 16;
+    for (let j = 0; j < 16; j++) view.setInt32(1 + 4 * j, words[from + j], true);
+    h.digestInto(65, hashes, k * 32);
+  }
+}
+
+function hashLevelBytes(h, hashes, pairs) {
+  const buf = h.buf;
+  for (let k = 0; k < pairs; k++) {
+    buf[0] = 1;
+    const from = k * 64;
+    for (let j = 0; j < 64; j++) buf[1 + j] = hashes[from + j];
+    h.digestInto(65, hashes, k * 32);
+  }
 }
 
 /** MTH over leaves whose hashes are given as an array of 32-byte arrays. */

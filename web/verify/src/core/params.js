@@ -93,13 +93,19 @@ export function sampleSize(N, rule) {
   return Math.floor((x + 500000) / 1000000);
 }
 
+/** How many of the n entries are in each of k strata (stratumOf: entry → stratum number). */
+function countStrata(stratumOf, n, k) {
+  const counts = new Int32Array(k);
+  for (let i = 0; i < n; i++) counts[stratumOf[i]]++;
+  return counts;
+}
+
 /**
  * §6.3: [{key, population, sample}] for every stratum of the frame, sorted by byte order.
  * Throws FieldError(path) with code unknown-stratum, sample-too-large or invalid-parameters.
  */
 export function computeStrata(frame, params, path = 'parameters') {
-  const counts = new Array(frame.stratumNames.length).fill(0);
-  for (let i = 0; i < frame.size; i++) counts[frame.stratumOf[i]]++;
+  const counts = countStrata(frame.stratumOf, frame.size, frame.stratumNames.length);
   const population = new Map(frame.stratumNames.map((name, c) => [name, counts[c]]));
   for (const key of params.strata.keys()) {
     if (!population.has(key)) {

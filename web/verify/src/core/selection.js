@@ -2,6 +2,11 @@
 import { WordStream, shufflePrefix } from './stream.js';
 import { stratumKey } from './keys.js';
 
+/** Appends each entry i < n to lists[stratumOf[i]] (an array, or undefined: not drawn from). */
+function groupByStratum(stratumOf, n, lists) {
+  for (let i = 0; i < n; i++) lists[stratumOf[i]]?.push(i);
+}
+
 /**
  * Selects targets. frame: see frame.js (canonical order); strata: the commitment's list.
  * Returns [{ target, stratum, frame_index }] in selection order.
@@ -10,8 +15,7 @@ export function selectTargets(frame, strata, key) {
   const members = new Map(); // stratum → its frame indices, ascending
   for (const s of strata) if (s.sample > 0) members.set(s.key, []);
   const lists = frame.stratumNames.map((name) => members.get(name));
-  const { stratumOf } = frame;
-  for (let i = 0; i < frame.size; i++) lists[stratumOf[i]]?.push(i);
+  groupByStratum(frame.stratumOf, frame.size, lists);
   const out = [];
   for (const s of strata) {
     if (s.sample === 0) continue;

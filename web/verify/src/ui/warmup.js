@@ -7,41 +7,60 @@ import { commit, draw } from '../core/draw.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { verifyFiles } from '../core/verify.js';
 
-// Ids and strata shaped like real ones (18-character unified credit codes, county codes with a
-// grade), so the compiled code fits the files people verify.
-export async function warmUp(size = 30000, helpers = null) {
-  const strata = ['350302-A', '350303-B', '350304-C', '350305-D'];
+// Ids, strata, departments and witnesses shaped like real ones (18-character unified credit codes,
+// county codes with a grade, Chinese names), so the compiled code fits the files people verify:
+// code compiled for ASCII-only names is thrown away (deoptimised) and compiled again when the
+// first Chinese name arrives, in the middle of the user's verification.
+export function warmUpInputs(size = 30000) {
+  const strata = [];
+  for (const county of ['350302', '350303', '350304', '350305', '350322', '350300']) {
+    for (const grade of 'ABCD') strata.push(`${county}-${grade}`);
+  }
   const lines = ['target_id,stratum'];
   const entries = [];
   for (let i = 0; i < size; i++) {
-    const id = `9135${String((i * 7919) % size).padStart(13, '0')}${'ABCDEFGHJK'[i % 10]}`;
-    const s = strata[i % 4];
+    const id = `9135${String((i * 7919) % size).padStart(10, '0')}${'ABCDEFGHJK'[i % 10]}${'LMNPQ'[i % 5]}${i % 10}${'RTUWX'[i % 5]}`;
+    const s = strata[(i * 31) % strata.length];
     lines.push(`${id},${s}`);
     entries.push([id, s]);
   }
+  const departments = ['涵江区文体旅游局', '城厢区文体旅游局', '荔城区文体旅游局', '秀屿区文体旅游局', '仙游县文体旅游局'];
   const poolLines = ['inspector_id,department,conflicts'];
   const poolEntries = [];
-  // Enough inspectors for 1 % of the frame, two each, at most 20 per inspector (§9.2).
-  for (let j = 0; j < Math.max(40, Math.ceil(size / 400)); j++) {
-    const conflicts = j % 3 === 0 ? [entries[j][0], entries[j + 1][0]] : [];
-    poolLines.push(`Z${j},D,${conflicts.join(';')}`);
-    poolEntries.push([`Z${j}`, 'D', conflicts]);
+  // Enough inspectors for 1 % of the frame, two each, at most 10 per inspector (§9.2).
+  for (let j = 0; j < Math.max(60, Math.ceil(size / 250)); j++) {
+    const conflicts = [];
+    for (let k = 0; k < j % 6; k++) conflicts.push(entries[(j * 97 + k * 13) % size][0]);
+    const id = `ZF${String(j).padStart(6, '0')}`;
+    const dept = departments[j % departments.length];
+    poolLines.push(`${id},${dept},${conflicts.join(';')}`);
+    poolEntries.push([id, dept, conflicts]);
   }
   const frame = buildFrame(entries);
   const pool = buildPool(poolEntries);
   const secret = '07'.repeat(32);
   const commitment = commit({
     plan_id: 'WARM-UP', committed_at: '2026-01-01T00:00:00Z',
-    parameters: { strata: {}, default: { ratio: '0.01', rounding: 'up' }, inspectors_per_target: 2, max_assignments_per_inspector: 20 },
-    entropy_source: { witnesses: ['W'] },
+    parameters: { strata: {}, default: { ratio: '0.01', rounding: 'up' }, inspectors_per_target: 2, max_assignments_per_inspector: 10 },
+    entropy_source: { witnesses: ['莆田市公证处 见证人'] },
   }, frame, pool, secret);
-  const t = draw(commitment, secret, { witnesses: [{ name: 'W', value: '1' }] }, '2026-01-02T00:00:00Z', frame, pool);
+  const t = draw(commitment, secret, { witnesses: [{ name: '莆田市公证处 见证人', value: '3 1 4 1 5 9' }] }, '2026-01-02T00:00:00Z', frame, pool);
   const enc = new TextEncoder();
-  const report = await verifyFiles({
+  return {
     transcriptText: canonicalJson(t),
     commitmentText: canonicalJson(commitment),
     frameBytes: enc.encode(lines.join('\n')),
     poolBytes: enc.encode(poolLines.join('\r\n')),
-  }, () => {}, { helpers });
+  };
+}
+
+/**
+ * Verifies warm-up inputs (warmUpInputs) with `helpers`; throws if they do not verify. Inputs are
+ * made before any of them is verified: making them (the synthetic draw) runs code that the
+ * verification does not, and running it between verifications cost the browser the code it had
+ * compiled for them (seen as deoptimisations in V8's --trace-deopt).
+ */
+export async function warmUp(inputs, helpers = null) {
+  const report = await verifyFiles(inputs, () => {}, { helpers });
   if (!report.ok) throw new Error(`warm-up draw did not verify: ${JSON.stringify(report.failure)}`);
 }

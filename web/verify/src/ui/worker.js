@@ -1,7 +1,7 @@
 // Web Worker: runs verifications off the page's thread and reports progress. Hashing helpers
 // (hash-worker.js) connected by the page share the frame's hashing.
 import { verifyFiles } from '../core/verify.js';
-import { warmUp } from './warmup.js';
+import { warmUp, warmUpInputs } from './warmup.js';
 import { loadWasmSha256, shortHashBackend } from '../core/hash.js';
 
 let helpers = [];
@@ -62,9 +62,11 @@ self.onmessage = async (event) => {
   if (m.type === 'warm') {
     try {
       await loadWasmSha256();
-      await warmUp();
-      // The pipeline with the helpers (frame.js frameFromFile, verify.js whileHashing), twice.
-      if (helpers.length) for (let r = 0; r < 2; r++) await warmUp(40000, helpers);
+      const small = warmUpInputs(30000);
+      const large = helpers.length ? warmUpInputs(40000) : null;
+      await warmUp(small);
+      // The pipeline with the helpers (frame.js frameFromFile, verify.js whileHashing), three times.
+      if (large) for (let r = 0; r < 3; r++) await warmUp(large, helpers);
       self.postMessage({ type: 'warm-done' });
     } catch (e) {
       self.postMessage({ type: 'warm-done', error: String(e?.stack ?? e) });
