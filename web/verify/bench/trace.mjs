@@ -25,7 +25,7 @@ try {
   await p.waitForFunction(() => document.body.dataset.state === 'ready');
   await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
   await new Promise((r) => setTimeout(r, Number(opt('settle', 500))));
-  await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'disabled-by-default-devtools.timeline', 'v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.turbofan'] });
+  await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'disabled-by-default-devtools.timeline', 'v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.turbofan', ...(process.env.PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   const r = await verifyInPage(p, files);
   const buf = await browser.stopTracing();
   console.log(r.state, r.ms, 'ms', JSON.stringify(r.timings));

@@ -77,6 +77,19 @@ test('a demo draw verifies in the page from file://, every check passing, in a w
   await page.close();
 });
 
+test('a verification started while the page is still warming up verifies (both use the hashing helper)', async (t) => {
+  for (let round = 0; round < 3; round++) {
+    const { page, errors } = await openPage();
+    const warming = await page.evaluate(() => document.body.dataset.warm !== 'done');
+    if (!warming) t.diagnostic(`round ${round}: the warm-up had already ended`);
+    const r = await verifyInPage(page, files);
+    assert.equal(r.state, 'verified', r.verdict);
+    assert.equal(r.mode, 'worker');
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('without workers (the fallback) the page verifies on its own thread', async () => {
   const { page, errors } = await openPage(`${pathToFileURL(PAGE).href}?worker=0`);
   const r = await verifyInPage(page, files);

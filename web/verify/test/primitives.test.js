@@ -275,6 +275,27 @@ test('the fast unquoted frame reader and the general CSV reader agree (LF, CRLF,
   assert.throws(() => parseFrameCsv(enc('id,stratum\nT1,S\n')), (e) => e.kind === 'frame' && /缺少列/.test(e.message));
 });
 
+test('strata are interned exactly however many there are, and duplicates are found across blocks', () => {
+  // 700 strata (the table grows three times) including names with equal hashes ("Aa"/"BB").
+  const strata = ['Aa', 'BB', 'AaAa', 'BBBB', 'AaBB', 'BBAa', '莆田', ...Array.from({ length: 693 }, (_, k) => `S${k}`)];
+  const lines = ['target_id,stratum'];
+  const want = new Map();
+  for (let i = 0; i < 9000; i++) {
+    const id = `T${String((i * 7919) % 9000).padStart(5, '0')}`;
+    const s = strata[(i * 13) % strata.length];
+    lines.push(`${id},${s}`);
+    want.set(id, s);
+  }
+  const f = parseFrameCsv(enc(lines.join('\n')));
+  assert.equal(f.stratumNames.length, strata.length);
+  assert.deepEqual([...f.stratumNames].sort(), [...strata].sort());
+  for (const [id, s] of f.entries()) assert.equal(s, want.get(id), id);
+  // The id at sorted position 4095 twice: the second copy is the first entry of the next block of 4096.
+  const dup = 'T04095';
+  assert.throws(() => parseFrameCsv(enc(`${lines.join('\n')}\n${dup},Aa\n`)),
+    (e) => e.kind === 'frame' && e.message.includes(dup) && /重复/.test(e.message) && e.line === 9002);
+});
+
 test('hashing a frame in parallel chunks gives the same root as hashing it in one piece', async () => {
   const { chunkRoots } = await import('../src/core/frame.js');
   const helper = { hash: async ({ buf, offsets, count, chunk }) => chunkRoots(buf, offsets, count, chunk) };

@@ -86,12 +86,6 @@ function sliceProblem(bytes, start, len, max) {
   return null;
 }
 
-function sameSlice(bytes, a, al, b, bl) {
-  if (al !== bl) return false;
-  for (let i = 0; i < al; i++) if (bytes[a + i] !== bytes[b + i]) return false;
-  return true;
-}
-
 /**
  * The frame of the entries in `fields`. Returns { size, root, id(i), stratum(i), stratumOf
  * (canonical index → stratum number), stratumNames, indexOf(target), leaf(i) } — or a Promise of
@@ -193,11 +187,18 @@ function leafBlock(hasher, bytes, idStart, idLen, sStart, sLen, from, to, hashes
  */
 function canonicalEntries(f, onProgress) {
   const { bytes, n } = f;
-  // Validate; intern strata (few distinct values) by a hash of their bytes.
-  const strata = { names: [], nameStart: [], nameLen: [], byHash: new Map() };
+  // Validate; intern strata (few distinct values).
+  const strata = new StrataTable(bytes);
   const stratumRaw = new Int32Array(n);
   const plain = f.special === 0;
-  for (let from = 0; from < n; from += BLOCK) internBlock(f, plain, strata, stratumRaw, from, Math.min(n, from + BLOCK));
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK);
+    // A stratum not seen yet stops the block (rare: a few dozen per frame); it is added here,
+    // outside the loop the browser compiles, and the block goes on from that entry.
+    for (let i = internBlock(f, plain, strata, stratumRaw, from, to); i < to; i = internBlock(f, plain, strata, stratumRaw, i, to)) {
+      newStratum(f, strata, i);
+    }
+  }
   if (onProgress) onProgress(0.1);
   // Canonical order (§4.1), then distinct ids. The ids are valid by now: no byte 0x00.
   const order = sortIdSlices(bytes, f.idStart, f.idLen, n);
@@ -217,10 +218,64 @@ function canonicalEntries(f, onProgress) {
   return { n, bytes, order, idStart, idLen, stratumOf, names, nameBytes };
 }
 
-/** Entries [from, to): checks the ids (§4.1) and sets stratumRaw[i] to the interned stratum. */
+/**
+ * The distinct strata seen so far, as slices of `bytes`, found by an open-addressing hash table
+ * of their bytes (a frame has 100,000 entries and a few dozen strata: one probe, usually).
+ */
+class StrataTable {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.names = [];
+    this.nameStart = [];
+    this.nameLen = [];
+    /** Stratum number + 1 by slot; 0: empty. Kept under half full. */
+    this.slots = new Int32Array(256);
+  }
+
+  /** Adds the stratum bytes[s … s + sl) (not yet in the table), hash h; returns its number. */
+  add(s, sl, h) {
+    const c = this.names.length;
+    this.names.push(decoder.decode(this.bytes.subarray(s, s + sl)));
+    this.nameStart.push(s);
+    this.nameLen.push(sl);
+    if (2 * (c + 1) > this.slots.length) {
+      const old = this.slots;
+      this.slots = new Int32Array(old.length * 2);
+      for (let k = 0; k < c; k++) this.place(this.hashOf(k), k);
+    }
+    this.place(h, c);
+    return c;
+  }
+
+  place(h, c) {
+    const mask = this.slots.length - 1;
+    let slot = slotOf(h, mask);
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = c + 1;
+  }
+
+  hashOf(c) {
+    return sliceHash(this.bytes, this.nameStart[c], this.nameLen[c]);
+  }
+}
+
+// 30 bits: always a small integer for the engine (compiled code that saw only small hashes was
+// thrown away when a stratum's 32-bit hash did not fit).
+function sliceHash(bytes, s, sl) {
+  let h = sl;
+  for (let k = s; k < s + sl; k++) h = (Math.imul(h, 31) + bytes[k]) & 0x3fffffff;
+  return h;
+}
+
+const slotOf = (h, mask) => (h ^ (h >>> 13)) & mask;
+
+/**
+ * Entries [from, to): checks the ids (§4.1) and sets stratumRaw[i] to the interned stratum.
+ * Returns `to`, or the first entry whose stratum is not in the table yet.
+ */
 function internBlock(f, plain, strata, stratumRaw, from, to) {
   const { bytes, idStart, idLen, sStart, sLen } = f;
-  const { nameStart, nameLen, byHash } = strata;
+  const { nameStart, nameLen } = strata;
   for (let i = from; i < to; i++) {
     const il = idLen[i];
     if (!(plain && il > 0 && il <= 128)) {
@@ -232,36 +287,39 @@ function internBlock(f, plain, strata, stratumRaw, from, to) {
     }
     const s = sStart[i];
     const sl = sLen[i];
-    let h = sl;
-    for (let k = s; k < s + sl; k++) h = (Math.imul(h, 31) + bytes[k]) | 0;
-    const list = byHash.get(h);
+    const h = sliceHash(bytes, s, sl);
+    const slots = strata.slots;
+    const mask = slots.length - 1;
+    let slot = slotOf(h, mask);
     let found = -1;
-    if (list !== undefined) {
-      for (let j = 0; j < list.length; j++) {
-        const c = list[j];
-        if (sameSlice(bytes, nameStart[c], nameLen[c], s, sl)) found = c;
+    for (;;) {
+      const c = slots[slot] - 1;
+      if (c < 0) break;
+      if (nameLen[c] === sl) {
+        const ns = nameStart[c];
+        let j = 0;
+        while (j < sl && bytes[ns + j] === bytes[s + j]) j++;
+        if (j === sl) {
+          found = c;
+          break;
+        }
       }
+      slot = (slot + 1) & mask;
     }
-    stratumRaw[i] = found >= 0 ? found : newStratum(f, strata, i, h);
+    if (found < 0) return i;
+    stratumRaw[i] = found;
   }
+  return to;
 }
 
-/** Interns the stratum of entry i (hash h), first seen; throws InputError if it is not valid. */
-function newStratum(f, strata, i, h) {
+/** Interns the stratum of entry i, first seen; throws InputError if it is not valid. */
+function newStratum(f, strata, i) {
   const { bytes } = f;
   const s = f.sStart[i];
   const sl = f.sLen[i];
-  const name = decoder.decode(bytes.subarray(s, s + sl));
   const q = sliceProblem(bytes, s, sl, 128);
-  if (q) throw new InputError('frame', `stratum ${JSON.stringify(name)}: ${q}`, f.line[i]);
-  const found = strata.names.length;
-  strata.names.push(name);
-  strata.nameStart.push(s);
-  strata.nameLen.push(sl);
-  let list = strata.byHash.get(h);
-  if (list === undefined) strata.byHash.set(h, (list = []));
-  list.push(found);
-  return found;
+  if (q) throw new InputError('frame', `stratum ${JSON.stringify(decoder.decode(bytes.subarray(s, s + sl)))}: ${q}`, f.line[i]);
+  strata.add(s, sl, sliceHash(bytes, s, sl));
 }
 
 /**
@@ -270,12 +328,22 @@ function newStratum(f, strata, i, h) {
  */
 function gatherBlock(f, order, stratumRaw, idStart, idLen, stratumOf, from, to) {
   const { bytes } = f;
+  const fs = f.idStart;
+  const fl = f.idLen;
   for (let k = from; k < to; k++) {
     const i = order[k];
-    idStart[k] = f.idStart[i];
-    idLen[k] = f.idLen[i];
+    const s = fs[i];
+    const l = fl[i];
+    idStart[k] = s;
+    idLen[k] = l;
     stratumOf[k] = stratumRaw[i];
-    if (k > 0 && sameSlice(bytes, idStart[k - 1], idLen[k - 1], idStart[k], idLen[k])) return k;
+    // Neighbours in sorted order share long prefixes: compare from the last byte.
+    if (k > 0 && idLen[k - 1] === l) {
+      const p = idStart[k - 1];
+      let j = l - 1;
+      while (j >= 0 && bytes[p + j] === bytes[s + j]) j--;
+      if (j < 0) return k;
+    }
   }
   return -1;
 }
@@ -378,12 +446,28 @@ function usesPipeline(bytes, helpers) {
  */
 export function startFrame(bytes, helpers) {
   if (!usesPipeline(bytes, helpers) || bytes.indexOf(0x22) >= 0) return null;
-  return { bytes, job: startFileJob(bytes, helpers[0]) };
+  return { bytes, job: startFileJob({ bytes: bytes.slice() }, helpers[0]) };
 }
 
-/** Sends the helper its own copy of the file (this thread still reads the ids from `bytes`). */
-function startFileJob(bytes, helper) {
-  const job = helper.file({ bytes: bytes.slice() });
+/**
+ * Starts the helper on a frame file given as a Blob (a file the user chose), which the helper
+ * reads itself while this thread reads it too: nothing waits for one thread to read it before
+ * the other starts. Returns a handle to complete with startedBytes once this thread has the
+ * bytes, or null when such a file is not read in a pipeline (too small, or no helper).
+ */
+export function startFrameBlob(blob, helpers) {
+  if (!(helpers?.length > 0 && typeof helpers[0].file === 'function') || !(blob.size >= MIN_PIPELINE_BYTES)) return null;
+  return { bytes: null, job: startFileJob({ blob }, helpers[0]) };
+}
+
+/** The handle of startFrameBlob, for parseFrameCsv's `started` option once `bytes` are read. */
+export function startedBytes(handle, bytes) {
+  return handle && { ...handle, bytes };
+}
+
+/** Sends the helper the file (a copy of its bytes, or its Blob; this thread reads the ids from its own bytes). */
+function startFileJob(file, helper) {
+  const job = helper.file(file);
   // Awaited by frameFromFile; not unhandled if a check throws first or the handle is not used.
   job.fields.catch(() => {});
   job.leaves.catch(() => {});
@@ -405,12 +489,14 @@ const HELPER_TREE_SHARE = 0.6;
  * Extra helpers hash parts of this thread's share. The result is the frame of frameFromFields:
  * same entries, order, leaves and root (tests compare them).
  */
-async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, startedJob) {
+async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whileReading, startedJob) {
   const [first, ...others] = helpers;
-  const job = startedJob ?? startFileJob(bytes, first);
+  const job = startedJob ?? startFileJob({ bytes: bytes.slice() }, first);
   let treeJob = null;
   // The helper's reading of the file (the field slices), which it sends before hashing the leaves;
   // if it could not read the file, this thread reads it, which names the problem and its line.
+  // This thread's other work while the helper reads the file (the verifier's pool and digest).
+  if (whileReading) whileReading();
   let f;
   try {
     const r = await job.fields;
@@ -434,7 +520,7 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, star
   const helperChunks = Math.min(chunks - 1, Math.max(chunks > 1 ? 1 : 0, Math.round(chunks * HELPER_TREE_SHARE)));
   const split = helperChunks * chunk;
   if (split > 0) {
-    treeJob = first.orderedTree({ order: c.order.slice(0, split), count: split, chunk });
+    treeJob = first.orderedTree({ file: job.file, order: c.order.slice(0, split), count: split, chunk });
     treeJob.catch(() => {});
   }
   if (whileHashing) whileHashing(frame);
@@ -488,6 +574,8 @@ export class FrameHelper {
   read({ bytes }) {
     this.fields = null;
     this.hashes = null;
+    // A file with quoted fields is read by the general CSV reader, never in the pipeline.
+    if (bytes.indexOf(0x22) >= 0) throw new Error('quoted fields: not read by the helper');
     const f = scanUnquoted(bytes);
     this.fields = f;
     const { n } = f;
@@ -674,8 +762,10 @@ export function buildFrame(entries, onProgress, helpers = null) {
  * `whileHashing(frame)`: with a helper that offers `file` (see FrameHelper), called once the
  * entries are read, checked and sorted but while the Merkle tree is still being hashed; `frame`
  * has everything but `root` and `leaf()`. The verifier does the draw's other work then.
+ * `whileReading()`: in that pipeline, called while the helper reads the file (before this thread
+ * has the entries); the verifier reads the pool then.
  */
-export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing = null, started = null } = {}) {
+export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing = null, whileReading = null, started = null } = {}) {
   const progress = onProgress && ((x) => onProgress({ phase: 'parse', fraction: x }));
   const hashing = onProgress && ((x) => onProgress({ phase: 'hash', fraction: x }));
   const entries = [];
@@ -684,7 +774,7 @@ export function parseFrameCsv(bytes, onProgress, helpers = null, { whileHashing 
     // Refuses invalid UTF-8 (an ASCII file is valid and need not be decoded to know it).
     const text = quoted || !isAscii(bytes) ? decodeUtf8(bytes) : null;
     if (!quoted && usesPipeline(bytes, helpers)) {
-      return frameFromFile(bytes, progress, hashing, helpers, whileHashing, started?.bytes === bytes ? started.job : null);
+      return frameFromFile(bytes, progress, hashing, helpers, whileHashing, whileReading, started?.bytes === bytes ? started.job : null);
     }
     if (!quoted) return frameFromFields(scanUnquoted(bytes, progress), hashing, helpers);
     // Quoted fields: the general reader, then the same pipeline.

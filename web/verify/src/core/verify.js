@@ -92,25 +92,34 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
   // check still runs in order, throws what it would have thrown, and passes only on its own
   // comparison.
   const early = {};
-  const whileHashing = (entries) => {
+  // Before the frame's entries are read (the helper is reading them): what needs neither frame
+  // nor pool — the pool itself and the transcript digest.
+  let readingDone = false;
+  const whileReading = () => {
+    if (readingDone) return;
+    readingDone = true;
     try {
       early.pool = loadPool();
     } catch (e) {
       early.poolError = e;
-      return;
-    }
-    try {
-      early.strata = computeStrata(entries, c.params, 'commitment.parameters');
-      early.strataFrame = entries;
-    } catch (e) {
-      early.strataError = e;
-      early.strataFrame = entries;
     }
     try {
       const { digest, ...rest } = t;
       early.digest = toHex(H(canonicalBytes(rest)));
     } catch {
       // recomputed (and reported) by the digest check
+    }
+  };
+  // Once they are sorted, while the tree is hashed: what needs the frame.
+  const whileHashing = (entries) => {
+    whileReading();
+    if (early.poolError) return;
+    try {
+      early.strata = computeStrata(entries, c.params, 'commitment.parameters');
+      early.strataFrame = entries;
+    } catch (e) {
+      early.strataError = e;
+      early.strataFrame = entries;
     }
     try {
       const k = drawKey(H(canonicalBytes(t.commitment)), fromHex(t.secret), entropyDigest(t.entropy.witnesses, beaconOf(t.entropy)));
@@ -148,7 +157,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       same('commitment.spec_version', t.commitment.spec_version, SPEC_VERSION);
     },
     async frame() {
-      frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }), whileHashing);
+      frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }), whileHashing, whileReading);
       same('commitment.frame.size', t.commitment.frame.size, frame.size);
       same('commitment.frame.root', t.commitment.frame.root, toHex(frame.root));
       summary.frame_size = frame.size;
@@ -269,11 +278,14 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
 /**
  * Verifies from file contents: transcript (and optional commitment) as text, frame/pool as bytes.
  * `helpers`: optional hashing workers for the frame (see frame.js frameFromFile and frameInParallel).
+ * `frameStarted`: the helper already started on the frame file (frame.js startFrameBlob, startedBytes).
  */
-export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress, { helpers = null } = {}) {
+export async function verifyFiles({ transcriptText, commitmentText = null, frameBytes, poolBytes }, onProgress,
+  { helpers = null, frameStarted = null } = {}) {
   const started = now();
-  // The helper starts reading the frame now, while this thread parses the transcript.
-  const frameStarted = startFrame(frameBytes, helpers);
+  // The helper starts reading the frame now (unless the caller has started it: frameStarted, see
+  // frame.js startFrameBlob), while this thread parses the transcript.
+  const frameJob = frameStarted ?? startFrame(frameBytes, helpers);
   let transcript;
   let published = null;
   try {
@@ -292,7 +304,7 @@ export async function verifyFiles({ transcriptText, commitmentText = null, frame
   const report = await verifyDraw({
     transcript,
     published,
-    loadFrame: (p, whileHashing) => parseFrameCsv(frameBytes, p, helpers, { whileHashing, started: frameStarted }),
+    loadFrame: (p, whileHashing, whileReading) => parseFrameCsv(frameBytes, p, helpers, { whileHashing, whileReading, started: frameJob }),
     loadPool: () => parsePoolCsv(poolBytes),
   }, onProgress);
   report.timings = { json: parsed, ...report.timings };

@@ -4,29 +4,54 @@
 import { FrameHelper, chunkRoots, fieldLeafHashes, treeRoots } from '../core/frame.js';
 import { loadWasmSha256 } from '../core/hash.js';
 
-const frameHelper = new FrameHelper();
+// The files being read, by the id of their 'file' message (core/frame.js FrameHelper: one file
+// each), so that two verifications (a warm-up and the user's) never share one. The oldest is
+// dropped beyond a few: a verification that stopped early never asks for its tree.
+const frames = new Map();
+const KEEP_FRAMES = 3;
+
+function frameFor(id) {
+  const h = frames.get(id);
+  if (!h) throw new Error(`ordered-tree: no file ${id}`);
+  frames.delete(id);
+  return h;
+}
+
+async function readFile(port, m) {
+  const { id, leavesId } = m;
+  let fields;
+  const helper = new FrameHelper();
+  try {
+    const bytes = m.blob ? new Uint8Array(await m.blob.arrayBuffer()) : m.bytes;
+    fields = helper.read({ bytes });
+  } catch (err) {
+    port.postMessage({ id, error: String(err?.stack ?? err) });
+    port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
+    return;
+  }
+  // Two replies: the field slices at once, the leaf hashes when hashed.
+  port.postMessage({ id, ...fields },
+    [fields.idStart.buffer, fields.idLen.buffer, fields.sStart.buffer, fields.sLen.buffer, fields.line.buffer]);
+  try {
+    const r = helper.leaves();
+    frames.set(id, helper);
+    for (const old of frames.keys()) if (frames.size > KEEP_FRAMES) frames.delete(old);
+    port.postMessage({ id: leavesId, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
+  } catch (err) {
+    port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
+  }
+}
 
 function serve(port) {
   port.onmessage = (e) => {
     const { id, kind, buf, offsets, hashes, count, chunk } = e.data;
+    if (kind === 'file') {
+      readFile(port, e.data);
+      return;
+    }
     try {
       let roots;
-      if (kind === 'file') {
-        // Two replies: the field slices at once, the leaf hashes when hashed.
-        let fields;
-        try {
-          fields = frameHelper.read(e.data);
-        } catch (err) {
-          port.postMessage({ id: e.data.leavesId, error: String(err?.stack ?? err) });
-          throw err;
-        }
-        port.postMessage({ id, ...fields },
-          [fields.idStart.buffer, fields.idLen.buffer, fields.sStart.buffer, fields.sLen.buffer, fields.line.buffer]);
-        const r = frameHelper.leaves();
-        port.postMessage({ id: e.data.leavesId, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
-        return;
-      }
-      if (kind === 'ordered-tree') roots = frameHelper.orderedTree(e.data);
+      if (kind === 'ordered-tree') roots = frameFor(e.data.file).orderedTree(e.data);
       else if (kind === 'tree') roots = treeRoots(hashes, count, chunk);
       else if (kind === 'leaves') {
         const { bytes, idStart, idLen, sStart, sLen } = e.data;
@@ -58,6 +83,7 @@ self.onmessage = async (e) => {
   const file = new TextEncoder().encode(lines.join('\n'));
   const order = Int32Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (n is 2^14)
   for (let r = 0; r < 2; r++) {
+    const frameHelper = new FrameHelper();
     frameHelper.read({ bytes: file });
     frameHelper.leaves();
     frameHelper.orderedTree({ order, count: n, chunk: 1024 });

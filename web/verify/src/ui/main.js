@@ -112,7 +112,8 @@ async function onVerify(event) {
   try {
     // All four read at once; a failure is reported for the first input in form order.
     const entries = Object.entries(SOURCES);
-    const read = await Promise.allSettled(entries.map(([, s]) => readSource(s)));
+    // The frame file (megabytes) is read by the workers themselves (run.js), not here.
+    const read = await Promise.allSettled(entries.map(([key, s]) => readSource(s, { asBlob: key === 'frame' })));
     const loaded = {};
     entries.forEach(([key], i) => {
       if (read[i].status === 'rejected') throw read[i].reason;
@@ -131,7 +132,7 @@ async function onVerify(event) {
     markChecks('format');
     let lastPaint = 0;
     const report = await runVerification(
-      { transcriptText, commitmentText, frameBuffer: loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
+      { transcriptText, commitmentText, frame: loaded.frame.blob ?? loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
       (p) => {
         const i = CHECKS.findIndex((c) => c.id === p.check);
         const base = i / CHECKS.length;

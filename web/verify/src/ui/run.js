@@ -53,12 +53,18 @@ export function prestartWorker(onWarm = () => {}) {
 
 async function inPage(input, onProgress) {
   await new Promise((resolve) => setTimeout(resolve, 0));
-  const report = await verifyFiles({ ...input, frameBytes: new Uint8Array(input.frameBuffer),
+  const frame = input.frame instanceof Blob ? await input.frame.arrayBuffer() : input.frame;
+  const { transcriptText, commitmentText } = input;
+  const report = await verifyFiles({ transcriptText, commitmentText, frameBytes: new Uint8Array(frame),
     poolBytes: new Uint8Array(input.poolBuffer) }, onProgress);
   return { ...report, mode: 'page' };
 }
 
-/** Verifies; onProgress(p) as work proceeds. Resolves to the report of core/verify.js. */
+/**
+ * Verifies { transcriptText, commitmentText, frame (an ArrayBuffer, or a Blob: a chosen file,
+ * read by the workers), poolBuffer }; onProgress(p) as work proceeds. Resolves to the report of
+ * core/verify.js.
+ */
 export function runVerification(input, onProgress, { allowWorker = true } = {}) {
   const worker = allowWorker ? (idle ?? startWorker(workerSource())) : null;
   idle = null;
@@ -81,6 +87,7 @@ export function runVerification(input, onProgress, { allowWorker = true } = {}) 
       // The worker could not run: do the work here instead.
       inPage(input, onProgress).then(resolve, reject);
     };
-    worker.postMessage({ type: 'verify', ...input });
+    const { frame, ...rest } = input;
+    worker.postMessage({ type: 'verify', ...rest, ...(frame instanceof Blob ? { frameBlob: frame } : { frameBuffer: frame }) });
   });
 }

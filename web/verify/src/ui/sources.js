@@ -4,10 +4,12 @@ export class SourceError extends Error {}
 
 /**
  * The bytes of one input. `label` names it in messages. Returns { bytes: ArrayBuffer, name } or
- * null when neither a file nor a URL was given.
+ * null when neither a file nor a URL was given; with `asBlob`, a chosen file is not read here but
+ * returned as { blob: File, name } (a worker reads it).
  */
-export async function readSource({ fileInput, urlInput, label }) {
+export async function readSource({ fileInput, urlInput, label }, { asBlob = false } = {}) {
   const file = fileInput.files && fileInput.files[0];
+  if (file && asBlob) return { blob: file, name: file.name };
   if (file) return { bytes: await file.arrayBuffer(), name: file.name };
   const url = urlInput.value.trim();
   if (!url) return null;

@@ -1,6 +1,7 @@
 // Web Worker: runs verifications off the page's thread and reports progress. Hashing helpers
 // (hash-worker.js) connected by the page share the frame's hashing.
 import { verifyFiles } from '../core/verify.js';
+import { startFrameBlob, startedBytes } from '../core/frame.js';
 import { warmUp, warmUpInputs } from './warmup.js';
 import { loadWasmSha256, shortHashBackend } from '../core/hash.js';
 
@@ -36,21 +37,33 @@ function helperOn(port) {
     /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
     /**
-     * A frame file → { fields: Promise of its field slices, leaves: Promise of its leaf hashes in
-     * file order }; the helper keeps the hashes for orderedTree (core/frame.js FrameHelper).
+     * A frame file ({ bytes } or { blob }) → { file: its id, fields: Promise of its field slices,
+     * leaves: Promise of its leaf hashes in file order }; the helper keeps the hashes for
+     * orderedTree (core/frame.js FrameHelper).
      */
     file: (job) => {
       const fields = expect();
       const leaves = expect();
-      port.postMessage({ id: fields.id, leavesId: leaves.id, kind: 'file', ...job }, [job.bytes.buffer]);
+      // The bytes are handed over (transferred); a Blob is only a handle: the helper reads it.
+      port.postMessage({ id: fields.id, leavesId: leaves.id, kind: 'file', ...job }, job.bytes ? [job.bytes.buffer] : []);
       return {
+        file: fields.id,
         fields: fields.reply.then(({ id, kind, ...f }) => f),
         leaves: leaves.reply.then((m) => ({ hashes: roots(m), count: m.count })),
       };
     },
-    /** The canonical order of the first part of that frame's tree → its chunk roots. */
+    /** { file, order, count, chunk }: the canonical order of the first part of that file's tree → its chunk roots. */
     orderedTree: (job) => send({ kind: 'ordered-tree', ...job }, [job.order.buffer]),
   };
+}
+
+/** The bytes of a chosen file; a file that can no longer be read (moved, changed) is named. */
+async function readBlob(blob) {
+  try {
+    return await blob.arrayBuffer();
+  } catch (e) {
+    throw new Error(`无法读取检查对象名录文件 ${blob.name ?? ''}: ${e?.message ?? e}`);
+  }
 }
 
 self.onmessage = async (event) => {
@@ -73,14 +86,17 @@ self.onmessage = async (event) => {
     }
     return;
   }
-  const { transcriptText, commitmentText, frameBuffer, poolBuffer } = m;
+  const { transcriptText, commitmentText, frameBlob, frameBuffer, poolBuffer } = m;
   try {
+    // A chosen file comes as a Blob: the helper starts reading it at once, as this thread does.
+    const started = frameBlob ? startFrameBlob(frameBlob, helpers) : null;
+    const frameBytes = new Uint8Array(frameBlob ? await readBlob(frameBlob) : frameBuffer);
     const report = await verifyFiles({
       transcriptText,
       commitmentText,
-      frameBytes: new Uint8Array(frameBuffer),
+      frameBytes,
       poolBytes: new Uint8Array(poolBuffer),
-    }, (p) => self.postMessage({ type: 'progress', ...p }), { helpers });
+    }, (p) => self.postMessage({ type: 'progress', ...p }), { helpers, frameStarted: startedBytes(started, frameBytes) });
     // Which SHA-256 hashed the frame's tree here (for tests and the benchmark; not shown).
     self.postMessage({ type: 'done', report: { ...report, sha256: shortHashBackend() } });
   } catch (e) {
