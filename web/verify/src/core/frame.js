@@ -800,77 +800,113 @@ for (let c = 0; c < 256; c++) {
  */
 export function scanUnquoted(bytes, onProgress = null) {
   const n = bytes.length;
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let line = 1;
-  let header = null;
-  let idCol = -1;
-  let sCol = -1;
   const f = new Fields(bytes, Math.max(16, n >> 4));
   f.special = 0;
-  // Field boundaries of the current line (reused; grown for very wide files).
-  let starts = new Int32Array(64);
-  let lens = new Int32Array(64);
-  let nextProgress = 1 << 18;
-  while (i < n) {
-    let nf = 0;
-    let s = i;
-    let c = 0;
-    let special = 0;
-    for (; i < n; i++) {
-      c = bytes[i];
-      const k = BYTE_CLASS[c];
-      if (k === 0) continue;
-      if (k === 3) {
-        special = 1;
-        continue;
-      }
-      if (k === 1) {
-        if (nf === starts.length - 1) {
-          const bs = new Int32Array(starts.length * 2);
-          const bl = new Int32Array(starts.length * 2);
-          bs.set(starts);
-          bl.set(lens);
-          starts = bs;
-          lens = bl;
-        }
-        starts[nf] = s;
-        lens[nf++] = i - s;
-        s = i + 1;
-      } else break; // line end
+  const st = new ScanState(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  // The header: the first line that is not blank.
+  while (st.i < n && st.header === null) {
+    const thisLine = st.line;
+    scanLine(bytes, st);
+    if (st.nf === 1 && st.lens[0] === 0) continue; // blank line
+    const header = [];
+    for (let k = 0; k < st.nf; k++) {
+      header.push(decoder.decode(bytes.subarray(st.starts[k], st.starts[k] + st.lens[k])).replace(/^\uFEFF/, '').trim());
     }
-    starts[nf] = s;
-    lens[nf++] = i - s;
-    const thisLine = line;
-    if (i < n) {
-      i += c === 0x0d && bytes[i + 1] === 0x0a ? 2 : 1;
-      line++;
-    }
-    if (nf === 1 && lens[0] === 0) continue; // blank line
-    if (header === null) {
-      header = [];
-      for (let k = 0; k < nf; k++) {
-        header.push(decoder.decode(bytes.subarray(starts[k], starts[k] + lens[k])).replace(/^\uFEFF/, '').trim());
-      }
-      [idCol, sCol] = ['target_id', 'stratum'].map((name) => {
-        const at = header.indexOf(name);
-        if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
-        return at;
-      });
-      continue;
-    }
-    if (nf !== header.length) {
-      throw new InputError('frame', `有 ${nf} 个字段, 表头有 ${header.length} 个`, thisLine);
-    }
-    f.push(starts[idCol], lens[idCol], starts[sCol], lens[sCol], thisLine);
-    f.special |= special;
-    if (onProgress && i >= nextProgress) {
-      onProgress(i / n);
-      nextProgress = i + (1 << 18);
-    }
+    [st.idCol, st.sCol] = ['target_id', 'stratum'].map((name) => {
+      const at = header.indexOf(name);
+      if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
+      return at;
+    });
+    st.header = header;
   }
-  if (header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
+  if (st.header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
+  // The data lines, about 64 KiB of the file per call.
+  while (st.i < n) {
+    scanBlock(bytes, st, f, Math.min(n, st.i + 65536));
+    if (onProgress) onProgress(st.i / n);
+  }
   if (onProgress) onProgress(1);
   return f;
+}
+
+/** Where scanUnquoted is: next byte, its line, the header's columns, the last line's fields. */
+class ScanState {
+  constructor(i) {
+    this.i = i;
+    this.line = 1;
+    this.header = null;
+    this.idCol = -1;
+    this.sCol = -1;
+    // Field boundaries of the current line (grown for very wide files).
+    this.starts = new Int32Array(64);
+    this.lens = new Int32Array(64);
+    this.nf = 0;
+  }
+}
+
+/**
+ * Splits the line at st.i into fields (st.starts, st.lens, st.nf) and moves st.i and st.line
+ * past it. Returns 1 if the line has a byte of class 3, else 0.
+ */
+function scanLine(bytes, st) {
+  const n = bytes.length;
+  let i = st.i;
+  let nf = 0;
+  let s = i;
+  let c = 0;
+  let special = 0;
+  for (; i < n; i++) {
+    c = bytes[i];
+    const k = BYTE_CLASS[c];
+    if (k === 0) continue;
+    if (k === 3) {
+      special = 1;
+      continue;
+    }
+    if (k === 1) {
+      if (nf === st.starts.length - 1) growFieldBounds(st);
+      st.starts[nf] = s;
+      st.lens[nf++] = i - s;
+      s = i + 1;
+    } else break; // line end
+  }
+  st.starts[nf] = s;
+  st.lens[nf++] = i - s;
+  if (i < n) {
+    i += c === 0x0d && bytes[i + 1] === 0x0a ? 2 : 1;
+    st.line++;
+  }
+  st.i = i;
+  st.nf = nf;
+  return special;
+}
+
+function growFieldBounds(st) {
+  const bs = new Int32Array(st.starts.length * 2);
+  const bl = new Int32Array(st.starts.length * 2);
+  bs.set(st.starts);
+  bl.set(st.lens);
+  st.starts = bs;
+  st.lens = bl;
+}
+
+/**
+ * Data lines from st.i until a line ends at or after `limit`: each line's target_id and stratum
+ * go to `f`. A small function called once per 64 KiB, which the browser compiles once for all
+ * calls (one loop over the whole file was compiled again, on stack, for every file).
+ */
+function scanBlock(bytes, st, f, limit) {
+  const width = st.header.length;
+  const { idCol, sCol } = st;
+  while (st.i < limit) {
+    const thisLine = st.line;
+    const special = scanLine(bytes, st);
+    const nf = st.nf;
+    if (nf === 1 && st.lens[0] === 0) continue; // blank line
+    if (nf !== width) throw new InputError('frame', `有 ${nf} 个字段, 表头有 ${width} 个`, thisLine);
+    f.push(st.starts[idCol], st.lens[idCol], st.starts[sCol], st.lens[sCol], thisLine);
+    f.special |= special;
+  }
 }
 
 /** Whether every byte is below 0x80 (ASCII is valid UTF-8: no need to decode to check). */
