@@ -84,7 +84,10 @@ async function pipelineHelpers() {
         const fields = (async () => h.read({ bytes }))();
         return { fields, leaves: fields.then(() => h.leaves()) };
       },
-      orderedTree: async (job) => h.orderedTree(job),
+      orderedTree: (job) => {
+        const tail = (async () => h.tail(job))();
+        return { tail, roots: tail.then(() => h.head(job)) };
+      },
       tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
     };
   };

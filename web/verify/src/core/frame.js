@@ -484,15 +484,14 @@ const HELPER_TREE_SHARE = 0.6;
  * - the helper reads the file (FrameHelper.read) and sends this thread the field slices, then
  *   hashes every leaf in file order (FrameHelper.leaves) while this thread checks and sorts them;
  * - this thread sends the helper the canonical order of the first part of the tree and calls
- *   `whileHashing(frame)` (the draw's other work), then puts the leaf hashes in canonical order
- *   and hashes the rest of the tree; the frame root is the Merkle combination of the chunk roots.
+ *   `whileHashing(frame)` (the draw's other work), then takes the leaf hashes of its part, which
+ *   the helper puts in canonical order, *   and hashes the rest of the tree; the frame root is the Merkle combination of the chunk roots.
  * Extra helpers hash parts of this thread's share. The result is the frame of frameFromFields:
  * same entries, order, leaves and root (tests compare them).
  */
 async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whileReading, startedJob) {
   const [first, ...others] = helpers;
   const job = startedJob ?? startFileJob({ bytes: bytes.slice() }, first);
-  let treeJob = null;
   // The helper's reading of the file (the field slices), which it sends before hashing the leaves;
   // if it could not read the file, this thread reads it, which names the problem and its line.
   // This thread's other work while the helper reads the file (the verifier's pool and digest).
@@ -519,18 +518,17 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
   const chunks = Math.ceil(n / chunk);
   const helperChunks = Math.min(chunks - 1, Math.max(chunks > 1 ? 1 : 0, Math.round(chunks * HELPER_TREE_SHARE)));
   const split = helperChunks * chunk;
-  if (split > 0) {
-    treeJob = first.orderedTree({ file: job.file, order: c.order.slice(0, split), count: split, chunk });
-    treeJob.catch(() => {});
-  }
+  // The helper puts the leaf hashes of [split, n) in canonical order for this thread, then hashes
+  // the tree of [0, split) itself.
+  const ordered = first.orderedTree({ file: job.file, order: c.order.slice(), split, chunk });
+  ordered.tail.catch(() => {});
+  ordered.roots.catch(() => {});
   if (whileHashing) whileHashing(frame);
   const done = await job.leaves;
-  if (done.count !== n || done.hashes.length !== n * 32) {
-    throw new Error(`parallel hashing: the helper read ${done.count} entries, this thread ${n}`);
-  }
-  const leaves = inOrder(done.hashes, c.order, n);
+  if (done.count !== n) throw new Error(`parallel hashing: the helper read ${done.count} entries, this thread ${n}`);
+  const tail = await ordered.tail;
+  if (tail.length !== (n - split) * 32) throw new Error('parallel hashing: leaf hashes missing');
   // This thread's share, with any other helpers.
-  const rest = n - split;
   const restChunks = chunks - helperChunks;
   const per = Math.ceil(restChunks / (others.length + 1));
   const parts = [];
@@ -538,19 +536,19 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
   for (const h of others) {
     const to = Math.min(n, from + per * chunk);
     if (typeof h.tree !== 'function' || to >= n) break;
-    parts.push(h.tree({ hashes: leaves.slice(from * 32, to * 32), count: to - from, chunk }));
+    parts.push(h.tree({ hashes: tail.slice((from - split) * 32, (to - split) * 32), count: to - from, chunk }));
     from = to;
   }
-  const own = rest > 0 ? treeRoots(leaves.slice(from * 32), n - from, chunk, onHash && ((x) => onHash(0.5 + 0.45 * x))) : null;
+  const own = from < n
+    ? treeRoots(tail.subarray((from - split) * 32), n - from, chunk, onHash && ((x) => onHash(0.5 + 0.45 * x))) : null;
   const roots = new Uint8Array(chunks * 32);
   let off = 0;
-  for (const p of [...(treeJob ? [await treeJob] : []), ...(await Promise.all(parts)), ...(own ? [own] : [])]) {
+  for (const p of [...(split > 0 ? [await ordered.roots] : []), ...(await Promise.all(parts)), ...(own ? [own] : [])]) {
     roots.set(p, off);
     off += p.length;
   }
   if (off !== roots.length) throw new Error('parallel hashing: chunk roots missing');
   frame.root = merkleRootPacked(roots, chunks);
-  frame.leaves = leaves;
   if (onHash) onHash(1);
   return frame;
 }
@@ -558,8 +556,8 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
 /**
  * The helper's side of frameFromFile (in a hashing worker, or in-process in tests): `read` reads
  * a frame file (the field slices, sent to frameFromFile's thread), `leaves` hashes its leaves in
- * file order, and `orderedTree` then hashes the first part of the tree from those leaves, given
- * the canonical order of that part. Holds one file at a time.
+ * file order; given the canonical order, `tail` then puts the leaf hashes of the verification
+ * thread's part in that order and `head` hashes the first part of the tree. Holds one file.
  */
 export class FrameHelper {
   constructor() {
@@ -583,26 +581,43 @@ export class FrameHelper {
       sStart: f.sStart.slice(0, n), sLen: f.sLen.slice(0, n), line: f.line.slice(0, n) };
   }
 
-  /** The leaf hashes of the file read last, in file order: { hashes (32 bytes each), count }. */
+  /** Hashes the leaves of the file read last (kept for tail and head): { count }. */
   leaves() {
     const f = this.fields;
     if (f === null) throw new Error('leaves before read');
     this.fields = null;
     this.hashes = fieldLeafHashes(f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, f.n);
-    return { hashes: this.hashes.slice(), count: f.n };
+    return { count: f.n };
   }
 
-  /** { order (canonical index → file index, for [0, count)), count, chunk } → chunk roots. */
-  orderedTree({ order, count, chunk }) {
-    if (this.hashes === null) throw new Error('orderedTree before file');
+  /**
+   * { order (canonical index → file index, all n entries), split } → the leaf hashes of canonical
+   * positions [split, n), in that order (the verification thread's part of the tree).
+   */
+  tail({ order, split }) {
+    if (this.hashes === null) throw new Error('tail before leaves');
     const n = this.hashes.length / 32;
-    for (let k = 0; k < count; k++) {
-      if (!(order[k] >= 0 && order[k] < n)) throw new Error(`orderedTree: entry ${order[k]} of ${n}`);
+    if (order.length !== n || !(split >= 0 && split <= n)) throw new Error(`ordered tree: ${order.length} entries of ${n}, split ${split}`);
+    for (let from = 0; from < n; from += BLOCK) {
+      const k = outOfRange(order, n, from, Math.min(n, from + BLOCK));
+      if (k >= 0) throw new Error(`ordered tree: entry ${order[k]} of ${n}`);
     }
-    const roots = treeRoots(inOrder(this.hashes, order, count), count, chunk);
+    return inOrder(this.hashes, order.subarray(split), n - split);
+  }
+
+  /** { order, split, chunk } (after tail) → the chunk roots of canonical positions [0, split). */
+  head({ order, split, chunk }) {
+    if (this.hashes === null) throw new Error('head before leaves');
+    const roots = treeRoots(inOrder(this.hashes, order, split), split, chunk);
     this.hashes = null;
     return roots;
   }
+}
+
+/** The first k in [from, to) with order[k] outside [0, n), or -1. */
+function outOfRange(order, n, from, to) {
+  for (let k = from; k < to; k++) if (!(order[k] >= 0 && order[k] < n)) return k;
+  return -1;
 }
 
 /** Leaf messages 0x00 ‖ lp(target_id) ‖ lp(stratum) of entries [from, to) in file order, packed. */
@@ -687,7 +702,7 @@ export function treeRoots(hashes, count, chunk, onProgress = null) {
   return roots;
 }
 
-function makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves }) {
+function makeFrame({ n, bytes, idStart, idLen, stratumOf, names, nameBytes, root, leaves }) {
   const ids = new Map();
   const frame = {
     size: n,
@@ -702,7 +717,15 @@ function makeFrame({ n, bytes, idStart, idLen, stratumOf, names, root, leaves })
       return s;
     },
     stratum: (k) => names[stratumOf[k]],
-    leaf: (k) => (frame.leaves ? frame.leaves.subarray(k * 32, k * 32 + 32) : null),
+    /** Leaf k's hash: kept when the frame was hashed here, else computed (the pipeline keeps none). */
+    leaf(k) {
+      if (frame.leaves) return frame.leaves.subarray(k * 32, k * 32 + 32);
+      if (frame.root === null || !(k >= 0 && k < n)) return null;
+      const sb = nameBytes[stratumOf[k]];
+      const m = new Uint8Array(9 + idLen[k] + sb.length);
+      writeLeaf(m, 0, bytes, idStart[k], idLen[k], sb, 0, sb.length);
+      return H(m);
+    },
     /** The frame index of target id t (binary search in canonical order), or -1. */
     indexOf(t) {
       const tb = utf8(t);

@@ -36,9 +36,24 @@ async function readFile(port, m) {
     const r = helper.leaves();
     frames.set(id, helper);
     for (const old of frames.keys()) if (frames.size > KEEP_FRAMES) frames.delete(old);
-    port.postMessage({ id: leavesId, roots: r.hashes, count: r.count }, [r.hashes.buffer]);
+    port.postMessage({ id: leavesId, count: r.count });
   } catch (err) {
     port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
+  }
+}
+
+/** The verification thread's leaves in canonical order first (it waits for them), then this part's roots. */
+function orderedTree(port, m) {
+  const { id, tailId } = m;
+  try {
+    const helper = frameFor(m.file);
+    const tail = helper.tail(m);
+    port.postMessage({ id: tailId, roots: tail }, [tail.buffer]);
+    const roots = helper.head(m);
+    port.postMessage({ id, roots }, [roots.buffer]);
+  } catch (err) {
+    port.postMessage({ id: tailId, error: String(err?.stack ?? err) });
+    port.postMessage({ id, error: String(err?.stack ?? err) });
   }
 }
 
@@ -49,10 +64,13 @@ function serve(port) {
       readFile(port, e.data);
       return;
     }
+    if (kind === 'ordered-tree') {
+      orderedTree(port, e.data);
+      return;
+    }
     try {
       let roots;
-      if (kind === 'ordered-tree') roots = frameFor(e.data.file).orderedTree(e.data);
-      else if (kind === 'tree') roots = treeRoots(hashes, count, chunk);
+      if (kind === 'tree') roots = treeRoots(hashes, count, chunk);
       else if (kind === 'leaves') {
         const { bytes, idStart, idLen, sStart, sLen } = e.data;
         roots = fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count);
@@ -86,7 +104,8 @@ self.onmessage = async (e) => {
     const frameHelper = new FrameHelper();
     frameHelper.read({ bytes: file });
     frameHelper.leaves();
-    frameHelper.orderedTree({ order, count: n, chunk: 1024 });
+    frameHelper.tail({ order, split: n >> 1 });
+    frameHelper.head({ order, split: n >> 1, chunk: 1024 });
   }
   serve(e.data.port);
 };

@@ -38,7 +38,7 @@ function helperOn(port) {
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
     /**
      * A frame file ({ bytes } or { blob }) → { file: its id, fields: Promise of its field slices,
-     * leaves: Promise of its leaf hashes in file order }; the helper keeps the hashes for
+     * leaves: Promise of { count } once its leaves are hashed }; the helper keeps the hashes for
      * orderedTree (core/frame.js FrameHelper).
      */
     file: (job) => {
@@ -49,11 +49,19 @@ function helperOn(port) {
       return {
         file: fields.id,
         fields: fields.reply.then(({ id, kind, ...f }) => f),
-        leaves: leaves.reply.then((m) => ({ hashes: roots(m), count: m.count })),
+        leaves: leaves.reply.then((m) => ({ count: m.count })),
       };
     },
-    /** { file, order, count, chunk }: the canonical order of the first part of that file's tree → its chunk roots. */
-    orderedTree: (job) => send({ kind: 'ordered-tree', ...job }, [job.order.buffer]),
+    /**
+     * { file, order (all entries), split, chunk } → { tail: Promise of the leaf hashes of
+     * canonical positions [split, n) in that order, roots: Promise of the chunk roots of [0, split) }.
+     */
+    orderedTree: (job) => {
+      const r = expect();
+      const t = expect();
+      port.postMessage({ id: r.id, tailId: t.id, kind: 'ordered-tree', ...job }, [job.order.buffer]);
+      return { tail: t.reply.then(roots), roots: r.reply.then(roots) };
+    },
   };
 }
 
