@@ -29,7 +29,7 @@ async function readFile(port, m) {
     port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
     return;
   }
-  // Two replies: the field slices at once, the leaf hashes when hashed.
+  // Two replies: the field slices at once, then (its leaves hashed and kept) their count.
   port.postMessage({ id, ...fields },
     [fields.idStart.buffer, fields.idLen.buffer, fields.sStart.buffer, fields.sLen.buffer, fields.line.buffer]);
   try {
