@@ -4,14 +4,13 @@
 // to the verdict). Single runs on a shared machine vary by ±30 %; use 25 pairs or more.
 // Usage: node bench/ab.mjs A.html B.html DIR [pairs = 25]
 // DIR holds transcript.json, frame.csv, pool.csv, commitment.json (e.g. from bench.mjs's files).
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, verifyInPage } from '../e2e/browser.mjs';
+import { drawFiles, launch, verifyInPage } from '../e2e/browser.mjs';
 
 const [a, b, dir, pairs = '25'] = process.argv.slice(2);
 if (!a || !b || !dir) throw new Error('usage: node bench/ab.mjs A.html B.html DIR [pairs]');
-const files = { transcript: join(dir, 'transcript.json'), frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'),
-  commitment: join(dir, 'commitment.json') };
+const files = drawFiles(dir);
 const browser = await launch();
 const once = async (page) => {
   const p = await browser.newPage();

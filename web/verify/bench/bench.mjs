@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { launch, verifyInPage } from '../e2e/browser.mjs';
+import { drawFiles, launch, verifyInPage } from '../e2e/browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
@@ -46,8 +46,7 @@ try {
     '--witness', '莆田市公证处 王某', '--committed-at', '2026-11-26T08:00:00Z', '--out', 'commitment.json', '--secret-out', 'secret.hex');
   run('draw', '--commitment', 'commitment.json', '--secret', 'secret.hex', '--frame', 'frame.csv', '--pool', 'pool.csv',
     '--witness-value', '莆田市公证处 王某=4 2 6 1 3 5', '--drawn-at', '2026-11-27T09:30:00Z', '--out', 'transcript.json');
-  const files = { transcript: join(dir, 'transcript.json'), frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'),
-    commitment: join(dir, 'commitment.json') };
+  const files = drawFiles(dir);
 
   // The CLI: wall time of the whole process (reading, hashing, re-drawing), as a user runs it.
   const cliOnce = () => {

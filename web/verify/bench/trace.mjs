@@ -6,18 +6,13 @@
 // Usage: node bench/trace.mjs DIR [--query '?…'] [--settle MS] [--out trace.json]
 // DIR holds transcript.json, frame.csv, pool.csv, commitment.json.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { launch, verifyInPage } from '../e2e/browser.mjs';
+import { drawFiles, launch, option, verifyInPage } from '../e2e/browser.mjs';
 
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
 const dir = process.argv[2];
-const opt = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const files = { transcript: join(dir, 'transcript.json'), frame: join(dir, 'frame.csv'), pool: join(dir, 'pool.csv'),
-  commitment: join(dir, 'commitment.json') };
+const opt = option;
+const files = drawFiles(dir);
 const browser = await launch();
 try {
   const p = await browser.newPage();
