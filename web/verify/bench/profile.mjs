@@ -8,12 +8,11 @@ import { drawFiles, launch, option, verifyInPage } from '../e2e/browser.mjs';
 
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
 const dir = process.argv[2];
-const opt = option;
 const files = drawFiles(dir);
 const browser = await launch();
 try {
   const p = await browser.newPage();
-  await p.goto(pathToFileURL(PAGE).href + opt('query', '?worker=0'));
+  await p.goto(pathToFileURL(PAGE).href + option('query', '?worker=0'));
   await p.waitForFunction(() => document.body.dataset.state === 'ready');
   // Warm the JIT with two untimed runs.
   for (let i = 0; i < 2; i++) await verifyInPage(p, files);
@@ -24,7 +23,7 @@ try {
   const r = await verifyInPage(p, files);
   const { profile } = await cdp.send('Profiler.stop');
   console.log(r.state, r.ms, 'ms', JSON.stringify(r.timings));
-  writeFileSync(opt('out', 'page.cpuprofile'), JSON.stringify(profile));
+  writeFileSync(option('out', 'page.cpuprofile'), JSON.stringify(profile));
   const self = new Map();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   let total = 0;

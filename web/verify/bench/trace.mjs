@@ -11,20 +11,19 @@ import { drawFiles, launch, option, verifyInPage } from '../e2e/browser.mjs';
 
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
 const dir = process.argv[2];
-const opt = option;
 const files = drawFiles(dir);
 const browser = await launch();
 try {
   const p = await browser.newPage();
-  await p.goto(pathToFileURL(PAGE).href + opt('query', ''));
+  await p.goto(pathToFileURL(PAGE).href + option('query', ''));
   await p.waitForFunction(() => document.body.dataset.state === 'ready');
   await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
-  await new Promise((r) => setTimeout(r, Number(opt('settle', 500))));
+  await new Promise((r) => setTimeout(r, Number(option('settle', 500))));
   await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'disabled-by-default-devtools.timeline', 'v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.turbofan', ...(process.env.PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   const r = await verifyInPage(p, files);
   const buf = await browser.stopTracing();
   console.log(r.state, r.ms, 'ms', JSON.stringify(r.timings));
-  const out = opt('out', 'verify-trace.json');
+  const out = option('out', 'verify-trace.json');
   writeFileSync(out, buf);
   const ev = JSON.parse(buf.toString()).traceEvents;
   const click = Math.min(...ev.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click').map((e) => e.ts));
