@@ -77,12 +77,17 @@ test('the CSV scan still refuses ids with characters or lengths §4.1 forbids', 
 /** In-process stand-ins for the hashing workers (src/ui/hash-worker.js) of the frame pipeline. */
 async function pipelineHelpers() {
   const { FrameHelper, treeRoots } = await import('../src/core/frame.js');
-  const fileHelper = () => {
+  // `share`: how much of the file the helper has hashed in file order when the order reaches it
+  // (the rest of the leaves are shared: the helper hashes those of its part, the caller the others).
+  const fileHelper = (share = 1) => {
     const h = new FrameHelper();
     return {
       file: ({ bytes }) => {
         const fields = (async () => h.read({ bytes }))();
-        return { fields, leaves: fields.then(() => h.leaves()) };
+        return { fields: fields.then((r) => {
+          while (h.done < share * r.n && h.leafStep());
+          return r;
+        }) };
       },
       orderedTree: (job) => {
         const tail = (async () => h.tail(job))();
@@ -104,7 +109,8 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
     const bytes = enc(lines.join('\r\n'));
     assert.ok(bytes.length >= 64 * 1024, `n = ${n}: the pipeline needs 64 KiB`);
     const one = parseFrameCsv(bytes);
-    for (const helpers of [[fileHelper()], [fileHelper(), treeHelper], [fileHelper(), treeHelper, treeHelper]]) {
+    for (const helpers of [[fileHelper()], [fileHelper(0)], [fileHelper(0.3)], [fileHelper(0.7), treeHelper],
+      [fileHelper(), treeHelper, treeHelper]]) {
       let early = null;
       const f = await parseFrameCsv(bytes, null, helpers, {
         whileHashing: (g) => {
@@ -122,14 +128,17 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
   await assert.rejects(parseFrameCsv(bad, null, [fileHelper()]), (e) => e.kind === 'frame' && e.line === 9002);
   const dup = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i % 8999},S`).join('\n')}\n`);
   await assert.rejects(parseFrameCsv(dup, null, [fileHelper()]), (e) => e.kind === 'frame' && /重复/.test(e.message));
-  // A helper that fails is an error, not a wrong root.
+  // A helper that cannot read the file: this thread reads and hashes it alone.
   const gone = Promise.reject(new Error('helper gone'));
   gone.catch(() => {});
-  const broken = { ...fileHelper(), file: () => ({ fields: gone, leaves: gone }) };
+  const broken = { ...fileHelper(), file: () => ({ fields: gone }) };
   const ok = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i},S`).join('\n')}\n`);
-  await assert.rejects(parseFrameCsv(ok, null, [broken]), /helper gone/);
+  assert.equal(toHex((await parseFrameCsv(ok, null, [broken])).root), toHex(parseFrameCsv(ok).root));
+  // A helper that fails later is an error, not a wrong root.
+  const failing = { ...fileHelper(), orderedTree: () => ({ tail: gone, roots: gone }) };
+  await assert.rejects(parseFrameCsv(ok, null, [failing]), /helper gone/);
   const honest = fileHelper();
-  const lying = { ...honest, file: (j) => ({ ...honest.file(j), leaves: Promise.resolve({ hashes: new Uint8Array(32), count: 1 }) }) };
+  const lying = { ...honest, orderedTree: (j) => ({ ...honest.orderedTree(j), tail: Promise.resolve({ hashes: new Uint8Array(32), done: 1, count: 1 }) }) };
   await assert.rejects(parseFrameCsv(ok, null, [lying]), /helper read 1 entries/);
 });
 

@@ -151,33 +151,75 @@ export function fieldLeafHashes(bytes, idStart, idLen, sStart, sLen, count, onPr
 const BLOCK = 4096;
 
 function leafBlock(hasher, bytes, idStart, idLen, sStart, sLen, from, to, hashes) {
-  const hb = hasher.buf;
-  for (let i = from; i < to; i++) {
-    const il = idLen[i];
-    const sl = sLen[i];
-    const len = 9 + il + sl;
-    if (len <= 119) {
-      const is = idStart[i];
-      const ss = sStart[i];
-      hb[0] = 0;
-      hb[1] = 0;
-      hb[2] = 0;
-      hb[3] = 0;
-      hb[4] = il;
-      for (let j = 0; j < il; j++) hb[5 + j] = bytes[is + j];
-      const o = 5 + il;
-      hb[o] = 0;
-      hb[o + 1] = 0;
-      hb[o + 2] = 0;
-      hb[o + 3] = sl;
-      for (let j = 0; j < sl; j++) hb[o + 4 + j] = bytes[ss + j];
-      hasher.digestInto(len, hashes, i * 32);
-    } else {
-      const m = new Uint8Array(len);
-      writeLeaf(m, 0, bytes, idStart[i], il, bytes, sStart[i], sl);
-      hashes.set(H(m), i * 32);
+  for (let i = from; i < to; i++) leafInto(hasher, bytes, idStart[i], idLen[i], sStart[i], sLen[i], hashes, i * 32);
+}
+
+/** H(0x00 ‖ lp(bytes[is … is+il)) ‖ lp(bytes[ss … ss+sl))) into out[off … off+32). */
+function leafInto(hasher, bytes, is, il, ss, sl, out, off) {
+  const len = 9 + il + sl;
+  if (len <= 119) {
+    const hb = hasher.buf;
+    hb[0] = 0;
+    hb[1] = 0;
+    hb[2] = 0;
+    hb[3] = 0;
+    hb[4] = il;
+    for (let j = 0; j < il; j++) hb[5 + j] = bytes[is + j];
+    const o = 5 + il;
+    hb[o] = 0;
+    hb[o + 1] = 0;
+    hb[o + 2] = 0;
+    hb[o + 3] = sl;
+    for (let j = 0; j < sl; j++) hb[o + 4 + j] = bytes[ss + j];
+    hasher.digestInto(len, out, off);
+  } else {
+    const m = new Uint8Array(len);
+    writeLeaf(m, 0, bytes, is, il, bytes, ss, sl);
+    out.set(H(m), off);
+  }
+}
+
+/**
+ * Leaf hashes of canonical positions [from, to) into out at (k − base) × 32: the hash of entry
+ * order[k] is copied from `hashed` (file order, 8 words each; null: nothing copied) when that
+ * entry is among the first `done` of the file, which were hashed there; otherwise, when
+ * `compute`, it is hashed here from the entry's fields (f: file order).
+ */
+function orderedLeafBlock(hasher, f, hashed, out, out32, order, from, to, base, done, compute) {
+  const { bytes, idStart, idLen, sStart, sLen } = f;
+  for (let k = from; k < to; k++) {
+    const i = order[k];
+    const b = (k - base) * 8;
+    if (i >= done) {
+      if (compute) leafInto(hasher, bytes, idStart[i], idLen[i], sStart[i], sLen[i], out, b * 4);
+    } else if (hashed !== null) {
+      const a = i * 8;
+      out32[b] = hashed[a];
+      out32[b + 1] = hashed[a + 1];
+      out32[b + 2] = hashed[a + 2];
+      out32[b + 3] = hashed[a + 3];
+      out32[b + 4] = hashed[a + 4];
+      out32[b + 5] = hashed[a + 5];
+      out32[b + 6] = hashed[a + 6];
+      out32[b + 7] = hashed[a + 7];
     }
   }
+}
+
+/**
+ * The leaf hashes of canonical positions [from, to) (order: canonical index → file index), packed
+ * 32 bytes each into `out` (new if null): those of the first `done` file entries copied from
+ * `hashed` (their hashes in file order; null: left as they are in out), the others hashed here
+ * from the fields f when `compute`, else left as they are.
+ */
+function orderedLeaves(f, hashed, order, from, to, done, compute, out = new Uint8Array((to - from) * 32)) {
+  const out32 = new Int32Array(out.buffer, out.byteOffset, out.length >> 2);
+  const src = hashed === null ? null : new Int32Array(hashed.buffer, hashed.byteOffset, hashed.length >> 2);
+  const hasher = compute ? new ShortHasher() : null;
+  for (let k = from; k < to; k += BLOCK) {
+    orderedLeafBlock(hasher, f, src, out, out32, order, k, Math.min(to, k + BLOCK), from, done, compute);
+  }
+  return out;
 }
 
 /**
@@ -470,30 +512,31 @@ function startFileJob(file, helper) {
   const job = helper.file(file);
   // Awaited by frameFromFile; not unhandled if a check throws first or the handle is not used.
   job.fields.catch(() => {});
-  job.leaves.catch(() => {});
   return job;
 }
-// Share of the Merkle tree (above the leaves) that the helper hashes; the verification worker
-// hashes the rest after the draw's other work (pool, selections, digest), which it does while
-// the helper hashes the leaves. Measured in Chromium on 2 cores for 100,000 entries: the helper
-// finishes the leaves about 30 ms before the worker has done that other work.
-const HELPER_TREE_SHARE = 0.6;
+// Share of the Merkle tree that the helper hashes (with the leaves of that part it has not hashed
+// yet); the verification worker hashes the rest, after the draw's other work (strata,
+// selections). Once the order is sent both have about the same left to do: in Chromium traces on
+// 2 cores for 100,000 entries (2026-11-27), with half each, either thread finished last.
+const HELPER_TREE_SHARE = 0.5;
 
 /**
  * A frame file read with one helper in a pipeline (2 threads, no step waiting on the other):
  * - the helper reads the file (FrameHelper.read) and sends this thread the field slices, then
- *   hashes every leaf in file order (FrameHelper.leaves) while this thread checks and sorts them;
- * - this thread sends the helper the canonical order of the first part of the tree and calls
- *   `whileHashing(frame)` (the draw's other work), then takes the leaf hashes of its part, which
- *   the helper puts in canonical order, *   and hashes the rest of the tree; the frame root is the Merkle combination of the chunk roots.
+ *   hashes leaves in file order (FrameHelper.leafStep) while this thread checks and sorts them;
+ * - this thread sends the helper the canonical order and calls `whileHashing(frame)` (the draw's
+ *   other work); the helper stops hashing in file order, sends back the leaf hashes of this
+ *   thread's part of the tree (positions [split, n)) that it has, in canonical order, and hashes
+ *   the first part of the tree, with the leaves of that part it still lacks; this thread hashes
+ *   the leaves of its part the helper lacked, then the rest of the tree. The frame root is the
+ *   Merkle combination of the chunk roots.
  * Extra helpers hash parts of this thread's share. The result is the frame of frameFromFields:
  * same entries, order, leaves and root (tests compare them).
  */
 async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whileReading, startedJob) {
   const [first, ...others] = helpers;
   const job = startedJob ?? startFileJob({ bytes: bytes.slice() }, first);
-  // The helper's reading of the file (the field slices), which it sends before hashing the leaves;
-  // if it could not read the file, this thread reads it, which names the problem and its line.
+  // The helper's reading of the file (the field slices), which it sends before hashing the leaves.
   // This thread's other work while the helper reads the file (the verifier's pool and digest).
   if (whileReading) whileReading();
   let f;
@@ -502,7 +545,9 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
     f = Object.assign(new Fields(bytes, 0), r, { bytes });
     if (onParse) onParse(1);
   } catch {
-    f = scanUnquoted(bytes, onParse);
+    // The helper could not read the file: this thread reads it (naming the problem and its line,
+    // if the file has one) and hashes it alone.
+    return frameFromFields(scanUnquoted(bytes, onParse), onHash);
   }
   const c = canonicalEntries(f, onHash && ((x) => onHash(0.5 * x)));
   const { n } = c;
@@ -524,10 +569,11 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
   ordered.tail.catch(() => {});
   ordered.roots.catch(() => {});
   if (whileHashing) whileHashing(frame);
-  const done = await job.leaves;
-  if (done.count !== n) throw new Error(`parallel hashing: the helper read ${done.count} entries, this thread ${n}`);
-  const tail = await ordered.tail;
-  if (tail.length !== (n - split) * 32) throw new Error('parallel hashing: leaf hashes missing');
+  const { hashes: tail, done, count } = await ordered.tail;
+  if (count !== n) throw new Error(`parallel hashing: the helper read ${count} entries, this thread ${n}`);
+  if (tail.length !== (n - split) * 32 || !(done >= 0 && done <= n)) throw new Error('parallel hashing: leaf hashes missing');
+  // The leaves the helper had not hashed when the order reached it (file index `done` on).
+  if (done < n) orderedLeaves(f, null, c.order, split, n, done, true, tail);
   // This thread's share, with any other helpers.
   const restChunks = chunks - helperChunks;
   const per = Math.ceil(restChunks / (others.length + 1));
@@ -554,15 +600,23 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
 }
 
 /**
- * The helper's side of frameFromFile (in a hashing worker, or in-process in tests): `read` reads
- * a frame file (the field slices, sent to frameFromFile's thread), `leaves` hashes its leaves in
- * file order; given the canonical order, `tail` then puts the leaf hashes of the verification
- * thread's part in that order and `head` hashes the first part of the tree. Holds one file.
+ * The helper's side of frameFromFile (in a hashing worker, or in-process in tests). Holds one file:
+ * - `read` reads it (the field slices, sent to frameFromFile's thread);
+ * - `leafStep` hashes its next block of leaves in file order, called until it returns false (the
+ *   worker yields between calls, so that the canonical order can arrive meanwhile);
+ * - given the canonical order, `tail` stops the leaves where they are and gives the verification
+ *   thread the leaf hashes of its part in that order (those hashed so far; it hashes the others),
+ *   and `head` hashes the first part of the tree, hashing the leaves it still lacks itself.
+ * So neither thread waits for the other to finish the leaves: what is left of them when the
+ * order is known is shared.
  */
 export class FrameHelper {
   constructor() {
     this.fields = null;
     this.hashes = null;
+    this.done = 0;
+    this.hasher = null;
+    this.ordered = false;
   }
 
   /**
@@ -577,40 +631,57 @@ export class FrameHelper {
     const f = scanUnquoted(bytes);
     this.fields = f;
     const { n } = f;
+    this.hashes = new Uint8Array(n * 32);
+    this.done = 0;
+    this.ordered = false;
+    this.hasher = new ShortHasher();
     return { n, special: f.special, idStart: f.idStart.slice(0, n), idLen: f.idLen.slice(0, n),
       sStart: f.sStart.slice(0, n), sLen: f.sLen.slice(0, n), line: f.line.slice(0, n) };
   }
 
-  /** Hashes the leaves of the file read last (kept for tail and head): { count }. */
-  leaves() {
+  /** Hashes the next block of leaves in file order; false once all are hashed or the order came. */
+  leafStep() {
     const f = this.fields;
-    if (f === null) throw new Error('leaves before read');
-    this.fields = null;
-    this.hashes = fieldLeafHashes(f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, f.n);
-    return { count: f.n };
+    if (f === null || this.ordered || this.done >= f.n) return false;
+    const to = Math.min(f.n, this.done + BLOCK);
+    leafBlock(this.hasher, f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, this.done, to, this.hashes);
+    this.done = to;
+    return to < f.n;
   }
 
   /**
-   * { order (canonical index → file index, all n entries), split } → the leaf hashes of canonical
-   * positions [split, n), in that order (the verification thread's part of the tree).
+   * { order (canonical index → file index, all n entries), split } → { hashes: the leaf hashes of
+   * canonical positions [split, n) in that order, where hashed (zero for entries at file index
+   * `done` or later, which the caller hashes), done, count: n }. No more leaves are hashed in
+   * file order after it.
    */
   tail({ order, split }) {
-    if (this.hashes === null) throw new Error('tail before leaves');
-    const n = this.hashes.length / 32;
+    const f = this.fields;
+    if (f === null) throw new Error('tail before read');
+    this.ordered = true;
+    const { n } = f;
     if (order.length !== n || !(split >= 0 && split <= n)) throw new Error(`ordered tree: ${order.length} entries of ${n}, split ${split}`);
     for (let from = 0; from < n; from += BLOCK) {
       const k = outOfRange(order, n, from, Math.min(n, from + BLOCK));
       if (k >= 0) throw new Error(`ordered tree: entry ${order[k]} of ${n}`);
     }
-    return inOrder(this.hashes, order.subarray(split), n - split);
+    return { hashes: orderedLeaves(f, this.hashes, order, split, n, this.done, false), done: this.done, count: n };
+  }
+
+  /** Forgets the file (a verification that will not ask for its tree): no more leaves are hashed. */
+  drop() {
+    this.fields = null;
+    this.hashes = null;
   }
 
   /** { order, split, chunk } (after tail) → the chunk roots of canonical positions [0, split). */
   head({ order, split, chunk }) {
-    if (this.hashes === null) throw new Error('head before leaves');
-    const roots = treeRoots(inOrder(this.hashes, order, split), split, chunk);
+    const f = this.fields;
+    if (f === null || !this.ordered) throw new Error('head before tail');
+    const leaves = orderedLeaves(f, this.hashes, order, 0, split, this.done, true);
+    this.fields = null;
     this.hashes = null;
-    return roots;
+    return treeRoots(leaves, split, chunk);
   }
 }
 

@@ -17,8 +17,19 @@ function frameFor(id) {
   return h;
 }
 
+/** Resolves after the messages already queued for this worker have been handled (a macrotask). */
+const tick = (() => {
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => waiting.shift()();
+  return () => new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+})();
+
 async function readFile(port, m) {
-  const { id, leavesId } = m;
+  const { id } = m;
   let fields;
   const helper = new FrameHelper();
   try {
@@ -26,19 +37,22 @@ async function readFile(port, m) {
     fields = helper.read({ bytes });
   } catch (err) {
     port.postMessage({ id, error: String(err?.stack ?? err) });
-    port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
     return;
   }
-  // Two replies: the field slices at once, then (its leaves hashed and kept) their count.
+  frames.set(id, helper);
+  for (const [old, h] of frames) {
+    if (frames.size <= KEEP_FRAMES) break;
+    h.drop();
+    frames.delete(old);
+  }
   port.postMessage({ id, ...fields },
     [fields.idStart.buffer, fields.idLen.buffer, fields.sStart.buffer, fields.sLen.buffer, fields.line.buffer]);
+  // The leaves in file order, a block at a time, until the canonical order arrives (orderedTree
+  // runs between two blocks and stops them) or all are hashed.
   try {
-    const r = helper.leaves();
-    frames.set(id, helper);
-    for (const old of frames.keys()) if (frames.size > KEEP_FRAMES) frames.delete(old);
-    port.postMessage({ id: leavesId, count: r.count });
-  } catch (err) {
-    port.postMessage({ id: leavesId, error: String(err?.stack ?? err) });
+    while (helper.leafStep()) await tick();
+  } catch {
+    // Reported to the verification thread by orderedTree, which hashes what is missing itself.
   }
 }
 
@@ -47,8 +61,8 @@ function orderedTree(port, m) {
   const { id, tailId } = m;
   try {
     const helper = frameFor(m.file);
-    const tail = helper.tail(m);
-    port.postMessage({ id: tailId, roots: tail }, [tail.buffer]);
+    const { hashes, done, count } = helper.tail(m);
+    port.postMessage({ id: tailId, roots: hashes, done, count }, [hashes.buffer]);
     const roots = helper.head(m);
     port.postMessage({ id, roots }, [roots.buffer]);
   } catch (err) {
@@ -101,11 +115,14 @@ self.onmessage = async (e) => {
   const file = new TextEncoder().encode(lines.join('\n'));
   const order = Int32Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (n is 2^14)
   for (let r = 0; r < 2; r++) {
-    const frameHelper = new FrameHelper();
-    frameHelper.read({ bytes: file });
-    frameHelper.leaves();
-    frameHelper.tail({ order, split: n >> 1 });
-    frameHelper.head({ order, split: n >> 1, chunk: 1024 });
+    // The order arrives after a third of the leaves, then after all (both ways of tail and head).
+    for (const stop of [n / 3, n]) {
+      const frameHelper = new FrameHelper();
+      frameHelper.read({ bytes: file });
+      while (frameHelper.done < stop && frameHelper.leafStep());
+      frameHelper.tail({ order, split: n >> 1 });
+      frameHelper.head({ order, split: n >> 1, chunk: 1024 });
+    }
   }
   serve(e.data.port);
 };

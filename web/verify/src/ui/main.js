@@ -4,7 +4,7 @@ import { checkInclusion } from '../core/proof.js';
 import { parseStrictJson } from '../core/strict-json.js';
 import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT, drandText } from './texts.js';
 import { readSource, decodeText, SourceError } from './sources.js';
-import { prestartWorker, runVerification } from './run.js';
+import { prestartWorker, runVerification, startFrameFile } from './run.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -109,6 +109,10 @@ async function onVerify(event) {
   checksShowReport = false;
   const started = performance.now();
   document.body.dataset.state = 'running';
+  // A chosen frame file (megabytes) goes to the workers first: they read it while this thread
+  // reads the other files.
+  const frameFile = SOURCES.frame.fileInput.files?.[0];
+  const frameToken = frameFile ? startFrameFile(frameFile) : null;
   try {
     // All four read at once; a failure is reported for the first input in form order.
     const entries = Object.entries(SOURCES);
@@ -132,7 +136,8 @@ async function onVerify(event) {
     markChecks('format');
     let lastPaint = 0;
     const report = await runVerification(
-      { transcriptText, commitmentText, frame: loaded.frame.blob ?? loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
+      { transcriptText, commitmentText, frame: loaded.frame.blob ? (frameToken ?? loaded.frame.blob) : loaded.frame.bytes,
+        poolBuffer: loaded.pool.bytes },
       (p) => {
         const i = CHECKS.findIndex((c) => c.id === p.check);
         const base = i / CHECKS.length;
@@ -144,9 +149,11 @@ async function onVerify(event) {
         } else if (i > CHECKS.findIndex((c) => c.id === 'frame')) {
           value = base + 3 / CHECKS.length;
         }
-        progress.value = Math.min(value, 1);
+        // Repainted at most every 100 ms (and when a check starts): each repaint costs CPU that the
+        // workers need, on a machine with two cores.
         const now = performance.now();
         if (now - lastPaint > 100 || !p.phase) {
+          progress.value = Math.min(value, 1);
           progressLabel.textContent = text;
           markChecks(p.check);
           lastPaint = now;

@@ -60,12 +60,35 @@ async function inPage(input, onProgress) {
   return { ...report, mode: 'page' };
 }
 
+/** The frame file last handed to the waiting worker by startFrameFile, and its token. */
+let early = null;
+let earlyTokens = 0;
+
 /**
- * Verifies { transcriptText, commitmentText, frame (an ArrayBuffer, or a Blob: a chosen file,
- * read by the workers), poolBuffer }; onProgress(p) as work proceeds. Resolves to the report of
- * core/verify.js.
+ * Hands a chosen frame file (a Blob) to the waiting worker at once, so that it and its hashing
+ * helper start reading it while the page reads the smaller files; runVerification then names it
+ * by `frame: token`. Returns the token, or null when no worker is waiting (nothing is started).
+ */
+export function startFrameFile(blob) {
+  if (!idle || !(blob instanceof Blob)) return null;
+  early = { token: ++earlyTokens, blob };
+  idle.postMessage({ type: 'frame', token: early.token, frameBlob: blob });
+  return early.token;
+}
+
+/**
+ * Verifies { transcriptText, commitmentText, frame (an ArrayBuffer, a Blob: a chosen file, read
+ * by the workers, or the token of startFrameFile), poolBuffer }; onProgress(p) as work proceeds.
+ * Resolves to the report of core/verify.js.
  */
 export function runVerification(input, onProgress, { allowWorker = true } = {}) {
+  const started = typeof input.frame === 'number' && early?.token === input.frame ? early : null;
+  if (typeof input.frame === 'number') {
+    if (!started) return Promise.reject(new Error(`frame file ${input.frame} not started`));
+    input = { ...input, frame: started.blob };
+  }
+  early = null;
+  // The worker the frame was handed to, if any: it is the waiting one.
   const worker = allowWorker ? (idle ?? startWorker(workerSource())) : null;
   idle = null;
   if (!worker) return inPage(input, onProgress);
@@ -88,6 +111,8 @@ export function runVerification(input, onProgress, { allowWorker = true } = {}) 
       inPage(input, onProgress).then(resolve, reject);
     };
     const { frame, ...rest } = input;
-    worker.postMessage({ type: 'verify', ...rest, ...(frame instanceof Blob ? { frameBlob: frame } : { frameBuffer: frame }) });
+    // A worker that was not handed the file (a new one) reads the Blob.
+    const given = frame instanceof Blob ? { frameBlob: frame, frameToken: started?.token ?? null } : { frameBuffer: frame };
+    worker.postMessage({ type: 'verify', ...rest, ...given });
   });
 }

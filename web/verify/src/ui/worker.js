@@ -37,30 +37,28 @@ function helperOn(port) {
     /** Leaf hashes → chunk roots (core/frame.js treeRoots). */
     tree: (job) => send({ kind: 'tree', ...job }, [job.hashes.buffer]),
     /**
-     * A frame file ({ bytes } or { blob }) → { file: its id, fields: Promise of its field slices,
-     * leaves: Promise of { count } once its leaves are hashed }; the helper keeps the hashes for
-     * orderedTree (core/frame.js FrameHelper).
+     * A frame file ({ bytes } or { blob }) → { file: its id, fields: Promise of its field slices };
+     * the helper then hashes its leaves in file order until orderedTree (core/frame.js FrameHelper).
      */
     file: (job) => {
       const fields = expect();
-      const leaves = expect();
       // The bytes are handed over (transferred); a Blob is only a handle: the helper reads it.
-      port.postMessage({ id: fields.id, leavesId: leaves.id, kind: 'file', ...job }, job.bytes ? [job.bytes.buffer] : []);
-      return {
-        file: fields.id,
-        fields: fields.reply.then(({ id, kind, ...f }) => f),
-        leaves: leaves.reply.then((m) => ({ count: m.count })),
-      };
+      port.postMessage({ id: fields.id, kind: 'file', ...job }, job.bytes ? [job.bytes.buffer] : []);
+      return { file: fields.id, fields: fields.reply.then(({ id, kind, ...f }) => f) };
     },
     /**
-     * { file, order (all entries), split, chunk } → { tail: Promise of the leaf hashes of
-     * canonical positions [split, n) in that order, roots: Promise of the chunk roots of [0, split) }.
+     * { file, order (all entries), split, chunk } → { tail: Promise of { hashes: the leaf hashes
+     * of canonical positions [split, n) in that order, those of file entries from `done` on left
+     * zero, done, count }, roots: Promise of the chunk roots of [0, split) }.
      */
     orderedTree: (job) => {
       const r = expect();
       const t = expect();
       port.postMessage({ id: r.id, tailId: t.id, kind: 'ordered-tree', ...job }, [job.order.buffer]);
-      return { tail: t.reply.then(roots), roots: r.reply.then(roots) };
+      return {
+        tail: t.reply.then((m) => ({ hashes: roots(m), done: m.done, count: m.count })),
+        roots: r.reply.then(roots),
+      };
     },
   };
 }
@@ -74,8 +72,21 @@ async function readBlob(blob) {
   }
 }
 
+/** The frame file handed over before the verification (run.js startFrameFile): its reading, started. */
+let early = null;
+
+function startReading(blob) {
+  const bytes = readBlob(blob);
+  bytes.catch(() => {}); // awaited by the verification
+  return { started: startFrameBlob(blob, helpers), bytes };
+}
+
 self.onmessage = async (event) => {
   const m = event.data;
+  if (m.type === 'frame') {
+    early = { token: m.token, ...startReading(m.frameBlob) };
+    return;
+  }
   if (m.type === 'helpers') {
     helpers = m.ports.map(helperOn);
     return;
@@ -94,11 +105,15 @@ self.onmessage = async (event) => {
     }
     return;
   }
-  const { transcriptText, commitmentText, frameBlob, frameBuffer, poolBuffer } = m;
+  const { transcriptText, commitmentText, frameBlob, frameToken, frameBuffer, poolBuffer } = m;
+  const handed = frameToken !== null && frameToken !== undefined && early?.token === frameToken ? early : null;
+  early = null;
   try {
-    // A chosen file comes as a Blob: the helper starts reading it at once, as this thread does.
-    const started = frameBlob ? startFrameBlob(frameBlob, helpers) : null;
-    const frameBytes = new Uint8Array(frameBlob ? await readBlob(frameBlob) : frameBuffer);
+    // A chosen file comes as a Blob: the helper starts reading it at once, as this thread does
+    // (or did, when it was handed over first).
+    const reading = handed ?? (frameBlob ? startReading(frameBlob) : null);
+    const started = reading?.started ?? null;
+    const frameBytes = new Uint8Array(reading ? await reading.bytes : frameBuffer);
     const report = await verifyFiles({
       transcriptText,
       commitmentText,
