@@ -149,11 +149,9 @@ async function onVerify(event) {
         } else if (i > CHECKS.findIndex((c) => c.id === 'frame')) {
           value = base + 3 / CHECKS.length;
         }
-        // Repainted at most every 100 ms (and when a check starts): each repaint costs CPU that the
-        // workers need, on a machine with two cores.
+        progress.value = Math.min(value, 1);
         const now = performance.now();
         if (now - lastPaint > 100 || !p.phase) {
-          progress.value = Math.min(value, 1);
           progressLabel.textContent = text;
           markChecks(p.check);
           lastPaint = now;
