@@ -64,6 +64,45 @@ test('frame hashed by helpers (leaves in file order, then tree chunks) gives the
     (e) => e.kind === 'frame' && e.line === 5002);
 });
 
+test('a frame file scanned as it arrives in parts gives the fields and errors of one scan', async () => {
+  const { UnquotedScanner, scanUnquoted } = await import('../src/core/frame.js');
+  const enc = (s) => new TextEncoder().encode(s);
+  const lines = Array.from({ length: 300 }, (_, i) => (i % 37 === 5 ? '' : `T${i}${'x'.repeat(i % 13)},S${i % 4}`));
+  const files = [
+    `target_id,stratum\r\n${lines.join('\r\n')}\r\n`, // CR LF: a part may end between CR and LF
+    `\ufeff\n\ntarget_id,stratum\n${lines.join('\n')}`, // BOM, blank lines before the header, no last line end
+    `stratum,target_id\r${lines.map((l) => l.split(',').reverse().join(',')).join('\r')}\r`, // CR only
+    `target_id,stratum\n${lines.slice(0, 100).join('\n')}\nT9,S,extra\n${lines.slice(100).join('\n')}`, // a bad line
+    '', 'target_id,stratum', 'a,b\n1,2\n', // empty, header only, no such columns
+  ];
+  const fields = (f) => f && { n: f.n, special: f.special, idStart: [...f.idStart.slice(0, f.n)], idLen: [...f.idLen.slice(0, f.n)],
+    sStart: [...f.sStart.slice(0, f.n)], sLen: [...f.sLen.slice(0, f.n)], line: [...f.line.slice(0, f.n)] };
+  const outcome = (fn) => {
+    try {
+      return { fields: fields(fn()) };
+    } catch (e) {
+      return { error: e.message, line: e.line };
+    }
+  };
+  for (const text of files) {
+    const bytes = enc(text);
+    const whole = outcome(() => scanUnquoted(bytes));
+    for (const part of [1, 2, 3, 7, 64, 1000]) {
+      const parted = outcome(() => {
+        const into = new Uint8Array(bytes.length);
+        const sc = new UnquotedScanner(into);
+        for (let at = 0; at < bytes.length; at += part) {
+          const end = Math.min(bytes.length, at + part);
+          into.set(bytes.subarray(at, end), at);
+          sc.feed(end);
+        }
+        return sc.finish();
+      });
+      assert.deepEqual(parted, whole, `${JSON.stringify(text.slice(0, 30))}, parts of ${part} bytes`);
+    }
+  }
+});
+
 test('the CSV scan still refuses ids with characters or lengths §4.1 forbids', () => {
   const enc = (s) => new TextEncoder().encode(s);
   for (const bad of ['T;1', 'T\t1', 'T\x7f1', 'T\u30001', 'T\u00a01', '', 'x'.repeat(129)]) {

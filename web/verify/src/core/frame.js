@@ -601,7 +601,8 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
 
 /**
  * The helper's side of frameFromFile (in a hashing worker, or in-process in tests). Holds one file:
- * - `read` reads it (the field slices, sent to frameFromFile's thread);
+ * - `read` reads it (the field slices, sent to frameFromFile's thread), or `start`, `feed` and
+ *   `finishRead` as it arrives in parts;
  * - `leafStep` hashes its next block of leaves in file order, called until it returns false (the
  *   worker yields between calls, so that the canonical order can arrive meanwhile);
  * - given the canonical order, `tail` stops the leaves where they are and gives the verification
@@ -612,6 +613,7 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
  */
 export class FrameHelper {
   constructor() {
+    this.scanner = null;
     this.fields = null;
     this.hashes = null;
     this.done = 0;
@@ -624,11 +626,30 @@ export class FrameHelper {
    * special } (copies, n long). Throws InputError on a bad file.
    */
   read({ bytes }) {
+    this.start(bytes);
+    this.feed(bytes.length, bytes);
+    return this.finishRead();
+  }
+
+  /**
+   * Starts reading a file that arrives in parts into `bytes` (its size): feed(avail, part) as
+   * each part is copied in (bytes[0 … avail) are there), then finishRead() (the result of read).
+   */
+  start(bytes) {
     this.fields = null;
     this.hashes = null;
+    this.scanner = new UnquotedScanner(bytes);
+  }
+
+  feed(avail, part) {
     // A file with quoted fields is read by the general CSV reader, never in the pipeline.
-    if (bytes.indexOf(0x22) >= 0) throw new Error('quoted fields: not read by the helper');
-    const f = scanUnquoted(bytes);
+    if (part.indexOf(0x22) >= 0) throw new Error('quoted fields: not read by the helper');
+    this.scanner.feed(avail);
+  }
+
+  finishRead() {
+    const f = this.scanner.finish();
+    this.scanner = null;
     this.fields = f;
     const { n } = f;
     this.hashes = new Uint8Array(n * 32);
@@ -893,34 +914,76 @@ for (let c = 0; c < 256; c++) {
  * identifier as far as its characters go, and only lengths remain to check.
  */
 export function scanUnquoted(bytes, onProgress = null) {
-  const n = bytes.length;
-  const f = new Fields(bytes, Math.max(16, n >> 4));
-  f.special = 0;
-  const st = new ScanState(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
-  // The header: the first line that is not blank.
-  while (st.i < n && st.header === null) {
-    const thisLine = st.line;
-    scanLine(bytes, st);
-    if (st.nf === 1 && st.lens[0] === 0) continue; // blank line
-    const header = [];
-    for (let k = 0; k < st.nf; k++) {
-      header.push(decoder.decode(bytes.subarray(st.starts[k], st.starts[k] + st.lens[k])).replace(/^\uFEFF/, '').trim());
+  return new UnquotedScanner(bytes).finish(onProgress);
+}
+
+/**
+ * scanUnquoted on a file that arrives in parts: feed(avail) scans the complete lines of
+ * bytes[0 … avail) (the rest of `bytes` not read yet), finish() the rest once all is there.
+ */
+export class UnquotedScanner {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.f = new Fields(bytes, Math.max(16, bytes.length >> 4));
+    this.f.special = 0;
+    this.st = null;
+  }
+
+  /** Scans the lines of bytes[0 … avail) that end before its last byte. */
+  feed(avail) {
+    this.scan(completeLines(this.bytes, avail));
+  }
+
+  /** Scans the rest of the file; returns the fields of scanUnquoted. */
+  finish(onProgress = null) {
+    this.scan(this.bytes.length, onProgress);
+    if (this.st.header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
+    if (onProgress) onProgress(1);
+    return this.f;
+  }
+
+  scan(limit, onProgress = null) {
+    const { bytes, f } = this;
+    const n = bytes.length;
+    if (this.st === null) {
+      if (limit < Math.min(3, n)) return;
+      this.st = new ScanState(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
     }
-    [st.idCol, st.sCol] = ['target_id', 'stratum'].map((name) => {
-      const at = header.indexOf(name);
-      if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
-      return at;
-    });
-    st.header = header;
+    const st = this.st;
+    // The header: the first line that is not blank.
+    while (st.i < limit && st.header === null) {
+      const thisLine = st.line;
+      scanLine(bytes, st);
+      if (st.nf === 1 && st.lens[0] === 0) continue; // blank line
+      const header = [];
+      for (let k = 0; k < st.nf; k++) {
+        header.push(decoder.decode(bytes.subarray(st.starts[k], st.starts[k] + st.lens[k])).replace(/^\uFEFF/, '').trim());
+      }
+      [st.idCol, st.sCol] = ['target_id', 'stratum'].map((name) => {
+        const at = header.indexOf(name);
+        if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
+        return at;
+      });
+      st.header = header;
+    }
+    // The data lines, about 64 KiB of the file per call.
+    while (st.i < limit) {
+      scanBlock(bytes, st, f, Math.min(limit, st.i + 65536));
+      if (onProgress) onProgress(st.i / n);
+    }
   }
-  if (st.header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
-  // The data lines, about 64 KiB of the file per call.
-  while (st.i < n) {
-    scanBlock(bytes, st, f, Math.min(n, st.i + 65536));
-    if (onProgress) onProgress(st.i / n);
+}
+
+/**
+ * Where the last line of bytes[0 … avail) whose line end is followed by a byte already there
+ * ends, or 0: a line scanned up to there never takes the CR of a CR LF cut in two for a line end.
+ */
+function completeLines(bytes, avail) {
+  for (let j = avail - 2; j >= 0; j--) {
+    const c = bytes[j];
+    if (c === 0x0a || c === 0x0d) return j + 1;
   }
-  if (onProgress) onProgress(1);
-  return f;
+  return 0;
 }
 
 /** Where scanUnquoted is: next byte, its line, the header's columns, the last line's fields. */

@@ -28,13 +28,38 @@ const tick = (() => {
   });
 })();
 
+/**
+ * Reads a chosen file as it arrives (the browser hands it over in parts over several
+ * milliseconds), scanning each part's complete lines meanwhile: FrameHelper.read's result.
+ */
+async function readStreaming(helper, blob) {
+  const bytes = new Uint8Array(blob.size);
+  helper.start(bytes);
+  const reader = blob.stream().getReader();
+  let avail = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.length > bytes.length - avail) throw new Error(`${blob.name ?? 'the file'} grew while it was read`);
+      bytes.set(value, avail);
+      avail += value.length;
+      helper.feed(avail, value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    throw err;
+  }
+  if (avail !== bytes.length) throw new Error(`${blob.name ?? 'the file'} shrank while it was read`);
+  return helper.finishRead();
+}
+
 async function readFile(port, m) {
   const { id } = m;
   let fields;
   const helper = new FrameHelper();
   try {
-    const bytes = m.blob ? new Uint8Array(await m.blob.arrayBuffer()) : m.bytes;
-    fields = helper.read({ bytes });
+    fields = m.blob ? await readStreaming(helper, m.blob) : helper.read({ bytes: m.bytes });
   } catch (err) {
     port.postMessage({ id, error: String(err?.stack ?? err) });
     return;
