@@ -115,12 +115,15 @@ test('the CSV scan still refuses ids with characters or lengths §4.1 forbids', 
 
 /** In-process stand-ins for the hashing workers (src/ui/hash-worker.js) of the frame pipeline. */
 async function pipelineHelpers() {
-  const { FrameHelper, treeRoots } = await import('../src/core/frame.js');
+  const { FrameHelper, TreeFeed, helperTree, macrotask, treeRoots } = await import('../src/core/frame.js');
   // `share`: how much of the file the helper has hashed in file order when the order reaches it
-  // (the rest of the leaves are shared: the helper hashes those of its part, the caller the others).
-  const fileHelper = (share = 1) => {
+  // (the rest of the leaves are shared: each thread hashes those of its own chunks).
+  // `pace`: ticks the helper waits before each chunk (a slow helper: this thread does more chunks).
+  const fileHelper = (share = 1, pace = 1) => {
     const h = new FrameHelper();
+    const seen = { chunks: 0 };
     return {
+      seen,
       file: ({ bytes }) => {
         const fields = (async () => h.read({ bytes }))();
         return { fields: fields.then((r) => {
@@ -129,8 +132,19 @@ async function pipelineHelpers() {
         }) };
       },
       orderedTree: (job) => {
-        const tail = (async () => h.tail(job))();
-        return { tail, roots: tail.then(() => h.head(job)) };
+        let claimed = Infinity;
+        const feed = new TreeFeed((k) => {
+          claimed = Math.min(claimed, k);
+        });
+        const tick = async () => {
+          for (let i = 0; i < pace; i++) await macrotask();
+        };
+        const post = (m) => {
+          if (m.root) seen.chunks++;
+          feed.deliver(m);
+        };
+        helperTree(h, job, { post, tick, claimedFrom: () => claimed }).catch((e) => feed.deliver({ error: String(e) }));
+        return feed;
       },
       tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
     };
@@ -149,7 +163,7 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
     assert.ok(bytes.length >= 64 * 1024, `n = ${n}: the pipeline needs 64 KiB`);
     const one = parseFrameCsv(bytes);
     for (const helpers of [[fileHelper()], [fileHelper(0)], [fileHelper(0.3)], [fileHelper(0.7), treeHelper],
-      [fileHelper(), treeHelper, treeHelper]]) {
+      [fileHelper(), treeHelper, treeHelper], [fileHelper(0.5, 0)], [fileHelper(0.5, 40)], [fileHelper(0.2, 1000)]]) {
       let early = null;
       const f = await parseFrameCsv(bytes, null, helpers, {
         whileHashing: (g) => {
@@ -174,11 +188,23 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
   const ok = enc(`target_id,stratum\n${Array.from({ length: 9000 }, (_, i) => `T${i},S`).join('\n')}\n`);
   assert.equal(toHex((await parseFrameCsv(ok, null, [broken])).root), toHex(parseFrameCsv(ok).root));
   // A helper that fails later is an error, not a wrong root.
-  const failing = { ...fileHelper(), orderedTree: () => ({ tail: gone, roots: gone }) };
+  const failing = { ...fileHelper(), orderedTree: () => {
+    const feed = new (class extends Object {})();
+    return Object.assign(feed, { tail: gone, started: () => -1, claim: () => {}, root: () => gone });
+  } };
   await assert.rejects(parseFrameCsv(ok, null, [failing]), /helper gone/);
   const honest = fileHelper();
-  const lying = { ...honest, orderedTree: (j) => ({ ...honest.orderedTree(j), tail: Promise.resolve({ hashes: new Uint8Array(32), done: 1, count: 1 }) }) };
+  const lying = { ...honest, orderedTree: (j) => Object.assign(honest.orderedTree(j),
+    { tail: Promise.resolve({ hashes: new Uint8Array(32), done: 1, count: 1 }) }) };
   await assert.rejects(parseFrameCsv(ok, null, [lying]), /helper read 1 entries/);
+  // Who hashes what: a fast helper does most chunks, a slow one few (this thread does the rest).
+  const big = enc(`target_id,stratum\n${Array.from({ length: 40000 }, (_, i) => `T${(i * 7919) % 40000},S${i % 3}`).join('\n')}\n`);
+  const want = toHex(parseFrameCsv(big).root);
+  const fast = fileHelper(1, 0);
+  const slow = fileHelper(1, 200);
+  assert.equal(toHex((await parseFrameCsv(big, null, [fast])).root), want);
+  assert.equal(toHex((await parseFrameCsv(big, null, [slow])).root), want);
+  assert.ok(fast.seen.chunks > slow.seen.chunks, `fast helper ${fast.seen.chunks} chunks, slow ${slow.seen.chunks}`);
 });
 
 test('a draw verified with the pipeline (work done while the tree is hashed) reports exactly what one thread reports', async () => {

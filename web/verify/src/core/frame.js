@@ -514,23 +514,19 @@ function startFileJob(file, helper) {
   job.fields.catch(() => {});
   return job;
 }
-// Share of the Merkle tree that the helper hashes (with the leaves of that part it has not hashed
-// yet); the verification worker hashes the rest, after the draw's other work (strata,
-// selections). Once the order is sent both have about the same left to do: in Chromium traces on
-// 2 cores for 100,000 entries (2026-11-27), with half each, either thread finished last.
-const HELPER_TREE_SHARE = 0.5;
 
 /**
  * A frame file read with one helper in a pipeline (2 threads, no step waiting on the other):
  * - the helper reads the file (FrameHelper.read) and sends this thread the field slices, then
  *   hashes leaves in file order (FrameHelper.leafStep) while this thread checks and sorts them;
  * - this thread sends the helper the canonical order and calls `whileHashing(frame)` (the draw's
- *   other work); the helper stops hashing in file order, sends back the leaf hashes of this
- *   thread's part of the tree (positions [split, n)) that it has, in canonical order, and hashes
- *   the first part of the tree, with the leaves of that part it still lacks; this thread hashes
- *   the leaves of its part the helper lacked, then the rest of the tree. The frame root is the
- *   Merkle combination of the chunk roots.
- * Extra helpers hash parts of this thread's share. The result is the frame of frameFromFields:
+ *   other work); the helper stops hashing in file order and sends back the leaf hashes it has of
+ *   the second half of the canonical order;
+ * - the tree is cut into chunks: the helper hashes them from the first on (helperTree), this
+ *   thread from the last on, each claiming a chunk before it starts it, until they meet; each
+ *   hashes the leaves the helper had not reached in its own chunks. So neither waits while the
+ *   other still has work. The frame root is the Merkle combination of the chunk roots.
+ * Extra helpers hash fixed runs of the last chunks. The result is the frame of frameFromFields:
  * same entries, order, leaves and root (tests compare them).
  */
 async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whileReading, startedJob) {
@@ -557,46 +553,171 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
     frame.leaves = new Uint8Array(0);
     return frame;
   }
-  // Chunks of the tree: a power of two leaves each (the last may be shorter), 8 to 16 of them.
+  // Chunks of the tree: a power of two leaves each (the last may be shorter), 16 to 31 of them.
+  // The helper hashes them from the first on, this thread (and any other helpers) from the last
+  // on, until the two meet: whichever is slower (two cores are shared with the browser) does less.
   let chunk = 1;
-  while (Math.ceil(n / (chunk * 2)) >= 8) chunk *= 2;
+  while (Math.ceil(n / (chunk * 2)) >= 16) chunk *= 2;
   const chunks = Math.ceil(n / chunk);
-  const helperChunks = Math.min(chunks - 1, Math.max(chunks > 1 ? 1 : 0, Math.round(chunks * HELPER_TREE_SHARE)));
-  const split = helperChunks * chunk;
-  // The helper puts the leaf hashes of [split, n) in canonical order for this thread, then hashes
-  // the tree of [0, split) itself.
-  const ordered = first.orderedTree({ file: job.file, order: c.order.slice(), split, chunk });
-  ordered.tail.catch(() => {});
-  ordered.roots.catch(() => {});
+  // The helper sends the leaf hashes it has of the second half (this thread's likely part).
+  const split = Math.floor(chunks / 2) * chunk;
+  const order = c.order;
+  const tree = first.orderedTree({ file: job.file, order: order.slice(), split, chunk });
+  tree.tail.catch(() => {});
   if (whileHashing) whileHashing(frame);
-  const { hashes: tail, done, count } = await ordered.tail;
+  const { hashes: tail, done, count } = await tree.tail;
   if (count !== n) throw new Error(`parallel hashing: the helper read ${count} entries, this thread ${n}`);
   if (tail.length !== (n - split) * 32 || !(done >= 0 && done <= n)) throw new Error('parallel hashing: leaf hashes missing');
-  // The leaves the helper had not hashed when the order reached it (file index `done` on).
-  if (done < n) orderedLeaves(f, null, c.order, split, n, done, true, tail);
-  // This thread's share, with any other helpers.
-  const restChunks = chunks - helperChunks;
-  const per = Math.ceil(restChunks / (others.length + 1));
-  const parts = [];
-  let from = split;
-  for (const h of others) {
-    const to = Math.min(n, from + per * chunk);
-    if (typeof h.tree !== 'function' || to >= n) break;
-    parts.push(h.tree({ hashes: tail.slice((from - split) * 32, (to - split) * 32), count: to - from, chunk }));
-    from = to;
-  }
-  const own = from < n
-    ? treeRoots(tail.subarray((from - split) * 32), n - from, chunk, onHash && ((x) => onHash(0.5 + 0.45 * x))) : null;
   const roots = new Uint8Array(chunks * 32);
-  let off = 0;
-  for (const p of [...(split > 0 ? [await ordered.roots] : []), ...(await Promise.all(parts)), ...(own ? [own] : [])]) {
-    roots.set(p, off);
-    off += p.length;
+  let finished = 0;
+  const progress = () => onHash && onHash(0.5 + (0.5 * ++finished) / chunks);
+  // Chunk k's leaf hashes: from the tail, with those the helper had not hashed (file index `done`
+  // on) hashed here; below the tail, all hashed here.
+  const leavesOf = (k) => {
+    const from = k * chunk;
+    const to = Math.min(n, from + chunk);
+    if (from < split) return orderedLeaves(f, null, order, from, to, 0, true);
+    const part = tail.subarray((from - split) * 32, (to - split) * 32);
+    if (done < n) orderedLeaves(f, null, order, from, to, done, true, part);
+    return part;
+  };
+  // Other helpers take fixed runs of chunks at the end.
+  let hi = chunks - 1;
+  const extra = [];
+  const per = Math.floor(chunks / (others.length + 3));
+  for (const h of others) {
+    if (typeof h.tree !== 'function' || per < 1 || hi - per < Math.floor(chunks / 2)) break;
+    const lo = hi - per + 1;
+    const runChunks = per;
+    const hashes = new Uint8Array((Math.min(n, (hi + 1) * chunk) - lo * chunk) * 32);
+    for (let k = lo; k <= hi; k++) hashes.set(leavesOf(k), (k - lo) * chunk * 32);
+    const run = h.tree({ hashes, count: hashes.length / 32, chunk }).then((r) => {
+      if (r.length !== runChunks * 32) throw new Error('parallel hashing: chunk roots missing');
+      roots.set(r, lo * 32);
+    });
+    run.catch(() => {}); // awaited below
+    extra.push(run);
+    hi = lo - 1;
   }
-  if (off !== roots.length) throw new Error('parallel hashing: chunk roots missing');
+  // Then this thread, downwards, while the helper has not started the chunk.
+  for (; hi >= 0; hi--) {
+    await macrotask(); // lets the helper's messages in
+    if (tree.started() >= hi) break;
+    tree.claim(hi);
+    const k = hi;
+    const part = leavesOf(k);
+    roots.set(merkleRootPacked(part, part.length / 32), k * 32);
+    progress();
+  }
+  for (let k = 0; k <= hi; k++) {
+    roots.set(await tree.root(k), k * 32);
+    progress();
+  }
+  await Promise.all(extra);
   frame.root = merkleRootPacked(roots, chunks);
   if (onHash) onHash(1);
   return frame;
+}
+
+/** Resolves after the tasks already queued on this thread (e.g. messages from a helper) have run. */
+export const macrotask = (() => {
+  let channel = null;
+  const waiting = [];
+  return () => new Promise((resolve) => {
+    if (channel === null) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        waiting.shift()();
+        // In Node (the tests), a port keeps the process alive only while a tick is awaited.
+        if (waiting.length === 0) channel.port1.unref?.();
+      };
+    }
+    waiting.push(resolve);
+    channel.port1.ref?.();
+    channel.port2.postMessage(0);
+  });
+})();
+
+/**
+ * frameFromFile's side of the helper's tree (helperTree): what the helper has started, the chunk
+ * roots it sends, and this thread's claims. `claim(k)` sends a claim on chunk k to the helper.
+ * deliver(m) takes the helper's messages: { hashes, done, count } (the tail), { start: k },
+ * { c: k, root }, { end: k } (it stopped before chunk k), { error }.
+ */
+export class TreeFeed {
+  constructor(claim) {
+    this.sendClaim = claim;
+    this.highest = -1;
+    this.roots = new Map();
+    this.waiting = new Map();
+    this.end = Infinity;
+    this.failure = null;
+    this.tail = new Promise((resolve, reject) => {
+      this.tailResolve = resolve;
+      this.tailReject = reject;
+    });
+  }
+
+  started() {
+    return this.highest;
+  }
+
+  claim(k) {
+    this.sendClaim(k);
+  }
+
+  /** Chunk k's root, once the helper has sent it. */
+  root(k) {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.roots.has(k)) return Promise.resolve(this.roots.get(k));
+    if (k >= this.end) return Promise.reject(new Error(`parallel hashing: the helper stopped before chunk ${k}`));
+    return new Promise((resolve, reject) => this.waiting.set(k, { resolve, reject }));
+  }
+
+  deliver(m) {
+    if (m.error) {
+      this.failure = new Error(m.error);
+      this.tailReject(this.failure);
+      for (const w of this.waiting.values()) w.reject(this.failure);
+      this.waiting.clear();
+    } else if (m.hashes) {
+      this.tailResolve({ hashes: m.hashes, done: m.done, count: m.count });
+    } else if (m.start !== undefined) {
+      this.highest = Math.max(this.highest, m.start);
+    } else if (m.root) {
+      const root = m.root instanceof Uint8Array ? m.root : new Uint8Array(m.root);
+      this.roots.set(m.c, root);
+      this.waiting.get(m.c)?.resolve(root);
+      this.waiting.delete(m.c);
+    } else if (m.end !== undefined) {
+      this.end = m.end;
+      for (const [k, w] of this.waiting) if (k >= m.end) w.reject(new Error(`parallel hashing: the helper stopped before chunk ${k}`));
+    }
+  }
+}
+
+/**
+ * The helper's side of the tree (in its worker, or in-process in tests), once the canonical
+ * order { order, split, chunk } came: posts the leaf hashes of positions [split, n) it has (the
+ * tail, see FrameHelper.tail), then hashes chunks 0, 1, 2, … (posting { start: k } before and
+ * { c: k, root } after each) until it reaches one that frameFromFile's thread has claimed
+ * (`claimedFrom()`: the lowest claimed so far), then posts { end: k }. It yields (`tick`)
+ * before each chunk, so that claims can arrive.
+ */
+export async function helperTree(helper, { order, split, chunk }, { post, tick, claimedFrom }) {
+  const tail = helper.tail({ order, split });
+  post(tail, [tail.hashes.buffer]);
+  const chunks = Math.ceil(tail.count / chunk);
+  let k = 0;
+  for (; k < chunks; k++) {
+    await tick();
+    if (k >= claimedFrom()) break;
+    post({ start: k });
+    const root = helper.chunkRoot({ order, chunk, k });
+    post({ c: k, root }, [root.buffer]);
+  }
+  helper.drop();
+  post({ end: k });
 }
 
 /**
@@ -606,8 +727,9 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
  * - `leafStep` hashes its next block of leaves in file order, called until it returns false (the
  *   worker yields between calls, so that the canonical order can arrive meanwhile);
  * - given the canonical order, `tail` stops the leaves where they are and gives the verification
- *   thread the leaf hashes of its part in that order (those hashed so far; it hashes the others),
- *   and `head` hashes the first part of the tree, hashing the leaves it still lacks itself.
+ *   thread the leaf hashes of its likely part in that order (those hashed so far; it hashes the
+ *   others), and `chunkRoot` hashes a chunk of the tree, hashing the leaves it still lacks itself
+ *   (see helperTree).
  * So neither thread waits for the other to finish the leaves: what is left of them when the
  * order is known is shared.
  */
@@ -695,14 +817,15 @@ export class FrameHelper {
     this.hashes = null;
   }
 
-  /** { order, split, chunk } (after tail) → the chunk roots of canonical positions [0, split). */
-  head({ order, split, chunk }) {
+  /** { order, chunk, k } (after tail) → the Merkle root of chunk k (positions [k·chunk, (k+1)·chunk)). */
+  chunkRoot({ order, chunk, k }) {
     const f = this.fields;
-    if (f === null || !this.ordered) throw new Error('head before tail');
-    const leaves = orderedLeaves(f, this.hashes, order, 0, split, this.done, true);
-    this.fields = null;
-    this.hashes = null;
-    return treeRoots(leaves, split, chunk);
+    if (f === null || !this.ordered) throw new Error('chunk root before tail');
+    const from = k * chunk;
+    const to = Math.min(f.n, from + chunk);
+    if (!(from >= 0 && from < to)) throw new Error(`ordered tree: chunk ${k} of ${f.n} entries`);
+    const leaves = orderedLeaves(f, this.hashes, order, from, to, this.done, true);
+    return merkleRootPacked(leaves, to - from);
   }
 }
 

@@ -1,7 +1,7 @@
 // Hashing helper worker: hashes frame leaves, or the roots of chunks of the frame's Merkle tree,
 // for the verification worker (core/frame.js frameFromFile and frameInParallel), over a MessagePort
 // the page connects.
-import { FrameHelper, chunkRoots, fieldLeafHashes, treeRoots } from '../core/frame.js';
+import { FrameHelper, chunkRoots, fieldLeafHashes, helperTree, macrotask, treeRoots } from '../core/frame.js';
 import { loadWasmSha256 } from '../core/hash.js';
 
 // The files being read, by the id of their 'file' message (core/frame.js FrameHelper: one file
@@ -16,17 +16,6 @@ function frameFor(id) {
   frames.delete(id);
   return h;
 }
-
-/** Resolves after the messages already queued for this worker have been handled (a macrotask). */
-const tick = (() => {
-  const channel = new MessageChannel();
-  const waiting = [];
-  channel.port1.onmessage = () => waiting.shift()();
-  return () => new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(0);
-  });
-})();
 
 /**
  * Reads a chosen file as it arrives (the browser hands it over in parts over several
@@ -75,24 +64,26 @@ async function readFile(port, m) {
   // The leaves in file order, a block at a time, until the canonical order arrives (orderedTree
   // runs between two blocks and stops them) or all are hashed.
   try {
-    while (helper.leafStep()) await tick();
+    while (helper.leafStep()) await macrotask();
   } catch {
     // Reported to the verification thread by orderedTree, which hashes what is missing itself.
   }
 }
 
-/** The verification thread's leaves in canonical order first (it waits for them), then this part's roots. */
-function orderedTree(port, m) {
-  const { id, tailId } = m;
+/** The lowest chunk the verification thread has claimed, by tree (see core/frame.js helperTree). */
+const claims = new Map();
+
+/** The tree of a file whose canonical order came (core/frame.js helperTree), its messages sent as they come. */
+async function orderedTree(port, m) {
+  const { id } = m;
+  const post = (msg, transfer = []) => port.postMessage({ id, ...msg }, transfer);
+  claims.set(id, Infinity);
   try {
-    const helper = frameFor(m.file);
-    const { hashes, done, count } = helper.tail(m);
-    port.postMessage({ id: tailId, roots: hashes, done, count }, [hashes.buffer]);
-    const roots = helper.head(m);
-    port.postMessage({ id, roots }, [roots.buffer]);
+    await helperTree(frameFor(m.file), m, { post, tick: macrotask, claimedFrom: () => claims.get(id) });
   } catch (err) {
-    port.postMessage({ id: tailId, error: String(err?.stack ?? err) });
-    port.postMessage({ id, error: String(err?.stack ?? err) });
+    post({ error: String(err?.stack ?? err) });
+  } finally {
+    claims.delete(id);
   }
 }
 
@@ -105,6 +96,11 @@ function serve(port) {
     }
     if (kind === 'ordered-tree') {
       orderedTree(port, e.data);
+      return;
+    }
+    if (kind === 'claim') {
+      const { tree, chunk: k } = e.data;
+      if (claims.has(tree)) claims.set(tree, Math.min(claims.get(tree), k)); // else the tree is done
       return;
     }
     try {
@@ -146,7 +142,7 @@ self.onmessage = async (e) => {
       frameHelper.read({ bytes: file });
       while (frameHelper.done < stop && frameHelper.leafStep());
       frameHelper.tail({ order, split: n >> 1 });
-      frameHelper.head({ order, split: n >> 1, chunk: 1024 });
+      for (let k = 0; k < n / 1024; k++) frameHelper.chunkRoot({ order, chunk: 1024, k });
     }
   }
   serve(e.data.port);

@@ -1,7 +1,7 @@
 // Web Worker: runs verifications off the page's thread and reports progress. Hashing helpers
 // (hash-worker.js) connected by the page share the frame's hashing.
 import { verifyFiles } from '../core/verify.js';
-import { startFrameBlob, startedBytes } from '../core/frame.js';
+import { TreeFeed, startFrameBlob, startedBytes } from '../core/frame.js';
 import { warmUp, warmUpInputs } from './warmup.js';
 import { loadWasmSha256, shortHashBackend } from '../core/hash.js';
 
@@ -10,9 +10,15 @@ let helpers = [];
 /** A helper behind a MessagePort: hash(job), leaves(job) and tree(job) → Promises of hashes. */
 function helperOn(port) {
   const pending = new Map();
+  const streams = new Map(); // replies in several messages, by id
   let next = 0;
   port.onmessage = (e) => {
     const { id, error } = e.data;
+    const stream = streams.get(id);
+    if (stream) {
+      stream(e.data);
+      return;
+    }
     const p = pending.get(id);
     pending.delete(id);
     if (error) p.reject(new Error(error));
@@ -47,18 +53,18 @@ function helperOn(port) {
       return { file: fields.id, fields: fields.reply.then(({ id, kind, ...f }) => f) };
     },
     /**
-     * { file, order (all entries), split, chunk } → { tail: Promise of { hashes: the leaf hashes
-     * of canonical positions [split, n) in that order, those of file entries from `done` on left
-     * zero, done, count }, roots: Promise of the chunk roots of [0, split) }.
+     * { file, order (all entries), split, chunk } → the helper's side of the tree as a TreeFeed
+     * (core/frame.js helperTree): its tail, the chunks it has started, their roots, and claims.
      */
     orderedTree: (job) => {
-      const r = expect();
-      const t = expect();
-      port.postMessage({ id: r.id, tailId: t.id, kind: 'ordered-tree', ...job }, [job.order.buffer]);
-      return {
-        tail: t.reply.then((m) => ({ hashes: roots(m), done: m.done, count: m.count })),
-        roots: r.reply.then(roots),
-      };
+      const id = next++;
+      const feed = new TreeFeed((k) => port.postMessage({ kind: 'claim', tree: id, chunk: k }));
+      streams.set(id, (m) => {
+        feed.deliver(m);
+        if (m.error || m.end !== undefined) streams.delete(id);
+      });
+      port.postMessage({ id, kind: 'ordered-tree', ...job }, [job.order.buffer]);
+      return feed;
     },
   };
 }
