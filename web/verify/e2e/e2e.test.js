@@ -112,6 +112,18 @@ test('a tampered transcript is rejected, naming selections[3].inspectors', async
   await page.close();
 });
 
+test('a frame file with quoted fields verifies too (the helper leaves such a file to the worker)', async () => {
+  const lines = readFileSync(files.frame, 'utf8').trimEnd().split(/\r?\n/);
+  const quoted = join(dir, 'frame-quoted.csv');
+  writeFileSync(quoted, `${lines.map((l) => l.split(',').map((f) => `"${f}"`).join(',')).join('\r\n')}\r\n`);
+  const { page, errors } = await openPage();
+  const r = await verifyInPage(page, { ...files, frame: quoted });
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.equal(r.mode, 'worker');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the wrong frame file is named as commitment.frame.size', async () => {
   const other = join(dir, 'other-frame.csv');
   execFileSync(bin, ['gen-frame', '--size', '4999', '--seed', 'e2e-demo', '--out', other]);
