@@ -119,7 +119,7 @@ async function pipelineHelpers() {
   // `share`: how much of the file the helper has hashed in file order when the order reaches it
   // (the rest of the leaves are shared: each thread hashes those of its own chunks).
   // `pace`: ticks the helper waits before each chunk (a slow helper: this thread does more chunks).
-  const fileHelper = (share = 1, pace = 1) => {
+  const fileHelper = (share = 1, pace = 1, deaf = false) => {
     const h = new FrameHelper();
     const seen = { chunks: 0 };
     return {
@@ -141,9 +141,12 @@ async function pipelineHelpers() {
         };
         const post = (m) => {
           if (m.root) seen.chunks++;
+          if (m.end !== undefined) seen.ended = true;
           feed.deliver(m);
         };
-        helperTree(h, job, { post, tick, claimedFrom: () => claimed }).catch((e) => feed.deliver({ error: String(e) }));
+        // deaf: the helper never hears a claim and hashes every chunk (both threads hash some twice).
+        helperTree(h, job, { post, tick, claimedFrom: () => (deaf ? Infinity : claimed) })
+          .catch((e) => feed.deliver({ error: String(e) }));
         return feed;
       },
       tree: async ({ hashes, count, chunk }) => treeRoots(hashes, count, chunk),
@@ -155,6 +158,7 @@ async function pipelineHelpers() {
 
 test('the frame pipeline (helper reads the file and hashes leaves and part of the tree) gives the sequential frame', async () => {
   const { fileHelper, treeHelper } = await pipelineHelpers();
+  const { macrotask } = await import('../src/core/frame.js');
   const enc = (s) => new TextEncoder().encode(s);
   for (const n of [3000, 4097, 9000, 33333]) {
     const lines = ['target_id,stratum'];
@@ -205,6 +209,11 @@ test('the frame pipeline (helper reads the file and hashes leaves and part of th
   assert.equal(toHex((await parseFrameCsv(big, null, [fast])).root), want);
   assert.equal(toHex((await parseFrameCsv(big, null, [slow])).root), want);
   assert.ok(fast.seen.chunks > slow.seen.chunks, `fast helper ${fast.seen.chunks} chunks, slow ${slow.seen.chunks}`);
+  // A helper that never hears the claims: every chunk is hashed by it, some by both; same root.
+  const deaf = fileHelper(0.5, 1, true);
+  assert.equal(toHex((await parseFrameCsv(big, null, [deaf])).root), want);
+  while (!deaf.seen.ended) await macrotask(); // it goes on after this thread has every root
+  assert.equal(deaf.seen.chunks, Math.ceil(40000 / 2048));
 });
 
 test('a draw verified with the pipeline (work done while the tree is hashed) reports exactly what one thread reports', async () => {
