@@ -588,11 +588,10 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
   for (const h of others) {
     if (typeof h.tree !== 'function' || per < 1 || hi - per < Math.floor(chunks / 2)) break;
     const lo = hi - per + 1;
-    const runChunks = per;
     const hashes = new Uint8Array((Math.min(n, (hi + 1) * chunk) - lo * chunk) * 32);
     for (let k = lo; k <= hi; k++) hashes.set(leavesOf(k), (k - lo) * chunk * 32);
     const run = h.tree({ hashes, count: hashes.length / 32, chunk }).then((r) => {
-      if (r.length !== runChunks * 32) throw new Error('parallel hashing: chunk roots missing');
+      if (r.length !== per * 32) throw new Error('parallel hashing: chunk roots missing');
       roots.set(r, lo * 32);
     });
     run.catch(() => {}); // awaited below
@@ -604,9 +603,8 @@ async function frameFromFile(bytes, onParse, onHash, helpers, whileHashing, whil
     await macrotask(); // lets the helper's messages in
     if (tree.started() >= hi) break;
     tree.claim(hi);
-    const k = hi;
-    const part = leavesOf(k);
-    roots.set(merkleRootPacked(part, part.length / 32), k * 32);
+    const part = leavesOf(hi);
+    roots.set(merkleRootPacked(part, part.length / 32), hi * 32);
     progress();
   }
   for (let k = 0; k <= hi; k++) {
