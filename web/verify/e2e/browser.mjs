@@ -66,6 +66,7 @@ export async function verifyInPage(page, { transcript, frame, pool, commitment =
     mode: document.body.dataset.mode,
     timings: JSON.parse(document.body.dataset.timings ?? '{}'),
     sha256: JSON.parse(document.body.dataset.sha256 ?? 'null'),
+    frameHanded: document.body.dataset.frameHanded === 'true',
     failedField: document.body.dataset.failedField ?? null,
     statuses: [...document.querySelectorAll('#checks li')].map((li) => [li.dataset.check, li.dataset.status]),
     verdict: document.getElementById('verdict').innerText,

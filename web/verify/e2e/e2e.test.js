@@ -70,6 +70,7 @@ test('a demo draw verifies in the page from file://, every check passing, in a w
   assert.equal(r.mode, 'worker');
   // The frame's tree was hashed by hash-wasm's one-shot entry point (the fast path), not a fallback.
   assert.deepEqual(r.sha256, { backend: 'wasm', entry: 'Hash_Calculate' });
+  assert.equal(r.frameHanded, true, 'the frame file was handed to the worker at the click');
   assert.deepEqual(r.statuses, CHECKS.map((c) => [c.id, 'pass']));
   assert.match(r.verdict, /验证通过/);
   assert.match(await page.textContent('#cli-verify'), /spotcheck verify transcript\.json --frame frame\.csv --pool pool\.csv --commitment commitment\.json/);

@@ -112,7 +112,7 @@ async function onVerify(event) {
   // A chosen frame file (megabytes) goes to the workers first: they read it while this thread
   // reads the other files.
   const frameFile = SOURCES.frame.fileInput.files?.[0];
-  const frameToken = frameFile ? startFrameFile(frameFile) : null;
+  if (frameFile) startFrameFile(frameFile);
   try {
     // All four read at once; a failure is reported for the first input in form order.
     const entries = Object.entries(SOURCES);
@@ -136,8 +136,7 @@ async function onVerify(event) {
     markChecks('format');
     let lastPaint = 0;
     const report = await runVerification(
-      { transcriptText, commitmentText, frame: loaded.frame.blob ? (frameToken ?? loaded.frame.blob) : loaded.frame.bytes,
-        poolBuffer: loaded.pool.bytes },
+      { transcriptText, commitmentText, frame: loaded.frame.blob ?? loaded.frame.bytes, poolBuffer: loaded.pool.bytes },
       (p) => {
         const i = CHECKS.findIndex((c) => c.id === p.check);
         const base = i / CHECKS.length;
@@ -184,6 +183,7 @@ async function onVerify(event) {
     document.body.dataset.mode = report.mode;
     document.body.dataset.timings = JSON.stringify({ read: readMs, ...report.timings });
     document.body.dataset.sha256 = JSON.stringify(report.sha256 ?? null);
+    document.body.dataset.frameHanded = String(report.frameHanded ?? false);
     if (!report.ok) document.body.dataset.failedField = report.failure.field;
   } catch (e) {
     verdict(out, false, '✘ 无法完成验证', e instanceof SourceError ? e.message : `出错: ${e.message ?? e}`);

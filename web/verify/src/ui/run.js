@@ -66,29 +66,23 @@ let earlyTokens = 0;
 
 /**
  * Hands a chosen frame file (a Blob) to the waiting worker at once, so that it and its hashing
- * helper start reading it while the page reads the smaller files; runVerification then names it
- * by `frame: token`. Returns the token, or null when no worker is waiting (nothing is started).
+ * helper start reading it while the page reads the smaller files; runVerification given the same
+ * Blob then tells the worker it has it already. Does nothing when no worker is waiting.
  */
 export function startFrameFile(blob) {
-  if (!idle || !(blob instanceof Blob)) return null;
+  if (!idle || !(blob instanceof Blob)) return;
   early = { token: ++earlyTokens, blob };
   idle.postMessage({ type: 'frame', token: early.token, frameBlob: blob });
-  return early.token;
 }
 
 /**
- * Verifies { transcriptText, commitmentText, frame (an ArrayBuffer, a Blob: a chosen file, read
- * by the workers, or the token of startFrameFile), poolBuffer }; onProgress(p) as work proceeds.
- * Resolves to the report of core/verify.js.
+ * Verifies { transcriptText, commitmentText, frame (an ArrayBuffer, or a Blob: a chosen file,
+ * read by the workers), poolBuffer }; onProgress(p) as work proceeds. Resolves to the report of
+ * core/verify.js.
  */
 export function runVerification(input, onProgress, { allowWorker = true } = {}) {
-  const started = typeof input.frame === 'number' && early?.token === input.frame ? early : null;
-  if (typeof input.frame === 'number') {
-    if (!started) return Promise.reject(new Error(`frame file ${input.frame} not started`));
-    input = { ...input, frame: started.blob };
-  }
+  const handed = early !== null && early.blob === input.frame ? early.token : null;
   early = null;
-  // The worker the frame was handed to, if any: it is the waiting one.
   const worker = allowWorker ? (idle ?? startWorker(workerSource())) : null;
   idle = null;
   if (!worker) return inPage(input, onProgress);
@@ -112,7 +106,7 @@ export function runVerification(input, onProgress, { allowWorker = true } = {}) 
     };
     const { frame, ...rest } = input;
     // A worker that was not handed the file (a new one) reads the Blob.
-    const given = frame instanceof Blob ? { frameBlob: frame, frameToken: started?.token ?? null } : { frameBuffer: frame };
+    const given = frame instanceof Blob ? { frameBlob: frame, frameToken: handed } : { frameBuffer: frame };
     worker.postMessage({ type: 'verify', ...rest, ...given });
   });
 }

@@ -126,8 +126,9 @@ self.onmessage = async (event) => {
       frameBytes,
       poolBytes: new Uint8Array(poolBuffer),
     }, (p) => self.postMessage({ type: 'progress', ...p }), { helpers, frameStarted: startedBytes(started, frameBytes) });
-    // Which SHA-256 hashed the frame's tree here (for tests and the benchmark; not shown).
-    self.postMessage({ type: 'done', report: { ...report, sha256: shortHashBackend() } });
+    // Which SHA-256 hashed the frame's tree here, and whether the frame file was handed over at
+    // the click (for tests and the benchmark; not shown).
+    self.postMessage({ type: 'done', report: { ...report, sha256: shortHashBackend(), frameHanded: handed !== null } });
   } catch (e) {
     self.postMessage({ type: 'error', message: String(e?.stack ?? e) });
   }
