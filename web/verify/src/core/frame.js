@@ -99,35 +99,11 @@ function frameFromFields(f, onProgress, helpers = null) {
   // Leaves hashed in file order straight from the file's bytes, then put in canonical order.
   const fileHashes = fieldLeafHashes(f.bytes, f.idStart, f.idLen, f.sStart, f.sLen, n,
     onProgress && ((x) => onProgress(0.2 + 0.3 * x)));
-  const leaves = inOrder(fileHashes, c.order, n);
+  const leaves = orderedLeaves(f, fileHashes, c.order, 0, n, n, false);
   const chunk = 2 ** Math.ceil(Math.log2(n));
   const root = treeRoots(leaves.slice(), n, chunk, onProgress && ((x) => onProgress(0.5 + 0.5 * x)));
   if (onProgress) onProgress(1);
   return makeFrame({ ...c, root, leaves });
-}
-
-/** Leaf hashes packed 32 bytes each, reordered: result k (k < n) is hashes[order[k]]. */
-function inOrder(hashes, order, n) {
-  const out = new Uint8Array(n * 32);
-  const src = new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length >> 2);
-  const dst = new Int32Array(out.buffer);
-  for (let from = 0; from < n; from += BLOCK) inOrderBlock(src, dst, order, from, Math.min(n, from + BLOCK));
-  return out;
-}
-
-function inOrderBlock(src, dst, order, from, to) {
-  for (let k = from; k < to; k++) {
-    const a = order[k] * 8;
-    const b = k * 8;
-    dst[b] = src[a];
-    dst[b + 1] = src[a + 1];
-    dst[b + 2] = src[a + 2];
-    dst[b + 3] = src[a + 3];
-    dst[b + 4] = src[a + 4];
-    dst[b + 5] = src[a + 5];
-    dst[b + 6] = src[a + 6];
-    dst[b + 7] = src[a + 7];
-  }
 }
 
 /**
@@ -441,7 +417,7 @@ async function frameInParallel(f, onProgress, helpers) {
     fileHashes.set(p, t * per * 32);
   });
   if (onProgress) onProgress(0.5);
-  const leaves = inOrder(fileHashes, c.order, n);
+  const leaves = orderedLeaves(f, fileHashes, c.order, 0, n, n, false);
   // Round 2: the tree.
   const treeHelpers = helpers.filter((h) => typeof h.tree === 'function');
   const tthreads = treeHelpers.length + 1;
