@@ -6,7 +6,7 @@
 // DIR holds transcript.json, frame.csv, pool.csv, commitment.json (e.g. from bench.mjs's files).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { drawFiles, launch, verifyInPage } from '../e2e/browser.mjs';
+import { drawFiles, launch, readyToVerify, verifyInPage } from '../e2e/browser.mjs';
 
 const [a, b, dir, pairs = '25'] = process.argv.slice(2);
 if (!a || !b || !dir) throw new Error('usage: node bench/ab.mjs A.html B.html DIR [pairs]');
@@ -16,7 +16,7 @@ const once = async (page) => {
   const p = await browser.newPage();
   try {
     await p.goto(pathToFileURL(resolve(page)).href);
-    await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
+    await readyToVerify(p);
     await new Promise((r) => setTimeout(r, 500));
     const r = await verifyInPage(p, files);
     if (r.state !== 'verified') throw new Error(`${page} did not verify: ${r.verdict}`);
