@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { drawFiles, launch, verifyInPage } from '../e2e/browser.mjs';
+import { drawFiles, launch, readyToVerify, verifyInPage } from '../e2e/browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
@@ -71,8 +71,7 @@ try {
     const p = await browser.newPage();
     try {
       await p.goto(pathToFileURL(PAGE).href + query);
-      await p.waitForFunction(() => document.body.dataset.state === 'ready');
-      await p.waitForFunction(() => document.body.dataset.warm === 'done', null, { timeout: 60_000 });
+      await readyToVerify(p);
       await settle(); // a person takes seconds to choose the files; the warm-up's tail is over
       // Samples the progress bar and its label while the page verifies (the page thread is free).
       await p.evaluate(() => {
