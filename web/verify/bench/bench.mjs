@@ -80,7 +80,7 @@ try {
         const label = document.getElementById('progress-label');
         window.__progress = seen;
         window.__progressTimer = setInterval(() => {
-          if (!document.getElementById('progress-area').hidden) seen.add(`${bar.value.toFixed(2)} ${label.textContent}`);
+          if (!document.getElementById('progress-area').hidden) seen.add(`${bar.getAttribute('aria-valuenow')} ${label.textContent}`);
         }, 5);
       });
       const r = await verifyInPage(p, files);
