@@ -80,65 +80,84 @@ export function sortSlices(bytes, start, len, n) {
   return order;
 }
 
-// Ids longer than this are sorted by sortSlices (the LSD sort below copies every id at this width).
+// Ids longer than this are sorted by sortSlices.
 const LSD_MAX_WIDTH = 32;
 
 /**
  * The order of §4.1 identifiers (no byte 0x00, which identifiers cannot hold: they have no
  * control characters) by unsigned bytes, as sortSlices gives it: an LSD radix sort, 16 bits per
- * pass, over the ids copied into a zero-padded table (a shorter id is a prefix, and 0x00 sorts
- * before every byte an id can have, so the padding puts it first). Passes over a digit that every
- * id shares (a common prefix) are skipped. Falls back to sortSlices for ids over 32 bytes and
+ * pass, reading each id's digits where it lies in `bytes`, a shorter id padded with zeros (a
+ * shorter id is a prefix, and 0x00 sorts before every byte an id can have, so the padding puts it
+ * first). A digit that every id shares (a common prefix, or the zeros in the middle of many
+ * credit codes) is read but not sorted on. Falls back to sortSlices for ids over 32 bytes and
  * small inputs. Equal ids end up next to each other.
  */
 export function sortIdSlices(bytes, start, len, n) {
   let width = 0;
-  for (let i = 0; i < n; i++) if (len[i] > width) width = len[i];
+  let shortest = Infinity;
+  for (let i = 0; i < n; i++) {
+    const l = len[i];
+    if (l > width) width = l;
+    if (l < shortest) shortest = l;
+  }
   if (n < 1024 || width > LSD_MAX_WIDTH) return sortSlices(bytes, start, len, n);
   width += width & 1; // whole 16-bit digits
-  const table = new Uint8Array(n * width);
-  for (let from = 0; from < n; from += 8192) fillTable(table, width, bytes, start, len, from, Math.min(n, from + 8192));
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let next = new Int32Array(n);
   const digit = new Uint16Array(n);
   const counts = new Int32Array(65537);
   for (let pos = width - 2; pos >= 0; pos -= 2) {
-    if (radixPass(table, width, pos, n, digit, counts, order, next)) {
-      const t = order;
-      order = next;
-      next = t;
-    }
+    const shared = pos + 2 <= shortest ? digitsAt(bytes, start, n, pos, digit) : paddedDigitsAt(bytes, start, len, n, pos, digit);
+    if (shared) continue;
+    countingPass(n, digit, counts, order, next);
+    const t = order;
+    order = next;
+    next = t;
   }
   return order;
 }
 
-// The loops are small functions called many times (per block, per pass), which the browser's
-// optimising compiler compiles once for all calls rather than again for every sort.
+// The loops are small functions called many times (per pass), which the browser's optimising
+// compiler compiles once for all calls rather than again for every sort.
 
-/** Copies ids [from, to) into the zero-padded table, `width` bytes each. */
-function fillTable(table, width, bytes, start, len, from, to) {
-  for (let i = from; i < to; i++) {
-    const s = start[i];
-    const l = len[i];
-    const o = i * width;
-    for (let j = 0; j < l; j++) table[o + j] = bytes[s + j];
+/** digit[i] = the 16-bit digit at byte `pos` of id i (every id has both bytes); true if all equal. */
+function digitsAt(bytes, start, n, pos, digit) {
+  const first = (bytes[start[0] + pos] << 8) | bytes[start[0] + pos + 1];
+  let differ = 0;
+  for (let i = 0; i < n; i++) {
+    const o = start[i] + pos;
+    const d = (bytes[o] << 8) | bytes[o + 1];
+    digit[i] = d;
+    differ |= d ^ first;
   }
+  return differ === 0;
 }
 
-/**
- * One stable counting pass on the 16-bit digit at byte `pos`: `next` gets `order` sorted by it.
- * Returns false (nothing written) when every id has the same digit there.
- */
-function radixPass(table, width, pos, n, digit, counts, order, next) {
-  for (let i = 0, o = pos; i < n; i++, o += width) digit[i] = (table[o] << 8) | table[o + 1];
+/** digitsAt for a digit some ids end before: their missing bytes are 0x00. */
+function paddedDigitsAt(bytes, start, len, n, pos, digit) {
+  const at = (i) => {
+    const l = len[i];
+    const o = start[i] + pos;
+    return (pos < l ? bytes[o] << 8 : 0) | (pos + 1 < l ? bytes[o + 1] : 0);
+  };
+  const first = at(0);
+  let differ = 0;
+  for (let i = 0; i < n; i++) {
+    const d = at(i);
+    digit[i] = d;
+    differ |= d ^ first;
+  }
+  return differ === 0;
+}
+
+/** One stable counting pass: `next` gets `order` sorted by digit[·]. */
+function countingPass(n, digit, counts, order, next) {
   counts.fill(0);
   for (let i = 0; i < n; i++) counts[digit[i] + 1]++;
-  if (counts[digit[0] + 1] === n) return false; // every id has this digit
   for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
   for (let k = 0; k < n; k++) {
     const e = order[k];
     next[counts[digit[e]]++] = e;
   }
-  return true;
 }
