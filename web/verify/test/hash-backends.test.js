@@ -2,7 +2,7 @@
 // noble's otherwise: both must give the same roots (leaves of one and two blocks and longer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowWasm, loadWasmSha256, shortHashBackend } from '../src/core/hash.js';
+import { H, allowWasm, loadWasmSha256, shortHashBackend } from '../src/core/hash.js';
 import { buildFrame, parseFrameCsv } from '../src/core/frame.js';
 import { merkleRoot } from '../src/core/merkle.js';
 import { toHex } from '../src/core/bytes.js';
@@ -12,6 +12,26 @@ test('hash-wasm SHA-256 loads in Node, its one-shot entry point is reached, and 
   assert.deepEqual(shortHashBackend(), { backend: 'wasm', entry: 'Hash_Calculate' });
   // The capture put WebAssembly.instantiate back.
   assert.equal(WebAssembly.instantiate.name, 'instantiate');
+});
+
+test('H() of long messages (hash-wasm once loaded) is noble\'s SHA-256, also between Merkle hashing', async () => {
+  await loadWasmSha256();
+  const { sha256 } = await import('@noble/hashes/sha2.js');
+  const f = buildFrame(Array.from({ length: 300 }, (_, i) => [`T${i}`, 'S']));
+  for (const len of [1023, 1024, 1025, 16384, 65537, 113_199]) {
+    const msg = Uint8Array.from({ length: len }, (_, i) => (i * 31 + (i >> 10)) & 0xff);
+    const want = toHex(sha256(msg));
+    assert.equal(toHex(H(msg)), want, `${len} bytes`);
+    // The one-shot Merkle hashing shares hash-wasm's memory: it must not disturb the next H().
+    merkleRoot(Array.from({ length: 33 }, (_, i) => f.leaf(i)));
+    assert.equal(toHex(H(msg)), want, `${len} bytes, after Merkle hashing`);
+    allowWasm(false);
+    try {
+      assert.equal(toHex(H(msg)), want, `${len} bytes on noble`);
+    } finally {
+      allowWasm(true);
+    }
+  }
 });
 
 test('frame and Merkle roots are the same on hash-wasm (one-shot and public API) and on noble', async () => {
