@@ -93,17 +93,10 @@ const LSD_MAX_WIDTH = 32;
  * small inputs. Equal ids end up next to each other.
  */
 export function sortIdSlices(bytes, start, len, n) {
-  let width = 0;
-  let shortest = Infinity;
-  for (let i = 0; i < n; i++) {
-    const l = len[i];
-    if (l > width) width = l;
-    if (l < shortest) shortest = l;
-  }
-  if (n < 1024 || width > LSD_MAX_WIDTH) return sortSlices(bytes, start, len, n);
-  width += width & 1; // whole 16-bit digits
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  const [shortest, longest] = lengthRange(len, n);
+  if (n < 1024 || longest > LSD_MAX_WIDTH) return sortSlices(bytes, start, len, n);
+  const width = longest + (longest & 1); // whole 16-bit digits
+  let order = identity(n);
   let next = new Int32Array(n);
   const digit = new Uint16Array(n);
   const counts = new Int32Array(65537);
@@ -118,8 +111,28 @@ export function sortIdSlices(bytes, start, len, n) {
   return order;
 }
 
-// The loops are small functions called many times (per pass), which the browser's optimising
-// compiler compiles once for all calls rather than again for every sort.
+// The loops are small functions called many times (per pass, per verification), which the
+// browser's optimising compiler compiles once (in the page's warm-up) for all calls rather than
+// again, on the stack, in the middle of every sort.
+
+/** [shortest, longest] of len[0 … n). */
+function lengthRange(len, n) {
+  let shortest = Infinity;
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const l = len[i];
+    if (l > longest) longest = l;
+    if (l < shortest) shortest = l;
+  }
+  return [shortest, longest];
+}
+
+/** 0, 1, …, n − 1. */
+function identity(n) {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
 
 /** digit[i] = the 16-bit digit at byte `pos` of id i (every id has both bytes); true if all equal. */
 function digitsAt(bytes, start, n, pos, digit) {
