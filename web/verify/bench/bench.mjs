@@ -3,7 +3,7 @@
 // page as shipped, page with the other helper count) so that a busy machine weighs on all alike.
 // Prints the medians and the ratios; exits 1 when the page as shipped takes 3× the CLI or more
 // (the issue's budget).
-// Usage: node bench/bench.mjs [--size 100000] [--runs 5] [--helpers N (only the page with N
+// Usage: node bench/bench.mjs [--size 100000] [--runs 9] [--helpers N (only the page with N
 //        hashing helpers; default: as shipped, by core count, and the other of one worker / parallel)]
 //        [--settle MS (pause before each measurement, default 500)]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const SIZE = arg('size', 100_000);
-const RUNS = arg('runs', 5);
+const RUNS = arg('runs', 9);
 const HELPERS = process.argv.includes('--helpers') ? `?helpers=${arg('helpers', 1)}` : '';
 
 const bin = process.env.SPOTCHECK_BIN ?? join(ROOT, 'target/release/spotcheck');
