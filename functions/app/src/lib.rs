@@ -1,0 +1,14 @@
+//! # spotcheck-app
+//!
+//! The application core: one use case per workflow and one projection per audience, between the
+//! pure domain (which decides) and the surfaces (the HTTP API, the Lambda functions, the CLI and
+//! the publisher, which only extract input, call a use case and map its typed error).
+//!
+//! Every use case is generic over only the storage ports it needs; it loads, asks the domain to
+//! decide, hands the decision to the store to apply, and returns a typed outcome or an
+//! [`AppError`].
+#![warn(missing_docs)]
+
+pub mod error;
+
+pub use error::AppError;
