@@ -210,6 +210,21 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<spotcheck_app::AppError> for ApiError {
+    fn from(e: spotcheck_app::AppError) -> Self {
+        use spotcheck_app::error::ErrorKind as K;
+        let status = match e.kind() {
+            K::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            K::Conflict => StatusCode::CONFLICT,
+            K::Forbidden => StatusCode::FORBIDDEN,
+            K::NotFound => StatusCode::NOT_FOUND,
+            K::Unavailable => return ApiError::unavailable(e),
+            K::Internal => return ApiError::internal(e),
+        };
+        ApiError::new(status, e.code(), e.message())
+    }
+}
+
 impl From<spotcheck_domain::draw::DrawError> for ApiError {
     fn from(e: spotcheck_domain::draw::DrawError) -> Self {
         use spotcheck_domain::draw::DrawError as D;

@@ -96,3 +96,32 @@ impl From<StoreError> for AppError {
         Self::new(kind, e.code(), e.to_string())
     }
 }
+
+impl From<spotcheck_domain::draw::DrawError> for AppError {
+    fn from(e: spotcheck_domain::draw::DrawError) -> Self {
+        use spotcheck_domain::draw::DrawError as D;
+        match &e {
+            // A stored frame, pool or encoding that no longer matches is the service's fault.
+            D::Encoding(_) | D::FrameMismatch { .. } | D::PoolMismatch { .. } => {
+                Self::internal(e.to_string())
+            }
+            D::AssignmentStuck(_) => Self::internal(e.to_string()),
+            _ => Self::validation(e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<spotcheck_domain::lifecycle::LifecycleError> for AppError {
+    fn from(e: spotcheck_domain::lifecycle::LifecycleError) -> Self {
+        use spotcheck_domain::lifecycle::LifecycleError as L;
+        let code = match &e {
+            L::AlreadyCommitted(_) => "already-committed",
+            L::AlreadyDrawn(_) => "already-drawn",
+            L::Cancelled(_) => "cancelled",
+            L::InvalidTransition { .. } => "invalid-transition",
+            L::Mismatch { .. } => "mismatch",
+            L::Invalid { .. } => return Self::validation("invalid", e.to_string()),
+        };
+        Self::conflict(code, e.to_string())
+    }
+}
