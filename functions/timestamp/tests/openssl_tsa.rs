@@ -333,3 +333,92 @@ async fn a_tsa_that_never_answers_is_unavailable_after_the_timeout() -> TestResu
     held.abort();
     Ok(())
 }
+
+/// The TSTInfo of a real token for `HASH`, re-signed with `openssl cms -sign` by `signer` and
+/// wrapped in a granted TimeStampResp.
+fn resigned(w: &World, signer: &str, cades: bool) -> Result<Vec<u8>, support::Error> {
+    let response = token(&w.tsa, &HASH, 1)?;
+    let tst = response[tst_info_range(&response)?].to_vec();
+    let signed = w.pki.cms_sign(&tst, signer, cades)?;
+    let resp = x509_tsp::TimeStampResp {
+        status: cmpv2::status::PkiStatusInfo {
+            status: cmpv2::status::PkiStatus::Accepted,
+            status_string: None,
+            fail_info: None,
+        },
+        time_stamp_token: Some(cms::content_info::ContentInfo::from_der(&signed)?),
+    };
+    Ok(resp.to_der()?)
+}
+
+#[test]
+fn a_token_signed_by_a_certificate_not_for_time_stamping_is_refused() -> TestResult {
+    let w = world()?;
+    // Control: the same CMS signing by the TSA's own certificate makes a token that verifies.
+    let stamp = verify_response(&resigned(&w, "tsa", true)?, &HASH, None, &w.anchors)?;
+    assert!(stamp.authority.contains("CN=spotcheck test TSA"));
+
+    // A certificate under the same root, without the time-stamping extended key usage.
+    let plain = "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n";
+    w.pki
+        .issue("plain", "plain signer", "root", Key::P256, plain)?;
+    let e = verify_response(&resigned(&w, "plain", true)?, &HASH, None, &w.anchors);
+    assert!(
+        matches!(&e, Err(VerifyError::Certificate { reason, .. }) if reason.contains("no extended key usage")),
+        "{e:?}"
+    );
+
+    // Time-stamping, but not critical (RFC 3161 §2.3 requires critical).
+    let lax = "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n\
+               extendedKeyUsage=timeStamping\n";
+    w.pki.issue("lax", "lax signer", "root", Key::P256, lax)?;
+    let e = verify_response(&resigned(&w, "lax", true)?, &HASH, None, &w.anchors);
+    assert!(
+        matches!(&e, Err(VerifyError::Certificate { reason, .. }) if reason.contains("not critical")),
+        "{e:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_token_without_the_signing_certificate_attribute_is_refused() -> TestResult {
+    let w = world()?;
+    // Without -cades, openssl cms adds no ESS signing-certificate attribute: nothing binds the
+    // signature to the certificate the token names (RFC 3161 §2.4.1, RFC 5035).
+    let e = verify_response(&resigned(&w, "tsa", false)?, &HASH, None, &w.anchors);
+    assert!(
+        matches!(&e, Err(VerifyError::SignedAttributes(r)) if r.contains("signingCertificate")),
+        "{e:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_intermediate_that_is_not_a_ca_does_not_extend_the_chain() -> TestResult {
+    let w = world()?;
+    // A leaf certificate (cA false) used as if it were an intermediate.
+    let leaf = "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyCertSign\n\
+                subjectKeyIdentifier=hash\n";
+    w.pki
+        .issue("fake-ca", "fake intermediate", "root", Key::P256, leaf)?;
+    let tsa = w.pki.tsa(
+        "under-leaf",
+        "spotcheck TSA under a leaf",
+        "fake-ca",
+        Key::P256,
+        "sha256",
+        &["fake-ca"],
+    )?;
+    let e = verify_response(&token(&tsa, &HASH, 1)?, &HASH, None, &w.anchors);
+    assert!(matches!(&e, Err(VerifyError::Untrusted { .. })), "{e:?}");
+    Ok(())
+}
+
+#[test]
+fn a_tsa_certificate_configured_as_the_anchor_itself_is_trusted() -> TestResult {
+    let w = world()?;
+    let itself = TrustAnchors::from_pem(&w.pki.pem("tsa")?)?;
+    let stamp = verify_response(&token(&w.tsa, &HASH, 1)?, &HASH, None, &itself)?;
+    assert_eq!(stamp.anchor, stamp.authority);
+    Ok(())
+}

@@ -88,8 +88,16 @@ impl Pki {
         self.openssl(&args)
     }
 
-    /// A certificate `name.crt` for a new key, issued by `issuer` with the given extensions.
-    fn issue(&self, name: &str, cn: &str, issuer: &str, key: Key, ext: &str) -> Result<(), Error> {
+    /// A certificate `name.crt` for a new key, issued by `issuer` with the given extensions
+    /// (`openssl x509 -extfile` lines).
+    pub fn issue(
+        &self,
+        name: &str,
+        cn: &str,
+        issuer: &str,
+        key: Key,
+        ext: &str,
+    ) -> Result<(), Error> {
         let ext_file = format!("{name}.ext");
         std::fs::write(self.path(&ext_file), ext)?;
         let (csr, crt, pem) = (
@@ -163,6 +171,41 @@ impl Pki {
             name: name.to_owned(),
             chain_file,
         })
+    }
+
+    /// `content` (a DER TSTInfo) signed by `signer` with `openssl cms -sign` as CMS SignedData of
+    /// content type id-ct-TSTInfo, SHA-256; `cades` adds the signingCertificateV2 attribute.
+    /// Returns the DER ContentInfo.
+    pub fn cms_sign(&self, content: &[u8], signer: &str, cades: bool) -> Result<Vec<u8>, Error> {
+        let n = QUERIES.fetch_add(1, Ordering::Relaxed);
+        let (input, output) = (format!("content-{n}.der"), format!("signed-{n}.der"));
+        std::fs::write(self.path(&input), content)?;
+        let (crt, key) = (format!("{signer}.crt"), format!("{signer}.key"));
+        let mut args = vec![
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-in",
+            &input,
+            "-econtent_type",
+            "id-smime-ct-TSTInfo",
+            "-signer",
+            &crt,
+            "-inkey",
+            &key,
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-out",
+            &output,
+        ];
+        if cades {
+            args.push("-cades");
+        }
+        self.openssl(&args)?;
+        Ok(std::fs::read(self.path(&output))?)
     }
 
     pub fn pem(&self, name: &str) -> Result<String, Error> {
