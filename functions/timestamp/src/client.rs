@@ -4,8 +4,9 @@
 use std::future::Future;
 
 use crate::anchors::TrustAnchors;
+use crate::error::VerifyError;
 use crate::request::{Nonce, build_request};
-use crate::verify::{Stamp, VerifyError, verify_response};
+use crate::verify::{Stamp, verify_response};
 
 /// Why no usable token came back from an authority.
 #[derive(Debug, thiserror::Error)]

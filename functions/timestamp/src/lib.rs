@@ -45,8 +45,11 @@
 
 mod anchors;
 mod asn1;
+mod attributes;
+mod chain;
 mod client;
 mod crypto;
+mod error;
 #[cfg(feature = "http")]
 mod http;
 mod oids;
@@ -55,7 +58,8 @@ mod verify;
 
 pub use anchors::{AnchorError, TrustAnchors};
 pub use client::{Stamped, TsaClient, TsaError, stamp_commitment};
+pub use error::{TooLate, VerifyError};
 #[cfg(feature = "http")]
 pub use http::{HttpTsa, RetryPolicy};
 pub use request::{Nonce, build_request};
-pub use verify::{Stamp, TooLate, VerifyError, check_before, verify_response, verify_token};
+pub use verify::{Stamp, check_before, verify_response, verify_token};

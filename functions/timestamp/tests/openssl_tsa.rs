@@ -422,3 +422,32 @@ fn a_tsa_certificate_configured_as_the_anchor_itself_is_trusted() -> TestResult 
     assert_eq!(stamp.anchor, stamp.authority);
     Ok(())
 }
+
+#[test]
+fn a_tsa_certificate_expired_at_gen_time_is_refused() -> TestResult {
+    let w = world()?;
+    // openssl ts -reply signs with it; the verifier must notice it had expired at genTime.
+    let old = w.pki.dated_tsa(
+        "old",
+        "spotcheck expired TSA",
+        "root",
+        "20200101000000Z",
+        "20210101000000Z",
+    )?;
+    let e = verify_response(&token(&old, &HASH, 1)?, &HASH, None, &w.anchors);
+    assert!(
+        matches!(&e, Err(VerifyError::Certificate { subject, reason }) if subject.contains("expired TSA") && reason.contains("not valid at genTime")),
+        "{e:?}"
+    );
+    // And one not yet valid.
+    let early = w.pki.dated_tsa(
+        "early",
+        "spotcheck future TSA",
+        "root",
+        "20400101000000Z",
+        "20410101000000Z",
+    )?;
+    let e = verify_response(&token(&early, &HASH, 1)?, &HASH, None, &w.anchors);
+    assert_eq!(e.map_err(|e| e.code()), Err("timestamp-certificate"));
+    Ok(())
+}

@@ -136,8 +136,7 @@ impl Pki {
     }
 
     /// A time-stamping authority's certificate (extendedKeyUsage critical timeStamping) issued by
-    /// `issuer`, and its `openssl ts` configuration (`digests` it accepts), and `chain` (the
-    /// certificates, besides its own, put in every token).
+    /// `issuer`, and its `openssl ts` configuration (see [`Pki::tsa_config`]).
     pub fn tsa(
         &self,
         name: &str,
@@ -148,6 +147,73 @@ impl Pki {
         chain: &[&str],
     ) -> Result<Tsa, Error> {
         self.issue(name, cn, issuer, key, TSA_EXTENSIONS)?;
+        self.tsa_config(name, digests, chain)
+    }
+
+    /// A time-stamping authority's certificate valid only from `start` to `end`
+    /// (`YYYYMMDDHHMMSSZ`), issued with `openssl ca`, and its configuration.
+    pub fn dated_tsa(
+        &self,
+        name: &str,
+        cn: &str,
+        issuer: &str,
+        start: &str,
+        end: &str,
+    ) -> Result<Tsa, Error> {
+        let db = format!("{name}-db");
+        std::fs::create_dir_all(self.path(&db))?;
+        std::fs::write(self.path(&format!("{db}/index.txt")), "")?;
+        std::fs::write(self.path(&format!("{db}/serial")), "1000\n")?;
+        std::fs::write(self.path(&format!("{name}.ext")), TSA_EXTENSIONS)?;
+        let config = format!(
+            "[ ca ]\ndefault_ca = dated\n[ dated ]\ndatabase = {db}/index.txt\n\
+             new_certs_dir = {db}\nserial = {db}/serial\ndefault_md = sha256\npolicy = any\n\
+             [ any ]\ncommonName = supplied\n"
+        );
+        std::fs::write(self.path(&format!("{name}-ca.cnf")), config)?;
+        let subj = format!("/C=CN/O=spotcheck test/CN={cn}");
+        let (csr, crt, pem) = (
+            format!("{name}.csr"),
+            format!("{name}.crt"),
+            format!("{name}.key"),
+        );
+        let mut args = vec!["req", "-new", "-nodes", "-subj", &subj];
+        args.extend_from_slice(Key::P256.args());
+        args.extend_from_slice(&["-keyout", &pem, "-out", &csr]);
+        self.openssl(&args)?;
+        let (ca_crt, ca_key, cnf, ext) = (
+            format!("{issuer}.crt"),
+            format!("{issuer}.key"),
+            format!("{name}-ca.cnf"),
+            format!("{name}.ext"),
+        );
+        self.openssl(&[
+            "ca",
+            "-batch",
+            "-notext",
+            "-config",
+            &cnf,
+            "-cert",
+            &ca_crt,
+            "-keyfile",
+            &ca_key,
+            "-in",
+            &csr,
+            "-out",
+            &crt,
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+            "-extfile",
+            &ext,
+        ])?;
+        self.tsa_config(name, "sha256", &[])
+    }
+
+    /// The `openssl ts` configuration of the authority `name` (`name.crt`, `name.key`): the
+    /// `digests` it accepts, and `chain`, the certificates besides its own put in every token.
+    pub fn tsa_config(&self, name: &str, digests: &str, chain: &[&str]) -> Result<Tsa, Error> {
         let serial = self.path(&format!("{name}.serial"));
         std::fs::write(&serial, "01\n")?;
         let config = format!(
