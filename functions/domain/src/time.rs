@@ -43,15 +43,22 @@ impl fmt::Display for Timestamp {
 impl FromStr for Timestamp {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+        let err = || {
+            IdError::new(
+                "timestamp",
+                s,
+                "must look like 2026-11-26T08:30:00Z (UTC, whole seconds)",
+            )
+        };
+        let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
             .map(|t| Self(t.and_utc().timestamp()))
-            .map_err(|_| {
-                IdError::new(
-                    "timestamp",
-                    s,
-                    "must look like 2026-11-26T08:30:00Z (UTC, whole seconds)",
-                )
-            })
+            .map_err(|_| err())?;
+        // Only the one spelling (draw spec §2): no leap second `:60` read as `:59`, no
+        // one-digit month or day, no year beyond four digits.
+        if t.to_string() != s {
+            return Err(err());
+        }
+        Ok(t)
     }
 }
 
@@ -86,5 +93,20 @@ mod tests {
         );
         assert!("2026-11-26T08:30:00+08:00".parse::<Timestamp>().is_err());
         assert!("2026-11-26T08:30:00.5Z".parse::<Timestamp>().is_err());
+    }
+
+    #[test]
+    fn only_the_one_spelling_is_read() {
+        for other in [
+            "2016-12-31T23:59:60Z",
+            "2026-1-26T08:30:00Z",
+            "2026-11-6T08:30:00Z",
+            "2026-11-26T8:30:00Z",
+            "12026-11-26T08:30:00Z",
+            "+2026-11-26T08:30:00Z",
+        ] {
+            assert!(other.parse::<Timestamp>().is_err(), "{other}");
+        }
+        assert!("2016-12-31T23:59:59Z".parse::<Timestamp>().is_ok());
     }
 }

@@ -167,7 +167,9 @@ test('vector 18 verifies and its drand check reports the round and chain', async
   assert.ok(r.ok, JSON.stringify(r.failure));
   const ids = CHECKS.map((c) => c.id);
   assert.equal(ids.indexOf('drand'), ids.indexOf('witnesses') + 1);
-  assert.equal(ids.indexOf('entropy_digest'), ids.indexOf('drand') + 1);
+  // §14: 7a–7g (drand), then 7h (drawn_at), then step 8.
+  assert.equal(ids.indexOf('drawn_at'), ids.indexOf('drand') + 1);
+  assert.equal(ids.indexOf('entropy_digest'), ids.indexOf('drawn_at') + 1);
   const drand = r.checks.find((c) => c.id === 'drand');
   assert.equal(drand.status, 'pass');
   assert.deepEqual(drand.beacon, {

@@ -29,7 +29,8 @@ pub struct Commitment {
     pub frame: TreeSummary,
     /// Root and size of the inspector pool.
     pub pool: TreeSummary,
-    /// Sampling and assignment parameters.
+    /// Sampling and assignment parameters (`strata` always written and required on reading).
+    #[serde(deserialize_with = "super::params::committed_parameters")]
     pub parameters: DrawParameters,
     /// Per stratum: population and sample size, in stratum order.
     pub strata: Vec<StratumPlan>,
@@ -102,6 +103,45 @@ pub fn plan_strata(frame: &Frame, params: &DrawParameters) -> Result<Vec<Stratum
     Ok(out)
 }
 
+/// The rules on the assignment parameters that commit enforces and every verifier re-checks
+/// (spec §9.2, §14 step 4): at least 2 inspectors per target, and a cap (if any) of at least 1.
+///
+/// # Errors
+/// The member of `parameters` concerned (`inspectors_per_target` or
+/// `max_assignments_per_inspector`) and [`DrawError::InvalidParameters`].
+pub fn check_assignment_rules(params: &DrawParameters) -> Result<(), (&'static str, DrawError)> {
+    if params.inspectors_per_target < 2 {
+        return Err((
+            "inspectors_per_target",
+            DrawError::InvalidParameters(
+                "inspectors_per_target must be at least 2 (旅游法 §86, 行政处罚法 §42)".into(),
+            ),
+        ));
+    }
+    if params.max_assignments_per_inspector == Some(0) {
+        return Err((
+            "max_assignments_per_inspector",
+            DrawError::InvalidParameters(
+                "max_assignments_per_inspector must be at least 1 (or absent for no limit)".into(),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A draw selects at least one target (spec §6.3; re-checked by verifiers, §14 step 4).
+///
+/// # Errors
+/// [`DrawError::InvalidParameters`] when every stratum's sample is 0.
+pub fn check_total(strata: &[StratumPlan]) -> Result<(), DrawError> {
+    if strata.iter().all(|s| s.sample == 0) {
+        return Err(DrawError::InvalidParameters(
+            "the parameters select no target at all".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that inspectors can be assigned whatever targets are drawn (spec §9.2): for every target
 /// that could be drawn, the inspectors neither conflicted with it nor possibly capped out must
 /// number at least `inspectors_per_target`.
@@ -114,23 +154,10 @@ pub fn check_feasible(
     params: &DrawParameters,
     strata: &[StratumPlan],
 ) -> Result<(), DrawError> {
+    check_assignment_rules(params).map_err(|(_, e)| e)?;
+    check_total(strata)?;
     let m = u64::from(params.inspectors_per_target);
-    if m < 2 {
-        return Err(DrawError::InvalidParameters(
-            "inspectors_per_target must be at least 2 (旅游法 §86, 行政处罚法 §42)".into(),
-        ));
-    }
-    if params.max_assignments_per_inspector == Some(0) {
-        return Err(DrawError::InvalidParameters(
-            "max_assignments_per_inspector must be at least 1 (or absent for no limit)".into(),
-        ));
-    }
     let total: u64 = strata.iter().map(|s| s.sample).sum();
-    if total == 0 {
-        return Err(DrawError::InvalidParameters(
-            "the parameters select no target at all".into(),
-        ));
-    }
     let p = pool.len() as u64;
     let capped_out = match params.max_assignments_per_inspector {
         Some(cap) => (total - 1) * m / u64::from(cap),

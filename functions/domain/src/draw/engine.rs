@@ -2,7 +2,7 @@
 //! assignment.
 
 use super::beacon::check_draw_beacon;
-use super::commitment::{Commitment, plan_strata};
+use super::commitment::{Commitment, check_assignment_rules, check_total, plan_strata};
 use super::entropy::Entropy;
 use super::params::StratumPlan;
 use super::stream::RandomStream;
@@ -178,7 +178,7 @@ pub struct DrawRequest {
 /// [`DrawError::FrameMismatch`], [`DrawError::PoolMismatch`], [`DrawError::SecretMismatch`],
 /// [`DrawError::EntropyMismatch`], [`DrawError::UnsupportedVersion`], [`DrawError::Beacon`]
 /// (a beacon round that is missing, not the promised one, not signed by the chain, or dated
-/// after the draw), feasibility errors.
+/// after the draw), [`DrawError::DrawnBeforeCommit`], feasibility errors.
 pub fn draw(
     req: DrawRequest,
     frame: &Frame,
@@ -227,11 +227,19 @@ pub fn draw(
         c.committed_at,
         req.drawn_at,
     )?;
+    if req.drawn_at < c.committed_at {
+        return Err(DrawError::DrawnBeforeCommit {
+            committed_at: c.committed_at,
+            drawn_at: req.drawn_at,
+        });
+    }
+    check_assignment_rules(&c.parameters).map_err(|(_, e)| e)?;
     if plan_strata(frame, &c.parameters)? != c.strata {
         return Err(DrawError::InvalidParameters(
             "the commitment's strata do not follow from its frame and parameters".into(),
         ));
     }
+    check_total(&c.strata)?;
     let commitment_hash = c.hash()?;
     let entropy_digest = req.entropy.digest();
     let key = draw_key(&commitment_hash, &req.secret, &entropy_digest);

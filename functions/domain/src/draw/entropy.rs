@@ -71,7 +71,11 @@ pub struct EntropySource {
     pub witnesses: Vec<WitnessName>,
     /// A drand beacon round (spec §7.3), mixed in after the witnesses. Absent (not `null`) when
     /// not used, so witness-only commitments serialise exactly as before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::params::present"
+    )]
     pub drand: Option<DrandSource>,
 }
 
@@ -95,7 +99,11 @@ pub struct Entropy {
     pub witnesses: Vec<WitnessContribution>,
     /// The promised beacon round with its signature and randomness (spec §7.3); absent when the
     /// commitment promises none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::params::present"
+    )]
     pub drand: Option<DrandBeacon>,
 }
 

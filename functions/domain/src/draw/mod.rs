@@ -46,7 +46,10 @@ pub use beacon::{
     BeaconError, BeaconSignature, DrandBeacon, DrandChain, DrandScheme, DrandSource, KNOWN_CHAINS,
     MAX_ROUND, QUICKNET, check_beacon, check_draw_beacon, check_source, known_chain,
 };
-pub use commitment::{CommitRequest, Commitment, check_feasible, commit, plan_strata};
+pub use commitment::{
+    CommitRequest, Commitment, check_assignment_rules, check_feasible, check_total, commit,
+    plan_strata,
+};
 pub use engine::{
     DrawRequest, assign_inspectors, assign_sub_key, compute_selections, draw, draw_key,
     select_targets, stratum_sub_key,
@@ -132,6 +135,14 @@ pub enum DrawError {
     /// The drand beacon round cannot be promised or used (spec §7.3).
     #[error("beacon: {0}")]
     Beacon(#[from] BeaconError),
+    /// A draw dated before its commitment (spec §13.1, §14 step 7h).
+    #[error("a draw at {drawn_at} would be dated before its commitment ({committed_at})")]
+    DrawnBeforeCommit {
+        /// The commitment's time.
+        committed_at: crate::time::Timestamp,
+        /// The draw's time.
+        drawn_at: crate::time::Timestamp,
+    },
 }
 
 impl DrawError {
@@ -151,6 +162,7 @@ impl DrawError {
             DrawError::AssignmentStuck(_) => "assignment-stuck",
             DrawError::Encoding(_) => "encoding",
             DrawError::Beacon(e) => e.code(),
+            DrawError::DrawnBeforeCommit { .. } => "drawn-before-commit",
         }
     }
 }

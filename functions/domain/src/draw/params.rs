@@ -224,6 +224,42 @@ impl DrawParameters {
     }
 }
 
+/// An optional member that, when present, must hold a value: `null` is not a spelling of
+/// "absent" (spec §3).
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Reads the parameters recorded in a commitment (spec §6.1): as [`DrawParameters`], except that
+/// `strata` must be present (a request may omit it; a commitment always writes it) and an
+/// optional member is absent, never `null`.
+pub(crate) fn committed_parameters<'de, D>(d: D) -> Result<DrawParameters, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Committed {
+        strata: BTreeMap<StratumKey, StratumRule>,
+        #[serde(default, deserialize_with = "present")]
+        default: Option<StratumRule>,
+        inspectors_per_target: u32,
+        #[serde(default, deserialize_with = "present")]
+        max_assignments_per_inspector: Option<u32>,
+    }
+    let c = Committed::deserialize(d)?;
+    Ok(DrawParameters {
+        strata: c.strata,
+        default: c.default,
+        inspectors_per_target: c.inspectors_per_target,
+        max_assignments_per_inspector: c.max_assignments_per_inspector,
+    })
+}
+
 /// What one stratum gives, as recorded in the commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

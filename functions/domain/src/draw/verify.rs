@@ -1,10 +1,10 @@
 //! Independent re-computation of a draw from its transcript, frame and pool (spec §14).
 
-use super::SPEC_VERSION;
 use super::beacon::{BeaconError, check_draw_beacon};
-use super::commitment::{Commitment, plan_strata};
+use super::commitment::{Commitment, check_assignment_rules, check_total, plan_strata};
 use super::engine::{assign_inspectors, draw_key, select_targets};
 use super::transcript::Transcript;
+use super::{DrawError, SPEC_VERSION};
 use crate::frame::{Frame, InspectorPool};
 
 /// The first thing that does not check out, naming the transcript field (JSON path) concerned.
@@ -22,13 +22,15 @@ pub enum VerifyError {
         /// What this most likely means.
         hint: &'static str,
     },
-    /// A field cannot be checked at all.
-    #[error("{field}: {reason}")]
+    /// A field breaks a rule of the spec (or cannot be checked at all).
+    #[error("{field}: {reason} [{code}]")]
     Invalid {
         /// JSON path of the field.
         field: String,
         /// Why.
         reason: String,
+        /// The spec's error code (§15), e.g. `invalid-parameters`.
+        code: &'static str,
     },
 }
 
@@ -47,6 +49,23 @@ impl VerifyError {
             VerifyError::Mismatch { field, .. } | VerifyError::Invalid { field, .. } => field,
         }
     }
+
+    /// The spec's error code (§15) of a broken rule; `None` for a recorded value that differs
+    /// from the recomputed one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            VerifyError::Mismatch { .. } => None,
+            VerifyError::Invalid { code, .. } => Some(code),
+        }
+    }
+}
+
+fn invalid(field: impl Into<String>, e: &DrawError) -> VerifyError {
+    VerifyError::Invalid {
+        field: field.into(),
+        reason: e.to_string(),
+        code: e.code(),
+    }
 }
 
 /// The checks [`verify`] makes, in order, for display.
@@ -54,11 +73,12 @@ pub const CHECKS: &[&str] = &[
     "spec version is spotcheck-draw/1",
     "frame file matches the committed frame root and size",
     "pool file matches the committed pool root and size",
-    "per-stratum populations and sample sizes follow from frame and parameters",
+    "parameters obey the rules of commit (at least 2 inspectors per target, a cap of at least 1, at least one target); per-stratum populations and sample sizes follow from frame and parameters",
     "commitment hash matches the commitment",
     "revealed secret matches the committed secret hash",
     "entropy comes from the committed witnesses, in order",
     "drand beacon round (if promised): known chain, round after the commitment, BLS signature, randomness, drawn after the round",
+    "the draw is not dated before its commitment",
     "entropy digest matches the entropy",
     "draw key follows from commitment, secret and entropy",
     "every selected target and every assigned inspector re-computes identically",
@@ -176,6 +196,7 @@ fn beacon_failure(e: BeaconError) -> VerifyError {
         other => VerifyError::Invalid {
             field: field.into(),
             reason: other.to_string(),
+            code: other.code(),
         },
     }
 }
@@ -194,6 +215,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
             return Err(VerifyError::Invalid {
                 field: field.into(),
                 reason: format!("this verifier implements {SPEC_VERSION}, not {v:?}"),
+                code: "unsupported-version",
             });
         }
     }
@@ -206,10 +228,13 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
     check("commitment.pool.size", &c.pool.size, &ps.size, POOL_HINT)?;
     check("commitment.pool.root", &c.pool.root, &ps.root, POOL_HINT)?;
 
-    let strata = plan_strata(frame, &c.parameters).map_err(|e| VerifyError::Invalid {
-        field: "commitment.parameters".into(),
-        reason: e.to_string(),
-    })?;
+    // Step 4: the parameters obey the rules commit enforces (§9.2), then the strata follow from
+    // frame and parameters (§6.3) and select at least one target.
+    check_assignment_rules(&c.parameters)
+        .map_err(|(member, e)| invalid(format!("commitment.parameters.{member}"), &e))?;
+    let strata =
+        plan_strata(frame, &c.parameters).map_err(|e| invalid("commitment.parameters", &e))?;
+    check_total(&strata).map_err(|e| invalid("commitment.parameters", &e))?;
     check(
         "commitment.strata.length",
         &c.strata.len(),
@@ -237,10 +262,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
         )?;
     }
 
-    let ch = c.hash().map_err(|e| VerifyError::Invalid {
-        field: "commitment".into(),
-        reason: e.to_string(),
-    })?;
+    let ch = c.hash().map_err(|e| invalid("commitment", &e))?;
     check(
         "commitment_hash",
         &t.commitment_hash,
@@ -284,6 +306,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
         return Err(VerifyError::Invalid {
             field: "commitment.entropy_source".into(),
             reason: "names neither a witness nor a beacon round".into(),
+            code: "invalid-parameters",
         });
     }
     check_draw_beacon(
@@ -293,6 +316,16 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
         t.drawn_at,
     )
     .map_err(beacon_failure)?;
+    // 7h: no draw is dated before its commitment (with a beacon round, 7c and 7g imply it).
+    if t.drawn_at < c.committed_at {
+        return Err(invalid(
+            "drawn_at",
+            &DrawError::DrawnBeforeCommit {
+                committed_at: c.committed_at,
+                drawn_at: t.drawn_at,
+            },
+        ));
+    }
     let ed = t.entropy.digest();
     check(
         "entropy_digest",
@@ -315,10 +348,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
         &selected,
         &key,
     )
-    .map_err(|e| VerifyError::Invalid {
-        field: "selections".into(),
-        reason: e.to_string(),
-    })?;
+    .map_err(|e| invalid("selections", &e))?;
     check(
         "selections.length",
         &t.selections.len(),
@@ -379,10 +409,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
             ));
         }
     }
-    let digest = t.compute_digest().map_err(|e| VerifyError::Invalid {
-        field: "digest".into(),
-        reason: e.to_string(),
-    })?;
+    let digest = t.compute_digest().map_err(|e| invalid("digest", &e))?;
     check(
         "digest",
         &t.digest,

@@ -1,6 +1,7 @@
 // A small RFC 4180 CSV reader for the frame and pool files: quoted fields (with "" for a quote,
 // and separators or line breaks inside quotes), LF, CRLF or CR line ends, a leading UTF-8 BOM,
 // blank lines skipped, a header row required, every record as long as the header.
+import { trimWhiteSpace } from './text-rules.js';
 
 export class CsvError extends Error {
   constructor(message, line) {
@@ -80,7 +81,7 @@ export function readCsv(text, columns, onRecord, onProgress) {
     }
     if (fields.length === 1 && fields[0] === '') continue; // blank line
     if (header === null) {
-      header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+      header = fields.map(headerName);
       map = locate(header, columns, recordLine);
       continue;
     }
@@ -106,6 +107,9 @@ export function decodeUtf8(bytes) {
   }
 }
 
+/** §14: a header field names its column after removing leading U+FEFF, then edge white space. */
+const headerName = (h) => trimWhiteSpace(h.replace(/^\uFEFF+/, ''));
+
 function locate(header, columns, line) {
   return columns.map((name) => {
     const at = header.indexOf(name);
@@ -125,7 +129,7 @@ function readUnquoted(text, columns, onRecord, onProgress) {
     if (row === '' || (k === 0 && row === '\uFEFF')) continue;
     const fields = row.split(',');
     if (header === null) {
-      header = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+      header = fields.map(headerName);
       map = locate(header, columns, k + 1);
       continue;
     }

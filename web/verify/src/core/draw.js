@@ -3,7 +3,7 @@
 import { H } from './hash.js';
 import { fromHex, toHex } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
-import { parseParameters, computeStrata, checkFeasible } from './params.js';
+import { parseParameters, computeStrata, checkFeasible, checkAssignmentRules } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { selectTargets } from './selection.js';
 import { assignInspectors } from './assignment.js';
@@ -13,6 +13,7 @@ import { FieldError } from './errors.js';
 /** The commitment object (writer form) for a request; throws FieldError with a want_err code. */
 export function commit({ plan_id, committed_at, parameters, entropy_source }, frame, pool, secretHex) {
   const params = parseParameters(parameters, 'parameters');
+  checkAssignmentRules(params);
   const strata = computeStrata(frame, params);
   checkFeasible(frame, pool, params, strata);
   const source = { witnesses: [...entropy_source.witnesses] };
@@ -42,6 +43,17 @@ export function computeSelections(commitment, params, frame, pool, key) {
   return selected.map((s, i) => ({ ...s, inspectors: inspectors[i] }));
 }
 
+/**
+ * §14 step 7h: a draw is not dated before its commitment (both are §2 timestamps, whose text order
+ * is their time order). Throws FieldError (drawn-before-commit) at `path`.
+ */
+export function checkDrawnAt(committedAt, drawnAt, path = 'drawn_at') {
+  if (drawnAt < committedAt) {
+    throw new FieldError(path, `抽取时间 ${drawnAt} 早于承诺时间 ${committedAt}`,
+      { code: 'drawn-before-commit', recorded: drawnAt, recomputed: `不早于 ${committedAt}` });
+  }
+}
+
 /** The transcript object (writer form) of a draw. */
 export function draw(commitment, secretHex, entropy, drawn_at, frame, pool) {
   const params = parseParameters(commitment.parameters, 'commitment.parameters');
@@ -54,6 +66,8 @@ export function draw(commitment, secretHex, entropy, drawn_at, frame, pool) {
   }
   // §7.3: a draw checks the promised round (signature, randomness, time) before using it.
   checkDrawBeacon(commitment.entropy_source, given, commitment.committed_at, drawn_at);
+  checkDrawnAt(commitment.committed_at, drawn_at, 'drawn_at');
+  checkAssignmentRules(params, 'commitment.parameters');
   const ed = entropyDigest(given.witnesses, beaconOf(given));
   const key = drawKey(commitmentHash, secret, ed);
   const t = {

@@ -6,7 +6,7 @@
 import { H, ShortHasher } from './hash.js';
 import { utf8 } from './bytes.js';
 import { merkleRootPacked } from './merkle.js';
-import { idProblem } from './text-rules.js';
+import { idProblem, trimWhiteSpace } from './text-rules.js';
 import { readCsv, decodeUtf8 } from './csv.js';
 import { sortIdSlices } from './byte-sort.js';
 
@@ -1054,7 +1054,7 @@ export class UnquotedScanner {
       if (st.nf === 1 && st.lens[0] === 0) continue; // blank line
       const header = [];
       for (let k = 0; k < st.nf; k++) {
-        header.push(decoder.decode(bytes.subarray(st.starts[k], st.starts[k] + st.lens[k])).replace(/^\uFEFF/, '').trim());
+        header.push(trimWhiteSpace(decoder.decode(bytes.subarray(st.starts[k], st.starts[k] + st.lens[k])).replace(/^\uFEFF+/, '')));
       }
       [st.idCol, st.sCol] = ['target_id', 'stratum'].map((name) => {
         const at = header.indexOf(name);

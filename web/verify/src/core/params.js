@@ -66,20 +66,37 @@ export function parseParameters(v, path = 'parameters') {
   }
   let dflt = null;
   if (v.default !== undefined) dflt = parseRule(v.default, join(path, 'default'));
+  // Read as integers of 0 … 2^32 − 1 (§6.1); whether they are usable (m ≥ 2, cap ≥ 1) is a rule
+  // that commit enforces and a verifier re-checks at §14 step 4: checkAssignmentRules.
   const m = v.inspectors_per_target;
-  if (!Number.isSafeInteger(m)) throw new FieldError(join(path, 'inspectors_per_target'), '应为整数', { code });
-  if (m < 2) throw new FieldError(join(path, 'inspectors_per_target'), '每个对象至少 2 名检查人员 (旅游法 §86; 行政处罚法 §42)', { code });
+  if (!isU32(m)) throw new FieldError(join(path, 'inspectors_per_target'), '应为 0 至 2^32 − 1 的整数', { code });
   let cap = null;
   if (v.max_assignments_per_inspector !== undefined) {
     cap = v.max_assignments_per_inspector;
-    if (!Number.isSafeInteger(cap) || cap < 1) {
-      throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为至少 1 的整数', { code });
+    if (!isU32(cap)) {
+      throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为 0 至 2^32 − 1 的整数', { code });
     }
   }
   const json = { strata: strataJson, inspectors_per_target: m };
   if (dflt) json.default = dflt.json;
   if (cap !== null) json.max_assignments_per_inspector = cap;
   return { json, strata, default: dflt, m, cap };
+}
+
+const isU32 = (x) => Number.isSafeInteger(x) && x >= 0 && x <= 0xffffffff;
+
+/**
+ * §9.2, §14 step 4: at least 2 inspectors per target, and a cap (if any) of at least 1. Throws
+ * FieldError (invalid-parameters) naming the member under `path`.
+ */
+export function checkAssignmentRules(params, path = 'parameters') {
+  const code = 'invalid-parameters';
+  if (params.m < 2) {
+    throw new FieldError(join(path, 'inspectors_per_target'), '每个对象至少 2 名检查人员 (旅游法 §86; 行政处罚法 §42)', { code });
+  }
+  if (params.cap !== null && params.cap < 1) {
+    throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为至少 1 的整数 (不设上限时省略此成员)', { code });
+  }
 }
 
 /** §6.2: the sample size of a stratum of N entries under a rule (null: count 0). */

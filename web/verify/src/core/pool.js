@@ -2,7 +2,7 @@
 import { H } from './hash.js';
 import { compareUtf8 } from './bytes.js';
 import { merkleRoot } from './merkle.js';
-import { idProblem } from './text-rules.js';
+import { idProblem, trimWhiteSpace } from './text-rules.js';
 import { readCsv, decodeUtf8 } from './csv.js';
 import { InputError, writeLp } from './frame.js';
 import { utf8Length } from './bytes.js';
@@ -57,7 +57,7 @@ export function parsePoolCsv(bytes) {
   const entries = [];
   try {
     readCsv(decodeUtf8(bytes), ['inspector_id', 'department', 'conflicts'], (f, line) => {
-      const conflicts = f[2].split(';').map((c) => c.trim()).filter((c) => c !== '');
+      const conflicts = f[2].split(';').map(trimWhiteSpace).filter((c) => c !== '');
       entries.push([f[0], f[1], conflicts, line]);
     });
   } catch (e) {

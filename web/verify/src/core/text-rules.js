@@ -20,6 +20,15 @@ export function idProblem(s, maxBytes) {
   return null;
 }
 
+const EDGE_WHITE_SPACE = /^\p{White_Space}+|\p{White_Space}+$/gu;
+
+/**
+ * §14 (CSV files): s without the code points of Unicode White_Space at its start and end, and
+ * nothing else removed — not U+FEFF (which JavaScript's String.prototype.trim removes) and
+ * including U+0085 (which trim keeps).
+ */
+export const trimWhiteSpace = (s) => s.replace(EDGE_WHITE_SPACE, '');
+
 /** §7.2: a witness name (maxBytes 200) or value (1000): no control character, no edge white space. */
 export function witnessTextProblem(s, maxBytes) {
   if (typeof s !== 'string') return '应为字符串';

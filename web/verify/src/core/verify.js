@@ -6,9 +6,9 @@ import { canonicalBytes } from './canonical-json.js';
 import { FieldError } from './errors.js';
 import { parseStrictJson } from './strict-json.js';
 import { readCommitment, readTranscript } from './model.js';
-import { computeStrata } from './params.js';
+import { computeStrata, checkAssignmentRules } from './params.js';
 import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
-import { computeSelections } from './draw.js';
+import { computeSelections, checkDrawnAt } from './draw.js';
 import { beaconOf, checkDrawBeacon } from './beacon.js';
 import { parseFrameCsv, startFrame } from './frame.js';
 import { parsePoolCsv } from './pool.js';
@@ -25,6 +25,7 @@ export const CHECKS = Object.freeze([
   { id: 'secret', section: '§7.1' },
   { id: 'witnesses', section: '§7.2' },
   { id: 'drand', section: '§7.3' }, // 7a–7g: the beacon round, if the commitment promised one
+  { id: 'drawn_at', section: '§14.7h' }, // the draw is not dated before its commitment
   { id: 'entropy_digest', section: '§7.2' },
   { id: 'draw_key', section: '§10' },
   { id: 'selections', section: '§11–§12' },
@@ -170,6 +171,8 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       summary.pool_size = pool.size;
     },
     strata() {
+      // Step 4: the assignment rules commit enforces (§9.2), then the strata (§6.3, total > 0).
+      checkAssignmentRules(c.params, 'commitment.parameters');
       let strata;
       try {
         if (early.strataFrame === frame && early.strataError) throw early.strataError;
@@ -206,6 +209,9 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       const beacon = checkDrawBeacon(t.commitment.entropy_source, t.entropy, t.commitment.committed_at, t.drawn_at);
       status.get('drand').beacon = beacon; // null: none promised, none supplied
       if (beacon) summary.drand = beacon;
+    },
+    drawn_at() {
+      checkDrawnAt(t.commitment.committed_at, t.drawn_at, 'drawn_at');
     },
     entropy_digest() {
       entropyDigestBytes = entropyDigest(t.entropy.witnesses, beaconOf(t.entropy));
