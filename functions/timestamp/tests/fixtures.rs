@@ -251,3 +251,48 @@ fn write_fixtures() -> TestResult {
     )?;
     Ok(())
 }
+
+mod mutations {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn valid() -> Result<(Vec<u8>, TrustAnchors, [u8; 32]), support::Error> {
+        let response = std::fs::read(dir().join("valid.tsr"))?;
+        let anchors = TrustAnchors::from_pem(&std::fs::read_to_string(dir().join("anchor.pem"))?)?;
+        Ok((response, anchors, hash32(COMMITMENT_HASH)?))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Changed or cut bytes never panic the verifier, and never change what a token says:
+        /// either it is refused, or the change was outside what is signed and checked (e.g. the
+        /// copy of the root the token carries) and the stamp is the same.
+        #[test]
+        fn no_change_to_a_token_changes_what_it_says(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..4),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+        ) {
+            let (mut bytes, anchors, hash) = valid().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let original = verify_response(&bytes, &hash, None, &anchors)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for (at, xor) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] ^= xor;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            if let Ok(stamp) = verify_response(&bytes, &hash, None, &anchors) {
+                prop_assert_eq!(stamp, original);
+            }
+        }
+
+        /// Arbitrary bytes are refused without a panic.
+        #[test]
+        fn arbitrary_bytes_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let (_, anchors, hash) = valid().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(verify_response(&bytes, &hash, None, &anchors).is_err());
+        }
+    }
+}
