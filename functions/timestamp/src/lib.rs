@@ -8,7 +8,8 @@
 //! - [`verify_response`]: checks a `TimeStampResp` offline — granted, the imprint is the
 //!   commitment hash, the nonce, the CMS signature and its signed attributes, the signer is a
 //!   time-stamping certificate chaining to one of the [`TrustAnchors`] — and says when and by
-//!   whom ([`Stamp`]); [`check_before`] then checks the time against the draw's deadline;
+//!   whom ([`Stamp`]); [`check_before`] then checks the time against the draw's deadline, and
+//!   [`assess`] judges all of a draw's tokens together and says the verdict in words;
 //! - [`TsaClient`]: the port to an authority, [`stamp_commitment`] the use case that asks and
 //!   verifies before anything is stored, and (feature `http`, on by default) [`HttpTsa`], its
 //!   HTTP adapter with a time limit and bounded retries.
@@ -45,6 +46,7 @@
 
 mod anchors;
 mod asn1;
+mod assess;
 mod attributes;
 mod chain;
 mod client;
@@ -57,6 +59,7 @@ mod request;
 mod verify;
 
 pub use anchors::{AnchorError, TrustAnchors};
+pub use assess::{Assessment, TokenFailure, TokenOutcome, assess};
 pub use client::{Stamped, TsaClient, TsaError, stamp_commitment};
 pub use error::{TooLate, VerifyError};
 #[cfg(feature = "http")]

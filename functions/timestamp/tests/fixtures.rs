@@ -296,3 +296,66 @@ mod mutations {
         }
     }
 }
+
+#[test]
+fn a_draws_tokens_are_judged_together() -> TestResult {
+    let vectors: Vectors =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("vectors.json"))?)?;
+    let anchors = TrustAnchors::from_pem(&std::fs::read_to_string(dir().join(&vectors.anchor))?)?;
+    let hash = hash32(COMMITMENT_HASH)?;
+    let valid = vectors
+        .vectors
+        .iter()
+        .find(|v| v.name == "valid")
+        .ok_or("no valid vector")?;
+    let deadline: DateTime<Utc> = valid.deadline.parse()?;
+    let files: Vec<(String, Vec<u8>)> = ["wrong-signer.tsr", "valid.tsr", "wrong-imprint.tsr"]
+        .iter()
+        .map(|f| Ok(((*f).to_owned(), std::fs::read(dir().join(f))?)))
+        .collect::<Result<_, std::io::Error>>()?;
+    let tokens = || files.iter().map(|(l, d)| (l.as_str(), d.as_slice()));
+
+    // One good token among bad ones proves the time; the bad ones are still reported.
+    let a = spotcheck_timestamp::assess(tokens(), &hash, deadline, &anchors);
+    let proven = a.proven().ok_or("nothing proven")?;
+    assert_eq!(
+        Some(text(proven.gen_time)),
+        valid.expected.as_ref().map(|e| e.gen_time.clone())
+    );
+    let failed: Vec<_> = a.failures().map(|(l, e)| (l, e.code())).collect();
+    assert_eq!(
+        failed,
+        [
+            ("wrong-signer.tsr", "timestamp-untrusted"),
+            ("wrong-imprint.tsr", "timestamp-imprint")
+        ]
+    );
+    assert!(
+        a.summary().starts_with("the commitment existed by "),
+        "{}",
+        a.summary()
+    );
+    assert!(a.summary().contains("CN=spotcheck test TSA"));
+
+    // Before a deadline the good token does not beat, nothing is proven, and it says so.
+    let early = proven.gen_time - TimeDelta::seconds(1);
+    let a = spotcheck_timestamp::assess(tokens(), &hash, early, &anchors);
+    assert!(a.proven().is_none());
+    assert!(
+        a.failures()
+            .any(|(l, e)| l == "valid.tsr" && e.code() == "timestamp-too-late")
+    );
+    assert!(
+        a.summary().ends_with("rests on the bureau's word alone"),
+        "{}",
+        a.summary()
+    );
+
+    // No token at all.
+    let a = spotcheck_timestamp::assess([], &hash, deadline, &anchors);
+    assert_eq!(
+        a.summary(),
+        "no time-stamp token: the commitment's publication time rests on the bureau's word alone"
+    );
+    Ok(())
+}
