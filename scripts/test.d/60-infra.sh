@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# slow: installs cfn-lint, aws-sam-cli and cargo-lambda (pinned, scripts/requirements-infra.txt) into .venv;
-# lints and validates infra/template.yaml offline; builds the Lambda packages for the host with cargo-lambda
-# and reports their sizes (goal <= 15 MB each). Fails loudly (never skips) when a tool cannot be installed
-# or a check fails.
+# slow: installs cfn-lint, aws-sam-cli and cargo-lambda (pinned, scripts/requirements-infra.txt) into .venv
+# and checkov into .tools/checkov-venv (its boto3 pin conflicts with aws-sam-cli's); lints and validates
+# infra/template.yaml offline for both partitions (cfn-lint for cn-north-1, cn-northwest-1 and us-east-1,
+# sam validate in aws-cn and aws), runs checkov on the expanded template; builds the Lambda packages for
+# the host with cargo-lambda and reports their sizes (goal <= 15 MB each). Fails loudly (never skips) when
+# a tool cannot be installed or a check fails. SPOTCHECK_INFRA_TEMPLATE_ONLY=1 stops before the build.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
@@ -10,10 +12,20 @@ cd "$ROOT"
 if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
-want="$(grep -E '^[a-z]' scripts/requirements-infra.txt | sort)"
+want="$(grep -E '^[a-z]' scripts/requirements-infra.txt | grep -v '^checkov==' | sort)"
 have="$(.venv/bin/pip freeze --disable-pip-version-check 2>/dev/null | grep -iE '^(cfn-lint|aws-sam-cli|cargo-lambda)==' | sort || true)"
 if [[ "$(tr '[:upper:]' '[:lower:]' <<<"$have")" != "$want" ]]; then
-  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-infra.txt
+  grep -E '^[a-z]' scripts/requirements-infra.txt | grep -v '^checkov==' >.venv/requirements-infra.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check -r .venv/requirements-infra.txt
+fi
+# checkov pins a boto3 that aws-sam-cli refuses, so it has a virtual environment of its own.
+checkov_want="$(grep -E '^checkov==' scripts/requirements-infra.txt)"
+if [[ ! -x .tools/checkov-venv/bin/python ]]; then
+  mkdir -p .tools
+  python3 -m venv .tools/checkov-venv
+fi
+if [[ "$(.tools/checkov-venv/bin/pip freeze --disable-pip-version-check 2>/dev/null | grep -i '^checkov==' || true)" != "$checkov_want" ]]; then
+  .tools/checkov-venv/bin/pip install --quiet --disable-pip-version-check "$checkov_want"
 fi
 
 # No AWS account is involved: dummy credentials, no instance metadata, no telemetry. Where this
@@ -27,14 +39,42 @@ if unshare -n true 2>/dev/null; then
   echo "validators run without a network (unshare -n)"
 fi
 
+# One template for both partitions: the two AWS China regions (aws-cn, where Cognito user pools and
+# CloudFront Origin Access Control do not exist) and a global one.
+regions=(cn-north-1 cn-northwest-1 us-east-1)
 echo "cfn-lint $(.venv/bin/cfn-lint --version)"
-"${offline[@]}" .venv/bin/cfn-lint infra/template.yaml
-echo "cfn-lint: infra/template.yaml has no errors or warnings"
+"${offline[@]}" .venv/bin/cfn-lint --regions "${regions[@]}" -- infra/template.yaml
+echo "cfn-lint: infra/template.yaml has no errors or warnings in ${regions[*]}"
 
-"${offline[@]}" .venv/bin/sam validate --lint --region us-east-1 -t infra/template.yaml
-for env in dev prod; do
-  (cd infra && "${offline[@]}" ../.venv/bin/sam validate --config-env "$env" --region us-east-1)
+# sam validate needs a region; --region is enough offline (no credentials are used).
+for region in cn-north-1 us-east-1; do
+  "${offline[@]}" .venv/bin/sam validate --lint --region "$region" -t infra/template.yaml
+  for env in dev prod; do
+    (cd infra && "${offline[@]}" ../.venv/bin/sam validate --config-env "$env" --region "$region")
+  done
 done
+
+# checkov on the template CloudFormation deploys (SAM expanded offline), for each partition. Findings
+# that do not apply are skipped with their reason: per resource in the template's Metadata, for
+# every function in infra/checks/checkov.yaml.
+echo "checkov $(.tools/checkov-venv/bin/checkov --version)"
+expanded="$(mktemp -d)"
+trap 'rm -rf "$expanded"' EXIT
+for region in cn-north-1 us-east-1; do
+  "${offline[@]}" .venv/bin/python infra/checks/expand.py "$region" "$expanded/template-$region.json"
+  "${offline[@]}" .tools/checkov-venv/bin/checkov --config-file infra/checks/checkov.yaml \
+    -f "$expanded/template-$region.json"
+done
+echo "checkov: no failed checks in either partition"
+
+if [[ -n "${SPOTCHECK_INFRA_TEMPLATE_ONLY:-}" ]]; then
+  if [[ -n "${CI:-}" ]]; then
+    echo "SPOTCHECK_INFRA_TEMPLATE_ONLY is not allowed in CI" >&2
+    exit 2
+  fi
+  echo "SPOTCHECK_INFRA_TEMPLATE_ONLY: the Lambda package build is left out"
+  exit 0
+fi
 
 # Packaging: cargo-lambda builds for the host target with plain cargo (no zig, no toolchain download).
 # Deployment builds use --arm64 (docs/operations.md); CI never does.

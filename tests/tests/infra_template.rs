@@ -11,7 +11,15 @@
 //!   function may update or delete items (records are written once);
 //! * the importer runs on the upload bucket's "Object Created" events under `uploads/`, may write
 //!   only outcomes; the upload API may create uploads and requests but never outcomes, and holds
-//!   no table access; the inspector API holds no bucket access.
+//!   no table access; the inspector API holds no bucket access;
+//! * on data (`dynamodb:LeadingKeys`): each writer writes only the partitions of docs/storage.md it
+//!   owns, and the public function reads only public partitions;
+//! * one template for both partitions (no hard-coded partition or domain; Cognito and Origin
+//!   Access Control only where they exist; TLS 1.2 under a custom domain);
+//! * failures reach someone (a customer-managed key CloudWatch may use for the alarm topic, an
+//!   address required in prod, alarmed dead-letter queues), MFA and separate throttles, and
+//!   retention (log groups kept at least 180 days and retained, the caller in the access log,
+//!   CloudTrail data events, upload files, requests and import outcomes expiring).
 //!
 //! SAM templates use YAML tags (`!Ref`, `!Sub`, `!GetAtt`); `serde_yaml_ng` keeps them as tagged
 //! values, which this test looks through.
@@ -811,10 +819,11 @@ fn the_importer_runs_on_uploads_and_writes_only_outcomes_which_the_api_only_read
     Ok(())
 }
 
-/// Registry files hold personal data: the upload bucket expires them (and the request records),
-/// never the outcomes, which say which upload became which snapshot.
+/// Registry files hold personal data, and so do the importer's outcomes and error files (they
+/// quote rejected values such as malformed ID numbers): the upload bucket expires all three, and
+/// nothing else (a rule without a prefix would apply to every object).
 #[test]
-fn uploaded_registry_files_and_requests_expire_and_outcomes_stay() -> Result<()> {
+fn uploaded_files_requests_and_import_outcomes_expire() -> Result<()> {
     let t = Template::load()?;
     let rules = get(
         &t.doc,
@@ -834,11 +843,8 @@ fn uploaded_registry_files_and_requests_expire_and_outcomes_stay() -> Result<()>
             continue;
         }
         let prefix = text(rule, &["Prefix"])
-            .ok_or_else(|| anyhow!("a lifecycle rule without a prefix applies to outcomes too"))?;
-        ensure!(
-            !prefix.is_empty() && !"outcomes/".starts_with(prefix),
-            "the lifecycle rule on {prefix:?} would expire outcomes"
-        );
+            .ok_or_else(|| anyhow!("a lifecycle rule without a prefix applies to every object"))?;
+        ensure!(!prefix.is_empty(), "a lifecycle rule with an empty prefix");
         ensure!(
             text(rule, &["ExpirationInDays"]) == Some("UploadRetentionDays"),
             "the rule on {prefix} must expire after !Ref UploadRetentionDays"
@@ -849,15 +855,828 @@ fn uploaded_registry_files_and_requests_expire_and_outcomes_stay() -> Result<()>
         );
         expiring.insert(prefix.to_owned());
     }
+    let want: BTreeSet<String> = ["uploads/", "requests/", "outcomes/"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     ensure!(
-        expiring == BTreeSet::from(["uploads/".to_owned(), "requests/".to_owned()]),
-        "expiring prefixes: {expiring:?}"
+        expiring == want,
+        "expiring prefixes: {expiring:?}, not {want:?}"
     );
     ensure!(
         get(&t.doc, &["Parameters", "UploadRetentionDays", "MinValue"])
             .and_then(Value::as_u64)
             .is_some_and(|d| d >= 30),
         "UploadRetentionDays needs a minimum of at least 30 days"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------- helpers for the checks below
+
+/// A resource of the template by logical id.
+fn resource<'a>(t: &'a Template, id: &str) -> Result<&'a Value> {
+    get(&t.doc, &["Resources", id]).ok_or_else(|| anyhow!("no resource {id}"))
+}
+
+/// Logical ids of the resources of one type.
+fn resources_of<'a>(t: &'a Template, kind: &str) -> Vec<(String, &'a Value)> {
+    get(&t.doc, &["Resources"])
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| text(r, &["Type"]) == Some(kind))
+        .filter_map(|(id, r)| Some((id.as_str()?.to_owned(), r)))
+        .collect()
+}
+
+/// `!<tag> <target>` (e.g. `!Ref AlarmTopic`, `!GetAtt Queue.Arn`), looked up without untagging.
+fn is_tagged(v: Option<&Value>, tag: &str, target: &str) -> bool {
+    matches!(v, Some(Value::Tagged(t)) if t.tag == tag && t.value.as_str() == Some(target))
+}
+
+/// The value at `path`, the last step not untagged (so `is_tagged` can see the tag).
+fn raw<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let (last, init) = path.split_last()?;
+    get(v, init)?.get(*last)
+}
+
+/// Strings of a scalar or a list.
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v.map(untagged) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Sequence(l)) => l
+            .iter()
+            .filter_map(|x| untagged(x).as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an IAM `StringLike` pattern (only `*` is used) matches `value`.
+fn glob(pattern: &str, value: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == value,
+        Some((head, rest)) => {
+            let Some(tail) = value.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len())
+                .filter(|&i| tail.is_char_boundary(i))
+                .any(|i| glob(rest, &tail[i..]))
+        }
+    }
+}
+
+const WRITES: [&str; 3] = [
+    "dynamodb:PutItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+];
+
+/// A function's allowed DynamoDB statements: (actions, resources, leading-key operator, patterns).
+struct DynamoGrant {
+    actions: Vec<String>,
+    resources: Vec<String>,
+    operator: Option<String>,
+    leading_keys: Vec<String>,
+}
+
+fn dynamo_grants(f: &Function<'_>) -> Vec<DynamoGrant> {
+    let mut out = Vec::new();
+    let policies = get(f.resource, &["Properties", "Policies"]).and_then(Value::as_sequence);
+    for p in policies.into_iter().flatten() {
+        let statements = get(p, &["Statement"]).and_then(Value::as_sequence);
+        for s in statements.into_iter().flatten() {
+            let actions = strings(get(s, &["Action"]));
+            if text(s, &["Effect"]) != Some("Allow")
+                || !actions.iter().any(|a| a.starts_with("dynamodb:"))
+            {
+                continue;
+            }
+            let mut operator = None;
+            let mut leading_keys = Vec::new();
+            for (op, body) in get(s, &["Condition"])
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(keys) = get(body, &["dynamodb:LeadingKeys"]) {
+                    operator = op.as_str().map(str::to_owned);
+                    leading_keys = strings(Some(keys));
+                }
+            }
+            out.push(DynamoGrant {
+                actions,
+                resources: strings(get(s, &["Resource"])),
+                operator,
+                leading_keys,
+            });
+        }
+    }
+    out
+}
+
+/// The partition-key patterns of docs/storage.md's table (`PLAN#<id>` → `PLAN#*`).
+fn documented_partitions() -> Result<BTreeSet<String>> {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/storage.md"))?;
+    let table = doc
+        .split("| entity | PK | SK |")
+        .nth(1)
+        .ok_or_else(|| anyhow!("docs/storage.md has no entity/PK/SK table"))?;
+    let mut out = BTreeSet::new();
+    for line in table.lines().skip(2) {
+        if !line.starts_with('|') {
+            break;
+        }
+        let pk = line.split('|').nth(2).unwrap_or_default().trim();
+        for alternative in pk.split(" / ") {
+            let key = alternative.trim().trim_matches('`');
+            if key == "same" || key.is_empty() {
+                continue;
+            }
+            // `<…>` placeholders become `*`; several in a row become one.
+            let mut pattern = String::new();
+            let mut inside = false;
+            for c in key.chars() {
+                match c {
+                    '<' => {
+                        inside = true;
+                        if !pattern.ends_with('*') {
+                            pattern.push('*');
+                        }
+                    }
+                    '>' => inside = false,
+                    _ if inside => {}
+                    c => pattern.push(c),
+                }
+            }
+            out.insert(pattern);
+        }
+    }
+    ensure!(
+        out.len() >= 10,
+        "docs/storage.md's table yielded only {out:?}"
+    );
+    Ok(out)
+}
+
+/// The leading-key patterns a function may write with one write action.
+fn written_partitions(f: &Function<'_>, action: &str) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for g in dynamo_grants(f) {
+        if !g.actions.iter().any(|a| a == action) {
+            continue;
+        }
+        ensure!(
+            g.operator.as_deref() == Some("ForAllValues:StringLike"),
+            "{}: {action} is granted without a ForAllValues:StringLike dynamodb:LeadingKeys \
+             condition (operator {:?}): it could write any partition",
+            f.logical_id,
+            g.operator
+        );
+        ensure!(
+            g.resources == ["Table.Arn"],
+            "{}: {action} must name the table only, not {:?}",
+            f.logical_id,
+            g.resources
+        );
+        out.extend(g.leading_keys);
+    }
+    Ok(out)
+}
+
+/// A key of a documented partition pattern (`TREE#frame#*` → `TREE#frame#x`).
+fn example(pattern: &str) -> String {
+    pattern.replace('*', "x")
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+// ---------------------------------------------------------------- least privilege on data
+
+/// Each writer writes only the partitions it owns (docs/storage.md): single puts and transaction
+/// items (`PutItem`, `ConditionCheckItem`) in its records' partitions, the audit chain and its
+/// idempotency records; `BatchWriteItem` (which could also delete) only in content-addressed chunk
+/// partitions. The publisher never writes plans or registries, the importer only snapshots, the
+/// inspector API never publications.
+#[test]
+fn each_writer_writes_only_the_partitions_it_owns() -> Result<()> {
+    let t = Template::load()?;
+    let expected: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "inspector-api",
+            &[
+                "PLAN#*",
+                "TREE#*",
+                "SNAP#*",
+                "PENALTY#*",
+                "APPROVAL#*",
+                "AUDIT",
+                "IDEM#*",
+            ],
+            &["TREE#*", "SNAPDATA#*", "BLOB#*"],
+        ),
+        (
+            "spotcheck-publisher",
+            &["PUB#*", "AUDIT", "IDEM#*"],
+            &["BLOB#*"],
+        ),
+        (
+            "spotcheck-importer",
+            &["SNAP#*", "AUDIT", "IDEM#*"],
+            &["SNAPDATA#*", "BLOB#*"],
+        ),
+    ];
+    let documented = documented_partitions()?;
+    let mut written = BTreeSet::new();
+    for (bin, puts, batches) in expected {
+        let f = function_for(&t, bin)?;
+        let put = written_partitions(&f, "dynamodb:PutItem")?;
+        ensure!(
+            put == set(puts),
+            "{bin} may put items in {put:?}, not exactly {puts:?}"
+        );
+        let check = written_partitions(&f, "dynamodb:ConditionCheckItem")?;
+        ensure!(
+            check.is_subset(&put),
+            "{bin} condition-checks {check:?} beyond what it puts"
+        );
+        let batch = written_partitions(&f, "dynamodb:BatchWriteItem")?;
+        ensure!(
+            batch == set(batches),
+            "{bin} may batch-write {batch:?}, not exactly {batches:?}"
+        );
+        for p in put.iter().chain(&batch) {
+            ensure!(
+                documented.iter().any(|d| glob(p, &example(d))),
+                "{bin} writes {p}, which is no partition of docs/storage.md ({documented:?})"
+            );
+        }
+        written.extend(put);
+        written.extend(batch);
+    }
+    // Every partition of the storage design has a writer (else the design or a grant is wrong).
+    for p in &documented {
+        ensure!(
+            written.iter().any(|w| glob(w, &example(p))),
+            "nobody may write {p} of docs/storage.md"
+        );
+    }
+    // No other function writes the table at all.
+    for f in t.functions() {
+        let bin = text(f.resource, &["Metadata", "BuildProperties", "Binary"]).unwrap_or_default();
+        if expected.iter().any(|(b, _, _)| *b == bin) {
+            continue;
+        }
+        for g in dynamo_grants(&f) {
+            ensure!(
+                !g.actions.iter().any(|a| WRITES.contains(&a.as_str())),
+                "{} may write the table ({:?})",
+                f.logical_id,
+                g.actions
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The anonymous public function reads only public partitions: never the registries of
+/// businesses and persons (ID numbers, phones), the audit log or idempotency records; on the
+/// index, only the plan and penalty listings.
+#[test]
+fn the_public_function_reads_only_public_partitions() -> Result<()> {
+    let t = Template::load()?;
+    let f = function_for(&t, "public-api")?;
+    let grants = dynamo_grants(&f);
+    ensure!(!grants.is_empty(), "public-api has no table access at all");
+    let mut table = Vec::new();
+    let mut index = Vec::new();
+    for g in &grants {
+        ensure!(
+            matches!(
+                g.operator.as_deref(),
+                Some("ForAllValues:StringLike" | "ForAllValues:StringEquals")
+            ),
+            "public-api: {:?} without a ForAllValues dynamodb:LeadingKeys condition",
+            g.actions
+        );
+        for r in &g.resources {
+            match r.as_str() {
+                "Table.Arn" => table.extend(g.leading_keys.iter().cloned()),
+                "${Table.Arn}/index/GSI1" => {
+                    ensure!(
+                        g.actions == ["dynamodb:Query"],
+                        "public-api may only query the index, not {:?}",
+                        g.actions
+                    );
+                    index.extend(g.leading_keys.iter().cloned());
+                }
+                other => bail!("public-api reads {other}: only the table and GSI1"),
+            }
+        }
+    }
+    let may_read = |key: &str| table.iter().any(|p| glob(p, key));
+    for public in [
+        "PLAN#PT-2026-001",
+        "TREE#frame#ab12",
+        "TREE#pool#ab12",
+        "PENALTY#莆文旅罚〔2026〕1号",
+        "APPROVAL#result:PT-2026-001:T1",
+        "BLOB#ab12",
+        "SNAP#items",
+        "SNAPDATA#items#3#ab12",
+    ] {
+        ensure!(may_read(public), "public-api must be able to read {public}");
+    }
+    for private in [
+        "SNAP#guides",
+        "SNAPDATA#guides#3#ab12",
+        "SNAP#agencies",
+        "SNAPDATA#agencies#1#ab12",
+        "SNAP#operators",
+        "SNAPDATA#operators#1#ab12",
+        "SNAP#inspectors",
+        "SNAPDATA#inspectors#1#ab12",
+        "SNAP#itemsX",
+        "SNAPDATA#itemsX#1#ab12",
+        "AUDIT",
+        "IDEM#retry-1",
+    ] {
+        ensure!(
+            !may_read(private),
+            "public-api may read {private}: {table:?}"
+        );
+    }
+    ensure!(
+        set(&index.iter().map(String::as_str).collect::<Vec<_>>()) == set(&["PLANS", "PENALTIES"]),
+        "public-api may list {index:?} on GSI1, not just PLANS and PENALTIES"
+    );
+    ensure!(
+        is_tagged(
+            raw(f.resource, &["Properties", "ReservedConcurrentExecutions"]),
+            "Ref",
+            "PublicConcurrency"
+        ),
+        "the public function's concurrency must be capped (ReservedConcurrentExecutions: !Ref PublicConcurrency)"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_storage_doc_parser_and_the_glob_agree_with_the_key_layout() -> Result<()> {
+    let documented = documented_partitions()?;
+    for p in [
+        "PLAN#*",
+        "TREE#frame#*",
+        "TREE#pool#*",
+        "SNAP#*",
+        "SNAPDATA#*#*#*",
+        "PENALTY#*",
+        "PUB#*",
+        "APPROVAL#*",
+        "AUDIT",
+        "IDEM#*",
+        "BLOB#*",
+    ] {
+        ensure!(documented.contains(p), "{p} missing from {documented:?}");
+    }
+    ensure!(example("SNAPDATA#*#*#*") == "SNAPDATA#x#x#x");
+    ensure!(glob("SNAPDATA#items#*", "SNAPDATA#items#3#ab"));
+    ensure!(!glob("SNAPDATA#items#*", "SNAPDATA#itemsX#3#ab"));
+    ensure!(!glob("SNAP#items", "SNAP#items2"));
+    ensure!(glob("*", ""));
+    ensure!(!glob("PLAN#*", "PLANS"));
+    Ok(())
+}
+
+// ---------------------------------------------------------------- both partitions
+
+/// Every string of the template, with the path it was found at.
+fn all_strings<'a>(v: &'a Value, path: &mut Vec<String>, out: &mut Vec<(String, &'a str)>) {
+    match v {
+        Value::Tagged(t) => {
+            path.push(format!("!{}", t.tag.to_string().trim_start_matches('!')));
+            all_strings(&t.value, path, out);
+            path.pop();
+        }
+        Value::String(s) => out.push((path.join("/"), s)),
+        Value::Sequence(l) => {
+            for (i, x) in l.iter().enumerate() {
+                path.push(i.to_string());
+                all_strings(x, path, out);
+                path.pop();
+            }
+        }
+        Value::Mapping(m) => {
+            for (k, x) in m {
+                path.push(k.as_str().unwrap_or("?").to_owned());
+                all_strings(x, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One template deploys in the global partition and in the AWS China regions: no ARN or endpoint
+/// names a partition or its domain (`${AWS::Partition}`, `${AWS::URLSuffix}`), only service
+/// principals spell `amazonaws.com`; Cognito and Origin Access Control exist only where the
+/// partition has them; the JWT issuer is Cognito's or any OIDC issuer's.
+#[test]
+fn one_template_serves_both_partitions() -> Result<()> {
+    let t = Template::load()?;
+    let mut found = Vec::new();
+    all_strings(&t.doc, &mut Vec::new(), &mut found);
+    for (path, s) in &found {
+        ensure!(
+            !s.contains("arn:aws:") && !s.contains("arn:aws-cn:"),
+            "{path}: {s} hard-codes a partition (use arn:${{AWS::Partition}}:)"
+        );
+        if s.contains("amazonaws.com") && !path.starts_with("Parameters/") {
+            ensure!(
+                path.contains("/Principal/Service"),
+                "{path}: {s} hard-codes the global domain (use ${{AWS::URLSuffix}})"
+            );
+        }
+    }
+    // Cognito only where it exists: every Cognito resource is conditional on UseCognito, which
+    // excludes the China regions.
+    for (id, r) in get(&t.doc, &["Resources"])
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+    {
+        let kind = text(r, &["Type"]).unwrap_or_default();
+        let id = id.as_str().unwrap_or_default();
+        if kind.starts_with("AWS::Cognito::UserPool") {
+            ensure!(
+                text(r, &["Condition"]) == Some("UseCognito"),
+                "{id} ({kind}) must have Condition: UseCognito"
+            );
+        }
+        if kind == "AWS::CloudFront::OriginAccessControl" {
+            ensure!(
+                text(r, &["Condition"]) == Some("HasOac"),
+                "{id}: Origin Access Control does not exist in the China regions (Condition: HasOac)"
+            );
+        }
+    }
+    let use_cognito = format!("{:?}", get(&t.doc, &["Conditions", "UseCognito"]));
+    ensure!(
+        use_cognito.contains("IsChina") && use_cognito.contains("IdentityProvider"),
+        "UseCognito must depend on the IdentityProvider parameter and exclude the China regions: {use_cognito}"
+    );
+    let is_china = format!("{:?}", get(&t.doc, &["Conditions", "IsChina"]));
+    ensure!(
+        is_china.contains("cn-north-1") && is_china.contains("cn-northwest-1"),
+        "IsChina must name both China regions: {is_china}"
+    );
+    ensure!(
+        text(
+            &t.doc,
+            &["Resources", "SiteOriginAccessIdentity", "Condition"]
+        ) == Some("IsChina"),
+        "the China regions read the site bucket through an origin access identity"
+    );
+    let allowed: Vec<String> = strings(get(
+        &t.doc,
+        &["Parameters", "IdentityProvider", "AllowedValues"],
+    ));
+    ensure!(
+        allowed == ["cognito", "oidc"],
+        "IdentityProvider chooses cognito or oidc: {allowed:?}"
+    );
+    let issuer = raw(
+        &t.doc,
+        &[
+            "Resources",
+            "HttpApi",
+            "Properties",
+            "Auth",
+            "Authorizers",
+            "StaffJwt",
+            "JwtConfiguration",
+            "issuer",
+        ],
+    )
+    .ok_or_else(|| anyhow!("the JWT authorizer has no issuer"))?;
+    let issuer = format!("{issuer:?}");
+    ensure!(
+        issuer.contains("${AWS::URLSuffix}") && issuer.contains("OidcIssuerUrl"),
+        "the issuer must be Cognito's through ${{AWS::URLSuffix}} or OidcIssuerUrl: {issuer}"
+    );
+    Ok(())
+}
+
+/// CloudFront serves TLS 1.2 at least wherever it has a certificate of ours (an ACM certificate,
+/// or an IAM server certificate in the China regions), and the China regions and prod must have
+/// one (an ICP-filed custom domain in China).
+#[test]
+fn the_site_is_served_with_tls_1_2_under_a_custom_domain() -> Result<()> {
+    let t = Template::load()?;
+    let cert = get(
+        &t.doc,
+        &[
+            "Resources",
+            "SiteDistribution",
+            "Properties",
+            "DistributionConfig",
+            "ViewerCertificate",
+        ],
+    )
+    .ok_or_else(|| anyhow!("SiteDistribution has no ViewerCertificate"))?;
+    let shown = format!("{cert:?}");
+    for needed in ["AcmCertificateArn", "IamCertificateId"] {
+        ensure!(
+            shown.contains(needed),
+            "ViewerCertificate must offer {needed}"
+        );
+    }
+    ensure!(
+        shown.matches("TLSv1.2_2021").count() == 2,
+        "both certificate branches need MinimumProtocolVersion TLSv1.2_2021: {shown}"
+    );
+    let rules = format!("{:?}", get(&t.doc, &["Rules"]));
+    for rule in [
+        "ChinaSiteNeedsIcpDomain",
+        "ProdSiteNeedsDomain",
+        "ChinaUsesAnExternalIssuer",
+    ] {
+        ensure!(rules.contains(rule), "Rules lack {rule}");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- failures reach someone
+
+/// Alarms reach someone: the topic is under a customer-managed key whose policy lets CloudWatch
+/// use it (CloudWatch cannot publish under the AWS-managed SNS key), prod cannot deploy without an
+/// address, and every alarm notifies the topic.
+#[test]
+fn alarms_reach_someone() -> Result<()> {
+    let t = Template::load()?;
+    let topic = resource(&t, "AlarmTopic")?;
+    let key_ref = raw(topic, &["Properties", "KmsMasterKeyId"]);
+    let key_id = match key_ref {
+        Some(Value::Tagged(tv)) if tv.tag == "Ref" => tv.value.as_str().unwrap_or_default(),
+        other => bail!("AlarmTopic's key must be !Ref to a key of the template, not {other:?}"),
+    };
+    let key = resource(&t, key_id)?;
+    ensure!(
+        text(key, &["Type"]) == Some("AWS::KMS::Key"),
+        "{key_id} is not an AWS::KMS::Key"
+    );
+    let statements = get(key, &["Properties", "KeyPolicy", "Statement"])
+        .and_then(Value::as_sequence)
+        .ok_or_else(|| anyhow!("{key_id} has no key policy"))?;
+    let cloudwatch = statements.iter().any(|s| {
+        let principal = format!("{:?}", get(s, &["Principal", "Service"]));
+        let actions = strings(get(s, &["Action"]));
+        text(s, &["Effect"]) == Some("Allow")
+            && principal.contains("cloudwatch.${AWS::URLSuffix}")
+            && actions.iter().any(|a| a == "kms:Decrypt")
+            && actions.iter().any(|a| a == "kms:GenerateDataKey*")
+    });
+    ensure!(
+        cloudwatch,
+        "{key_id}'s policy must let cloudwatch.${{AWS::URLSuffix}} use the key (Decrypt, GenerateDataKey*)"
+    );
+    let rule = get(&t.doc, &["Rules", "ProdNeedsAlarmEmail"])
+        .ok_or_else(|| anyhow!("no rule requires AlarmEmail in prod"))?;
+    let rule = format!("{rule:?}");
+    ensure!(
+        rule.contains("Environment") && rule.contains("prod") && rule.contains("AlarmEmail"),
+        "ProdNeedsAlarmEmail must require AlarmEmail when Environment is prod: {rule}"
+    );
+    let alarms = resources_of(&t, "AWS::CloudWatch::Alarm");
+    ensure!(alarms.len() >= 8, "only {} alarms", alarms.len());
+    for (id, a) in alarms {
+        let actions = get(a, &["Properties", "AlarmActions"])
+            .and_then(Value::as_sequence)
+            .ok_or_else(|| anyhow!("{id} has no AlarmActions"))?;
+        ensure!(
+            actions
+                .iter()
+                .any(|x| is_tagged(Some(x), "Ref", "AlarmTopic")),
+            "{id} does not notify AlarmTopic"
+        );
+    }
+    Ok(())
+}
+
+/// Failed events do not vanish: the importer's rule and the publisher's schedule each have an
+/// encrypted dead-letter queue, the functions send invocations that failed after their retries to
+/// the same queue, and a depth alarm watches each queue.
+#[test]
+fn failed_events_land_in_alarmed_dead_letter_queues() -> Result<()> {
+    let t = Template::load()?;
+    for (bin, event_type) in [
+        ("spotcheck-importer", "EventBridgeRule"),
+        ("spotcheck-publisher", "ScheduleV2"),
+    ] {
+        let f = function_for(&t, bin)?;
+        let id = &f.logical_id;
+        let event = get(f.resource, &["Properties", "Events"])
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .map(|(_, e)| e)
+            .find(|e| text(e, &["Type"]) == Some(event_type))
+            .ok_or_else(|| anyhow!("{id} has no {event_type} event"))?;
+        let dlq = text(event, &["Properties", "DeadLetterConfig", "Arn"])
+            .and_then(|a| a.strip_suffix(".Arn"))
+            .ok_or_else(|| {
+                anyhow!("{id}'s {event_type} has no DeadLetterConfig.Arn (!GetAtt Queue.Arn)")
+            })?;
+        let on_failure = get(
+            f.resource,
+            &[
+                "Properties",
+                "EventInvokeConfig",
+                "DestinationConfig",
+                "OnFailure",
+            ],
+        )
+        .ok_or_else(|| anyhow!("{id} has no on-failure destination"))?;
+        ensure!(
+            text(on_failure, &["Type"]) == Some("SQS")
+                && text(on_failure, &["Destination"]) == Some(&format!("{dlq}.Arn")),
+            "{id}'s on-failure destination must be the queue {dlq}"
+        );
+        let queue = resource(&t, dlq)?;
+        ensure!(
+            text(queue, &["Type"]) == Some("AWS::SQS::Queue"),
+            "{dlq} is not an SQS queue"
+        );
+        ensure!(
+            get(queue, &["Properties", "SqsManagedSseEnabled"]) == Some(&Value::Bool(true))
+                || get(queue, &["Properties", "KmsMasterKeyId"]).is_some(),
+            "{dlq} must be encrypted"
+        );
+        let watched = resources_of(&t, "AWS::CloudWatch::Alarm")
+            .into_iter()
+            .any(|(_, a)| {
+                text(a, &["Properties", "Namespace"]) == Some("AWS/SQS")
+                    && text(a, &["Properties", "MetricName"])
+                        == Some("ApproximateNumberOfMessagesVisible")
+                    && get(a, &["Properties", "Dimensions"])
+                        .and_then(Value::as_sequence)
+                        .into_iter()
+                        .flatten()
+                        .any(|d| text(d, &["Value"]) == Some(&format!("{dlq}.QueueName")))
+            });
+        ensure!(watched, "no depth alarm watches {dlq}");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- identity and perimeter
+
+/// Supervisors, publishers and admins (every staff account) sign in with a second factor, and the
+/// public and staff routes have separate throttles.
+#[test]
+fn staff_need_mfa_and_public_and_staff_routes_have_their_own_throttles() -> Result<()> {
+    let t = Template::load()?;
+    ensure!(
+        text(
+            &t.doc,
+            &["Resources", "UserPool", "Properties", "MfaConfiguration"]
+        ) == Some("ON"),
+        "the user pool must require MFA (MfaConfiguration: \"ON\")"
+    );
+    let settings = get(
+        &t.doc,
+        &["Resources", "HttpApi", "Properties", "RouteSettings"],
+    )
+    .and_then(Value::as_mapping)
+    .ok_or_else(|| anyhow!("HttpApi has no RouteSettings"))?;
+    let mut routes = BTreeSet::new();
+    for f in t.functions() {
+        for (_, e) in get(f.resource, &["Properties", "Events"])
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+        {
+            if text(e, &["Type"]) == Some("HttpApi") {
+                routes.insert(format!(
+                    "{} {}",
+                    text(e, &["Properties", "Method"]).unwrap_or_default(),
+                    text(e, &["Properties", "Path"]).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    ensure!(routes.len() >= 4, "routes found: {routes:?}");
+    for route in &routes {
+        let s = settings
+            .get(route.as_str())
+            .ok_or_else(|| anyhow!("route {route} has no RouteSettings entry"))?;
+        let (rate, burst) = if route.contains("/api/public/") {
+            ("PublicRateLimit", "PublicBurstLimit")
+        } else {
+            ("StaffRateLimit", "StaffBurstLimit")
+        };
+        ensure!(
+            is_tagged(raw(s, &["ThrottlingRateLimit"]), "Ref", rate)
+                && is_tagged(raw(s, &["ThrottlingBurstLimit"]), "Ref", burst),
+            "route {route} must be throttled by {rate}/{burst}"
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- retention
+
+/// Logs are kept at least six months (网络安全法 art. 21) and survive the stack; the access log
+/// names the caller; CloudTrail records the data events of the table and of the upload bucket.
+#[test]
+fn logs_are_kept_six_months_and_name_the_caller() -> Result<()> {
+    let t = Template::load()?;
+    let allowed = get(&t.doc, &["Parameters", "LogRetentionDays", "AllowedValues"])
+        .and_then(Value::as_sequence)
+        .ok_or_else(|| anyhow!("LogRetentionDays has no AllowedValues"))?;
+    ensure!(
+        allowed.iter().all(|d| d.as_u64().is_some_and(|d| d >= 180)),
+        "LogRetentionDays allows fewer than 180 days: {allowed:?}"
+    );
+    let groups = resources_of(&t, "AWS::Logs::LogGroup");
+    ensure!(groups.len() >= 6, "log groups: {}", groups.len());
+    for (id, g) in &groups {
+        ensure!(
+            text(g, &["DeletionPolicy"]) == Some("Retain"),
+            "{id} must be kept when the stack goes (DeletionPolicy: Retain)"
+        );
+        ensure!(
+            is_tagged(
+                raw(g, &["Properties", "RetentionInDays"]),
+                "Ref",
+                "LogRetentionDays"
+            ),
+            "{id} must keep its logs LogRetentionDays"
+        );
+    }
+    for f in t.functions() {
+        let group = text(f.resource, &["Properties", "LoggingConfig", "LogGroup"])
+            .ok_or_else(|| anyhow!("{} logs to no log group of the template", f.logical_id))?;
+        ensure!(
+            groups.iter().any(|(id, _)| id == group),
+            "{} logs to {group}, which is no log group of the template",
+            f.logical_id
+        );
+    }
+    let format = text(
+        &t.doc,
+        &[
+            "Resources",
+            "HttpApi",
+            "Properties",
+            "AccessLogSettings",
+            "Format",
+        ],
+    )
+    .ok_or_else(|| anyhow!("HttpApi has no access log format"))?;
+    ensure!(
+        format.contains("\"sub\":\"$context.authorizer.claims.sub\""),
+        "the access log must name the caller: {format}"
+    );
+    let trails = resources_of(&t, "AWS::CloudTrail::Trail");
+    ensure!(trails.len() == 1, "one trail, not {}", trails.len());
+    let (id, trail) = &trails[0];
+    let mut data = BTreeSet::new();
+    for selector in get(trail, &["Properties", "EventSelectors"])
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        ensure!(
+            text(selector, &["ReadWriteType"]) == Some("All"),
+            "{id} must record reads and writes"
+        );
+        for r in get(selector, &["DataResources"])
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            for v in strings(get(r, &["Values"])) {
+                data.insert(format!("{} {v}", text(r, &["Type"]).unwrap_or_default()));
+            }
+        }
+    }
+    let want = set(&[
+        "AWS::DynamoDB::Table Table.Arn",
+        "AWS::S3::Object ${RegistryUploadBucket.Arn}/",
+    ]);
+    ensure!(
+        data == want,
+        "{id} records data events of {data:?}, not {want:?}"
+    );
+    let bucket = text(trail, &["Properties", "S3BucketName"]).unwrap_or_default();
+    ensure!(
+        text(&t.doc, &["Resources", bucket, "DeletionPolicy"]) == Some("Retain"),
+        "the trail's bucket {bucket} must be retained"
     );
     Ok(())
 }
