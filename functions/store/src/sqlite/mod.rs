@@ -6,6 +6,7 @@
 //! writers (threads or processes) serialise on SQLite's write lock. Unique keys and triggers in
 //! the schema refuse a second commitment or draw and any update of an immutable table.
 
+pub mod files;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -105,13 +106,16 @@ fn plan_state_code(state: &PlanState) -> &'static str {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file, sets WAL, foreign keys and a busy timeout,
-    /// and applies pending migrations.
+    /// and applies pending migrations. The file, its WAL and shared-memory files and a folder
+    /// created for them are owner-only ([`files`]).
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] if the file cannot be opened or migrated;
     /// [`StoreError::Corrupt`] if it is not a spotcheck database, or is from a newer version.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
+        files::prepare_data_file(&path)
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
         let mut conn = Connection::open(&path).map_err(translate)?;
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(translate)?;
