@@ -141,11 +141,12 @@ pub fn uploads_router(state: UploadState) -> Router {
         .with_state(state)
 }
 
-/// Both routers on one port (what `spotcheck serve` runs), plus `/healthz`. The public router
-/// also serves `/openapi.json` ([`openapi::document`]).
+/// Both routers on one port (what `spotcheck serve` runs), plus `/healthz` and an index page at
+/// `/`. The public router also serves `/openapi.json` ([`openapi::document`]).
 pub fn app<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
     let store = Arc::clone(&state.store);
     public_router(store)
         .merge(inspector_router(state))
         .route("/healthz", axum::routing::get(openapi::health))
+        .route("/", axum::routing::get(openapi::index))
 }

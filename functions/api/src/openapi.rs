@@ -21,6 +21,7 @@ use crate::routes::{inspector, public, uploads};
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     paths(
+        index,
         health,
         openapi_json,
         public::items,
@@ -102,6 +103,32 @@ pub(crate) async fn openapi_json() -> Response {
         HeaderValue::from_static("application/json"),
     );
     resp
+}
+
+/// `GET /`: what this server is and where to go from here.
+const INDEX_HTML: &str = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>spotcheck</title></head><body>
+<h1>spotcheck</h1>
+<p>双随机、一公开 spot checks that anyone can re-run. This server answers the HTTP API only.</p>
+<ul>
+<li><a href="/api/public/plans">/api/public/plans</a>: the published plans (no login), and under each its commitment, transcript, frame, pool and verification</li>
+<li><a href="/openapi.json">/openapi.json</a>: the OpenAPI 3.1 document of every route</li>
+<li><a href="/healthz">/healthz</a>: liveness</li>
+</ul>
+<p>The public website is static files: <code>spotcheck publish --site-dir site</code> renders it from the same data
+(open <code>site/index.html</code>), with the browser verifier at <code>site/verify.html</code>.</p>
+</body></html>
+"#;
+
+/// An index page linking the public API, this document and the public website.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "meta",
+    responses((status = 200, description = "A small HTML index: links to the public plans, this document and how to render the public website", body = String, content_type = "text/html"))
+)]
+pub(crate) async fn index() -> axum::response::Html<&'static str> {
+    axum::response::Html(INDEX_HTML)
 }
 
 /// Liveness.

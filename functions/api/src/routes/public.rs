@@ -290,11 +290,17 @@ async fn verification<S: ReadStore>(
         checks: CHECKS.to_vec(),
         failed_field: outcome.as_ref().err().map(|e| e.field().to_owned()),
         failure: outcome.as_ref().err().map(ToString::to_string),
-        how_to_check_yourself: format!(
-            "download transcript, frame.csv and pool.csv from /api/public/plans/{pid}/ and run: spotcheck verify transcript.json --frame frame.csv --pool pool.csv"
-        ),
+        how_to_check_yourself: how_to_check_yourself(pid.as_str()),
     };
     Ok(Json(body).into_response())
+}
+
+/// The offline check a verification answer suggests: the four published files under the names
+/// the README's walkthrough uses, and the `spotcheck verify` command over them.
+pub fn how_to_check_yourself(plan: &str) -> String {
+    format!(
+        "download /api/public/plans/{plan}/transcript as transcript.json, /api/public/plans/{plan}/commitment as commitment.json, /api/public/plans/{plan}/frame.csv and /api/public/plans/{plan}/pool.csv, then run: spotcheck verify transcript.json --frame frame.csv --pool pool.csv --commitment commitment.json"
+    )
 }
 
 /// "Was my business in the frame?": an RFC 9162 inclusion proof against the committed root.
