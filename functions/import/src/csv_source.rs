@@ -7,6 +7,8 @@ use spotcheck_domain::registry::{
     Record, References, RegistrySnapshot, Row, ValidationErrors, Validator,
 };
 
+use crate::ImportLimits;
+
 /// A CSV record seen as a domain [`Row`].
 struct CsvRow<'a>(&'a StringRecord);
 
@@ -26,6 +28,8 @@ pub(crate) enum StreamError {
 
 /// Rough bytes per row, to reserve the record vector once.
 const BYTES_PER_ROW_GUESS: usize = 64;
+/// Most records reserved ahead from the size (a file of bad rows must not reserve a large vector).
+const MAX_RESERVE: usize = 100_000;
 
 fn reader<R: Read>(input: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
@@ -42,6 +46,7 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
     size_hint: usize,
     refs: &References,
     number: u64,
+    limits: &ImportLimits,
 ) -> Result<Option<RegistrySnapshot<T>>, StreamError> {
     let mut rdr = reader(input);
     let headers = match rdr.headers() {
@@ -54,7 +59,8 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
                     _ => Ok(None),
                 },
                 _ => {
-                    let mut v = Validator::<T>::new(file, &[] as &[&str], refs);
+                    let mut v = Validator::<T>::new(file, &[] as &[&str], refs)
+                        .with_max_problems(limits.max_problems);
                     v.unreadable(1, e.to_string());
                     v.finish(number).map(Some).map_err(StreamError::Invalid)
                 }
@@ -62,13 +68,48 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
         }
     };
     let header_cells: Vec<&str> = headers.iter().collect();
-    let mut v = Validator::<T>::new(file, &header_cells, refs);
-    v.reserve(size_hint / BYTES_PER_ROW_GUESS);
+    let mut v =
+        Validator::<T>::new(file, &header_cells, refs).with_max_problems(limits.max_problems);
+    if header_cells.len() > limits.max_columns as usize {
+        v.unreadable(
+            1,
+            format!(
+                "the header row has {} columns; at most {} are read",
+                header_cells.len(),
+                limits.max_columns
+            ),
+        );
+        return v.finish(number).map(Some).map_err(StreamError::Invalid);
+    }
+    v.reserve((size_hint / BYTES_PER_ROW_GUESS).min(MAX_RESERVE));
     let mut record = StringRecord::new();
+    let mut rows: u64 = 0;
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {
                 let row = record.position().map(|p| p.line()).unwrap_or(0);
+                rows += 1;
+                if rows > limits.max_rows {
+                    v.unreadable(
+                        row,
+                        format!(
+                            "more than {} data rows: split the file (at most {} are read)",
+                            limits.max_rows, limits.max_rows
+                        ),
+                    );
+                    break;
+                }
+                if record.len() > limits.max_columns as usize {
+                    v.unreadable(
+                        row,
+                        format!(
+                            "{} cells in this row; at most {} columns are read",
+                            record.len(),
+                            limits.max_columns
+                        ),
+                    );
+                    continue;
+                }
                 v.push_row(row, &CsvRow(&record));
             }
             Ok(false) => break,
@@ -97,8 +138,9 @@ pub(crate) fn import_utf8<T: Record, R: Read>(
     size_hint: usize,
     refs: &References,
     number: u64,
+    limits: &ImportLimits,
 ) -> Result<RegistrySnapshot<T>, ValidationErrors> {
-    match import_streaming::<T, R>(file, input, size_hint, refs, number) {
+    match import_streaming::<T, R>(file, input, size_hint, refs, number, limits) {
         Ok(Some(s)) => Ok(s),
         Err(StreamError::Invalid(v)) => Err(v),
         Ok(None) | Err(StreamError::Io(_)) => {

@@ -24,6 +24,7 @@
 mod csv_source;
 mod decode;
 mod detect;
+mod limits;
 pub mod synth;
 mod xlsx_source;
 
@@ -35,6 +36,7 @@ use spotcheck_domain::registry::{
 
 pub use decode::{SourceEncoding, decode};
 pub use detect::detect_kind;
+pub use limits::ImportLimits;
 
 /// The container format of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,20 +96,72 @@ impl ImportError {
     }
 }
 
-/// Imports a file already in memory. `file_name` is used in error reports and to recognise
-/// `.xlsx`.
+/// Imports a file already in memory within the default [`ImportLimits`]. `file_name` is used in
+/// error reports and to recognise `.xlsx` (a file that starts like a ZIP is read as `.xlsx`
+/// whatever its name).
 ///
 /// # Errors
-/// [`ImportError::Invalid`] with every problem found.
+/// [`ImportError::Invalid`] with the problems found (the first [`ImportLimits::max_problems`] and
+/// their total).
 pub fn import_bytes<T: Record>(
     file_name: &str,
     bytes: &[u8],
     refs: &References,
     snapshot_number: u64,
 ) -> Result<Imported<T>, ImportError> {
+    import_bytes_with(
+        file_name,
+        bytes,
+        refs,
+        snapshot_number,
+        &ImportLimits::default(),
+    )
+}
+
+/// A problem on row 1 that refuses the whole file.
+fn refused(file_name: &str, reason: String) -> ImportError {
+    ImportError::Invalid(file_problem(file_name, 1, reason))
+}
+
+/// The report of a file that could not be read past `row`: that one problem.
+pub(crate) fn file_problem(file_name: &str, row: u64, reason: String) -> ValidationErrors {
+    ValidationErrors::new(
+        file_name.to_owned(),
+        vec![spotcheck_domain::registry::RowError {
+            file: file_name.to_owned(),
+            row,
+            column: String::new(),
+            value: String::new(),
+            kind: spotcheck_domain::registry::ErrorKind::Unreadable,
+            reason,
+        }],
+    )
+}
+
+fn too_large(size: u64, limits: &ImportLimits) -> String {
+    format!(
+        "the file is {size} bytes; at most {} bytes are imported: split the registry",
+        limits.max_file_bytes
+    )
+}
+
+/// [`import_bytes`] within `limits`.
+///
+/// # Errors
+/// As [`import_bytes`]; a file over a limit is refused with a problem naming the limit.
+pub fn import_bytes_with<T: Record>(
+    file_name: &str,
+    bytes: &[u8],
+    refs: &References,
+    snapshot_number: u64,
+    limits: &ImportLimits,
+) -> Result<Imported<T>, ImportError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(refused(file_name, too_large(bytes.len() as u64, limits)));
+    }
     match Format::sniff(file_name, bytes) {
         Format::Xlsx => Ok(Imported {
-            snapshot: xlsx_source::import::<T>(file_name, bytes, refs, snapshot_number)?,
+            snapshot: xlsx_source::import::<T>(file_name, bytes, refs, snapshot_number, limits)?,
             format: Format::Xlsx,
             encoding: SourceEncoding::Utf8,
         }),
@@ -119,6 +173,7 @@ pub fn import_bytes<T: Record>(
                 bytes.len(),
                 refs,
                 snapshot_number,
+                limits,
             )
             .map_err(ImportError::Invalid)?;
             Ok(Imported {
@@ -130,15 +185,28 @@ pub fn import_bytes<T: Record>(
     }
 }
 
-/// Imports a file from disk. UTF-8 CSV is streamed; GB18030 CSV and `.xlsx` are read whole.
-/// Errors name the file by its final path component.
+/// Imports a file from disk within the default [`ImportLimits`]. UTF-8 CSV is streamed; GB18030
+/// CSV and `.xlsx` are read whole. Errors name the file by its final path component.
 ///
 /// # Errors
-/// [`ImportError::Io`] if the file cannot be read, [`ImportError::Invalid`] with every problem.
+/// [`ImportError::Io`] if the file cannot be read, [`ImportError::Invalid`] with the problems.
 pub fn import_path<T: Record>(
     path: &Path,
     refs: &References,
     snapshot_number: u64,
+) -> Result<Imported<T>, ImportError> {
+    import_path_with(path, refs, snapshot_number, &ImportLimits::default())
+}
+
+/// [`import_path`] within `limits`.
+///
+/// # Errors
+/// As [`import_path`]; a file over a limit is refused with a problem naming the limit.
+pub fn import_path_with<T: Record>(
+    path: &Path,
+    refs: &References,
+    snapshot_number: u64,
+    limits: &ImportLimits,
 ) -> Result<Imported<T>, ImportError> {
     let io = |source| ImportError::Io {
         path: path.to_owned(),
@@ -158,18 +226,31 @@ pub fn import_path<T: Record>(
         }
         n
     };
-    if Format::sniff(&name, &head[..head_len]) == Format::Xlsx {
-        let bytes = std::fs::read(path).map_err(io)?;
-        return import_bytes(&name, &bytes, refs, snapshot_number);
-    }
     let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let size = file.metadata().map(|m| m.len()).map_err(io)?;
+    if size > limits.max_file_bytes {
+        return Err(refused(&name, too_large(size, limits)));
+    }
+    let read_whole = || -> Result<Vec<u8>, ImportError> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(limits.max_file_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        Ok(bytes)
+    };
+    if Format::sniff(&name, &head[..head_len]) == Format::Xlsx {
+        return import_bytes_with(&name, &read_whole()?, refs, snapshot_number, limits);
+    }
     match csv_source::import_streaming::<T, _>(
         &name,
         std::io::BufReader::with_capacity(1 << 16, file),
-        size,
+        size as usize,
         refs,
         snapshot_number,
+        limits,
     ) {
         Ok(Some(snapshot)) => Ok(Imported {
             snapshot,
@@ -182,8 +263,7 @@ pub fn import_path<T: Record>(
         }),
         Ok(None) => {
             // Not UTF-8: decode the whole file (GB18030) and start again.
-            let bytes = std::fs::read(path).map_err(io)?;
-            import_bytes(&name, &bytes, refs, snapshot_number)
+            import_bytes_with(&name, &read_whole()?, refs, snapshot_number, limits)
         }
         Err(csv_source::StreamError::Io(e)) => Err(io(e)),
         Err(csv_source::StreamError::Invalid(v)) => Err(ImportError::Invalid(v)),
@@ -200,7 +280,7 @@ pub fn display_name(path: &Path) -> String {
 /// The header row of a CSV or `.xlsx` file in memory (empty if there is none).
 pub fn read_headers(file_name: &str, bytes: &[u8]) -> Vec<String> {
     match Format::sniff(file_name, bytes) {
-        Format::Xlsx => xlsx_source::headers(bytes),
+        Format::Xlsx => xlsx_source::headers(bytes, &ImportLimits::default()),
         Format::Csv => {
             let (text, _) = decode(bytes);
             csv::ReaderBuilder::new()
@@ -246,9 +326,9 @@ pub fn import_target_ids(path: &Path) -> Result<(RegistryKind, Vec<String>), Imp
             k,
             ids(&import_bytes::<OnlineOperator>(&name, &bytes, &refs, 0)?.snapshot),
         )),
-        _ => Err(ImportError::Invalid(ValidationErrors {
-            file: name.clone(),
-            errors: vec![spotcheck_domain::registry::RowError {
+        _ => Err(ImportError::Invalid(ValidationErrors::new(
+            name.clone(),
+            vec![spotcheck_domain::registry::RowError {
                 file: name,
                 row: 1,
                 column: String::new(),
@@ -258,6 +338,6 @@ pub fn import_target_ids(path: &Path) -> Result<(RegistryKind, Vec<String>), Imp
                     "not a target registry: the headers match none of agencies, guides, operators"
                         .to_owned(),
             }],
-        })),
+        ))),
     }
 }

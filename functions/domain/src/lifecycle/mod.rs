@@ -91,7 +91,8 @@ pub enum LifecycleError {
     },
 }
 
-/// Checks free text: at most `max` characters, no control characters except line breaks.
+/// Checks free text: at most `max` characters, no control characters except line breaks (NUL,
+/// tab and the other C0 and C1 controls are refused), no bidirectional-text controls.
 pub(crate) fn check_text(
     field: &'static str,
     s: &str,
@@ -111,12 +112,15 @@ pub(crate) fn check_text(
             reason: format!("must be at most {max} characters, found {n}"),
         });
     }
-    if s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if let Some(c) = s.chars().find(|&c| {
+        (c.is_control() && c != '\n' && c != '\r') || crate::registry::is_bidi_control(c)
+    }) {
         return Err(LifecycleError::Invalid {
             field,
-            reason: "must not contain control characters".into(),
+            reason: format!(
+                "must not contain control or bidirectional-override characters (found U+{:04X})",
+                u32::from(c)
+            ),
         });
     }
     Ok(())

@@ -36,7 +36,8 @@ impl FromStr for DecisionNumber {
 
 /// A natural person's name as published: masked (e.g. `张*`, `王某某`), never with an ID number.
 ///
-/// 2–20 characters, at least one of `*`, `某`, `×`, and no digits (so an ID, phone or bank
+/// 2–20 characters: the surname (one or two characters) followed only by `*`, `某` or `×`
+/// (`柯*梅国` is refused: it shows most of the name), and no digits (so an ID, phone or bank
 /// number cannot be smuggled in; 政府信息公开条例 §15).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MaskedName(String);
@@ -60,11 +61,15 @@ impl FromStr for MaskedName {
                 "must not contain digits: never publish an ID, phone or account number",
             ));
         }
-        if !s.chars().any(|c| matches!(c, '*' | '某' | '×')) {
+        // The surname (one or two characters, e.g. 欧阳) and then only mask characters.
+        let is_mask = |c: char| matches!(c, '*' | '某' | '×');
+        let surname = s.chars().take_while(|&c| !is_mask(c)).count();
+        let masked = s.chars().skip(surname).all(is_mask);
+        if !(1..=2).contains(&surname) || !masked || surname == n {
             return Err(IdError::new(
                 "masked name",
                 s,
-                "must be masked, e.g. 张* or 王某某",
+                "must be the surname followed only by mask characters, e.g. 张* or 王某某",
             ));
         }
         Ok(Self(s.to_owned()))

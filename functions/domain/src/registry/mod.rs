@@ -51,7 +51,9 @@ pub use selection::{
 };
 pub use snapshot::{DuplicateId, Record, RegistryKind, RegistrySnapshot, hash_records};
 pub use table::{
-    Cells, ColumnMap, ColumnSpec, ErrorKind, PERSONAL_DATA_HEADERS, Row, RowError,
-    normalise_header, split_list,
+    Cells, ColumnMap, ColumnSpec, ErrorKind, MAX_REPORTED_VALUE_CHARS, PERSONAL_DATA_HEADERS, Row,
+    RowError, formula_lead, is_bidi_control, normalise_header, split_list,
 };
-pub use validate::{References, ValidationErrors, Validator, validate_table};
+pub use validate::{
+    MAX_REPORTED_PROBLEMS, References, ValidationErrors, Validator, validate_table,
+};

@@ -141,6 +141,12 @@ impl<T> RegistrySnapshot<T> {
     pub fn hash(&self) -> Digest {
         self.hash
     }
+    /// The same records as snapshot `number` (the hash covers the records only, so it is
+    /// unchanged): for a store that found the number it chose already taken.
+    pub fn renumbered(mut self, number: u64) -> Self {
+        self.number = number;
+        self
+    }
 }
 
 impl<T: Record> RegistrySnapshot<T> {

@@ -283,6 +283,14 @@ impl<'a, R: Row + ?Sized> Cells<'a, R> {
             .unwrap_or("")
     }
 
+    /// The cell of column `c` exactly as given (untrimmed), `""` if absent.
+    pub fn untrimmed(&self, c: usize) -> &'a str {
+        self.map
+            .position(c)
+            .and_then(|p| self.row.cell(p))
+            .unwrap_or("")
+    }
+
     /// The 1-based spreadsheet row number.
     pub fn row_number(&self) -> u64 {
         self.row_number
@@ -301,7 +309,7 @@ impl<'a, R: Row + ?Sized> Cells<'a, R> {
             file: self.file.to_owned(),
             row: self.row_number,
             column: column.to_owned(),
-            value: value.to_owned(),
+            value: reported_value(value),
             kind,
             reason: reason.into(),
         });
@@ -350,6 +358,15 @@ impl<'a, R: Row + ?Sized> Cells<'a, R> {
         }
         if v.chars().any(char::is_control) {
             self.report(c, v, ErrorKind::InvalidValue, "contains control characters");
+            return None;
+        }
+        if v.chars().any(is_bidi_control) {
+            self.report(
+                c,
+                v,
+                ErrorKind::InvalidValue,
+                "contains a bidirectional-text control character (U+202A-U+202E, U+2066-U+2069)",
+            );
             return None;
         }
         Some(v.to_owned())
@@ -410,6 +427,32 @@ impl<'a, R: Row + ?Sized> Cells<'a, R> {
         }
         ok.then_some(out)
     }
+}
+
+/// Longest value repeated in a [`RowError`] (longer ones are cut, ending in `…`), so a report of
+/// many problems stays small whatever the cells hold.
+pub const MAX_REPORTED_VALUE_CHARS: usize = 200;
+
+fn reported_value(v: &str) -> String {
+    match v.char_indices().nth(MAX_REPORTED_VALUE_CHARS) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_owned(),
+    }
+}
+
+/// Whether `c` is a bidirectional-text embedding, override or isolate control (U+202A–U+202E,
+/// U+2066–U+2069): they make published text read differently from what was entered.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The leading character that would make a spreadsheet read `s` as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return; OWASP's CSV-injection list), if `s` starts with one. Identifiers that
+/// start so are refused at import: they are published at the start of CSV lines.
+pub fn formula_lead(s: &str) -> Option<char> {
+    s.chars()
+        .next()
+        .filter(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// Splits a list cell on `;`, `；`, `、`, `,`, `，` or `|`, trimming items and dropping empty ones.

@@ -124,10 +124,7 @@ fn every_row_level_error_kind_is_reported_with_file_row_and_column() {
         1,
     )
     .err()
-    .unwrap_or_else(|| ValidationErrors {
-        file: String::new(),
-        errors: vec![],
-    });
+    .unwrap_or_default();
     assert_eq!(err.file, "agencies.csv");
     assert_eq!(
         kinds(&err),

@@ -59,14 +59,37 @@ impl References {
     }
 }
 
-/// Every problem found in a file; nothing was imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} problem(s) in {file}; nothing imported", errors.len())]
+/// How many problems a [`Validator`] keeps by default (it counts them all).
+pub const MAX_REPORTED_PROBLEMS: usize = 1_000;
+
+/// The problems found in a file; nothing was imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("{total} problem(s) in {file}; nothing imported")]
 pub struct ValidationErrors {
     /// The file name as given.
     pub file: String,
-    /// Every problem, ordered by row (header problems first).
+    /// The first problems met (at most the validator's limit, [`MAX_REPORTED_PROBLEMS`] by
+    /// default), ordered by row (header problems first).
     pub errors: Vec<RowError>,
+    /// How many problems were found in all (`errors.len()` or more).
+    pub total: usize,
+}
+
+impl ValidationErrors {
+    /// A report listing every problem (`total` is their number).
+    pub fn new(file: String, errors: Vec<RowError>) -> Self {
+        let total = errors.len();
+        Self {
+            file,
+            errors,
+            total,
+        }
+    }
+
+    /// Whether problems were left out of [`Self::errors`].
+    pub fn is_truncated(&self) -> bool {
+        self.total > self.errors.len()
+    }
 }
 
 /// Validates the rows of one file into records of type `T`.
@@ -91,6 +114,8 @@ pub struct Validator<'r, T: Record> {
     records: Vec<T>,
     rows: Vec<u64>,
     errors: Vec<RowError>,
+    max_problems: usize,
+    dropped: usize,
 }
 
 impl<'r, T: Record> Validator<'r, T> {
@@ -105,6 +130,23 @@ impl<'r, T: Record> Validator<'r, T> {
             records: Vec::new(),
             rows: Vec::new(),
             errors,
+            max_problems: MAX_REPORTED_PROBLEMS,
+            dropped: 0,
+        }
+    }
+
+    /// Keeps at most `n` problems (the rest are only counted); [`MAX_REPORTED_PROBLEMS`] by
+    /// default. Memory for problems then stays bounded however many rows are bad.
+    pub fn with_max_problems(mut self, n: usize) -> Self {
+        self.max_problems = n;
+        self.cap();
+        self
+    }
+
+    fn cap(&mut self) {
+        if self.errors.len() > self.max_problems {
+            self.dropped += self.errors.len() - self.max_problems;
+            self.errors.truncate(self.max_problems);
         }
     }
 
@@ -134,11 +176,13 @@ impl<'r, T: Record> Validator<'r, T> {
             self.records.push(record);
             self.rows.push(row_number);
         }
+        self.cap();
     }
 
     /// Adds a problem found while reading the file (encoding, CSV syntax).
     pub fn push_error(&mut self, error: RowError) {
         self.errors.push(error);
+        self.cap();
     }
 
     /// An [`ErrorKind::Unreadable`] problem on `row`.
@@ -174,6 +218,8 @@ impl<'r, T: Record> Validator<'r, T> {
             records,
             rows,
             mut errors,
+            max_problems,
+            mut dropped,
             ..
         } = self;
         let id_column = T::COLUMNS.first().map(|c| c.key).unwrap_or("");
@@ -196,10 +242,19 @@ impl<'r, T: Record> Validator<'r, T> {
             }
         };
         match snapshot {
-            Some(s) if errors.is_empty() => Ok(s),
+            Some(s) if errors.is_empty() && dropped == 0 => Ok(s),
             _ => {
+                if errors.len() > max_problems {
+                    dropped += errors.len() - max_problems;
+                    errors.truncate(max_problems);
+                }
                 errors.sort_by_key(|e| e.row);
-                Err(ValidationErrors { file, errors })
+                let total = errors.len() + dropped;
+                Err(ValidationErrors {
+                    file,
+                    errors,
+                    total,
+                })
             }
         }
     }

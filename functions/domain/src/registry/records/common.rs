@@ -5,7 +5,7 @@ use std::str::FromStr;
 use crate::ids::{IdError, RegionCode, UnifiedCreditCode};
 use crate::registry::enums::VocabularyError;
 use crate::registry::regions::region_name;
-use crate::registry::table::{Cells, ColumnSpec, ErrorKind, Row};
+use crate::registry::table::{Cells, ColumnSpec, ErrorKind, Row, formula_lead};
 
 /// Shorthand for a column spec.
 pub(crate) const fn col(
@@ -47,11 +47,34 @@ pub(crate) fn credit_code<R: Row + ?Sized>(
     cells.parse(c, str::parse::<UnifiedCreditCode>, id_error_kind)
 }
 
+/// An identifier cell. One that starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR)
+/// is refused: identifiers are published at the start of CSV lines.
 pub(crate) fn id<T: FromStr<Err = IdError>, R: Row + ?Sized>(
     cells: &mut Cells<'_, R>,
     c: usize,
 ) -> Option<T> {
+    let untrimmed = cells.untrimmed(c);
+    if let Some(lead) = formula_lead(untrimmed).or_else(|| formula_lead(cells.raw(c))) {
+        cells.report(c, untrimmed, ErrorKind::InvalidValue, formula_reason(lead));
+        return None;
+    }
     cells.parse(c, str::parse::<T>, id_error_kind)
+}
+
+/// Why an identifier starting with `lead` is refused.
+pub(crate) fn formula_reason(lead: char) -> String {
+    format!("an identifier must not start with {lead:?}: a spreadsheet would read it as a formula")
+}
+
+/// Parses a listed identifier, refusing one that starts like a spreadsheet formula.
+pub(crate) fn listed_id<T: FromStr>(s: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Some(lead) = formula_lead(s) {
+        return Err(formula_reason(lead));
+    }
+    s.parse::<T>().map_err(|e| e.to_string())
 }
 
 /// A region code that is well-formed and in the region table.

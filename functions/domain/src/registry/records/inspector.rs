@@ -94,7 +94,7 @@ impl Record for Inspector {
         let department: Option<Department> = id(cells, 3);
         let region = region(cells, 4);
         let specialties = cells.list(5, false, str::parse::<TargetKind>);
-        let conflicts = cells.list(CONFLICTS, false, str::parse::<TargetId>);
+        let conflicts = cells.list(CONFLICTS, false, listed_id::<TargetId>);
         if let Some(list) = &conflicts {
             for t in list {
                 if refs.has_target(t.as_str()) == Some(false) {
