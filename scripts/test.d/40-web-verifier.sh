@@ -2,8 +2,10 @@
 # slow
 # The browser verifier (web/verify): an independent JS implementation of docs/draw-spec.md.
 # Installs Chromium if missing, `npm ci`, rebuilds the page and checks the committed
-# dist/verify.html is that build, runs the Node tests (vectors, tamper, Rust cross-check), then the
-# end-to-end test in headless Chromium. Fails loudly; never skips.
+# dist/verify.html is that build, runs the Node tests (vectors, verification vectors, tamper, Rust
+# cross-check, and the differential test: 200 random draws from a fresh seed on which the CLI and
+# the JS core must agree; DIFF_SEED=n replays one), then the end-to-end test in headless Chromium.
+# Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"

@@ -510,3 +510,114 @@ fn the_demo_draws_over_the_putian_fixtures_and_its_files_verify() -> TestResult 
     assert!(o.status.success(), "{}", text(&o.stderr));
     Ok(())
 }
+
+/// Commits a 3-target frame with the given witnesses; returns the commit's output.
+fn commit_witnesses(dir: &Path, witnesses: &[&str]) -> Result<Output, Box<dyn std::error::Error>> {
+    std::fs::write(dir.join("f.csv"), "target_id,stratum\nA,S\nB,S\nC,S\n")?;
+    std::fs::write(dir.join("p.csv"), POOL)?;
+    std::fs::write(dir.join("params.json"), PARAMS)?;
+    let mut args = vec![
+        "commit",
+        "--plan-id",
+        "PT-1",
+        "--frame",
+        "f.csv",
+        "--pool",
+        "p.csv",
+        "--params",
+        "params.json",
+        "--committed-at",
+        "2026-11-26T08:00:00Z",
+        "--out",
+        "c.json",
+        "--secret-out",
+        "s.hex",
+    ];
+    for w in witnesses {
+        args.extend(["--witness", w]);
+    }
+    Ok(spotcheck(dir, &args)?)
+}
+
+fn draw_values(dir: &Path, values: &[&str], drawn_at: &str) -> Result<Output, std::io::Error> {
+    let mut args = vec![
+        "draw",
+        "--commitment",
+        "c.json",
+        "--secret",
+        "s.hex",
+        "--frame",
+        "f.csv",
+        "--pool",
+        "p.csv",
+        "--drawn-at",
+        drawn_at,
+        "--out",
+        "t.json",
+    ];
+    for v in values {
+        args.extend(["--witness-value", v]);
+    }
+    spotcheck(dir, &args)
+}
+
+#[test]
+fn a_witness_whose_name_contains_an_equals_sign_can_give_its_value() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let p = dir.path();
+    let o = commit_witnesses(p, &["观察员 a=b", "公证员 王某"])?;
+    assert!(o.status.success(), "commit: {}", text(&o.stderr));
+    let o = draw_values(
+        p,
+        &["观察员 a=b=3 1 4", "公证员 王某=x=y"],
+        "2026-11-27T09:00:00Z",
+    )?;
+    assert!(o.status.success(), "draw: {}", text(&o.stderr));
+    let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p.join("t.json"))?)?;
+    assert_eq!(
+        t["entropy"]["witnesses"],
+        serde_json::json!([
+            {"name": "观察员 a=b", "value": "3 1 4"},
+            {"name": "公证员 王某", "value": "x=y"},
+        ])
+    );
+    let o = spotcheck(
+        p,
+        &["verify", "t.json", "--frame", "f.csv", "--pool", "p.csv"],
+    )?;
+    assert!(o.status.success(), "verify: {}", text(&o.stderr));
+    Ok(())
+}
+
+#[test]
+fn witness_names_that_draw_could_not_tell_apart_are_refused_at_commit() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let o = commit_witnesses(dir.path(), &["a", "a=b"])?;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("\"a=b\""), "{}", text(&o.stderr));
+    assert!(!dir.path().join("c.json").exists());
+    Ok(())
+}
+
+#[test]
+fn a_draw_dated_before_its_commitment_is_refused() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let p = dir.path();
+    let o = commit_witnesses(p, &["w"])?;
+    assert!(o.status.success(), "commit: {}", text(&o.stderr));
+    let o = draw_values(p, &["w=1"], "2026-11-26T07:59:59Z")?;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("before its commitment"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!p.join("t.json").exists());
+    let o = draw_values(p, &["w=1"], "2026-11-26T08:00:00Z")?;
+    assert!(
+        o.status.success(),
+        "the commitment's own second: {}",
+        text(&o.stderr)
+    );
+    Ok(())
+}

@@ -68,6 +68,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map(|w| w.parse::<WitnessName>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::bad_input(format!("--witness: {e}")))?;
+    // `spotcheck draw --witness-value NAME=VALUE` finds NAME as the committed name the argument
+    // starts with; a name that is another's followed by `=` would make that ambiguous.
+    for a in &witnesses {
+        let prefix = format!("{}=", a.as_str());
+        if let Some(b) = witnesses.iter().find(|b| b.as_str().starts_with(&prefix)) {
+            return Err(Failure::bad_input(format!(
+                "--witness {:?}: begins with witness {:?} and '=', so their values could not be told apart at the draw",
+                b.as_str(),
+                a.as_str()
+            )));
+        }
+    }
     let parameters: DrawParameters = read_json(&args.params)?;
     let frame = read_frame(&args.frame)?;
     let pool = read_pool(&args.pool)?;

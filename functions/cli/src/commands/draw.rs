@@ -28,7 +28,8 @@ pub struct Args {
     /// Pool CSV.
     #[arg(long)]
     pub pool: PathBuf,
-    /// A witness's value as `NAME=VALUE` (repeat, in the commitment's order).
+    /// A witness's value as `NAME=VALUE` (repeat, in the commitment's order). NAME is the
+    /// committed name, which may itself contain `=`.
     #[arg(long = "witness-value")]
     pub witness_values: Vec<String>,
     /// Read the promised drand round from this file (a recorded round, or a relay's answer saved
@@ -55,13 +56,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let secret: Secret = secret_text
         .parse()
         .map_err(|e| Failure::bad_input(format!("{}: {e}", args.secret.display())))?;
+    let committed: Vec<&str> = commitment
+        .entropy_source
+        .witnesses
+        .iter()
+        .map(|w| w.as_str())
+        .collect();
     let witnesses = args
         .witness_values
         .iter()
         .map(|wv| {
-            let (name, value) = wv.split_once('=').ok_or_else(|| {
-                Failure::bad_input(format!("--witness-value {wv:?}: expected NAME=VALUE"))
-            })?;
+            let (name, value) = split_witness_value(wv, &committed)?;
             Ok(WitnessContribution {
                 name: name
                     .parse()
@@ -105,6 +110,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
     say!("draw key {}", transcript.draw_key);
     say!("selected {}", transcript.selections.len());
     Ok(())
+}
+
+/// Splits `NAME=VALUE`. A witness name may itself contain `=`, so NAME is the committed name the
+/// argument starts with (followed by `=`); only when none matches is it split at the first `=`
+/// (and the draw then reports the name as not committed).
+fn split_witness_value<'a>(
+    arg: &'a str,
+    committed: &[&str],
+) -> Result<(&'a str, &'a str), Failure> {
+    let mut matches = committed.iter().filter_map(|name| {
+        arg.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('='))
+            .map(|value| (&arg[..name.len()], value))
+    });
+    match (matches.next(), matches.next()) {
+        (Some(one), None) => Ok(one),
+        (Some((a, _)), Some((b, _))) => Err(Failure::bad_input(format!(
+            "--witness-value {arg:?}: could be a value of witness {a:?} or of witness {b:?}"
+        ))),
+        (None, _) => arg.split_once('=').ok_or_else(|| {
+            Failure::bad_input(format!("--witness-value {arg:?}: expected NAME=VALUE"))
+        }),
+    }
 }
 
 /// The promised round, from the file or the relays, checked against the chain's key. Refused
