@@ -1680,3 +1680,61 @@ fn logs_are_kept_six_months_and_name_the_caller() -> Result<()> {
     );
     Ok(())
 }
+
+/// The stack policy (infra/stack-policy.json, applied once per stack) forbids replacing or
+/// deleting what holds state: the table, the master key, the user pool, the buckets and the log
+/// key. Each name must be a resource of the template (a renamed resource would silently lose it),
+/// and each such resource is retained on stack deletion too.
+#[test]
+fn the_stack_policy_protects_every_stateful_resource() -> Result<()> {
+    let t = Template::load()?;
+    let path = workspace_root().join("infra/stack-policy.json");
+    let policy: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)
+        .with_context(|| format!("parse {}", path.display()))?;
+    let mut protected = BTreeSet::new();
+    for s in policy["Statement"].as_array().into_iter().flatten() {
+        if s["Effect"] != "Deny" {
+            continue;
+        }
+        let actions: BTreeSet<&str> = s["Action"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        ensure!(
+            actions == BTreeSet::from(["Update:Replace", "Update:Delete"]),
+            "the stack policy must deny Update:Replace and Update:Delete, not {actions:?}"
+        );
+        for r in s["Resource"].as_array().into_iter().flatten() {
+            let id = r
+                .as_str()
+                .and_then(|r| r.strip_prefix("LogicalResourceId/"))
+                .ok_or_else(|| anyhow!("stack policy resource {r} is not LogicalResourceId/…"))?;
+            resource(&t, id).with_context(|| format!("the stack policy names {id}"))?;
+            protected.insert(id.to_owned());
+        }
+    }
+    let mut stateful: BTreeSet<String> = [
+        "AWS::DynamoDB::Table",
+        "AWS::S3::Bucket",
+        "AWS::SecretsManager::Secret",
+        "AWS::Cognito::UserPool",
+    ]
+    .iter()
+    .flat_map(|kind| resources_of(&t, kind))
+    .map(|(id, _)| id)
+    .collect();
+    stateful.insert("LogKey".to_owned());
+    ensure!(
+        protected == stateful,
+        "the stack policy protects {protected:?}, the stateful resources are {stateful:?}"
+    );
+    for id in &stateful {
+        ensure!(
+            text(resource(&t, id)?, &["DeletionPolicy"]) == Some("Retain"),
+            "{id} must be retained on stack deletion"
+        );
+    }
+    Ok(())
+}
