@@ -168,6 +168,14 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
     })
 }
 
+/// Tells the user what a command wrote to `path`: `wrote <path>: <what>`. Nothing when it wrote to
+/// standard output (`-`), which then holds the data itself.
+pub fn say_wrote(path: &Path, what: impl std::fmt::Display) {
+    if path.as_os_str() != "-" {
+        say!("wrote {}: {what}", path.display());
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, renamed into place,
 /// so a failure never leaves a partial file. `path` of `-` writes to stdout.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

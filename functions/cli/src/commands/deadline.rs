@@ -10,18 +10,14 @@ use spotcheck_domain::calendar::{DeadlineKind, Rule};
 use super::calendar::{load, print_json, write_out};
 use crate::exit::Failure;
 
-/// Arguments of `spotcheck deadline`.
+/// Arguments of `spotcheck deadline`: the date, and either a count of working days or a kind.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("count").required(true).args(["working_days", "kind"])))]
 pub struct Args {
     /// The event date (YYYY-MM-DD); it is never counted itself.
     pub date: String,
     /// Count this many official working days (1–1000).
-    #[arg(
-        long,
-        value_name = "N",
-        required_unless_present = "kind",
-        conflicts_with = "kind"
-    )]
+    #[arg(long, value_name = "N")]
     pub working_days: Option<u32>,
     /// The publication kind: item-list, check-result, penalty-decision, penalty-other,
     /// withdrawal, penalty-removal-minor or penalty-removal.

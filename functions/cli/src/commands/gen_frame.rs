@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use spotcheck_domain::synthetic::synthetic_frame;
 
 use crate::exit::Failure;
-use crate::files::{progress, write_atomic};
+use crate::files::{progress, say_wrote, write_atomic};
 
 /// Write a deterministic synthetic frame CSV.
 #[derive(Debug, clap::Args)]
@@ -37,5 +37,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     bar.finish_and_clear();
-    write_atomic(&args.out, &buf)
+    write_atomic(&args.out, &buf)?;
+    say_wrote(
+        &args.out,
+        format_args!("{} frame entries (target_id,stratum)", args.size),
+    );
+    Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use spotcheck_domain::synthetic::synthetic_pool;
 
 use crate::exit::Failure;
-use crate::files::write_atomic;
+use crate::files::{say_wrote, write_atomic};
 
 /// Write a deterministic synthetic pool CSV whose conflicts point into a synthetic frame.
 #[derive(Debug, clap::Args)]
@@ -47,8 +47,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
     );
     let mut buf = Vec::new();
     buf.extend_from_slice(b"inspector_id,department,conflicts\n");
+    let inspectors = pool.len();
     for p in pool {
         let _ = writeln!(buf, "{},{},{}", p.id, p.department, p.conflicts.join(";"));
     }
-    write_atomic(&args.out, &buf)
+    write_atomic(&args.out, &buf)?;
+    say_wrote(
+        &args.out,
+        format_args!("{inspectors} inspectors (inspector_id,department,conflicts)"),
+    );
+    Ok(())
 }

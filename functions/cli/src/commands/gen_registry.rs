@@ -11,6 +11,7 @@ use spotcheck_domain::registry::RegistryKind;
 use spotcheck_import::synth;
 
 use crate::exit::Failure;
+use crate::files::say_wrote;
 
 /// Which registry to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,7 +105,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
         None => write_all(&args, BufWriter::new(io::stdout().lock())),
     };
     match result {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            if let Some(path) = &args.out {
+                let kind = match args.kind {
+                    Kind::Agencies => "travel agency",
+                    Kind::Guides => "guide",
+                    Kind::Operators => "online operator",
+                };
+                say_wrote(path, format_args!("{} {kind} rows", args.size));
+            }
+            Ok(())
+        }
         // `spotcheck gen-registry ... | head` closes the pipe: not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Other(

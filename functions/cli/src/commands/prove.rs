@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Failure;
-use crate::files::{read_frame, write_atomic};
+use crate::files::{read_frame, say_wrote, write_atomic};
 
 /// Print (or write) a proof that a target is in a frame.
 #[derive(Debug, clap::Args)]
@@ -31,5 +31,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut bytes =
         serde_json::to_vec_pretty(&proof).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
     bytes.push(b'\n');
-    write_atomic(&args.out, &bytes)
+    write_atomic(&args.out, &bytes)?;
+    say_wrote(
+        &args.out,
+        format_args!(
+            "the inclusion proof of {} (entry {} of {} in the frame, root {})",
+            proof.target,
+            proof.index + 1,
+            proof.frame_size,
+            proof.frame_root
+        ),
+    );
+    Ok(())
 }

@@ -188,7 +188,9 @@ pub fn check_feasible(
             target: target.to_owned(),
             pool: p,
             conflicted: c,
-            possibly_capped: capped_out,
+            // The bound counts assignments, not people: at most the inspectors left after the
+            // conflicted ones can be at their cap.
+            possibly_capped: capped_out.min(p.saturating_sub(c)),
             needed: m,
         });
     }
