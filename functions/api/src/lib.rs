@@ -14,6 +14,7 @@ pub mod auth;
 mod cache;
 pub mod error;
 mod extract;
+pub mod hygiene;
 pub mod large_upload;
 pub mod openapi;
 pub mod routes;
@@ -104,6 +105,7 @@ pub fn public_router<S: ReadStore + 'static>(store: Arc<S>) -> Router {
         .nest("/api/public", routes::public::router::<S>())
         .route("/openapi.json", axum::routing::get(openapi::openapi_json))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(hygiene::security_headers))
         .with_state(PublicState {
             store,
             cache: Arc::default(),
@@ -131,6 +133,7 @@ pub fn inspector_router_with_uploads<S: WriteStore + 'static>(
         .nest("/api", routes::inspector::router::<S>())
         .with_state(state)
         .merge(uploads_router(uploads))
+        .layer(axum::middleware::from_fn(hygiene::security_headers))
 }
 
 /// The large-upload routes alone (`/api/registries/{kind}/uploads…`, [`large_upload`]): on AWS
@@ -138,6 +141,7 @@ pub fn inspector_router_with_uploads<S: WriteStore + 'static>(
 pub fn uploads_router(state: UploadState) -> Router {
     routes::uploads::router()
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(hygiene::security_headers))
         .with_state(state)
 }
 
@@ -149,4 +153,5 @@ pub fn app<S: WriteStore + 'static>(state: InspectorState<S>) -> Router {
         .merge(inspector_router(state))
         .route("/healthz", axum::routing::get(openapi::health))
         .route("/", axum::routing::get(openapi::index))
+        .layer(axum::middleware::from_fn(hygiene::security_headers))
 }

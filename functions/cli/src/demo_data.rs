@@ -25,8 +25,10 @@ pub fn token_for(key: &[u8], sub: &str, roles: &[&str]) -> Result<String, Failur
             sub: sub.into(),
             department: DEPARTMENT.into(),
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            iss: spotcheck_api::auth::DEFAULT_ISSUER.into(),
             iat: now,
             exp: now + 8 * 3600,
+            nbf: None,
         },
     )
     .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))

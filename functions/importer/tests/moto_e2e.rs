@@ -80,8 +80,10 @@ fn token(department: &str) -> Result<String, BoxError> {
             sub: "admin-1".into(),
             department: department.into(),
             roles: vec!["admin".into()],
+            iss: spotcheck_api::auth::DEFAULT_ISSUER.into(),
             exp: now + 3600,
             iat: now,
+            nbf: None,
         },
     )?)
 }

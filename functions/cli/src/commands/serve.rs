@@ -4,7 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
+use spotcheck_api::auth::{Claims, TokenPolicy, mint_token};
+use spotcheck_api::hygiene::{Hygiene, RateLimit, harden};
 use spotcheck_api::{Authenticator, InspectorState, SecretSealer, app, system_clock};
 use spotcheck_store::SqliteStore;
 
@@ -16,21 +19,38 @@ pub struct Args {
     /// Address to listen on (port 0 picks a free port; the chosen address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// SQLite data file (created if missing).
+    /// SQLite data file (created if missing, owner-only: 0600, its folder 0700 if created).
     #[arg(long, default_value = "spotcheck.sqlite")]
     pub data: PathBuf,
     /// Start from a fresh store loaded with the synthetic Putian demo data and one drawn plan.
-    /// Without --data, the demo uses `spotcheck-demo.sqlite` (replaced at each start).
+    /// Without --data, the demo uses `spotcheck-demo.sqlite` (replaced at each start, but never while
+    /// another `spotcheck serve` uses it, and only once the address is bound).
     #[arg(long)]
     pub demo: bool,
-    /// HMAC key for local tokens (created, 0600, if missing). Default: `<data>.jwt-key`.
+    /// HMAC key for local tokens (created, 0600, if missing; refused if other users may read or
+    /// change it). Default: `<data>.jwt-key`.
     #[arg(long)]
     pub jwt_key_file: Option<PathBuf>,
-    /// Master key from which each plan's secret is derived (created, 0600, if missing).
-    /// Default: `<data>.master-key`. Keep it out of backups of the data file.
+    /// Master key from which each plan's secret is derived (created, 0600, if missing; refused if
+    /// other users may read or change it). Default: `<data>.master-key`. Keep it out of backups of
+    /// the data file.
     #[arg(long)]
     pub master_key_file: Option<PathBuf>,
-    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    /// The `iss` every token must carry (`spotcheck token --issuer` writes it).
+    #[arg(long, default_value = spotcheck_api::auth::DEFAULT_ISSUER)]
+    pub jwt_issuer: String,
+    /// The longest token lifetime accepted (`exp` − `iat`), in hours.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub token_max_hours: u32,
+    /// Seconds a client has to send a request's headers, and the longest a kept-alive HTTP/1.1
+    /// connection may wait idle for its next request; then the connection is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_timeout_secs: u64,
+    /// Requests per second allowed from one client address (bursts of twice as many); more get
+    /// 429 `rate-limited` with `Retry-After`. 0 turns the limit off.
+    #[arg(long, default_value_t = 100)]
+    pub rate_limit: u32,
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS (and send HSTS).
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
     /// TLS private key (PEM).
@@ -40,23 +60,84 @@ pub struct Args {
 
 /// Path of a key file next to the data file.
 pub fn key_path(data: &Path, explicit: Option<&Path>, suffix: &str) -> PathBuf {
-    explicit.map_or_else(
-        || {
-            let mut p = data.as_os_str().to_owned();
-            p.push(suffix);
-            PathBuf::from(p)
-        },
-        Path::to_path_buf,
-    )
+    explicit.map_or_else(|| sibling(data, suffix), Path::to_path_buf)
+}
+
+fn sibling(data: &Path, suffix: &str) -> PathBuf {
+    let mut p = data.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// Reads a 32-byte hex key file. `Ok(None)` if it does not exist.
+///
+/// # Errors
+/// Bad input naming the file if it cannot be read (permission denied is said plainly), is not a
+/// regular file, may be read or changed by other users (with the `chmod` that fixes it), or does
+/// not hold 64 hex characters.
+pub fn read_key(path: &Path) -> Result<Option<[u8; 32]>, Failure> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(path, &e)),
+    };
+    if !meta.is_file() {
+        return Err(Failure::bad_input(format!(
+            "{}: the key must be a regular file",
+            path.display()
+        )));
+    }
+    check_private(path, &meta)?;
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut key).map_err(|_| {
+        Failure::bad_input(format!("{}: must hold 64 hex characters", path.display()))
+    })?;
+    Ok(Some(key))
+}
+
+fn unreadable(path: &Path, e: &std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        Failure::bad_input(format!(
+            "{}: permission denied: this user may not read the key (run as the user that owns it)",
+            path.display()
+        ))
+    } else {
+        Failure::bad_input(format!("{}: cannot read the key: {e}", path.display()))
+    }
+}
+
+/// Refuses a key file that users other than its owner may read or write.
+#[cfg(unix)]
+fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), Failure> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        let who = match (mode & 0o044 != 0, mode & 0o022 != 0) {
+            (true, true) => "read and change",
+            (true, false) => "read",
+            _ => "change",
+        };
+        return Err(Failure::bad_input(format!(
+            "{0}: permissions {mode:03o} let other users {who} this key; refusing to use it. \
+             Run `chmod 600 {0}` (and replace the key if others may have read it)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path, _meta: &std::fs::Metadata) -> Result<(), Failure> {
+    Ok(())
 }
 
 /// Reads a 32-byte hex key file, creating it (0600) with OS randomness if it does not exist.
+///
+/// # Errors
+/// As [`read_key`]; or bad input if the file cannot be created.
 pub fn load_or_create_key(path: &Path) -> Result<[u8; 32], Failure> {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        let mut key = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut key).map_err(|_| {
-            Failure::bad_input(format!("{}: must hold 64 hex characters", path.display()))
-        })?;
+    if let Some(key) = read_key(path)? {
         return Ok(key);
     }
     let mut key = [0u8; 32];
@@ -78,6 +159,54 @@ pub fn load_or_create_key(path: &Path) -> Result<[u8; 32], Failure> {
     Ok(key)
 }
 
+/// Holds the data file's lock (`<data>.lock`) for as long as the server runs.
+#[derive(Debug)]
+pub struct DataLock {
+    _file: std::fs::File,
+}
+
+/// Takes the data file's lock: exclusive for a demo (which deletes the data), shared otherwise,
+/// so that a demo start never deletes the data of a server still running on it.
+///
+/// # Errors
+/// Bad input naming the data file if another `spotcheck serve` holds a conflicting lock.
+pub fn lock_data(data: &Path, exclusive: bool) -> Result<DataLock, Failure> {
+    let path = sibling(data, ".lock");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(&path).map_err(|e| {
+        Failure::bad_input(format!("{}: cannot open the lock: {e}", path.display()))
+    })?;
+    let locked = if exclusive {
+        file.try_lock()
+    } else {
+        file.try_lock_shared()
+    };
+    match locked {
+        Ok(()) => Ok(DataLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::bad_input(format!(
+            "{}: another `spotcheck serve` is using this data file (it holds {}); stop it first, \
+             or give this one another --data{}",
+            data.display(),
+            path.display(),
+            if exclusive {
+                " (a demo start would delete its data)"
+            } else {
+                ""
+            }
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Failure::bad_input(format!(
+            "{}: cannot lock: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// Runs the command.
 pub fn run(args: Args) -> Result<(), Failure> {
     let data = if args.demo && args.data == Path::new("spotcheck.sqlite") {
@@ -85,11 +214,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     } else {
         args.data.clone()
     };
+    // Bind first: a busy address fails here, before anything is read, created or deleted.
+    let listener = std::net::TcpListener::bind(args.addr)
+        .map_err(|e| Failure::bad_input(format!("--addr {}: {e}", args.addr)))?;
+    spotcheck_store::sqlite::files::create_private_parent(&data)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", data.display())))?;
+    let _lock = lock_data(&data, args.demo)?;
     if args.demo {
         for suffix in ["", "-wal", "-shm"] {
-            let mut p = data.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(p));
+            let _ = std::fs::remove_file(sibling(&data, suffix));
         }
     }
     let jwt_key = load_or_create_key(&key_path(&data, args.jwt_key_file.as_deref(), ".jwt-key"))?;
@@ -100,69 +233,214 @@ pub fn run(args: Args) -> Result<(), Failure> {
     ))?;
     let store = SqliteStore::open(&data)
         .map_err(|e| Failure::bad_input(format!("{}: {e}", data.display())))?;
+    let policy = TokenPolicy {
+        issuer: args.jwt_issuer.clone(),
+        max_lifetime_secs: i64::from(args.token_max_hours) * 3600,
+    };
     let state = InspectorState {
         store: Arc::new(store),
-        auth: Authenticator::local(&jwt_key).map_err(Failure::bad_input)?,
+        auth: Authenticator::local_with(&jwt_key, policy.clone()).map_err(Failure::bad_input)?,
         sealer: SecretSealer::new(master),
         clock: system_clock(),
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => Some((c.clone(), k.clone())),
+        _ => None,
+    };
+    let hygiene = Hygiene {
+        hsts: tls.is_some(),
+        rate_limit: (args.rate_limit > 0).then(|| RateLimit {
+            per_second: args.rate_limit,
+            burst: args.rate_limit.saturating_mul(2),
+        }),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the runtime: {e}")))?;
     rt.block_on(async move {
-        let router = app(state.clone());
+        init_logs();
         if args.demo {
-            crate::demo_data::load(router.clone(), &jwt_key).await?;
-            let token = crate::demo_data::token(&jwt_key, &["admin", "supervisor", "inspector"])?;
+            // The demo loads through the API with tokens of the default issuer.
+            let loader = InspectorState {
+                auth: Authenticator::local(&jwt_key).map_err(Failure::bad_input)?,
+                ..state.clone()
+            };
+            crate::demo_data::load(app(loader), &jwt_key).await?;
+            let hours = 8.min(i64::from(args.token_max_hours));
+            let token = demo_token(&jwt_key, &policy.issuer, hours)?;
             say!("demo data loaded into {}", data.display());
-            say!("token (admin, supervisor, inspector of 莆田市文化和旅游局, 8 h):");
+            say!("token (admin, supervisor, inspector of 莆田市文化和旅游局, {hours} h):");
             say!("{token}");
         }
+        let router = harden(app(state), &hygiene);
         serve(
             router,
-            args.addr,
-            args.tls_cert.as_deref(),
-            args.tls_key.as_deref(),
+            listener,
+            tls,
+            Duration::from_secs(args.header_timeout_secs),
         )
         .await
     })
 }
 
+fn demo_token(key: &[u8], issuer: &str, hours: i64) -> Result<String, Failure> {
+    let now = chrono::Utc::now().timestamp();
+    mint_token(
+        key,
+        &Claims {
+            sub: "demo-admin".into(),
+            department: "莆田市文化和旅游局".into(),
+            roles: vec!["admin".into(), "supervisor".into(), "inspector".into()],
+            iss: issuer.to_owned(),
+            iat: now,
+            exp: now + hours * 3600,
+            nbf: None,
+        },
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+/// JSON lines on standard error (standard output carries the address and the demo token), one per
+/// request with its id, method, route, status and duration, and every error with the request id
+/// of the request that caused it. `RUST_LOG` filters (default `info`).
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 async fn serve(
     router: axum::Router,
-    addr: SocketAddr,
-    cert: Option<&Path>,
-    key: Option<&Path>,
+    listener: std::net::TcpListener,
+    tls: Option<(PathBuf, PathBuf)>,
+    header_timeout: Duration,
 ) -> Result<(), Failure> {
-    match (cert, key) {
-        (Some(cert), Some(key)) => {
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    match tls {
+        Some((cert, key)) => {
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| Failure::bad_input(format!("TLS certificate or key: {e}")))?;
-            let listener = std::net::TcpListener::bind(addr)
-                .map_err(|e| Failure::bad_input(format!("--addr {addr}: {e}")))?;
-            let local = listener
-                .local_addr()
+            let mut server = axum_server::from_tcp_rustls(listener, config)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+            limit_connections(server.http_builder(), header_timeout);
             say!("listening on https://{local}");
-            axum_server::from_tcp_rustls(listener, config)
-                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?
-                .serve(router.into_make_service())
+            server
+                .serve(service)
                 .await
                 .map_err(|e| Failure::Other(anyhow::anyhow!("server: {e}")))
         }
-        _ => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| Failure::bad_input(format!("--addr {addr}: {e}")))?;
-            let local = listener
-                .local_addr()
+        None => {
+            let mut server = axum_server::from_tcp(listener)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+            limit_connections(server.http_builder(), header_timeout);
             say!("listening on http://{local}");
-            axum::serve(listener, router)
+            server
+                .serve(service)
                 .await
                 .map_err(|e| Failure::Other(anyhow::anyhow!("server: {e}")))
         }
+    }
+}
+
+/// HTTP/1.1: the headers must arrive within `header_timeout`, which also bounds how long a
+/// kept-alive connection waits idle for its next request. HTTP/2: a ping every 20 s, and a peer
+/// that does not answer within 10 s is dropped.
+fn limit_connections(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    header_timeout: Duration,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder
+        .http2()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .keep_alive_interval(Duration::from_secs(20))
+        .keep_alive_timeout(Duration::from_secs(10));
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_created_key_is_owner_only_and_read_back() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("k.jwt-key");
+        let made = load_or_create_key(&path)?;
+        assert_eq!(
+            std::fs::metadata(&path)?.permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(load_or_create_key(&path)?, made);
+        Ok(())
+    }
+
+    #[test]
+    fn a_world_writable_or_group_readable_key_is_refused_by_serve_too()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("k.master-key");
+        load_or_create_key(&path)?;
+        for mode in [0o602, 0o640, 0o606] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+            match load_or_create_key(&path) {
+                Err(Failure::BadInput(m)) => {
+                    assert!(m.contains(&format!("permissions {mode:03o}")), "{m}");
+                    assert!(m.contains(&format!("chmod 600 {}", path.display())), "{m}");
+                }
+                other => return Err(format!("{mode:o}: expected a refusal, got {other:?}").into()),
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn permission_denied_is_said_plainly() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let m = unreadable(Path::new("/srv/d.sqlite.jwt-key"), &e).to_string();
+        assert!(
+            m.contains("/srv/d.sqlite.jwt-key: permission denied"),
+            "{m}"
+        );
+        assert!(!m.contains("exists"), "{m}");
+    }
+
+    #[test]
+    fn a_demo_cannot_take_the_data_file_of_a_running_server()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("d.sqlite");
+        let running = lock_data(&data, false)?;
+        assert!(
+            lock_data(&data, false).is_ok(),
+            "two plain servers may share"
+        );
+        match lock_data(&data, true) {
+            Err(Failure::BadInput(m)) => assert!(m.contains("another `spotcheck serve`"), "{m}"),
+            other => return Err(format!("expected a refusal, got {other:?}").into()),
+        }
+        drop(running);
+        let demo = lock_data(&data, true)?;
+        assert!(
+            lock_data(&data, false).is_err(),
+            "nor a server a running demo's"
+        );
+        drop(demo);
+        Ok(())
     }
 }
