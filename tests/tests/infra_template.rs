@@ -1738,3 +1738,58 @@ fn the_stack_policy_protects_every_stateful_resource() -> Result<()> {
     }
     Ok(())
 }
+
+/// Every checkov finding that is not fixed is listed with the reason it does not apply: a skip in
+/// a resource's Metadata has a comment, and each check skipped for the whole template is explained
+/// in infra/checks/checkov.yaml.
+#[test]
+fn every_checkov_skip_says_why() -> Result<()> {
+    let t = Template::load()?;
+    let mut skipped = 0;
+    for (id, r) in get(&t.doc, &["Resources"])
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+    {
+        let id = id.as_str().unwrap_or_default();
+        for skip in get(r, &["Metadata", "checkov", "skip"])
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            let check = text(skip, &["id"]).unwrap_or_default();
+            ensure!(
+                check.starts_with("CKV_"),
+                "{id}: a checkov skip without a check id"
+            );
+            ensure!(
+                text(skip, &["comment"]).is_some_and(|c| c.len() >= 40),
+                "{id}: the skip of {check} must say why it does not apply"
+            );
+            skipped += 1;
+        }
+    }
+    ensure!(
+        skipped > 0,
+        "no per-resource checkov skips found (the scan looks in the wrong place)"
+    );
+    let config = std::fs::read_to_string(workspace_root().join("infra/checks/checkov.yaml"))?;
+    let (comments, settings) = config
+        .split_once("\nframework:")
+        .ok_or_else(|| anyhow!("infra/checks/checkov.yaml: no framework setting"))?;
+    let list = settings
+        .split("skip-check:")
+        .nth(1)
+        .ok_or_else(|| anyhow!("infra/checks/checkov.yaml: no skip-check list"))?;
+    for check in list
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .map(str::trim)
+    {
+        ensure!(
+            comments.contains(&format!("# {check} (")),
+            "infra/checks/checkov.yaml skips {check} without saying why"
+        );
+    }
+    Ok(())
+}
