@@ -234,6 +234,37 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// A JSON object read as a map, refusing a name given twice (spec §3) instead of keeping the last.
+fn unique_keys<'de, D>(d: D) -> Result<BTreeMap<StratumKey, StratumRule>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<StratumKey, StratumRule>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of stratum rules")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<StratumKey, StratumRule>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "stratum {:?} is named twice",
+                        k.as_str()
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
+}
+
 /// Reads the parameters recorded in a commitment (spec §6.1): as [`DrawParameters`], except that
 /// `strata` must be present (a request may omit it; a commitment always writes it) and an
 /// optional member is absent, never `null`.
@@ -244,6 +275,7 @@ where
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Committed {
+        #[serde(deserialize_with = "unique_keys")]
         strata: BTreeMap<StratumKey, StratumRule>,
         #[serde(default, deserialize_with = "present")]
         default: Option<StratumRule>,
@@ -336,6 +368,32 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<StratumRule>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn committed_parameters_are_read_strictly() {
+        #[derive(Debug, Deserialize)]
+        struct C {
+            #[serde(deserialize_with = "committed_parameters")]
+            #[allow(dead_code)]
+            p: DrawParameters,
+        }
+        let read = |p: &str| serde_json::from_str::<C>(&format!(r#"{{"p":{p}}}"#)).is_ok();
+        assert!(read(
+            r#"{"strata":{"S":{"count":1}},"inspectors_per_target":2}"#
+        ));
+        for bad in [
+            r#"{"inspectors_per_target":2}"#,
+            r#"{"strata":{"S":{"count":1},"S":{"count":2}},"inspectors_per_target":2}"#,
+            r#"{"strata":{},"default":null,"inspectors_per_target":2}"#,
+            r#"{"strata":{},"inspectors_per_target":2,"max_assignments_per_inspector":null}"#,
+            r#"{"strata":{},"inspectors_per_target":2,"note":1}"#,
+            r#"{"strata":{},"inspectors_per_target":4294967296}"#,
+        ] {
+            assert!(!read(bad), "{bad}");
+        }
+        // A request (what an operator gives to commit) may omit strata.
+        assert!(serde_json::from_str::<DrawParameters>(r#"{"inspectors_per_target":2}"#).is_ok());
     }
 
     proptest! {
