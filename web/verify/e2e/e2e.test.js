@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,70 @@ test('inputs given by URL (query parameters) are fetched and verified; a missing
     assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
     await page.close();
   } finally {
+    await server.close();
+  }
+});
+
+/** A file server on its own port (another origin) that allows cross-origin reads, counting requests. */
+function otherOrigin(root) {
+  const state = { hits: [] };
+  const server = createServer((req, res) => {
+    state.hits.push(req.url);
+    const file = join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, ''));
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'access-control-allow-origin': '*' });
+      res.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    close: () => new Promise((r) => server.close(r)),
+  })));
+}
+
+test('a URL on another origin is read only after the user confirms that origin, shown in full', async () => {
+  const server = await serve({ '/verify/': fileURLToPath(new URL('../dist/', import.meta.url)), '/draw/': dir });
+  const other = await otherOrigin(dir);
+  try {
+    // A link to the official page naming an attacker's transcript.
+    const q = `transcript=${other.url}/transcript.json&frame=/draw/frame.csv&pool=/draw/pool.csv&commitment=/draw/commitment.json`;
+    const { page, errors } = await openPage(`${server.url}/verify/verify.html?${q}`);
+    const asked = [];
+    const answer = (accept) => page.once('dialog', async (d) => {
+      asked.push(d.message());
+      if (accept) await d.accept(); else await d.dismiss();
+    });
+    answer(false);
+    await page.click('#verify-button');
+    await page.waitForFunction(() => ['verified', 'failed', 'error'].includes(document.body.dataset.state));
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
+    const refused = await page.innerText('#verdict');
+    assert.match(refused, /未读取誊本/);
+    assert.ok(refused.includes(other.url), refused);
+    assert.equal(asked.length, 1);
+    assert.ok(asked[0].includes(`\n${other.url}\n`), `the origin in full on its own line: ${asked[0]}`);
+    assert.ok(asked[0].includes(`${other.url}/transcript.json`), asked[0]);
+    assert.deepEqual(other.state.hits, [], 'nothing was fetched from the other origin');
+
+    answer(true);
+    await page.click('#verify-button');
+    await page.waitForFunction(() => ['verified', 'failed', 'error'].includes(document.body.dataset.state));
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'verified', await page.innerText('#verdict'));
+    assert.equal(asked.length, 2);
+    assert.deepEqual(other.state.hits, ['/transcript.json']);
+    // Same-origin files were never asked about; the confirmed origin is not asked about again.
+    await page.click('#verify-button');
+    await page.waitForFunction(() => document.body.dataset.state === 'verified');
+    assert.equal(asked.length, 2);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await other.close();
     await server.close();
   }
 });
