@@ -1,5 +1,6 @@
 //! `spotcheck serve --tls-cert --tls-key` terminates TLS itself (for bureaus on an intranet).
 //! The certificate is made with Debian's `openssl`; the client is `curl` trusting that certificate.
+//! Under TLS every response carries `Strict-Transport-Security`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -75,6 +76,26 @@ fn serve_answers_over_https_with_the_given_certificate() -> TestResult {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(String::from_utf8_lossy(&out.stdout), "ok");
+        // Under TLS every response carries HSTS, besides the other security headers.
+        let head = Command::new("curl")
+            .current_dir(p)
+            .args([
+                "-sS",
+                "--cacert",
+                "cert.pem",
+                "-D",
+                "-",
+                "-o",
+                "/dev/null",
+                &format!("{base}/api/public/plans"),
+            ])
+            .output()?;
+        let head = String::from_utf8_lossy(&head.stdout).to_ascii_lowercase();
+        assert!(
+            head.contains("strict-transport-security: max-age=31536000"),
+            "{head}"
+        );
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
         // Plain HTTP to the TLS port is not served.
         let plain = Command::new("curl")
             .args([

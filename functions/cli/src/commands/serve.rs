@@ -302,8 +302,9 @@ fn demo_token(key: &[u8], issuer: &str, hours: i64) -> Result<String, Failure> {
 }
 
 /// JSON lines on standard error (standard output carries the address and the demo token), one per
-/// request with its id, method, route, status and duration, and every error with the request id
-/// of the request that caused it. `RUST_LOG` filters (default `info`).
+/// request with its id, method, route, status and duration; every line logged while a request is
+/// served lists the `request` span with its `request_id` in `spans` (and in `span` when it is the
+/// innermost), so a 500's cause is found from the id it returned. `RUST_LOG` filters (default `info`).
 fn init_logs() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -311,7 +312,7 @@ fn init_logs() {
         .json()
         .with_env_filter(filter)
         .with_current_span(true)
-        .with_span_list(false)
+        .with_span_list(true)
         .with_writer(std::io::stderr)
         .try_init();
 }
