@@ -992,6 +992,18 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
             None,
             json!({"verdict": "frame"}),
         ),
+        (
+            "16-secret-with-white-space",
+            "The revealed secret with a space before it: a digest or secret is exactly 64 hex characters (§2), so the transcript is malformed (not read as the secret without the space).",
+            three(),
+            plain_pool(4),
+            with_v(&|t| {
+                let s = t["secret"].as_str().unwrap_or_default().to_owned();
+                t["secret"] = format!(" {s}").into();
+            })?,
+            None,
+            malformed(),
+        ),
     ])
 }
 

@@ -119,6 +119,14 @@ async function jsVerdict(transcriptText, frameBytes, poolBytes) {
 
 /** Recomputes every hash of a (tampered) transcript, so that only the rules of §14 can catch it. */
 async function rehash(t, frameBytes, poolBytes) {
+  try {
+    await rehashOrThrow(t, frameBytes, poolBytes);
+  } catch {
+    // a copy too malformed to re-hash (e.g. a secret that is not hex) is compared as it is
+  }
+}
+
+async function rehashOrThrow(t, frameBytes, poolBytes) {
   const ch = H(canonicalBytes(t.commitment));
   t.commitment_hash = toHex(ch);
   const ed = entropyDigest(t.entropy.witnesses, null);
@@ -156,6 +164,7 @@ const TAMPER = [
   ['strata member', (t) => delete t.commitment.parameters.strata],
   ['unknown member', (t) => (t.commitment.pool.note = 'x')],
   ['null', (t) => (t.commitment.parameters.default = null)],
+  ['secret spelling', (t, r) => (t.secret = r.pick([` ${t.secret}`, `${t.secret}\n`, t.secret.toUpperCase()]))],
   ['sample', (t) => t.commitment.strata[0] && (t.commitment.strata[0].sample += 1)],
 ];
 

@@ -56,6 +56,13 @@ impl serde::Serialize for Secret {
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        // In a transcript the secret is spelled exactly (spec §2): 64 hex characters, nothing
+        // around them. (Parsing a secret file with `FromStr` allows its trailing newline.)
+        if s.trim() != s {
+            return Err(serde::de::Error::custom(
+                "secret: must be 64 hex characters",
+            ));
+        }
         s.parse().map_err(serde::de::Error::custom)
     }
 }
@@ -65,6 +72,23 @@ crate::ids::openapi_string!(Secret, pattern = r"^[0-9a-fA-F]{64}$");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_json_only_the_64_hex_characters_are_read() {
+        let hex = "01".repeat(32);
+        assert!(serde_json::from_str::<Secret>(&format!("\"{hex}\"")).is_ok());
+        assert!(serde_json::from_str::<Secret>(&format!("\"{}\"", hex.to_uppercase())).is_ok());
+        for bad in [format!(" {hex}"), format!("{hex}\\n"), format!("\\t{hex}")] {
+            assert!(
+                serde_json::from_str::<Secret>(&format!("\"{bad}\"")).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            format!("{hex}\n").parse::<Secret>().is_ok(),
+            "a secret file's newline"
+        );
+    }
 
     #[test]
     fn debug_hides_the_value_and_errors_do_not_echo_it() {
