@@ -29,6 +29,7 @@ pub struct AppError {
     kind: ErrorKind,
     code: &'static str,
     message: String,
+    problems: Option<Box<crate::registry::RowProblems>>,
 }
 
 impl AppError {
@@ -38,8 +39,21 @@ impl AppError {
             kind,
             code,
             message: message.into(),
+            problems: None,
         }
     }
+
+    /// The same error listing the row problems of a refused file.
+    pub fn with_problems(mut self, problems: crate::registry::RowProblems) -> Self {
+        self.problems = Some(Box::new(problems));
+        self
+    }
+
+    /// The row problems of a refused file (registry import), if any.
+    pub fn problems(&self) -> Option<&crate::registry::RowProblems> {
+        self.problems.as_deref()
+    }
+
 
     /// 422: the input breaks a rule.
     pub fn validation(code: &'static str, message: impl Into<String>) -> Self {

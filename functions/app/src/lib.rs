@@ -10,5 +10,6 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod registry;
 
 pub use error::AppError;

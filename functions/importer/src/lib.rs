@@ -10,15 +10,17 @@
 //!    `uploads/{department}/{kind}/{upload_id}` with a known kind and a request record that agrees
 //!    is refused with an error naming the key (logged; nothing is written);
 //! 2. returns at once if `outcomes/{upload_id}.json` already exists (a repeated delivery);
-//! 3. reads the file (at most [`MAX_UPLOAD_BYTES`]) and imports it with
-//!    [`spotcheck_import::import_bytes`], checking references against the latest snapshots as the
-//!    direct upload route does (guides against agencies, inspectors' conflicts against every
-//!    target registry);
+//! 3. reads the file (at most [`MAX_UPLOAD_BYTES`]) and imports it through the application core's
+//!    registry-import use case ([`spotcheck_app::registry::import_registry`], the one the direct
+//!    upload route and `spotcheck import` call): references checked against the latest
+//!    snapshots, the limits of [`spotcheck_app::registry::ImportLimits`], an empty file refused,
+//!    content identical to the latest snapshot answered with that snapshot;
 //! 4. stores the snapshot with the store's [`RegistryWriter`] under the idempotency key
 //!    `upload:{upload_id}` and the requesting administrator as actor;
 //! 5. writes the [`Outcome`] — the snapshot's number, hash and record count, or the bad rows —
 //!    to `outcomes/{upload_id}.json`, where the inspector API reads it (more than
-//!    [`OUTCOME_ERRORS`] bad rows: all of them to `outcomes/{upload_id}-errors.json` first).
+//!    [`OUTCOME_ERRORS`] bad rows: the first [`MAX_PROBLEMS`] of them to
+//!    `outcomes/{upload_id}-errors.json` first; the outcome always counts them all).
 //!
 //! # At-least-once delivery
 //!
@@ -46,7 +48,7 @@ use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, Stor
 use spotcheck_domain::time::Timestamp;
 
 pub use event::{ObjectCreated, parse_event};
-pub use store::RECOVERY_PROBES;
+pub use store::{MAX_PROBLEMS, RECOVERY_PROBES};
 
 /// Largest request record read (they are a few hundred bytes).
 const MAX_RECORD_BYTES: u64 = 64 * 1024;
@@ -240,8 +242,7 @@ where
         now,
     );
     let stored =
-        store::import_and_store(store, &meta, request.kind, &request.file_name, &bytes).await;
-    drop(bytes);
+        store::import_and_store(store, &meta, request.kind, &request.file_name, bytes).await;
     match stored {
         Ok(Ok(info)) => {
             write_outcome(
@@ -261,8 +262,8 @@ where
             })
         }
         Ok(Err(mut rejected)) => {
-            let errors = rejected.errors.len();
-            if errors > OUTCOME_ERRORS {
+            let errors = rejected.total;
+            if rejected.errors.len() > OUTCOME_ERRORS {
                 // Every row, first: the outcome that points at it is written last.
                 let all = serde_json::to_vec(&rejected.errors).map_err(|e| {
                     ImporterError::Bucket(BucketError::Failed {

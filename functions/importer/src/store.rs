@@ -1,24 +1,25 @@
-//! Importing a file and storing it as the next snapshot, idempotently under one key.
+//! Importing a file and storing it as the next snapshot, through the application core's one
+//! registry-import use case ([`spotcheck_app::registry::import_registry`]).
 
-use serde::Serialize;
+use spotcheck_app::registry::{ImportLimits, ImportOptions};
 use spotcheck_domain::lifecycle::WriteMeta;
-use spotcheck_domain::registry::{
-    CheckItem, Guide, Inspector, OnlineOperator, Record, References, RegistryKind,
-    RegistrySnapshot, RowError, TravelAgency,
-};
+use spotcheck_domain::registry::{RegistryKind, RowError};
 use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, StoreError};
 
-/// How many earlier snapshot numbers a repeated delivery tries, newest first, to find the
-/// snapshot its upload already made.
-pub const RECOVERY_PROBES: u64 = 16;
+pub use spotcheck_app::registry::RECOVERY_PROBES;
 
-/// Attempts when another upload takes the number this one chose.
-const NUMBER_ATTEMPTS: usize = 3;
+/// Problems kept for a refused file: the outcome holds the first
+/// [`spotcheck_api::large_upload::OUTCOME_ERRORS`], the errors object up to this many (memory
+/// stays bounded however many rows are bad; the total is always counted).
+pub const MAX_PROBLEMS: usize = 100_000;
 
 /// A file that imports nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rejected {
     pub reason: String,
+    /// How many problems in all.
+    pub total: usize,
+    /// The first of them.
     pub errors: Vec<RowError>,
 }
 
@@ -30,173 +31,44 @@ pub(crate) async fn import_and_store<S>(
     meta: &WriteMeta,
     kind: RegistryKind,
     file_name: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> Result<Result<SnapshotInfo, Rejected>, StoreError>
 where
     S: RegistryReader + RegistryWriter,
 {
-    let none = References::none;
-    match kind {
-        RegistryKind::Agencies => {
-            run::<S, TravelAgency>(store, meta, file_name, bytes, none()).await
-        }
-        RegistryKind::Guides => {
-            let refs = match store.latest_snapshot(RegistryKind::Agencies).await? {
-                Some(i) => {
-                    none().with_agencies(&store.get_snapshot::<TravelAgency>(i.number).await?)
-                }
-                None => none(),
-            };
-            run::<S, Guide>(store, meta, file_name, bytes, refs).await
-        }
-        RegistryKind::Operators => {
-            run::<S, OnlineOperator>(store, meta, file_name, bytes, none()).await
-        }
-        RegistryKind::Inspectors => {
-            let mut ids: Vec<String> = Vec::new();
-            ids.extend(target_ids::<S, TravelAgency>(store).await?);
-            ids.extend(target_ids::<S, Guide>(store).await?);
-            ids.extend(target_ids::<S, OnlineOperator>(store).await?);
-            run::<S, Inspector>(store, meta, file_name, bytes, none().with_targets(ids)).await
-        }
-        RegistryKind::Items => run::<S, CheckItem>(store, meta, file_name, bytes, none()).await,
-    }
-}
-
-/// The ids of the latest snapshot of `T`'s registry (none if there is none).
-async fn target_ids<S, T>(store: &S) -> Result<Vec<String>, StoreError>
-where
-    S: RegistryReader,
-    T: Record + serde::de::DeserializeOwned + Send,
-{
-    Ok(match store.latest_snapshot(T::KIND).await? {
-        Some(i) => store
-            .get_snapshot::<T>(i.number)
-            .await?
-            .records()
-            .iter()
-            .map(|r| r.id().to_owned())
-            .collect(),
-        None => Vec::new(),
-    })
-}
-
-fn is_key_reused(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Conflict {
-            what: "idempotency key",
-            ..
-        }
-    )
-}
-
-fn is_number_taken(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Conflict {
-            what: "snapshot",
-            ..
-        }
-    )
-}
-
-async fn next_number<S: RegistryReader>(store: &S, kind: RegistryKind) -> Result<u64, StoreError> {
-    Ok(store
-        .latest_snapshot(kind)
-        .await?
-        .map_or(1, |i| i.number + 1))
-}
-
-async fn run<S, T>(
-    store: &S,
-    meta: &WriteMeta,
-    file_name: &str,
-    bytes: &[u8],
-    refs: References,
-) -> Result<Result<SnapshotInfo, Rejected>, StoreError>
-where
-    S: RegistryReader + RegistryWriter,
-    T: Record + Serialize + Sync + Send,
-{
-    let make = |number: u64| -> Result<RegistrySnapshot<T>, Rejected> {
-        spotcheck_import::import_bytes::<T>(file_name, bytes, &refs, number)
-            .map(|i| i.snapshot)
-            .map_err(|e| Rejected {
-                reason: match e.validation_errors() {
-                    Some(v) => format!(
-                        "{} problem{} in {}: nothing was imported",
-                        v.errors.len(),
-                        if v.errors.len() == 1 { "" } else { "s" },
-                        v.file
-                    ),
-                    None => e.to_string(),
-                },
-                errors: e
-                    .validation_errors()
-                    .map(|v| v.errors.clone())
-                    .unwrap_or_default(),
-            })
+    let options = ImportOptions {
+        limits: ImportLimits {
+            max_problems: MAX_PROBLEMS,
+            ..ImportLimits::default()
+        },
+        ..ImportOptions::default()
     };
-    let mut number = next_number(store, T::KIND).await?;
-    for attempt in 1..=NUMBER_ATTEMPTS {
-        let snapshot = match make(number) {
-            Ok(s) => s,
-            Err(rejected) => return Ok(Err(rejected)),
-        };
-        match store.store_snapshot(meta, &snapshot).await {
-            Ok(info) => return Ok(Ok(info)),
-            Err(e) if is_key_reused(&e) => {
-                drop(snapshot);
-                return recover(store, meta, &make, number, e).await.map(Ok);
+    match spotcheck_app::registry::import_registry(store, meta, kind, file_name, bytes, options)
+        .await
+    {
+        Ok(outcome) => Ok(Ok(outcome.info)),
+        Err(e) => {
+            use spotcheck_app::error::ErrorKind as K;
+            match e.kind() {
+                K::Validation => {
+                    let (total, errors) = e
+                        .problems()
+                        .map(|p| (p.total, p.errors.clone()))
+                        .unwrap_or_default();
+                    Ok(Err(Rejected {
+                        reason: e.message().to_owned(),
+                        total,
+                        errors,
+                    }))
+                }
+                K::Unavailable => Err(StoreError::Unavailable(e.message().to_owned())),
+                K::Conflict => Err(StoreError::Conflict {
+                    what: "snapshot",
+                    id: kind.code().to_owned(),
+                    reason: e.message().to_owned(),
+                }),
+                _ => Err(StoreError::Invalid(e.message().to_owned())),
             }
-            Err(e) if is_number_taken(&e) && attempt < NUMBER_ATTEMPTS => {
-                tracing::info!(
-                    number,
-                    attempt,
-                    "another upload took the snapshot number; trying the next one"
-                );
-                number = next_number(store, T::KIND).await?;
-            }
-            Err(e) => return Err(e),
         }
     }
-    Err(StoreError::Unavailable(format!(
-        "other uploads kept taking the next {} snapshot number; retry",
-        T::KIND.code()
-    )))
-}
-
-/// The key was used before: an earlier delivery stored this upload's snapshot under a number
-/// below `tried`. Replaying the request with that number makes the store return the first result
-/// (a request with another number is refused as a key reuse and writes nothing).
-async fn recover<S, T, F>(
-    store: &S,
-    meta: &WriteMeta,
-    make: &F,
-    tried: u64,
-    original: StoreError,
-) -> Result<SnapshotInfo, StoreError>
-where
-    S: RegistryWriter,
-    T: Record + Serialize + Sync + Send,
-    F: Fn(u64) -> Result<RegistrySnapshot<T>, Rejected>,
-{
-    for number in (1..tried).rev().take(RECOVERY_PROBES as usize) {
-        let Ok(snapshot) = make(number) else {
-            break;
-        };
-        match store.store_snapshot(meta, &snapshot).await {
-            Ok(info) => {
-                tracing::info!(
-                    number,
-                    "repeated delivery: the upload's snapshot was already stored"
-                );
-                return Ok(info);
-            }
-            Err(e) if is_key_reused(&e) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Err(original)
 }

@@ -21,8 +21,8 @@ use spotcheck_domain::lifecycle::{
     Plan, PlanChange, PlanSpec, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode,
 };
 use spotcheck_domain::registry::{
-    CheckItem, CheckMethod, ExclusionRules, Guide, Inspector, OnlineOperator, Record, References,
-    RegistryKind, RegistrySnapshot, Target, TargetKind, TravelAgency, build_frame,
+    CheckItem, CheckMethod, ExclusionRules, Guide, Inspector, OnlineOperator, Record, RegistryKind,
+    RegistrySnapshot, Target, TargetKind, TravelAgency, build_frame,
 };
 use spotcheck_domain::store::{
     ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter,
@@ -712,10 +712,23 @@ pub(crate) struct Imported {
     number: u64,
     hash: String,
     records: u64,
+    /// `false` when the file's content was identical to the latest snapshot: nothing was stored
+    /// and `number` is that snapshot's.
+    created: bool,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadQuery {
+    /// Accept a file with a header and no records (it replaces the registry with an empty one).
+    #[serde(default)]
+    allow_empty: bool,
 }
 
 /// Uploads a registry file (CSV or .xlsx, UTF-8 or GB18030) as the next snapshot. Admin only.
-/// A file with any bad row imports nothing; the response lists every problem.
+/// A file with any bad row imports nothing; the 422 lists the rows and fields (the first 1,000
+/// problems and their total). A file identical to the latest snapshot stores nothing (200 with
+/// that snapshot); a file without records is refused unless `allow_empty=true`.
 #[utoipa::path(
     post,
     path = "/api/registries/{kind}",
@@ -723,12 +736,15 @@ pub(crate) struct Imported {
     security(("bearer" = [])),
     params(
         ("kind" = RegistryKind, Path, description = "Which registry"),
-        ("X-File-Name" = Option<String>, Header, description = "Original file name; `.xlsx` selects the spreadsheet reader, otherwise CSV (UTF-8 or GB18030)"),
+        UploadQuery,
+        ("X-File-Name" = Option<String>, Header, description = "Original file name; `.xlsx` selects the spreadsheet reader, otherwise CSV (UTF-8 or GB18030); a file that starts like a ZIP is read as .xlsx whatever its name"),
         ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
     ),
     request_body(content = Vec<u8>, content_type = "text/csv"),
     responses(
-        (status = 201, description = "Imported as the next snapshot; a file with any bad row imports nothing (422 lists every problem)", body = Imported),
+        (status = 201, description = "Imported as the next snapshot", body = Imported),
+        (status = 200, description = "Identical to the latest snapshot: nothing stored", body = Imported),
+        (status = 422, description = "Refused: `invalid-registry` lists `errors` ({row, field, reason}, the first 1,000) and `total`; `empty-registry`", body = crate::routes::uploads::RegistryProblem, content_type = "application/problem+json"),
         crate::error::CommonErrors,
         crate::error::AuthErrors
     )
@@ -738,145 +754,66 @@ async fn upload_registry<S: WriteStore>(
     principal: Principal,
     headers: HeaderMap,
     Path(kind): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<UploadQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     principal.require(Role::Admin)?;
-    let kind = match kind.as_str() {
-        "agencies" => RegistryKind::Agencies,
-        "guides" => RegistryKind::Guides,
-        "operators" => RegistryKind::Operators,
-        "inspectors" => RegistryKind::Inspectors,
-        "items" => RegistryKind::Items,
-        other => {
-            return Err(ApiError::bad_request(
-                "invalid-path",
-                format!(
-                    "unknown registry {other:?}: agencies, guides, operators, inspectors or items"
-                ),
-            ));
-        }
-    };
+    let kind = crate::large_upload::parse_kind(&kind)
+        .map_err(|e| ApiError::bad_request("invalid-path", e))?;
     let file_name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("upload.csv")
         .to_owned();
-    let number = st
-        .store
-        .latest_snapshot(kind)
-        .await?
-        .map_or(1, |i| i.number + 1);
-    let meta = write_meta(
-        &headers,
-        &principal,
-        &format!("POST /registries/{}", kind.code()),
-        &body,
-        (st.clock)(),
-    )?;
-    let info = match kind {
-        RegistryKind::Agencies => {
-            store_import::<S, TravelAgency>(
-                &st,
-                &meta,
-                &file_name,
+    // Hashing a large body for the idempotency key is CPU work too: off the async workers.
+    let meta = {
+        let (headers, principal, body, now) = (headers, principal, body.clone(), (st.clock)());
+        tokio::task::spawn_blocking(move || {
+            write_meta(
+                &headers,
+                &principal,
+                &format!("POST /registries/{}", kind.code()),
                 &body,
-                References::none(),
-                number,
+                now,
             )
-            .await?
-        }
-        RegistryKind::Guides => {
-            let refs = match st.store.latest_snapshot(RegistryKind::Agencies).await? {
-                Some(i) => References::none()
-                    .with_agencies(&st.store.get_snapshot::<TravelAgency>(i.number).await?),
-                None => References::none(),
-            };
-            store_import::<S, Guide>(&st, &meta, &file_name, &body, refs, number).await?
-        }
-        RegistryKind::Operators => {
-            store_import::<S, OnlineOperator>(
-                &st,
-                &meta,
-                &file_name,
-                &body,
-                References::none(),
-                number,
-            )
-            .await?
-        }
-        RegistryKind::Inspectors => {
-            let mut ids: Vec<String> = Vec::new();
-            if let Some(i) = st.store.latest_snapshot(RegistryKind::Agencies).await? {
-                ids.extend(
-                    st.store
-                        .get_snapshot::<TravelAgency>(i.number)
-                        .await?
-                        .records()
-                        .iter()
-                        .map(|a| a.id().to_owned()),
-                );
-            }
-            if let Some(i) = st.store.latest_snapshot(RegistryKind::Guides).await? {
-                ids.extend(
-                    st.store
-                        .get_snapshot::<Guide>(i.number)
-                        .await?
-                        .records()
-                        .iter()
-                        .map(|g| g.id().to_owned()),
-                );
-            }
-            if let Some(i) = st.store.latest_snapshot(RegistryKind::Operators).await? {
-                ids.extend(
-                    st.store
-                        .get_snapshot::<OnlineOperator>(i.number)
-                        .await?
-                        .records()
-                        .iter()
-                        .map(|o| o.id().to_owned()),
-                );
-            }
-            store_import::<S, Inspector>(
-                &st,
-                &meta,
-                &file_name,
-                &body,
-                References::none().with_targets(ids),
-                number,
-            )
-            .await?
-        }
-        RegistryKind::Items => {
-            store_import::<S, CheckItem>(&st, &meta, &file_name, &body, References::none(), number)
-                .await?
-        }
+        })
+        .await
+        .map_err(ApiError::internal)??
     };
+    let options = spotcheck_app::registry::ImportOptions {
+        allow_empty: query.allow_empty,
+        ..Default::default()
+    };
+    // Reading and validating run on the blocking pool inside the use case.
+    let outcome = match spotcheck_app::registry::import_registry(
+        st.store.as_ref(),
+        &meta,
+        kind,
+        &file_name,
+        body,
+        options,
+    )
+    .await
+    {
+        Ok(o) => o,
+        Err(e) => return Ok(crate::routes::uploads::registry_error(e)),
+    };
+    let info = outcome.info;
     Ok((
-        StatusCode::CREATED,
+        if outcome.created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
         Json(Imported {
             kind: info.kind.code(),
             number: info.number,
             hash: info.hash.to_string(),
             records: info.records,
+            created: outcome.created,
         }),
     )
         .into_response())
-}
-
-async fn store_import<S: WriteStore, T>(
-    st: &InspectorState<S>,
-    meta: &spotcheck_domain::lifecycle::WriteMeta,
-    file_name: &str,
-    body: &[u8],
-    refs: References,
-    number: u64,
-) -> Result<spotcheck_domain::store::SnapshotInfo, ApiError>
-where
-    T: Record + Serialize + Sync + Send,
-{
-    let imported = spotcheck_import::import_bytes::<T>(file_name, body, &refs, number)
-        .map_err(|e| ApiError::unprocessable("invalid-registry", e.to_string()))?;
-    Ok(st.store.store_snapshot(meta, &imported.snapshot).await?)
 }
 
 /// Approving needs the supervisor or the publisher role (approve and publish), in the record's

@@ -414,3 +414,73 @@ pub(crate) async fn upload_status(
     })
     .into_response())
 }
+
+/// The problem document of a refused registry file: the common fields, and for
+/// `invalid-registry` the first problems (row, field, reason) and their total.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RegistryProblem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    kind: String,
+    /// The HTTP status's reason phrase.
+    title: String,
+    /// The HTTP status code.
+    status: u16,
+    /// What went wrong and what to fix.
+    detail: String,
+    /// A stable machine-readable code: `invalid-registry`, `empty-registry`.
+    code: String,
+    /// The first problems (at most 1,000), by row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<RegistryRowProblem>,
+    /// How many problems the file has in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+}
+
+/// One problem of a refused registry file.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RegistryRowProblem {
+    /// 1-based spreadsheet row (the header is row 1).
+    row: u64,
+    /// The column's canonical name; empty for a whole-row or whole-file problem.
+    field: String,
+    /// What is wrong.
+    reason: String,
+}
+
+/// The response for an error of the registry-import use case: a 422 with its row problems listed,
+/// any other error as every route maps it.
+pub(crate) fn registry_error(e: spotcheck_app::AppError) -> Response {
+    let Some(problems) = e.problems().cloned() else {
+        return ApiError::from(e).into_response();
+    };
+    let api = ApiError::from(e);
+    let body = RegistryProblem {
+        kind: format!("https://spotcheck.invalid/problems/{}", api.code()),
+        title: api
+            .status()
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_owned(),
+        status: api.status().as_u16(),
+        detail: api.detail().to_owned(),
+        code: api.code().to_owned(),
+        errors: problems
+            .errors
+            .into_iter()
+            .map(|p| RegistryRowProblem {
+                row: p.row,
+                reason: spotcheck_app::registry::RowProblems::reason(&p),
+                field: p.column,
+            })
+            .collect(),
+        total: Some(problems.total),
+    };
+    let mut resp = (api.status(), Json(body)).into_response();
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/problem+json"),
+    );
+    resp
+}

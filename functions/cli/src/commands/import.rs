@@ -1,21 +1,23 @@
 //! `spotcheck import`: validate a registry or item-list file and show its snapshot hash.
 //!
-//! Without `--dry-run` the snapshot is stored (SQLite by default, `--store dynamodb` for the table)
-//! as the next numbered snapshot of its registry; importing the same file again is recognised and
-//! stores nothing new. Cross-references (a guide's agency, an inspector's conflicts) are checked
+//! Without `--dry-run` the file goes through the application core's registry-import use case
+//! ([`spotcheck_app::registry`], the one the API and the importer Lambda call) and is stored
+//! (SQLite by default, `--store dynamodb` for the table) as the next numbered snapshot of its
+//! registry; content identical to the latest snapshot is recognised and stores nothing new. A file
+//! without records is refused unless `--allow-empty`; files are read within the import limits. Cross-references (a guide's agency, an inspector's conflicts) are checked
 //! against the files given with `--agencies` / `--targets`, or else against the store's latest
 //! snapshots. A failing file prints every problem (file, row, column, value, reason), stores
 //! nothing, and exits 2.
 
 use std::path::PathBuf;
 
+use spotcheck_app::registry::{self, Format, ImportOptions};
 use spotcheck_domain::lifecycle::{Actor, IdempotencyKey, WriteMeta};
 use spotcheck_domain::registry::{
     CheckItem, Guide, Inspector, OnlineOperator, Record, References, RegistryKind, TravelAgency,
 };
-use spotcheck_domain::store::{RegistryReader, RegistryWriter};
 use spotcheck_domain::time::Timestamp;
-use spotcheck_import::{ImportError, Imported, import_path, import_target_ids};
+use spotcheck_import::{ImportError, import_path, import_target_ids};
 use spotcheck_store::AnyStore;
 
 use crate::exit::Failure;
@@ -57,6 +59,9 @@ pub struct Args {
     /// The number shown for a dry run's snapshot (a stored snapshot gets the next free number).
     #[arg(long, default_value_t = 1)]
     pub snapshot_number: u64,
+    /// Accept a file with a header and no records (it replaces the registry with an empty one).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Where to store it.
     #[command(flatten)]
     pub store: StoreArgs,
@@ -114,153 +119,152 @@ fn references(args: &Args) -> Result<(References, Vec<String>), Failure> {
     Ok((refs, notes))
 }
 
-fn report<T: Record>(args: &Args, imported: &Imported<T>, notes: &[String]) {
-    let s = &imported.snapshot;
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Csv => "CSV",
+        Format::Xlsx => "xlsx",
+    }
+}
+
+/// The file, read whole (at most the import limit; a larger file is refused by name).
+fn read_file(args: &Args, options: &ImportOptions) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let io =
+        |e: std::io::Error| Failure::bad_input(format!("cannot read {}: {e}", args.file.display()));
+    let file = std::fs::File::open(&args.file).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let limit = options.limits.max_file_bytes;
+    if size > limit {
+        return Err(Failure::bad_input(format!(
+            "{}: the file is {size} bytes; at most {limit} bytes are imported: split the registry",
+            args.file.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+fn options(args: &Args) -> ImportOptions {
+    ImportOptions {
+        allow_empty: args.allow_empty,
+        ..ImportOptions::default()
+    }
+}
+
+fn run_kind<T: Record>(args: &Args) -> Result<(), Failure> {
+    let (refs, notes) = references(args)?;
+    let options = options(args);
+    let bytes = read_file(args, &options)?;
+    let name = spotcheck_import::display_name(&args.file);
+    let checked = registry::check::<T>(&name, &bytes, &refs, args.snapshot_number, &options)
+        .map_err(app_failure)?;
+    let s = &checked.snapshot;
     say!(
         "ok: {} {} in {} ({}, {})",
         s.len(),
         T::KIND,
         args.file.display(),
-        match imported.format {
-            spotcheck_import::Format::Csv => "CSV",
-            spotcheck_import::Format::Xlsx => "xlsx",
-        },
-        imported.encoding
+        format_name(checked.format),
+        checked.encoding
     );
     say!(
         "snapshot: #{} {} (sha256, canonical encoding v1)",
         s.number(),
         s.hash()
     );
-    for n in notes {
+    for n in &notes {
         say!("references: {n}");
     }
-}
-
-fn run_kind<T: Record>(args: &Args) -> Result<(), Failure> {
-    let (refs, notes) = references(args)?;
-    let imported = import_path::<T>(&args.file, &refs, args.snapshot_number).map_err(failure)?;
-    report(args, &imported, &notes);
     say!("dry run: nothing stored");
     Ok(())
 }
 
-/// Target ids known to the store (latest agency, guide and operator snapshots).
-async fn stored_target_ids(store: &AnyStore) -> Result<Vec<String>, Failure> {
-    let mut ids = Vec::new();
-    if let Some(i) = store
-        .latest_snapshot(RegistryKind::Agencies)
-        .await
-        .map_err(store_failure)?
-    {
-        let snap = store
-            .get_snapshot::<TravelAgency>(i.number)
-            .await
-            .map_err(store_failure)?;
-        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
-    }
-    if let Some(i) = store
-        .latest_snapshot(RegistryKind::Guides)
-        .await
-        .map_err(store_failure)?
-    {
-        let snap = store
-            .get_snapshot::<Guide>(i.number)
-            .await
-            .map_err(store_failure)?;
-        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
-    }
-    if let Some(i) = store
-        .latest_snapshot(RegistryKind::Operators)
-        .await
-        .map_err(store_failure)?
-    {
-        let snap = store
-            .get_snapshot::<OnlineOperator>(i.number)
-            .await
-            .map_err(store_failure)?;
-        ids.extend(snap.records().iter().map(|r| r.id().to_owned()));
-    }
-    Ok(ids)
-}
-
-fn store_failure(e: spotcheck_domain::store::StoreError) -> Failure {
-    Failure::Other(anyhow::anyhow!("store: {e}"))
-}
-
-async fn store_kind<T>(args: &Args, store: &AnyStore) -> Result<(), Failure>
-where
-    T: Record + serde::Serialize + serde::de::DeserializeOwned + Send + Sync,
-{
-    let (mut refs, mut notes) = references(args)?;
-    // Without reference files, check against what the store already holds.
-    if args.agencies.is_none()
-        && T::KIND == RegistryKind::Guides
-        && let Some(i) = store
-            .latest_snapshot(RegistryKind::Agencies)
-            .await
-            .map_err(store_failure)?
-    {
-        let agencies = store
-            .get_snapshot::<TravelAgency>(i.number)
-            .await
-            .map_err(store_failure)?;
-        refs = refs.with_agencies(&agencies);
-        notes.retain(|n| !n.contains("NOT checked"));
-        notes.push(format!(
-            "agency licences checked against stored agency snapshot #{}",
-            i.number
-        ));
-    }
-    if args.targets.is_empty() && T::KIND == RegistryKind::Inspectors {
-        let ids = stored_target_ids(store).await?;
-        if !ids.is_empty() {
-            notes.retain(|n| !n.contains("NOT checked"));
-            notes.push(format!(
-                "conflicts checked against the {} stored targets",
-                ids.len()
-            ));
-            refs = refs.with_targets(ids);
+/// A refusal of the registry-import use case: every listed problem, then the summary.
+fn app_failure(e: spotcheck_app::AppError) -> Failure {
+    use spotcheck_app::error::ErrorKind as K;
+    match e.kind() {
+        K::Validation => {
+            let mut msg = String::new();
+            if let Some(p) = e.problems() {
+                for err in &p.errors {
+                    let column = if err.column.is_empty() {
+                        "-"
+                    } else {
+                        err.column.as_str()
+                    };
+                    msg.push_str(&format!(
+                        "{}:{}: {}: {} {:?}: {}\n",
+                        err.file, err.row, column, err.kind, err.value, err.reason
+                    ));
+                }
+            }
+            msg.push_str(e.message());
+            Failure::bad_input(msg)
         }
+        _ => Failure::Other(anyhow::anyhow!("{} ({})", e.message(), e.code())),
     }
-    let latest = store
-        .latest_snapshot(T::KIND)
-        .await
-        .map_err(store_failure)?;
-    let number = latest.map_or(1, |i| i.number + 1);
-    let imported = import_path::<T>(&args.file, &refs, number).map_err(failure)?;
-    report(args, &imported, &notes);
-    if let Some(prev) = latest
-        && prev.hash == imported.snapshot.hash()
-    {
-        say!(
-            "unchanged: identical to stored snapshot #{}; nothing stored",
-            prev.number
-        );
-        return Ok(());
+}
+
+async fn store_kind(args: &Args, kind: RegistryKind, store: &AnyStore) -> Result<(), Failure> {
+    let mut options = options(args);
+    let mut notes = Vec::new();
+    // Reference files given on the command line replace the store's latest snapshots.
+    let given = match kind {
+        RegistryKind::Guides => args.agencies.is_some(),
+        RegistryKind::Inspectors => !args.targets.is_empty(),
+        _ => false,
+    };
+    if given {
+        let (refs, n) = references(args)?;
+        options.references = Some(refs);
+        notes = n;
     }
+    let bytes = read_file(args, &options)?;
+    let name = spotcheck_import::display_name(&args.file);
     let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
     let actor: Actor = format!("cli:{user}")
         .parse()
         .map_err(|e| Failure::bad_input(format!("actor: {e}")))?;
-    let key: IdempotencyKey = format!(
-        "import:{}:{}:{number}",
-        T::KIND.code(),
-        imported.snapshot.hash()
-    )
-    .parse()
-    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    // The same file imported again is the same request: a retry after a crash finds its snapshot.
+    let digest = spotcheck_domain::encoding::sha256(&bytes).to_hex();
+    let key: IdempotencyKey = format!("import:{}:{}", kind.code(), &digest[..32])
+        .parse()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
     let meta = WriteMeta::new(key, actor, Timestamp::from_datetime(chrono::Utc::now()));
-    let info = store
-        .store_snapshot(&meta, &imported.snapshot)
+    let outcome = registry::import_registry(store, &meta, kind, &name, bytes, options)
         .await
-        .map_err(store_failure)?;
+        .map_err(app_failure)?;
+    let info = &outcome.info;
     say!(
-        "stored: {} snapshot #{} ({} records)",
-        info.kind.code(),
-        info.number,
-        info.records
+        "ok: {} {} in {} ({}, {})",
+        info.records,
+        kind,
+        args.file.display(),
+        format_name(outcome.format),
+        outcome.encoding
     );
+    say!(
+        "snapshot: #{} {} (sha256, canonical encoding v1)",
+        info.number,
+        info.hash
+    );
+    for n in notes.iter().chain(&outcome.checked) {
+        say!("references: {n}");
+    }
+    if outcome.created {
+        say!(
+            "stored: {} snapshot #{} ({} records)",
+            info.kind.code(),
+            info.number,
+            info.records
+        );
+    } else {
+        say!(
+            "unchanged: identical to stored snapshot #{}; nothing stored",
+            info.number
+        );
+    }
     Ok(())
 }
 
@@ -281,12 +285,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the runtime: {e}")))?;
     rt.block_on(async {
         let store = args.store.open(false).await?;
-        match args.kind {
-            Kind::Agencies => store_kind::<TravelAgency>(&args, &store).await,
-            Kind::Guides => store_kind::<Guide>(&args, &store).await,
-            Kind::Operators => store_kind::<OnlineOperator>(&args, &store).await,
-            Kind::Inspectors => store_kind::<Inspector>(&args, &store).await,
-            Kind::Items => store_kind::<CheckItem>(&args, &store).await,
-        }
+        let kind = match args.kind {
+            Kind::Agencies => RegistryKind::Agencies,
+            Kind::Guides => RegistryKind::Guides,
+            Kind::Operators => RegistryKind::Operators,
+            Kind::Inspectors => RegistryKind::Inspectors,
+            Kind::Items => RegistryKind::Items,
+        };
+        store_kind(&args, kind, &store).await
     })
 }
