@@ -91,8 +91,8 @@ fn generators_and_prove_say_what_they_wrote() -> TestResult {
     let out = ok(d, &["prove", "frame.csv", target, "--out", "proof.json"])?;
     assert!(
         out.starts_with(&format!(
-            "wrote proof.json: the inclusion proof of {target} (entry "
-        )) && out.contains(" of 300 in the frame, root "),
+            "wrote proof.json: the inclusion proof of {target} (index "
+        )) && out.contains(" in the 300-entry frame, root "),
         "{out}"
     );
     assert!(d.join("proof.json").exists());

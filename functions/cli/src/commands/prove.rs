@@ -35,11 +35,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     say_wrote(
         &args.out,
         format_args!(
-            "the inclusion proof of {} (entry {} of {} in the frame, root {})",
-            proof.target,
-            proof.index + 1,
-            proof.frame_size,
-            proof.frame_root
+            "the inclusion proof of {} (index {} in the {}-entry frame, root {})",
+            proof.target, proof.index, proof.frame_size, proof.frame_root
         ),
     );
     Ok(())
