@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod public;
 pub mod registry;
 
 pub use error::AppError;

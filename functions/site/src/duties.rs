@@ -168,18 +168,7 @@ fn penalty_of<'a>(
     }
 }
 
-/// The last day a published penalty stays up: 3 calendar months (minor) or 3 years after its
-/// publication day.
-pub fn removal_date(
-    p: &PenaltyRecord,
-    published_at: Timestamp,
-    calendar: &Calendar,
-) -> Option<NaiveDate> {
-    calendar
-        .deadline(p.decision.removal_rule(), china_date(published_at))
-        .ok()
-        .map(|d| d.date)
-}
+pub use spotcheck_app::public::removal_date;
 
 /// The state changes due on `today`, in an order that is safe to apply one by one:
 ///
@@ -200,6 +189,9 @@ pub fn due_transitions(
 ) -> Vec<Due> {
     let mut takedowns = Vec::new();
     let mut publish = Vec::new();
+    // The reason is kept with the withdrawn publication (and shown in the run's report): redacted
+    // like every public text.
+    let redactor = spotcheck_app::public::redact::Redactor::new(&records.names.persons);
     let by_number: std::collections::HashMap<&str, &PenaltyRecord> = records
         .penalties
         .iter()
@@ -217,7 +209,11 @@ pub fn due_transitions(
                     }
                     (PublicationState::Pending | PublicationState::Published { .. }, _) => {
                         Some(PublicationTransition::Withdraw {
-                            reason: format!("{}：{}", change_label(change.kind), change.reason),
+                            reason: format!(
+                                "{}：{}",
+                                change_label(change.kind),
+                                redactor.text(&change.reason)
+                            ),
                         })
                     }
                     _ => None,

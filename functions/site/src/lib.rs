@@ -6,8 +6,10 @@
 //! their reasons, expires penalties at the end of their publication period, and renders the public
 //! website — HTML, JSON and an Atom feed per category — after redacting everything personal.
 //!
-//! Pure parts ([`duties`], [`view`], [`render`], [`redact`]) work on plain values; I/O stays at the
-//! edges: [`records::load`] reads the store, [`sink`] writes the site (a local folder here, S3 in
+//! What is public, and how it is redacted, is decided by one projection in the application core
+//! ([`spotcheck_app::public::project`]); the site renders its pages and feeds from it, as the public
+//! API renders its JSON. Pure parts ([`duties`], [`view`], [`render`], [`redact`]) work on plain
+//! values; I/O stays at the edges: [`records::load`] reads the store, [`sink`] writes the site (a local folder here, S3 in
 //! the `spotcheck-publisher` Lambda function). [`publisher::run`] is one whole run, used by both
 //! `spotcheck publish --due` and the Lambda function, so both hosts behave the same. See
 //! `docs/publication.md`.
@@ -38,11 +40,12 @@
 pub mod duties;
 pub mod error;
 pub mod publisher;
-pub mod records;
-pub mod redact;
 pub mod render;
 pub mod sink;
-pub mod time;
 pub mod view;
+
+// The projection's parts, one copy in the application core: what is public, redaction, and the
+// records it reads.
+pub use spotcheck_app::public::{records, redact, time};
 
 pub use error::SiteError;

@@ -25,11 +25,12 @@ use crate::duties::{
 };
 use crate::error::SiteError;
 use crate::records::{Records, load};
-use crate::redact::scan_bytes;
+use crate::redact::{Redactor, scan_bytes};
 use crate::render::{PlanFiles, RenderOptions, SiteFile, render};
 use crate::sink::{SiteSink, SiteStats, update};
 use crate::time::china_date;
-use crate::view::{build, record_texts, slug};
+use crate::view::{build, record_texts_of, slug};
+use spotcheck_app::public::{Gate, frame_csv, pool_csv, project};
 
 /// How a run behaves.
 #[derive(Debug, Clone)]
@@ -200,14 +201,27 @@ where
     records.publications = store.list_publications().await?;
     records.reindex();
 
-    // Redaction check of what is about to be published.
+    // Redaction check of what is about to be published: the views as the projection would show
+    // them, and the hashed files (commitment, transcript) as stored, which cannot be redacted —
+    // for personal numbers and for the full names of the natural persons the registries know.
     let mut blocked_ids = BTreeSet::new();
+    let staged = project(&records, calendar, Gate::Staged, opts.now);
+    let scanner = Redactor::new(&records.names.persons);
     for p in &records.publications {
         if p.state != PublicationState::Pending {
             continue;
         }
-        for (file, bytes) in record_texts(&records, calendar, p) {
-            if let Some(hit) = scan_bytes(&bytes).into_iter().next() {
+        for (file, bytes) in record_texts_of(&records, &staged.records, calendar, p) {
+            // Views come from the projection, which has already masked the known names in free
+            // text (an inspector, an official published by name, may share a guide's name);
+            // the hashed files cannot be masked, so a known name there holds the record back.
+            let hashed = file.ends_with("commitment.json") || file.ends_with("transcript.json");
+            let hits = if hashed {
+                scanner.scan_bytes(&bytes)
+            } else {
+                scan_bytes(&bytes)
+            };
+            if let Some(hit) = hits.into_iter().next() {
                 warn!(publication = %p.id, file, found = hit.kind.as_str(), "held back: personal number");
                 report.blocked.push(BlockedLine {
                     id: p.id.to_string(),
@@ -365,35 +379,6 @@ where
         plan_files.insert(slug(&v.id), files);
     }
     render(&model, &plan_files, &opts.render)
-}
-
-/// The frame file as published: `target_id,stratum` (the format `spotcheck verify` and the browser
-/// verifier read).
-pub fn frame_csv(frame: &spotcheck_domain::frame::Frame) -> Vec<u8> {
-    let mut out = Vec::with_capacity(frame.len() * 32 + 20);
-    out.extend_from_slice(b"target_id,stratum\n");
-    for (id, s) in frame.iter() {
-        out.extend_from_slice(id.as_bytes());
-        out.push(b',');
-        out.extend_from_slice(s.as_str().as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
-
-/// The pool file as published: `inspector_id,department,conflicts`.
-pub fn pool_csv(pool: &spotcheck_domain::frame::InspectorPool) -> Vec<u8> {
-    let mut out = Vec::from(&b"inspector_id,department,conflicts\n"[..]);
-    for e in pool.entries() {
-        out.extend_from_slice(e.id.as_str().as_bytes());
-        out.push(b',');
-        out.extend_from_slice(e.department.as_str().as_bytes());
-        out.push(b',');
-        let c: Vec<&str> = e.conflicts.iter().map(|c| c.as_str()).collect();
-        out.extend_from_slice(c.join(";").as_bytes());
-        out.push(b'\n');
-    }
-    out
 }
 
 /// A whole run. `lock` is taken around rendering and writing (a local folder's lock; on S3 the

@@ -1,5 +1,7 @@
-//! The public views: what each page shows, already redacted (guides' names masked, personal numbers
-//! removed from free text). Templates and JSON files are rendered from these and from nothing else.
+//! The public views: what each page shows. They are rendered from the one public projection
+//! ([`spotcheck_app::public::project`]), which decides what shows and redacts it (guides' names
+//! masked in every free text, personal numbers removed); templates and JSON files are rendered from
+//! these views and from nothing else.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +19,7 @@ use spotcheck_domain::time::Timestamp;
 use crate::duties::{change_label, on_time, removal_date};
 use crate::records::{PlanRecord, Records};
 use crate::redact::{mask_name, redact_text};
+use spotcheck_app::public::{Gate, Public, project};
 use spotcheck_domain::calendar::Calendar;
 
 /// A time as shown: China time, `2026-11-26 17:30`.
@@ -752,13 +755,30 @@ pub fn withdrawal_view(
     })
 }
 
-/// Builds the whole model from the records (only what is published shows).
+/// Builds the whole model from the records: what the projection lets through for the site
+/// ([`Gate::Published`]), nothing else.
 pub fn build(
     records: &Records,
     calendar: &Calendar,
     base_url: Option<&str>,
     now: Timestamp,
 ) -> SiteModel {
+    build_public(
+        &project(records, calendar, Gate::Published, now),
+        calendar,
+        base_url,
+        now,
+    )
+}
+
+/// Builds the whole model from a projection.
+pub fn build_public(
+    public: &Public,
+    calendar: &Calendar,
+    base_url: Option<&str>,
+    now: Timestamp,
+) -> SiteModel {
+    let records = &public.records;
     let pubs = pubs_by_id(records);
     let mut m = SiteModel {
         generated_at: show_time(now),
@@ -822,12 +842,14 @@ pub fn build(
         if let Some(dp) =
             pubs.get(PublicationId::of(PublicationKind::PenaltyDecision, &rec).as_str())
             && published(Some(dp))
+            && public.decisions.contains(p.decision.number.as_str())
         {
             m.penalties.push(penalty_view(p, dp, calendar));
         }
         if let Some(wp) =
             pubs.get(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str())
             && published(Some(wp))
+            && public.withdrawals.contains(p.decision.number.as_str())
             && let Some(w) = withdrawal_view(records, p, wp)
         {
             m.withdrawals.push(w);
@@ -892,9 +914,22 @@ fn link_of(p: &Publication) -> Option<String> {
     })
 }
 
-/// The texts of one record as they would be published (its view as JSON, and for draws the
-/// commitment and transcript files), for the redaction check before publishing.
+/// The texts of one record as they would be published (its view as JSON, from the projection of
+/// what publishing would show, and for draws the commitment and transcript files as stored, which
+/// cannot be redacted), for the redaction check before publishing.
 pub fn record_texts(
+    records: &Records,
+    calendar: &Calendar,
+    p: &Publication,
+) -> Vec<(String, Vec<u8>)> {
+    // Expiry does not matter here (a pending publication is not expired): any instant will do.
+    let staged = project(records, calendar, Gate::Staged, Timestamp::from_unix(0));
+    record_texts_of(records, &staged.records, calendar, p)
+}
+
+/// [`record_texts`] with the staged projection already made (`raw` for the hashed files).
+pub fn record_texts_of(
+    raw: &Records,
     records: &Records,
     calendar: &Calendar,
     p: &Publication,
@@ -903,10 +938,12 @@ pub fn record_texts(
     let json = |v: Result<Vec<u8>, serde_json::Error>| v.unwrap_or_default();
     match (&p.kind, &p.record) {
         (PublicationKind::Plan | PublicationKind::Draw, RecordRef::Plan { plan }) => {
-            if let Some(pr) = records.plans.get(plan.as_str()) {
-                if let Some(v) = plan_view_at(records, pr, None, true) {
-                    out.push((format!("plans/{plan}"), json(serde_json::to_vec(&v))));
-                }
+            if let Some(pr) = records.plans.get(plan.as_str())
+                && let Some(v) = plan_view_at(records, pr, None, true)
+            {
+                out.push((format!("plans/{plan}"), json(serde_json::to_vec(&v))));
+            }
+            if let Some(pr) = raw.plans.get(plan.as_str()) {
                 if let Some(c) = &pr.commitment {
                     out.push((
                         format!("plans/{plan}/commitment.json"),

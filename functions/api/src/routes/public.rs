@@ -1,6 +1,9 @@
-//! The public, read-only API: no login. Everything here is publishable as it is (redaction happens
-//! before records are stored: no ID numbers, phones or addresses of natural persons exist in them;
-//! penalties involving minors are never listed).
+//! The public, read-only API: no login. Every answer is rendered from the one public projection
+//! ([`spotcheck_app::public::project`], [`Gate::Live`]), the same that renders the site: drafts are
+//! not listed, unapproved results and decisions do not show, changed, revoked, credit-repaired and
+//! expired decisions are taken down, cases involving minors never show, and every free text is
+//! redacted (personal numbers removed, the full names of natural persons the registries know
+//! masked). A record that may not be shown answers 404, exactly as one that does not exist.
 
 use axum::Json;
 use axum::Router;
@@ -10,19 +13,62 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
+use spotcheck_app::public::records::{
+    PlanRecord, load_items, load_penalties, load_plan, load_plans,
+};
+use spotcheck_app::public::{Gate, Public, project};
+use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, verify};
 use spotcheck_domain::frame::InclusionProof;
 use spotcheck_domain::ids::{PlanId, TargetId};
-use spotcheck_domain::lifecycle::{
-    ApprovalStatus, InspectionResult, PenaltyRecord, Plan, PublicationId, PublicationKind,
-    RecordRef,
-};
-use spotcheck_domain::registry::{CheckItem, RegistryKind};
-use spotcheck_domain::store::ReadStore;
+use spotcheck_domain::lifecycle::{InspectionResult, PenaltyRecord, Plan};
+use spotcheck_domain::registry::CheckItem;
+use spotcheck_domain::store::{ReadStore, StoreError};
 
 use super::support::{etag_value, frame_csv, immutable, immutable_tagged, plan_id, pool_csv};
 use crate::PublicState;
 use crate::error::ApiError;
+
+/// The official calendar (for the end of a decision's publication period), read once.
+fn calendar() -> Result<&'static Calendar, ApiError> {
+    static CALENDAR: std::sync::OnceLock<Result<Calendar, String>> = std::sync::OnceLock::new();
+    CALENDAR
+        .get_or_init(|| Calendar::embedded().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(ApiError::internal)
+}
+
+/// What the public may see of `records` now.
+fn live(records: &spotcheck_app::public::records::Records) -> Result<Public, ApiError> {
+    Ok(project(
+        records,
+        calendar()?,
+        Gate::Live,
+        (crate::system_clock())(),
+    ))
+}
+
+/// The 404 of a plan that does not exist or may not be shown (a draft): the same answer for both.
+fn no_plan(id: &str) -> ApiError {
+    StoreError::NotFound {
+        what: "plan",
+        id: id.to_owned(),
+    }
+    .into()
+}
+
+/// The public form of plan `id`, or 404.
+async fn public_plan<S: ReadStore>(store: &S, id: &str) -> Result<PlanRecord, ApiError> {
+    let pid = plan_id(id)?;
+    let Some(records) = load_plan(store, &pid).await? else {
+        return Err(no_plan(id));
+    };
+    live(&records)?
+        .records
+        .plans
+        .remove(pid.as_str())
+        .ok_or_else(|| no_plan(id))
+}
 
 /// The public routes, mounted under `/api/public`.
 pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
@@ -46,18 +92,20 @@ pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
     path = "/api/public/items",
     tag = "public",
     responses(
-        (status = 200, description = "The current random spot-check item list (empty before one is imported)", body = Vec<CheckItem>),
+        (status = 200, description = "The current random spot-check item list, free text redacted (empty before one is imported)", body = Vec<CheckItem>),
         crate::error::CommonErrors
     )
 )]
 async fn items<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<CheckItem>>, ApiError> {
-    let Some(info) = st.store.latest_snapshot(RegistryKind::Items).await? else {
-        return Ok(Json(Vec::new()));
-    };
-    let snap = st.store.get_snapshot::<CheckItem>(info.number).await?;
-    Ok(Json(snap.records().to_vec()))
+    let public = live(&load_items(st.store.as_ref()).await?)?;
+    Ok(Json(
+        public
+            .item_list()
+            .map(|v| v.items.clone())
+            .unwrap_or_default(),
+    ))
 }
 
 #[utoipa::path(
@@ -65,14 +113,15 @@ async fn items<S: ReadStore>(
     path = "/api/public/plans",
     tag = "public",
     responses(
-        (status = 200, description = "Every plan", body = Vec<Plan>),
+        (status = 200, description = "Every committed plan (drafts are not public), title and cancellation reason redacted", body = Vec<Plan>),
         crate::error::CommonErrors
     )
 )]
 async fn plans<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<Plan>>, ApiError> {
-    Ok(Json(st.store.list_plans().await?))
+    let public = live(&load_plans(st.store.as_ref()).await?)?;
+    Ok(Json(public.plans().map(|pr| pr.plan.clone()).collect()))
 }
 
 #[utoipa::path(
@@ -81,7 +130,7 @@ async fn plans<S: ReadStore>(
     tag = "public",
     params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
     responses(
-        (status = 200, description = "The plan and its state", body = Plan),
+        (status = 200, description = "The plan and its state, once committed (a draft answers 404)", body = Plan),
         crate::error::CommonErrors
     )
 )]
@@ -89,7 +138,7 @@ async fn plan<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
 ) -> Result<Json<Plan>, ApiError> {
-    Ok(Json(st.store.get_plan(&plan_id(&id)?).await?))
+    Ok(Json(public_plan(st.store.as_ref(), &id).await?.plan))
 }
 
 #[utoipa::path(
@@ -117,7 +166,10 @@ async fn commitment<S: ReadStore>(
             hit.bytes,
         ));
     }
-    let c = st.store.get_commitment(&pid).await?;
+    let c = public_plan(st.store.as_ref(), &id)
+        .await?
+        .commitment
+        .ok_or_else(|| no_plan(&id))?;
     let bytes = Bytes::from(c.canonical_bytes()?);
     let hash = spotcheck_domain::encoding::sha256(&bytes);
     Ok(cache_and_respond(
@@ -155,7 +207,10 @@ async fn transcript<S: ReadStore>(
             hit.bytes,
         ));
     }
-    let t = st.store.get_transcript(&pid).await?;
+    let t = public_plan(st.store.as_ref(), &id)
+        .await?
+        .transcript
+        .ok_or_else(|| no_transcript(&id))?;
     let bytes = Bytes::from(t.canonical_bytes()?);
     Ok(cache_and_respond(
         &st,
@@ -165,6 +220,15 @@ async fn transcript<S: ReadStore>(
         bytes,
         &headers,
     ))
+}
+
+/// The 404 of a draw that did not happen or may not be shown.
+fn no_transcript(id: &str) -> ApiError {
+    StoreError::NotFound {
+        what: "transcript",
+        id: id.to_owned(),
+    }
+    .into()
 }
 
 /// Remembers an immutable record's bytes and answers with them.
@@ -208,7 +272,7 @@ async fn frame<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
     let summary = plan
         .frame
         .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
@@ -237,7 +301,7 @@ async fn pool<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
     let summary = plan
         .pool
         .ok_or_else(|| ApiError::not_found(format!("plan {id} has no inspector pool yet")))?;
@@ -280,7 +344,10 @@ async fn verification<S: ReadStore>(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let pid = plan_id(&id)?;
-    let t = st.store.get_transcript(&pid).await?;
+    let t = public_plan(st.store.as_ref(), &id)
+        .await?
+        .transcript
+        .ok_or_else(|| no_transcript(&id))?;
     let frame = st.store.get_frame(&t.commitment.frame.root).await?;
     let pool = st.store.get_pool(&t.commitment.pool.root).await?;
     let outcome = verify(&t, &frame, &pool);
@@ -319,7 +386,7 @@ async fn proof<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path((id, target)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let plan = st.store.get_plan(&plan_id(&id)?).await?;
+    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
     let summary = plan
         .frame
         .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
@@ -336,7 +403,7 @@ async fn proof<S: ReadStore>(
     tag = "public",
     params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
     responses(
-        (status = 200, description = "Recorded inspection results, once approved for publication", body = Vec<InspectionResult>),
+        (status = 200, description = "Recorded inspection results, once approved for publication, findings and follow-up redacted", body = Vec<InspectionResult>),
         crate::error::CommonErrors
     )
 )]
@@ -344,54 +411,24 @@ async fn results<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<InspectionResult>>, ApiError> {
-    let mut out = Vec::new();
-    for r in st.store.list_results(&plan_id(&id)?).await? {
-        let pub_id = PublicationId::of(
-            PublicationKind::CheckResult,
-            &RecordRef::Result {
-                plan: r.plan.clone(),
-                target: r.target.clone(),
-            },
-        );
-        if approved(st.store.as_ref(), &pub_id).await? {
-            out.push(r);
-        }
-    }
-    Ok(Json(out))
+    Ok(Json(public_plan(st.store.as_ref(), &id).await?.results))
 }
 
-/// Whether a result or decision may be shown: approved, or entered before approvals existed
-/// (see `docs/publication.md`). Unapproved records are not public anywhere.
-async fn approved<S: ReadStore>(store: &S, id: &PublicationId) -> Result<bool, ApiError> {
-    let a = store.get_approval(id).await?;
-    Ok(ApprovalStatus::of(a.as_ref()).publishable())
-}
-
-/// Penalty decisions that may be published (approved, never those involving minors), with their
-/// changes and withdrawals.
+/// Penalty decisions that may be published now: approved, never those involving minors, never
+/// changed, revoked, confirmed void or credit-repaired (taken down at once; `changes` is always
+/// empty), not past their publication period; free text redacted.
 #[utoipa::path(
     get,
     path = "/api/public/penalties",
     tag = "public",
     responses(
-        (status = 200, description = "Publishable penalty decisions with their changes and withdrawals", body = Vec<PenaltyRecord>),
+        (status = 200, description = "The penalty decisions currently published: approved, not involving a minor, not changed, revoked or credit-repaired, not expired; free text redacted", body = Vec<PenaltyRecord>),
         crate::error::CommonErrors
     )
 )]
 async fn penalties<S: ReadStore>(
     State(st): State<PublicState<S>>,
 ) -> Result<Json<Vec<PenaltyRecord>>, ApiError> {
-    let mut list = Vec::new();
-    for p in st.store.list_penalties().await? {
-        let pub_id = PublicationId::of(
-            PublicationKind::PenaltyDecision,
-            &RecordRef::Penalty {
-                number: p.decision.number.clone(),
-            },
-        );
-        if p.decision.publishable() && approved(st.store.as_ref(), &pub_id).await? {
-            list.push(p);
-        }
-    }
-    Ok(Json(list))
+    let public = live(&load_penalties(st.store.as_ref()).await?)?;
+    Ok(Json(public.decisions().cloned().collect()))
 }

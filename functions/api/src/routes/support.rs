@@ -3,7 +3,6 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use spotcheck_domain::frame::{Frame, InspectorPool};
 use spotcheck_domain::ids::{Digest, PlanId};
 
 use crate::error::ApiError;
@@ -62,30 +61,6 @@ pub fn immutable_tagged(
     resp
 }
 
-/// The frame file as published: `target_id,stratum` in canonical order.
-pub fn frame_csv(frame: &Frame) -> Vec<u8> {
-    let mut out = Vec::with_capacity(frame.len() * 32 + 20);
-    out.extend_from_slice(b"target_id,stratum\n");
-    for (id, s) in frame.iter() {
-        out.extend_from_slice(id.as_bytes());
-        out.push(b',');
-        out.extend_from_slice(s.as_str().as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
-
-/// The pool file as published: `inspector_id,department,conflicts`.
-pub fn pool_csv(pool: &InspectorPool) -> Vec<u8> {
-    let mut out = Vec::from(&b"inspector_id,department,conflicts\n"[..]);
-    for e in pool.entries() {
-        out.extend_from_slice(e.id.as_str().as_bytes());
-        out.push(b',');
-        out.extend_from_slice(e.department.as_str().as_bytes());
-        out.push(b',');
-        let c: Vec<&str> = e.conflicts.iter().map(|c| c.as_str()).collect();
-        out.extend_from_slice(c.join(";").as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
+// The frame and pool files as published: one writer, shared with the site (their cells are the
+// committed ids, so they are not formula-neutralised; see `spotcheck_app::public`).
+pub use spotcheck_app::public::{frame_csv, pool_csv};

@@ -1,5 +1,7 @@
 //! Redaction before anything leaves (政府信息公开条例 §15): masking natural persons' names, removing
 //! ID, phone and bank-account numbers from free text, and the scanner every generated file passes.
+//! The one copy: the public API, the site and the feeds all redact through this module (via
+//! [`super::project`]).
 //!
 //! The rules (also in `docs/publication.md`):
 //! * **Names of natural persons** (guides, parties who are natural persons): the surname stays, every
@@ -10,6 +12,12 @@
 //!   digits), a landline (`0` + 2–3 digit area code + `-` + 7–8 digits) or a bank account (16–19
 //!   digits) is replaced by `[已隐去]`. Runs are taken between non-alphanumeric boundaries, so hashes
 //!   and credit codes (which contain letters) are left alone.
+//! * **Addresses**: a house number after a road, street, lane or village (`荔城中大道1234号`) and
+//!   every building, unit, floor and room number (`5栋2单元301室`) become `[已隐去]`, leaving the
+//!   road name (`荔城中大道[已隐去]`); numbers after anything else (`〔2026〕12号`, `第3号`) stay.
+//! * **Full names of natural persons known to the registries** (every guide's name) are masked
+//!   wherever they appear in free text, not only in the subject field: `当事人张静琳于…` →
+//!   `当事人张**于…` ([`Redactor`]).
 //! * **The scanner** ([`scan`]) looks at every byte of every public file for an 18-digit ID number
 //!   with a valid GB 11643 check character and for mobile numbers; the publisher refuses to publish
 //!   a record whose files contain one, and the test suite fails on any hit.
@@ -30,7 +38,7 @@ pub const COMPOUND_SURNAMES: &[&str] = &[
 /// becomes `*`.
 ///
 /// ```
-/// use spotcheck_site::redact::mask_name;
+/// use spotcheck_app::public::redact::mask_name;
 /// assert_eq!(mask_name("柯梅国"), "柯**");
 /// assert_eq!(mask_name("朱辉"), "朱*");
 /// assert_eq!(mask_name("欧阳娜娜"), "欧阳**");
@@ -64,6 +72,8 @@ pub enum FindingKind {
     IdNumber,
     /// A mainland mobile number.
     MobileNumber,
+    /// The full name of a natural person known to the registries ([`Redactor::scan`]).
+    PersonName,
 }
 
 impl FindingKind {
@@ -72,6 +82,7 @@ impl FindingKind {
         match self {
             FindingKind::IdNumber => "ID number",
             FindingKind::MobileNumber => "mobile number",
+            FindingKind::PersonName => "natural person's full name",
         }
     }
 }
@@ -91,7 +102,7 @@ pub struct Finding {
 /// The GB 11643-1999 check character of the first 17 digits (`None` if they are not 17 digits).
 ///
 /// ```
-/// use spotcheck_site::redact::gb11643_check;
+/// use spotcheck_app::public::redact::gb11643_check;
 /// assert_eq!(gb11643_check("11010519491231002"), Some('X'));
 /// ```
 pub fn gb11643_check(first17: &str) -> Option<char> {
@@ -171,7 +182,7 @@ fn excerpt(run: &str) -> String {
 /// Every ID number (valid GB 11643 check character) and mobile number in `text`.
 ///
 /// ```
-/// use spotcheck_site::redact::{scan, FindingKind};
+/// use spotcheck_app::public::redact::{scan, FindingKind};
 /// let hits = scan("联系电话：13812345678，身份证 11010519491231002X");
 /// assert_eq!(hits.iter().map(|f| f.kind).collect::<Vec<_>>(),
 ///            [FindingKind::MobileNumber, FindingKind::IdNumber]);
@@ -204,16 +215,94 @@ fn removable(run: &str) -> bool {
         || (all_digits && (15..=19).contains(&n))
 }
 
+/// What precedes a house number in an address: a road, street, lane, alley or village.
+const ROAD_MARKERS: &[char] = &['路', '街', '道', '巷', '弄', '村', '组', '里'];
+
+/// The units of an address after a number: building, unit, floor, room, house number.
+const ADDRESS_UNITS: &[&str] = &["号楼", "号院", "单元", "号", "栋", "幢", "层", "楼", "室"];
+
+fn is_digit_char(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// The byte length of `digits unit` (optionally joined by `-`) at the start of `rest`, if it is one.
+fn number_unit(rest: &str) -> Option<(usize, &'static str)> {
+    let digits: usize = rest
+        .chars()
+        .take_while(|&c| is_digit_char(c) || c == '-' || c == '－')
+        .map(char::len_utf8)
+        .sum();
+    if digits == 0 || !rest.chars().next().is_some_and(is_digit_char) {
+        return None;
+    }
+    let after = &rest[digits..];
+    ADDRESS_UNITS
+        .iter()
+        .find(|u| after.starts_with(**u))
+        .map(|u| (digits + u.len(), *u))
+}
+
+/// Byte ranges of address numbers in `text`: a house number after a road marker, and every
+/// building/unit/floor/room number, with whatever numbered units follow them.
+fn address_cuts(text: &str) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let starts_number = is_digit_char(c) && !prev.is_some_and(is_digit_char);
+        if starts_number && let Some((n, unit)) = number_unit(&text[i..]) {
+            let after_road = prev.is_some_and(|p| ROAD_MARKERS.contains(&p));
+            let house = matches!(unit, "号" | "号院" | "号楼");
+            if after_road || !house {
+                let mut end = i + n;
+                while let Some((m, _)) = number_unit(&text[end..]) {
+                    end += m;
+                }
+                cuts.push((i, end));
+                prev = text[..end].chars().next_back();
+                i = end;
+                continue;
+            }
+        }
+        prev = Some(c);
+        i += c.len_utf8();
+    }
+    cuts
+}
+
 /// Replaces ID numbers (any 18-character run of 17 digits and a digit or `X`, valid or not, and
 /// 15-digit old-style numbers), mobile numbers, landlines (`0xxx-xxxxxxx`) and bank-account-like
-/// runs (16–19 digits) in free text by [`REMOVED`].
+/// runs (16–19 digits) and address numbers (house, building, unit and room numbers) in free text
+/// by [`REMOVED`].
 ///
 /// ```
-/// use spotcheck_site::redact::redact_text;
+/// use spotcheck_app::public::redact::redact_text;
 /// assert_eq!(redact_text("导游电话13812345678，座机0594-2345678"), "导游电话[已隐去]，座机[已隐去]");
 /// assert_eq!(redact_text("罚款2000元"), "罚款2000元");
+/// assert_eq!(redact_text("住荔城中大道1234号5栋2单元301室"), "住荔城中大道[已隐去]");
+/// assert_eq!(redact_text("莆文旅罚〔2026〕12号"), "莆文旅罚〔2026〕12号");
 /// ```
 pub fn redact_text(text: &str) -> String {
+    let text = redact_numbers(text);
+    let cuts = address_cuts(&text);
+    if cuts.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (s, e) in cuts {
+        out.push_str(&text[last..s]);
+        out.push_str(REMOVED);
+        last = e;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+fn redact_numbers(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for (s, e) in digit_runs(bytes) {
@@ -249,9 +338,146 @@ pub fn redact_text(text: &str) -> String {
     out
 }
 
+/// Redaction of free text with the full names of the natural persons the registries know: numbers
+/// as [`redact_text`], and every occurrence of a known full name masked as [`mask_name`] (longest
+/// name first, so `欧阳娜娜` is masked whole even if `欧阳娜` is also known).
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    names: Vec<String>,
+    matcher: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Redactor {
+    /// A redactor for these full names. Names shorter than two characters, and names already
+    /// masked, are ignored (they cannot identify anyone).
+    pub fn new<I, S>(full_names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut names: Vec<String> = full_names
+            .into_iter()
+            .map(|n| n.as_ref().trim().to_owned())
+            .filter(|n| n.chars().count() >= 2 && mask_name(n) != *n)
+            .collect();
+        names.sort();
+        names.dedup();
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&names)
+            .ok();
+        Self { names, matcher }
+    }
+
+    /// How many names it masks.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether it masks no names (numbers are still removed).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// `(start, end, name index)` of every known name in `text`, leftmost-longest, not overlapping.
+    fn names_in(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        if self.names.is_empty() {
+            return Vec::new();
+        }
+        if let Some(m) = &self.matcher {
+            return m
+                .find_iter(text)
+                .map(|h| (h.start(), h.end(), h.pattern().as_usize()))
+                .collect();
+        }
+        // The automaton could not be built (never for registry-sized lists): search name by name.
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, n) in self.names.iter().enumerate() {
+            hits.extend(
+                text.match_indices(n.as_str())
+                    .map(|(s, m)| (s, s + m.len(), i)),
+            );
+        }
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        for h in hits {
+            if out.last().is_none_or(|l| h.0 >= l.1) {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    /// Free text as published: personal numbers removed ([`redact_text`]) and every known full
+    /// name masked.
+    ///
+    /// ```
+    /// use spotcheck_app::public::redact::Redactor;
+    /// let r = Redactor::new(["张静琳", "欧阳娜娜"]);
+    /// assert_eq!(r.text("当事人张静琳于13812345678致电"), "当事人张**于[已隐去]致电");
+    /// assert_eq!(r.text("导游欧阳娜娜"), "导游欧阳**");
+    /// ```
+    pub fn text(&self, text: &str) -> String {
+        let text = redact_text(text);
+        let hits = self.names_in(&text);
+        if hits.is_empty() {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (s, e, i) in hits {
+            out.push_str(&text[last..s]);
+            out.push_str(
+                &self
+                    .names
+                    .get(i)
+                    .map_or_else(|| "*".into(), |n| mask_name(n)),
+            );
+            last = e;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// [`scan`], plus every known full name in `text`.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut found = scan(text);
+        found.extend(self.names_in(text).into_iter().map(|(s, _, i)| {
+            Finding {
+                kind: FindingKind::PersonName,
+                offset: s,
+                excerpt: self
+                    .names
+                    .get(i)
+                    .map_or_else(|| "*".into(), |n| mask_name(n)),
+            }
+        }));
+        found
+    }
+
+    /// [`Redactor::scan`] over bytes that may not be UTF-8 (lossy).
+    pub fn scan_bytes(&self, bytes: &[u8]) -> Vec<Finding> {
+        self.scan(&String::from_utf8_lossy(bytes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_full_names_are_masked_in_free_text_and_found_by_the_scanner() {
+        let r = Redactor::new(["张静琳", "朱辉", "王某", "李", "欧阳娜娜", "欧阳娜"]);
+        assert_eq!(r.len(), 4, "masked and one-character names are ignored");
+        assert_eq!(
+            r.text("当事人张静琳于2026年带团，朱辉陪同；欧阳娜娜、欧阳娜"),
+            "当事人张**于2026年带团，朱*陪同；欧阳**、欧阳*"
+        );
+        let kinds: Vec<_> = r.scan("导游张静琳").into_iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [FindingKind::PersonName]);
+        assert!(r.scan(&r.text("导游张静琳")).is_empty());
+        assert_eq!(Redactor::default().text("张静琳"), "张静琳");
+    }
 
     /// A synthetic ID number with a valid check character (area 110105, born 1949-12-31).
     fn valid_id() -> String {
@@ -306,6 +532,12 @@ mod tests {
             "（2026）第12号 2026-11-30"
         );
         assert_eq!(redact_text("联系 010-12345678。"), "联系 [已隐去]。");
+        assert_eq!(
+            redact_text("地址：福建省莆田市城厢区龙桥街88号3幢1-2-301室，第5号"),
+            "地址：福建省莆田市城厢区龙桥街[已隐去]，第5号"
+        );
+        assert_eq!(redact_text("文峰村12号"), "文峰村[已隐去]");
+        assert_eq!(redact_text("（2026）第12号，3人"), "（2026）第12号，3人");
         for s in ["13800000000", &id, "110105491231002"] {
             assert!(scan(&redact_text(s)).is_empty(), "{s}");
         }
