@@ -83,6 +83,9 @@ impl Server {
                 "127.0.0.1:0",
                 "--data",
                 "demo.sqlite",
+                // The tests draw their plans seconds after committing them.
+                "--min-notice-minutes",
+                "0",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

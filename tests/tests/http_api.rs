@@ -66,7 +66,40 @@ fn call(
     Ok(Reply { status, body, etag })
 }
 
+thread_local! {
+    /// When this test's plans are to be drawn: a few seconds after the test first plans one (the
+    /// test server runs without a minimum notice; the rule that no draw precedes its planned time
+    /// still holds).
+    static PLANNED: i64 = unix_now() + 3;
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Sleeps until this test's plans may be drawn.
+fn wait_for_draw_time() {
+    let planned = PLANNED.with(|p| *p);
+    while unix_now() < planned {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Today's date in China (UTC+8), the calendar results are dated in.
+fn china_today() -> String {
+    spotcheck_domain::time::Timestamp::from_unix(unix_now() + 8 * 3600)
+        .to_string()
+        .chars()
+        .take(10)
+        .collect()
+}
+
 fn plan_json(id: &str, department: &str) -> Value {
+    let planned = PLANNED.with(|p| *p);
+    let planned = spotcheck_domain::time::Timestamp::from_unix(planned).to_string();
     json!({
         "id": id,
         "item": "PT-LY-001",
@@ -77,7 +110,7 @@ fn plan_json(id: &str, department: &str) -> Value {
         "stratum_scheme": "region",
         "parameters": {"default": {"count": 2}, "inspectors_per_target": 2},
         "entropy_source": {"witnesses": ["观察员 李某"]},
-        "planned_draw_at": "2026-12-02T02:00:00Z"
+        "planned_draw_at": planned
     })
 }
 
@@ -124,6 +157,7 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
         hash,
         "the published commitment hashes to its hash"
     );
+    wait_for_draw_time();
     let r = call(
         "POST",
         &s.url("/api/plans/PT-2026-E2E/draw"),
@@ -209,7 +243,7 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
         &s.url("/api/plans/PT-2026-E2E/results"),
         t,
         Some(
-            json!({"target": selected, "code": "no_problem_found", "method": "现场检查", "findings": "经营资质齐全，合同规范。", "completed_on": "2026-12-10"}),
+            json!({"target": selected, "code": "no_problem_found", "method": "现场检查", "findings": "经营资质齐全，合同规范。", "completed_on": china_today()}),
         ),
         &[],
     )?;
@@ -468,7 +502,7 @@ fn a_retried_post_with_the_same_idempotency_key_returns_the_first_result() -> Te
     let c = call("POST", &s.url("/api/plans"), t, Some(other), &key)?;
     assert_eq!(
         c.status,
-        409,
+        422,
         "same key, different request: {}",
         String::from_utf8_lossy(&c.body)
     );
@@ -494,6 +528,7 @@ fn fifty_racing_draws_give_exactly_one_transcript() -> TestResult {
         &[],
     )?;
     assert_eq!(r.status, 201);
+    wait_for_draw_time();
     let url = s.url("/api/plans/PT-2026-RACE/draw");
     let handles: Vec<_> = (0..50)
         .map(|i| {

@@ -227,34 +227,18 @@ impl From<spotcheck_app::AppError> for ApiError {
 
 impl From<spotcheck_domain::draw::DrawError> for ApiError {
     fn from(e: spotcheck_domain::draw::DrawError) -> Self {
-        use spotcheck_domain::draw::DrawError as D;
-        match &e {
-            D::Encoding(_) => ApiError::internal(e),
-            D::FrameMismatch { .. } | D::PoolMismatch { .. } | D::AssignmentStuck(_) => {
-                ApiError::internal(e)
-            }
-            _ => ApiError::unprocessable(e.code(), e.to_string()),
-        }
+        spotcheck_app::AppError::from(e).into()
     }
 }
 
 impl From<spotcheck_domain::store::StoreError> for ApiError {
     fn from(e: spotcheck_domain::store::StoreError) -> Self {
-        use spotcheck_domain::store::StoreError as S;
-        match &e {
-            S::NotFound { .. } => ApiError::not_found(e.to_string()),
-            S::Conflict { .. } => ApiError::conflict("conflict", e.to_string()),
-            S::AlreadyCommitted(_) => ApiError::conflict("already-committed", e.to_string()),
-            S::AlreadyDrawn(_) => ApiError::conflict("already-drawn", e.to_string()),
-            S::Invalid(_) => ApiError::unprocessable("invalid", e.to_string()),
-            S::Unavailable(_) => ApiError::unavailable(e),
-            S::Corrupt { .. } => ApiError::internal(e),
-        }
+        spotcheck_app::AppError::from(e).into()
     }
 }
 
 impl From<spotcheck_domain::lifecycle::LifecycleError> for ApiError {
     fn from(e: spotcheck_domain::lifecycle::LifecycleError) -> Self {
-        ApiError::conflict("invalid-transition", e.to_string())
+        spotcheck_app::AppError::from(e).into()
     }
 }

@@ -46,9 +46,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
     }
 }
 
-/// Write metadata for a request: the `Idempotency-Key` header if given, otherwise a key derived
-/// from the caller, the route and the body (so an identical retry is recognised as one); the caller
-/// as actor; now.
+/// Write metadata for a request: the caller as actor, now, and the idempotency key under which the
+/// store recognises a retry.
+///
+/// The key is scoped to the caller and the route: the stored key is a hash of the caller's
+/// subject and department, the route (with its path parameters) and the client's
+/// `Idempotency-Key` — or, without one, the request body, so that an identical plain retry is
+/// recognised too. No caller can therefore claim or predict another caller's key: the same
+/// client key sent by two people, or to two routes, names two different requests.
 pub fn write_meta(
     headers: &HeaderMap,
     principal: &Principal,
@@ -56,44 +61,44 @@ pub fn write_meta(
     body: &[u8],
     at: Timestamp,
 ) -> Result<WriteMeta, ApiError> {
-    let key: IdempotencyKey = match headers.get("idempotency-key") {
-        Some(v) => v
-            .to_str()
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid-idempotency-key",
-                    "Idempotency-Key must be 1-128 characters from A-Z a-z 0-9 . _ - : /",
-                )
-            })?,
-        None => {
-            let mut h = Sha256::new();
-            for part in [principal.subject.as_bytes(), route.as_bytes(), body] {
-                h.update((part.len() as u64).to_be_bytes());
-                h.update(part);
-            }
-            format!("auto:{}", hex::encode(h.finalize()))
-                .parse()
-                .map_err(|e| ApiError::internal(format!("derived key: {e}")))?
-        }
+    let client: Option<String> = match headers.get("idempotency-key") {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<IdempotencyKey>().ok())
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid-idempotency-key",
+                        "Idempotency-Key must be 1-128 characters from A-Z a-z 0-9 . _ - : /",
+                    )
+                })?
+                .to_string(),
+        ),
+        None => None,
     };
+    let mut h = Sha256::new();
+    let parts: [&[u8]; 6] = [
+        b"spotcheck/v1/idempotency",
+        principal.subject.as_bytes(),
+        principal.department.as_str().as_bytes(),
+        route.as_bytes(),
+        if client.is_some() {
+            &b"key"[..]
+        } else {
+            &b"body"[..]
+        },
+        client.as_deref().map_or(body, str::as_bytes),
+    ];
+    for part in parts {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    let key: IdempotencyKey = format!("s:{}", hex::encode(h.finalize()))
+        .parse()
+        .map_err(|e| ApiError::internal(format!("derived key: {e}")))?;
     let actor: Actor = principal
         .subject
         .parse()
         .map_err(|e| ApiError::bad_request("invalid-subject", format!("token subject: {e}")))?;
     Ok(WriteMeta::new(key, actor, at))
-}
-
-/// Derives the key of a sub-step of one request (`…:frame`, `…:pool`), so a retried request
-/// replays every step idempotently.
-pub fn sub_meta(meta: &WriteMeta, step: &str) -> Result<WriteMeta, ApiError> {
-    let raw = format!("{}:{step}", meta.key);
-    let key: IdempotencyKey = if raw.len() <= 128 {
-        raw.parse()
-    } else {
-        format!("h:{}", hex::encode(Sha256::digest(raw.as_bytes()))).parse()
-    }
-    .map_err(|e| ApiError::internal(format!("derived key: {e}")))?;
-    Ok(WriteMeta::new(key, meta.actor.clone(), meta.at))
 }

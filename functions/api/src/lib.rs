@@ -80,6 +80,11 @@ pub struct InspectorState<S> {
     pub sealer: SecretSealer,
     /// Now.
     pub clock: Clock,
+    /// Where the drand rounds that beacon plans promise come from; `None` answers 503
+    /// `beacon-unavailable` to the draw of such a plan.
+    pub beacon: Option<Arc<dyn spotcheck_app::Beacon>>,
+    /// The minimum notice before a planned draw and the scheduling horizon.
+    pub schedule: spotcheck_domain::lifecycle::SchedulePolicy,
 }
 
 impl<S> Clone for InspectorState<S> {
@@ -89,6 +94,8 @@ impl<S> Clone for InspectorState<S> {
             auth: self.auth.clone(),
             sealer: self.sealer.clone(),
             clock: Arc::clone(&self.clock),
+            beacon: self.beacon.clone(),
+            schedule: self.schedule,
         }
     }
 }

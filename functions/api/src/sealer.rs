@@ -82,3 +82,9 @@ mod tests {
         Ok(())
     }
 }
+
+impl spotcheck_app::SecretSource for SecretSealer {
+    fn secret_for(&self, plan: &PlanId, committed_at: Timestamp) -> Secret {
+        SecretSealer::secret_for(self, plan, committed_at)
+    }
+}

@@ -21,6 +21,8 @@ async fn the_root_is_an_index_linking_the_public_api_and_the_openapi_document() 
         auth: Authenticator::local(&[7; 32])?,
         sealer: SecretSealer::new([9; 32]),
         clock: system_clock(),
+        beacon: None,
+        schedule: Default::default(),
     });
     let resp = router
         .oneshot(Request::get("/").body(Body::empty())?)

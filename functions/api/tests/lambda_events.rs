@@ -8,9 +8,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use spotcheck_api::{
-    Authenticator, InspectorState, SecretSealer, inspector_router, public_router, system_clock,
-};
+use spotcheck_api::{Authenticator, InspectorState, SecretSealer, inspector_router, public_router};
 use spotcheck_store::SqliteStore;
 use tower::ServiceExt;
 
@@ -22,16 +20,36 @@ struct Lambda {
     inspector: axum::Router,
 }
 
-fn lambda() -> Result<Lambda, Box<dyn std::error::Error>> {
+/// The Lambda's clock: four days before the fixture plan's planned draw (2026-12-02T02:00Z), so
+/// the plan keeps the minimum notice.
+const NOW: &str = "2026-11-28T00:00:00Z";
+
+async fn lambda() -> Result<Lambda, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let store = Arc::new(SqliteStore::open(dir.path().join("d.sqlite"))?);
+    // The plans name an item of the item list, which an administrator imported first.
+    let now: spotcheck_domain::time::Timestamp = NOW.parse()?;
+    let items = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/items/tourism-items.csv"),
+    )?;
+    spotcheck_app::registry::import_registry(
+        &*store,
+        &spotcheck_domain::lifecycle::WriteMeta::new("items".parse()?, "admin".parse()?, now),
+        spotcheck_domain::registry::RegistryKind::Items,
+        "tourism-items.csv",
+        items,
+        spotcheck_app::registry::ImportOptions::default(),
+    )
+    .await?;
     Ok(Lambda {
         public: public_router(Arc::clone(&store)),
         inspector: inspector_router(InspectorState {
             store,
             auth: Authenticator::ApiGateway,
             sealer: SecretSealer::new([9; 32]),
-            clock: system_clock(),
+            clock: Arc::new(move || now),
+            beacon: None,
+            schedule: Default::default(),
         }),
         _dir: dir,
     })
@@ -61,7 +79,7 @@ async fn send(
 
 #[tokio::test]
 async fn cognito_claims_from_the_authorizer_identify_the_inspector() -> TestResult {
-    let l = lambda()?;
+    let l = lambda().await?;
     let (status, me) = send(&l.inspector, event("inspector-me.json")?).await?;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["subject"], "7f3c2a10-5b1e-4c8e-9d2a-0b6e4f1a2c3d");
@@ -72,7 +90,7 @@ async fn cognito_claims_from_the_authorizer_identify_the_inspector() -> TestResu
 
 #[tokio::test]
 async fn an_inspector_creates_a_plan_and_the_public_reads_it() -> TestResult {
-    let l = lambda()?;
+    let l = lambda().await?;
     let (status, plan) = send(&l.inspector, event("inspector-create-plan.json")?).await?;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
     assert_eq!(plan["spec"]["id"], "PT-2026-LAMBDA");
@@ -97,7 +115,7 @@ async fn an_inspector_creates_a_plan_and_the_public_reads_it() -> TestResult {
 
 #[tokio::test]
 async fn without_authorizer_claims_the_inspector_api_answers_401() -> TestResult {
-    let l = lambda()?;
+    let l = lambda().await?;
     let (status, problem) =
         send(&l.inspector, event("inspector-create-plan-no-claims.json")?).await?;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
@@ -110,7 +128,7 @@ async fn without_authorizer_claims_the_inspector_api_answers_401() -> TestResult
 
 #[tokio::test]
 async fn the_public_router_ignores_claims_and_needs_none() -> TestResult {
-    let l = lambda()?;
+    let l = lambda().await?;
     // An inspector route sent to the public function does not exist there.
     let (status, _) = send(&l.public, event("inspector-me.json")?).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);

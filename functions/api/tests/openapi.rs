@@ -20,6 +20,8 @@ fn router(dir: &tempfile::TempDir) -> Result<axum::Router, Box<dyn std::error::E
         auth: Authenticator::local(&[7; 32])?,
         sealer: SecretSealer::new([9; 32]),
         clock: system_clock(),
+        beacon: None,
+        schedule: Default::default(),
     }))
 }
 

@@ -54,7 +54,6 @@ impl AppError {
         self.problems.as_deref()
     }
 
-
     /// 422: the input breaks a rule.
     pub fn validation(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Validation, code, message)
@@ -98,6 +97,16 @@ impl AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Conflict {
+            what: spotcheck_domain::store::IDEMPOTENCY_KEY,
+            ..
+        } = &e
+        {
+            return Self::validation(
+                "idempotency-key-reused",
+                format!("{e}: send a new Idempotency-Key for a different request"),
+            );
+        }
         let kind = match &e {
             StoreError::NotFound { .. } => ErrorKind::NotFound,
             StoreError::Conflict { .. }

@@ -6,11 +6,17 @@
 //!
 //! Every use case is generic over only the storage ports it needs; it loads, asks the domain to
 //! decide, hands the decision to the store to apply, and returns a typed outcome or an
-//! [`AppError`].
+//! [`AppError`] whose [`ErrorKind`] decides the HTTP status in one place.
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod plans;
+pub mod ports;
 pub mod public;
+pub mod records;
 pub mod registry;
+pub mod staff;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorKind};
+pub use ports::{Beacon, SecretSource};
+pub use staff::{Role, Staff};

@@ -32,6 +32,7 @@
 #![warn(missing_docs)]
 
 mod error;
+#[cfg(feature = "http")]
 mod http;
 mod recorded;
 
@@ -41,6 +42,7 @@ use spotcheck_domain::draw::{DrandBeacon, DrandChain, DrandSource, known_chain};
 use spotcheck_domain::time::Timestamp;
 
 pub use error::{FetchError, RelayFailure};
+#[cfg(feature = "http")]
 pub use http::{DEFAULT_RELAYS, HttpRelays, RetryPolicy};
 pub use recorded::{RecordedBeacons, RecordedRound};
 
@@ -85,6 +87,7 @@ pub async fn fetch_promised_round<S: BeaconSource + Sync>(
     source.fetch_round(chain, promised.round).await
 }
 
+#[cfg(feature = "http")]
 /// [`fetch_promised_round`] on a small single-threaded runtime, for callers that are not async
 /// (the CLI).
 ///

@@ -3,7 +3,11 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use std::sync::Arc;
+
 use spotcheck_api::auth::{Claims, mint_token};
+use spotcheck_api::{InspectorState, WriteStore, app};
+use spotcheck_domain::time::Timestamp;
 use tower::ServiceExt;
 
 use crate::exit::Failure;
@@ -65,7 +69,25 @@ async fn send(
 }
 
 /// Uploads the registries and the item list, then creates, commits and draws one plan.
-pub async fn load(router: axum::Router, key: &[u8]) -> Result<(), Failure> {
+///
+/// The demo keeps the rules of time (docs/architecture.md, "Time"): the plan's draw is planned
+/// an hour ago, and everything before the draw (registries, the draft, the commitment) is done
+/// through a router whose clock stands one minimum notice and one more hour before that; the
+/// draw itself runs on `state`'s own clock. So the demo plan has been public for the whole notice
+/// before it was drawn, exactly as a real one must.
+pub async fn load<S: WriteStore + 'static>(
+    state: &InspectorState<S>,
+    key: &[u8],
+) -> Result<(), Failure> {
+    let now = (state.clock)();
+    let planned = Timestamp::from_unix((now.unix() - 3600) / 60 * 60);
+    let setup_at =
+        Timestamp::from_unix(planned.unix() - state.schedule.min_notice_secs - 3600);
+    let earlier = app(InspectorState {
+        clock: Arc::new(move || setup_at),
+        ..state.clone()
+    });
+    let router = app(state.clone());
     let admin = token(key, &["admin", "supervisor", "inspector"])?;
     for (kind, file) in [
         ("items", "items/tourism-items.csv"),
@@ -77,7 +99,7 @@ pub async fn load(router: axum::Router, key: &[u8]) -> Result<(), Failure> {
         let path = format!("{FIXTURES}/{file}");
         let bytes = std::fs::read(&path).map_err(|e| Failure::bad_input(format!("{path}: {e}")))?;
         send(
-            &router,
+            &earlier,
             &admin,
             &format!("/api/registries/{kind}"),
             "text/csv",
@@ -95,12 +117,12 @@ pub async fn load(router: axum::Router, key: &[u8]) -> Result<(), Failure> {
         "stratum_scheme": "region",
         "parameters": {"default": {"ratio": "0.1", "rounding": "up"}, "inspectors_per_target": 2, "max_assignments_per_inspector": 4},
         "entropy_source": {"witnesses": ["莆田市公证处（演示）"]},
-        "planned_draw_at": "2026-12-01T02:00:00Z"
+        "planned_draw_at": planned.to_string()
     });
     let body = serde_json::to_vec(&plan).map_err(|e| Failure::Other(e.into()))?;
-    send(&router, &admin, "/api/plans", "application/json", body).await?;
+    send(&earlier, &admin, "/api/plans", "application/json", body).await?;
     send(
-        &router,
+        &earlier,
         &admin,
         "/api/plans/PT-2026-DEMO/commit",
         "application/json",

@@ -66,6 +66,8 @@ async fn world() -> Result<Option<World>, BoxError> {
             auth: Authenticator::local(&KEY)?,
             sealer: SecretSealer::new([9; 32]),
             clock: system_clock(),
+            beacon: None,
+            schedule: Default::default(),
         },
         Some(Arc::new(bucket.clone())),
     );

@@ -19,6 +19,9 @@ async fn main() -> Result<(), lambda_http::Error> {
         auth: Authenticator::ApiGateway,
         sealer,
         clock: system_clock(),
+        // Beacon plans are drawn with the round fetched from drand's public relays.
+        beacon: Some(Arc::new(spotcheck_beacon::HttpRelays::with_defaults()?)),
+        schedule: spotcheck_lambda::schedule_policy(&process_env)?,
     };
     lambda_http::run(spotcheck_api::inspector_router(state)).await
 }

@@ -24,6 +24,7 @@ pub const ENV_VARS: &[&str] = &[
     "SPOTCHECK_DYNAMODB_ENDPOINT",
     "SPOTCHECK_MASTER_KEY",
     "SPOTCHECK_UPLOAD_BUCKET",
+    "SPOTCHECK_MIN_NOTICE_MINUTES",
     "RUST_LOG",
 ];
 
@@ -80,6 +81,25 @@ pub fn sealer(get: &dyn Fn(&str) -> Option<String>) -> Result<SecretSealer, Star
         name: "SPOTCHECK_MASTER_KEY",
         reason,
     })
+}
+
+/// The scheduling policy: the minimum notice between commit and planned draw from
+/// `SPOTCHECK_MIN_NOTICE_MINUTES` (default 1440, 24 hours), the horizon one year.
+///
+/// # Errors
+/// [`StartError::Env`] if the variable is set and not a whole number of minutes.
+pub fn schedule_policy(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<spotcheck_domain::lifecycle::SchedulePolicy, StartError> {
+    let mut policy = spotcheck_domain::lifecycle::SchedulePolicy::default();
+    if let Some(text) = get("SPOTCHECK_MIN_NOTICE_MINUTES").filter(|v| !v.trim().is_empty()) {
+        let minutes: u32 = text.trim().parse().map_err(|_| StartError::Env {
+            name: "SPOTCHECK_MIN_NOTICE_MINUTES",
+            reason: format!("{text:?} is not a whole number of minutes"),
+        })?;
+        policy.min_notice_secs = i64::from(minutes) * 60;
+    }
+    Ok(policy)
 }
 
 /// The registry upload bucket from `SPOTCHECK_UPLOAD_BUCKET` (on AWS; tests build

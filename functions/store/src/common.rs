@@ -81,7 +81,7 @@ pub(crate) fn parse_json_lines<T: DeserializeOwned>(
 /// The conflict returned when an idempotency key is reused for a different request.
 pub(crate) fn key_reused(key: &str, op: &str) -> StoreError {
     StoreError::Conflict {
-        what: "idempotency key",
+        what: spotcheck_domain::store::IDEMPOTENCY_KEY,
         id: key.to_owned(),
         reason: format!(
             "already used for a different request (first used for {op}); use a new key for a new request"

@@ -10,29 +10,26 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use spotcheck_app::plans;
+use spotcheck_app::records::{self, ChangeInput, ResultInput};
+use spotcheck_app::{Role as AppRole, Staff};
 use spotcheck_domain::canonical_json::to_canonical_bytes;
-use spotcheck_domain::draw::{
-    CommitRequest, Commitment, DrawRequest, Entropy, Selection, WitnessContribution, commit, draw,
-};
-use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder};
+use spotcheck_domain::draw::{Commitment, Selection, WitnessContribution};
 use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
     Approval, DecisionNumber, InspectionResult, PenaltyChangeKind, PenaltyDecision, PenaltyRecord,
-    Plan, PlanChange, PlanSpec, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode,
+    Plan, PlanSpec, ResultCode,
 };
-use spotcheck_domain::registry::{
-    CheckItem, CheckMethod, ExclusionRules, Guide, Inspector, OnlineOperator, Record, RegistryKind,
-    RegistrySnapshot, Target, TargetKind, TravelAgency, build_frame,
-};
+use spotcheck_domain::registry::{CheckMethod, RegistryKind};
 use spotcheck_domain::store::{
     ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter,
-    ReadStore, RegistryWriter, ResultWriter, StoreError,
+    ReadStore, RegistryWriter, ResultWriter,
 };
 
 use super::support::plan_id;
 use crate::auth::{Principal, Role};
 use crate::error::ApiError;
-use crate::extract::{StrictJson, sub_meta, write_meta};
+use crate::extract::{StrictJson, write_meta};
 use crate::{InspectorState, UPLOAD_BODY_LIMIT};
 
 /// Everything the inspector API needs from a store.
@@ -111,6 +108,29 @@ async fn me(principal: Principal) -> Json<Me> {
     })
 }
 
+/// The caller as the application core sees them.
+fn staff(principal: &Principal) -> Result<Staff, ApiError> {
+    let actor = principal
+        .subject
+        .parse()
+        .map_err(|e| ApiError::bad_request("invalid-subject", format!("token subject: {e}")))?;
+    let roles = principal
+        .roles
+        .iter()
+        .map(|r| match r {
+            Role::Inspector => AppRole::Inspector,
+            Role::Supervisor => AppRole::Supervisor,
+            Role::Publisher => AppRole::Publisher,
+            Role::Admin => AppRole::Admin,
+        })
+        .collect();
+    Ok(Staff {
+        actor,
+        department: principal.department.clone(),
+        roles,
+    })
+}
+
 fn canonical<T: Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
     to_canonical_bytes(v).map_err(ApiError::internal)
 }
@@ -136,76 +156,18 @@ async fn create_plan<S: WriteStore>(
     headers: HeaderMap,
     StrictJson(spec): StrictJson<PlanSpec>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Inspector)?;
-    principal.require_department(&spec.department)?;
-    spec.validate()?;
-    let meta = write_meta(
-        &headers,
-        &principal,
-        "POST /plans",
-        &canonical(&spec)?,
-        (st.clock)(),
-    )?;
-    let plan = st.store.create_plan(&meta, spec).await?;
+    let now = (st.clock)();
+    let meta = write_meta(&headers, &principal, "POST /plans", &canonical(&spec)?, now)?;
+    let plan = plans::create_plan(
+        &*st.store,
+        &staff(&principal)?,
+        &meta,
+        spec,
+        now,
+        &st.schedule,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(plan)).into_response())
-}
-
-async fn latest<S: WriteStore, T>(
-    store: &S,
-    kind: RegistryKind,
-) -> Result<RegistrySnapshot<T>, ApiError>
-where
-    T: Record + serde::de::DeserializeOwned + Send,
-{
-    let info = store.latest_snapshot(kind).await?.ok_or_else(|| {
-        ApiError::conflict(
-            "registry-missing",
-            format!("no {} registry has been imported yet", kind.code()),
-        )
-    })?;
-    Ok(store.get_snapshot::<T>(info.number).await?)
-}
-
-fn frame_from<T: Target>(
-    snapshot: &RegistrySnapshot<T>,
-    spec: &PlanSpec,
-    rules: &ExclusionRules,
-) -> Result<(Frame, spotcheck_domain::registry::FrameProvenance), ApiError> {
-    let selection = build_frame(snapshot, &spec.filter, spec.stratum_scheme, rules)
-        .map_err(|e| ApiError::unprocessable("frame", e.to_string()))?;
-    let mut b = FrameBuilder::new();
-    for (i, (id, s)) in selection.entries.iter().enumerate() {
-        b.push(id.as_str(), s.as_str(), i as u64)
-            .map_err(|e| ApiError::unprocessable("frame", e.to_string()))?;
-    }
-    let frame = b
-        .finish()
-        .map_err(|e| ApiError::unprocessable("frame", e.to_string()))?;
-    Ok((frame, selection.provenance))
-}
-
-/// The pool of a plan: the inspectors of the plan's department whose specialties include the
-/// target kind (or who list none).
-fn pool_from(
-    inspectors: &RegistrySnapshot<Inspector>,
-    spec: &PlanSpec,
-) -> Result<InspectorPool, ApiError> {
-    let mut b = PoolBuilder::new();
-    for (i, ins) in inspectors.records().iter().enumerate() {
-        let fits = ins.department == spec.department
-            && (ins.specialties.is_empty() || ins.specialties.contains(&spec.target_kind));
-        if fits {
-            b.push_fields(
-                ins.id.as_str(),
-                ins.department.as_str(),
-                ins.conflicts.iter().map(|c| c.as_str()),
-                i as u64,
-            )
-            .map_err(|e| ApiError::unprocessable("pool", e.to_string()))?;
-        }
-    }
-    b.finish()
-        .map_err(|e| ApiError::unprocessable("pool", e.to_string()))
 }
 
 /// Commit: builds the frame from the latest registry snapshot and the pool from the roster,
@@ -231,29 +193,7 @@ async fn commit_plan<S: WriteStore>(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Supervisor)?;
     let pid = plan_id(&id)?;
-    let plan = st.store.get_plan(&pid).await?;
-    principal.require_department(&plan.spec.department)?;
-    match &plan.state {
-        PlanState::Draft => {}
-        PlanState::Committed {
-            commitment_hash, ..
-        } => {
-            return Err(ApiError::conflict(
-                "already-committed",
-                format!(
-                    "plan {pid} is already committed (commitment {commitment_hash}); GET /api/public/plans/{pid}/commitment"
-                ),
-            ));
-        }
-        other => {
-            return Err(ApiError::conflict(
-                "invalid-transition",
-                format!("plan {pid} is {} and cannot be committed", other.name()),
-            ));
-        }
-    }
     let now = (st.clock)();
     let meta = write_meta(
         &headers,
@@ -262,82 +202,23 @@ async fn commit_plan<S: WriteStore>(
         &[],
         now,
     )?;
-    let rules = ExclusionRules {
-        plan_date: now
-            .to_datetime()
-            .map(|t| t.date_naive())
-            .ok_or_else(|| ApiError::internal("clock out of range"))?,
-        repeat_limit: item_repeat_limit(&*st.store, &plan.spec).await?,
-        history: Vec::new(),
-    };
-    let (frame, provenance) = match plan.spec.target_kind {
-        TargetKind::Agency => frame_from(
-            &latest::<S, TravelAgency>(&st.store, RegistryKind::Agencies).await?,
-            &plan.spec,
-            &rules,
-        )?,
-        TargetKind::Guide => frame_from(
-            &latest::<S, Guide>(&st.store, RegistryKind::Guides).await?,
-            &plan.spec,
-            &rules,
-        )?,
-        TargetKind::OnlineOperator => frame_from(
-            &latest::<S, OnlineOperator>(&st.store, RegistryKind::Operators).await?,
-            &plan.spec,
-            &rules,
-        )?,
-    };
-    let roster = latest::<S, Inspector>(&st.store, RegistryKind::Inspectors).await?;
-    let pool = pool_from(&roster, &plan.spec)?;
-
-    let secret = st.sealer.secret_for(&pid, now);
-    // Check feasibility before anything is written.
-    let commitment = commit(
-        CommitRequest {
-            plan_id: pid.clone(),
-            committed_at: now,
-            parameters: plan.spec.parameters.clone(),
-            entropy_source: plan.spec.entropy_source.clone(),
-        },
-        &frame,
-        &pool,
-        &secret,
-    )?;
-    let stored_frame = st
-        .store
-        .put_frame(&sub_meta(&meta, "frame")?, &frame)
-        .await?;
-    let stored_pool = st.store.put_pool(&sub_meta(&meta, "pool")?, &pool).await?;
-    let plan = st
-        .store
-        .change_plan(
-            &sub_meta(&meta, "attach-frame")?,
-            &pid,
-            plan.version,
-            PlanChange::AttachFrame {
-                frame: stored_frame.summary,
-                provenance: Some(provenance),
-            },
-        )
-        .await?;
-    st.store
-        .change_plan(
-            &sub_meta(&meta, "attach-pool")?,
-            &pid,
-            plan.version,
-            PlanChange::AttachPool {
-                pool: stored_pool.summary,
-            },
-        )
-        .await?;
-    let plan = st.store.record_commitment(&meta, &commitment).await?;
-    let commitment_hash = commitment.hash()?;
+    let committed = plans::commit_plan(
+        &*st.store,
+        &st.sealer,
+        &staff(&principal)?,
+        &meta,
+        &pid,
+        now,
+        &st.schedule,
+        &|_| {},
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CommitResponse {
-            plan,
-            commitment,
-            commitment_hash,
+            plan: committed.plan,
+            commitment: committed.commitment,
+            commitment_hash: committed.commitment_hash,
         }),
     )
         .into_response())
@@ -357,21 +238,6 @@ pub(crate) struct DrawResponse {
     plan: Plan,
     transcript_digest: Digest,
     selections: Vec<Selection>,
-}
-
-async fn item_repeat_limit<S: WriteStore>(
-    store: &S,
-    spec: &PlanSpec,
-) -> Result<Option<spotcheck_domain::registry::RepeatLimit>, ApiError> {
-    let Some(info) = store.latest_snapshot(RegistryKind::Items).await? else {
-        return Ok(None);
-    };
-    let items = store.get_snapshot::<CheckItem>(info.number).await?;
-    Ok(items
-        .records()
-        .iter()
-        .find(|i| i.code == spec.item)
-        .and_then(|i| i.repeat_limit.clone()))
 }
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
@@ -404,38 +270,7 @@ async fn draw_plan<S: WriteStore>(
     Path(id): Path<String>,
     StrictJson(body): StrictJson<DrawBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Supervisor)?;
     let pid = plan_id(&id)?;
-    let plan = st.store.get_plan(&pid).await?;
-    principal.require_department(&plan.spec.department)?;
-    match &plan.state {
-        PlanState::Committed { .. } => {}
-        PlanState::Drawn {
-            transcript_digest, ..
-        } => {
-            return Err(ApiError::conflict(
-                "already-drawn",
-                format!(
-                    "plan {pid} has already been drawn (transcript {transcript_digest}); GET /api/public/plans/{pid}/transcript"
-                ),
-            ));
-        }
-        other => {
-            return Err(ApiError::conflict(
-                "invalid-transition",
-                format!("plan {pid} is {} and cannot be drawn", other.name()),
-            ));
-        }
-    }
-    let commitment = st.store.get_commitment(&pid).await?;
-    let secret = st.sealer.secret_for(&pid, commitment.committed_at);
-    if secret.commitment() != commitment.secret_commitment {
-        return Err(ApiError::internal(format!(
-            "the master key does not reproduce plan {pid}'s committed secret (was it rotated?)"
-        )));
-    }
-    let frame = st.store.get_frame(&commitment.frame.root).await?;
-    let pool = st.store.get_pool(&commitment.pool.root).await?;
     let now = (st.clock)();
     let meta = write_meta(
         &headers,
@@ -444,33 +279,23 @@ async fn draw_plan<S: WriteStore>(
         &canonical(&body)?,
         now,
     )?;
-    let transcript = draw(
-        DrawRequest {
-            commitment,
-            secret,
-            entropy: Entropy {
-                witnesses: body.witnesses,
-                // Beacon rounds are fetched by `spotcheck draw --relay`; the API takes witnesses.
-                drand: None,
-            },
-            drawn_at: now,
-        },
-        &frame,
-        &pool,
+    let drawn = plans::draw_plan(
+        &*st.store,
+        &st.sealer,
+        st.beacon.as_deref(),
+        &staff(&principal)?,
+        &meta,
+        &pid,
+        body.witnesses,
+        now,
     )
-    .map_err(|e| match e {
-        spotcheck_domain::draw::DrawError::EntropyMismatch(m) => {
-            ApiError::unprocessable("entropy-mismatch", m)
-        }
-        other => ApiError::from(other),
-    })?;
-    let plan = st.store.record_draw(&meta, &transcript).await?;
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(DrawResponse {
-            plan,
-            transcript_digest: transcript.digest,
-            selections: transcript.selections,
+            plan: drawn.plan,
+            transcript_digest: drawn.transcript_digest,
+            selections: drawn.selections,
         }),
     )
         .into_response())
@@ -505,16 +330,7 @@ async fn cancel_plan<S: WriteStore>(
     Path(id): Path<String>,
     StrictJson(body): StrictJson<CancelBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Supervisor)?;
     let pid = plan_id(&id)?;
-    let plan = st.store.get_plan(&pid).await?;
-    principal.require_department(&plan.spec.department)?;
-    if body.reason.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid",
-            "a cancellation needs a public reason",
-        ));
-    }
     let meta = write_meta(
         &headers,
         &principal,
@@ -522,7 +338,8 @@ async fn cancel_plan<S: WriteStore>(
         &canonical(&body)?,
         (st.clock)(),
     )?;
-    let plan = st.store.cancel_plan(&meta, &pid, body.reason).await?;
+    let plan =
+        plans::cancel_plan(&*st.store, &staff(&principal)?, &meta, &pid, body.reason).await?;
     Ok(Json(plan).into_response())
 }
 
@@ -561,26 +378,7 @@ async fn record_result<S: WriteStore>(
     Path(id): Path<String>,
     StrictJson(body): StrictJson<ResultBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Inspector)?;
     let pid = plan_id(&id)?;
-    let plan = st.store.get_plan(&pid).await?;
-    principal.require_department(&plan.spec.department)?;
-    let transcript = st.store.get_transcript(&pid).await.map_err(|e| match e {
-        spotcheck_domain::store::StoreError::NotFound { .. } => {
-            ApiError::conflict("not-drawn", format!("plan {pid} has not been drawn yet"))
-        }
-        other => ApiError::from(other),
-    })?;
-    let selection = transcript
-        .selections
-        .iter()
-        .find(|s| s.target == body.target)
-        .ok_or_else(|| {
-            ApiError::unprocessable(
-                "not-selected",
-                format!("{} was not drawn in plan {pid}", body.target),
-            )
-        })?;
     let now = (st.clock)();
     let meta = write_meta(
         &headers,
@@ -589,19 +387,16 @@ async fn record_result<S: WriteStore>(
         &canonical(&body)?,
         now,
     )?;
-    let result = InspectionResult {
-        plan: pid,
+    let input = ResultInput {
         target: body.target,
         code: body.code,
         method: body.method,
-        inspectors: selection.inspectors.clone(),
         findings: body.findings,
         follow_up: body.follow_up,
         completed_on: body.completed_on,
-        recorded_at: now,
     };
-    result.validate()?;
-    let stored = st.store.record_result(&meta, result).await?;
+    let stored =
+        records::record_result(&*st.store, &staff(&principal)?, &meta, &pid, input, now).await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
@@ -626,17 +421,16 @@ async fn record_penalty<S: WriteStore>(
     headers: HeaderMap,
     StrictJson(decision): StrictJson<PenaltyDecision>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Inspector)?;
-    principal.require_department(&decision.authority)?;
-    decision.validate()?;
+    let now = (st.clock)();
     let meta = write_meta(
         &headers,
         &principal,
         "POST /penalties",
         &canonical(&decision)?,
-        (st.clock)(),
+        now,
     )?;
-    let record = st.store.record_penalty(&meta, decision).await?;
+    let record =
+        records::record_penalty(&*st.store, &staff(&principal)?, &meta, decision, now).await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
@@ -673,37 +467,30 @@ async fn change_penalty<S: WriteStore>(
     Path(number): Path<String>,
     StrictJson(body): StrictJson<ChangeBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Inspector)?;
-    let number: DecisionNumber = number
-        .parse()
-        .map_err(|e| ApiError::bad_request("invalid-path", format!("decision number: {e}")))?;
-    let existing = st.store.get_penalty(&number).await?;
-    principal.require_department(&existing.decision.authority)?;
-    if body.reason.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid",
-            "a change or withdrawal needs its reason",
-        ));
-    }
+    let number = decision_number(&number)?;
+    let now = (st.clock)();
     let meta = write_meta(
         &headers,
         &principal,
         &format!("POST /penalties/{number}/changes"),
         &canonical(&body)?,
-        (st.clock)(),
+        now,
     )?;
-    let record = st
-        .store
-        .change_penalty(
-            &meta,
-            &number,
-            body.kind,
-            body.reason,
-            body.new_result,
-            body.effective_on,
-        )
-        .await?;
+    let input = ChangeInput {
+        kind: body.kind,
+        reason: body.reason,
+        new_result: body.new_result,
+        effective_on: body.effective_on,
+    };
+    let record =
+        records::change_penalty(&*st.store, &staff(&principal)?, &meta, &number, input, now)
+            .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+fn decision_number(text: &str) -> Result<DecisionNumber, ApiError> {
+    text.parse()
+        .map_err(|e| ApiError::bad_request("invalid-path", format!("decision number: {e}")))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -816,40 +603,6 @@ async fn upload_registry<S: WriteStore>(
         .into_response())
 }
 
-/// Approving needs the supervisor or the publisher role (approve and publish), in the record's
-/// department; the store refuses the person who entered the record.
-fn require_approver(principal: &Principal) -> Result<(), ApiError> {
-    if principal.has(Role::Supervisor) || principal.has(Role::Publisher) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "approving a record for publication needs the supervisor or publisher role",
-        ))
-    }
-}
-
-async fn approve<S: WriteStore>(
-    st: &InspectorState<S>,
-    principal: &Principal,
-    headers: &HeaderMap,
-    route: &str,
-    id: &PublicationId,
-) -> Result<Response, ApiError> {
-    let meta = write_meta(headers, principal, route, &[], (st.clock)())?;
-    let approval = st.store.approve(&meta, id).await.map_err(|e| match e {
-        StoreError::NotFound { .. } => ApiError::conflict(
-            "needs-no-approval",
-            format!("{id} was entered before approvals were required and is published without one"),
-        ),
-        StoreError::Conflict { reason, .. } if reason.contains("another member") => {
-            ApiError::conflict("own-entry", reason)
-        }
-        StoreError::Conflict { reason, .. } => ApiError::conflict("already-approved", reason),
-        other => ApiError::from(other),
-    })?;
-    Ok((StatusCode::OK, Json(approval)).into_response())
-}
-
 #[utoipa::path(
     post,
     path = "/api/plans/{id}/results/{target}/approval",
@@ -872,23 +625,15 @@ async fn approve_result<S: WriteStore>(
     headers: HeaderMap,
     Path((id, target)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    require_approver(&principal)?;
     let pid = plan_id(&id)?;
     let target: TargetId = target
         .parse()
         .map_err(|e| ApiError::bad_request("invalid-path", format!("target: {e}")))?;
-    let plan = st.store.get_plan(&pid).await?;
-    principal.require_department(&plan.spec.department)?;
-    st.store.get_result(&pid, &target).await?;
-    let pub_id = PublicationId::of(
-        PublicationKind::CheckResult,
-        &RecordRef::Result {
-            plan: pid.clone(),
-            target: target.clone(),
-        },
-    );
     let route = format!("POST /plans/{pid}/results/{target}/approval");
-    approve(&st, &principal, &headers, &route, &pub_id).await
+    let meta = write_meta(&headers, &principal, &route, &[], (st.clock)())?;
+    let approval =
+        records::approve_result(&*st.store, &staff(&principal)?, &meta, &pid, &target).await?;
+    Ok((StatusCode::OK, Json(approval)).into_response())
 }
 
 #[utoipa::path(
@@ -912,18 +657,10 @@ async fn approve_penalty<S: WriteStore>(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_approver(&principal)?;
-    let number: DecisionNumber = number
-        .parse()
-        .map_err(|e| ApiError::bad_request("invalid-path", format!("decision number: {e}")))?;
-    let existing = st.store.get_penalty(&number).await?;
-    principal.require_department(&existing.decision.authority)?;
-    let pub_id = PublicationId::of(
-        PublicationKind::PenaltyDecision,
-        &RecordRef::Penalty {
-            number: number.clone(),
-        },
-    );
+    let number = decision_number(&number)?;
     let route = format!("POST /penalties/{number}/approval");
-    approve(&st, &principal, &headers, &route, &pub_id).await
+    let meta = write_meta(&headers, &principal, &route, &[], (st.clock)())?;
+    let approval =
+        records::approve_penalty(&*st.store, &staff(&principal)?, &meta, &number).await?;
+    Ok((StatusCode::OK, Json(approval)).into_response())
 }

@@ -266,9 +266,11 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
         auth: Authenticator::local(&jwt_key).map_err(Failure::bad_input)?,
         sealer: SecretSealer::new(master),
         clock: system_clock(),
+        beacon: None,
+        schedule: Default::default(),
     };
+    crate::demo_data::load(&state, &jwt_key).await?;
     let router = app(state);
-    crate::demo_data::load(router.clone(), &jwt_key).await?;
     let token = crate::demo_data::token(&jwt_key, &["admin", "supervisor", "inspector"])?;
     let today = spotcheck_site::time::china_date(now);
     let drawn = {

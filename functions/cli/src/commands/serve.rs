@@ -9,6 +9,8 @@ use std::time::Duration;
 use spotcheck_api::auth::{Claims, TokenPolicy, mint_token};
 use spotcheck_api::hygiene::{Hygiene, RateLimit, harden};
 use spotcheck_api::{Authenticator, InspectorState, SecretSealer, app, system_clock};
+use spotcheck_beacon::{HttpRelays, RecordedBeacons};
+use spotcheck_domain::lifecycle::SchedulePolicy;
 use spotcheck_store::SqliteStore;
 
 use crate::exit::Failure;
@@ -50,12 +52,37 @@ pub struct Args {
     /// 429 `rate-limited` with `Retry-After`. 0 turns the limit off.
     #[arg(long, default_value_t = 100)]
     pub rate_limit: u32,
+    /// The least time, in minutes, between committing a plan and its planned draw (the commitment
+    /// is public all that time, before any randomness exists). Default 1440 (24 hours); with
+    /// --demo, 2 minutes, so that the README's walkthrough can draw its plan soon after.
+    #[arg(long)]
+    pub min_notice_minutes: Option<u32>,
+    /// Read the drand rounds that beacon plans promise from this folder of recorded rounds
+    /// (e.g. fixtures/beacons) instead of drand's public HTTP relays.
+    #[arg(long)]
+    pub beacons: Option<PathBuf>,
     /// TLS certificate chain (PEM); with --tls-key, serve HTTPS (and send HSTS).
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+}
+
+/// The minimum notice of `serve --demo` without `--min-notice-minutes`.
+pub const DEMO_MIN_NOTICE_MINUTES: u32 = 2;
+
+/// Where beacon plans' rounds come from: recorded rounds in `dir`, or drand's public relays.
+fn beacon_source(dir: Option<&Path>) -> Result<Arc<dyn spotcheck_app::Beacon>, Failure> {
+    Ok(match dir {
+        Some(dir) => Arc::new(
+            RecordedBeacons::from_dir(dir)
+                .map_err(|e| Failure::bad_input(format!("--beacons {}: {e}", dir.display())))?,
+        ),
+        None => Arc::new(HttpRelays::with_defaults().map_err(|e| {
+            Failure::Other(anyhow::anyhow!("cannot set up the drand relay client: {e}"))
+        })?),
+    })
 }
 
 /// Path of a key file next to the data file.
@@ -242,6 +269,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
         auth: Authenticator::local_with(&jwt_key, policy.clone()).map_err(Failure::bad_input)?,
         sealer: SecretSealer::new(master),
         clock: system_clock(),
+        beacon: Some(beacon_source(args.beacons.as_deref())?),
+        schedule: SchedulePolicy {
+            min_notice_secs: i64::from(args.min_notice_minutes.unwrap_or(if args.demo {
+                DEMO_MIN_NOTICE_MINUTES
+            } else {
+                24 * 60
+            })) * 60,
+            ..SchedulePolicy::default()
+        },
     };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => Some((c.clone(), k.clone())),
@@ -266,7 +302,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 auth: Authenticator::local(&jwt_key).map_err(Failure::bad_input)?,
                 ..state.clone()
             };
-            crate::demo_data::load(app(loader), &jwt_key).await?;
+            crate::demo_data::load(&loader, &jwt_key).await?;
             let hours = 8.min(i64::from(args.token_max_hours));
             let token = demo_token(&jwt_key, &policy.issuer, hours)?;
             say!("demo data loaded into {}", data.display());

@@ -31,6 +31,7 @@ mod penalty;
 mod plan;
 mod publication;
 mod result;
+mod schedule;
 mod stored;
 
 pub use approval::{Approval, ApprovalStatus, Approved};
@@ -45,6 +46,7 @@ pub use publication::{
     Publication, PublicationId, PublicationKind, PublicationState, PublicationTransition, RecordRef,
 };
 pub use result::{InspectionResult, ResultCode};
+pub use schedule::{ScheduleError, SchedulePolicy, check_change_date, check_change_input};
 pub use stored::{
     CodecError, StoredTree, TreeKind, decode_frame, decode_pool, encode_frame_chunks,
     encode_pool_chunks,

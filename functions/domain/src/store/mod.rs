@@ -38,6 +38,10 @@ use crate::lifecycle::{
 use crate::registry::{Record, RegistryKind, RegistrySnapshot};
 use crate::time::Timestamp;
 
+/// The `what` of the [`StoreError::Conflict`] every adapter returns when an idempotency key is
+/// reused for a different request (callers answer it differently from a state conflict).
+pub const IDEMPOTENCY_KEY: &str = "idempotency key";
+
 /// Why a store operation failed. Adapters translate their own errors into these.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

@@ -1,0 +1,633 @@
+//! The plan lifecycle: create, commit, draw, cancel. Every surface (HTTP API, Lambda, CLI, demo)
+//! calls these; none repeats their rules.
+//!
+//! # Commit is a saga whose retry completes it
+//! A commit stores the frame and the pool (content-addressed: storing the same tree again writes
+//! nothing), attaches them to the draft, and records the commitment, which moves the plan to
+//! Committed in one atomic write. A crash between steps leaves at most a draft with stored trees
+//! or attached trees, never a half-committed plan; a plain retry rebuilds the same trees, skips
+//! what is already attached and finishes. [`CommitStep`] names each step for progress reports and
+//! for the crash tests, which stop the process at every one of them.
+
+use sha2::{Digest as _, Sha256};
+use spotcheck_domain::draw::{
+    CommitRequest, Commitment, DrawRequest, Entropy, Selection, WitnessContribution, commit, draw,
+};
+use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder};
+use spotcheck_domain::ids::{Digest, PlanId};
+use spotcheck_domain::lifecycle::{
+    IdempotencyKey, Plan, PlanChange, PlanSpec, PlanState, ScheduleError, SchedulePolicy, WriteMeta,
+};
+use spotcheck_domain::registry::{
+    CheckItem, ExclusionRules, FrameProvenance, Guide, Inspector, OnlineOperator, PastCheck,
+    Record, RegistryKind, RegistrySnapshot, Target, TargetKind, TravelAgency, build_frame,
+};
+use spotcheck_domain::store::{
+    DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, PlanWriter, RegistryReader,
+    ResultReader,
+};
+use spotcheck_domain::time::Timestamp;
+
+use crate::ports::{Beacon, SecretSource};
+use crate::staff::{Role, Staff};
+use crate::{AppError, ErrorKind};
+
+impl From<ScheduleError> for AppError {
+    fn from(e: ScheduleError) -> Self {
+        let kind = match e {
+            ScheduleError::DrawTooEarly { .. } => ErrorKind::Conflict,
+            _ => ErrorKind::Validation,
+        };
+        AppError::new(kind, e.code(), e.to_string())
+    }
+}
+
+/// The idempotency key of one step of a multi-step request: the request's key and the step's
+/// name (hashed when that would exceed the 128-character limit).
+pub(crate) fn step_meta(meta: &WriteMeta, step: &str) -> Result<WriteMeta, AppError> {
+    let raw = format!("{}:{step}", meta.key);
+    let key: IdempotencyKey = if raw.len() <= 128 {
+        raw.parse()
+    } else {
+        format!("h:{}", hex::encode(Sha256::digest(raw.as_bytes()))).parse()
+    }
+    .map_err(|e| AppError::internal(format!("derived key: {e}")))?;
+    Ok(WriteMeta::new(key, meta.actor.clone(), meta.at))
+}
+
+/// The item a plan carries out, from the current item list; an unknown item, or one for another
+/// kind of target, is refused.
+async fn item_of<S: RegistryReader>(store: &S, spec: &PlanSpec) -> Result<CheckItem, AppError> {
+    let info = store
+        .latest_snapshot(RegistryKind::Items)
+        .await?
+        .ok_or_else(|| {
+            AppError::conflict(
+                "registry-missing",
+                "no random spot-check item list (抽查事项清单) has been imported yet",
+            )
+        })?;
+    let items = store.get_snapshot::<CheckItem>(info.number).await?;
+    let item = items
+        .records()
+        .iter()
+        .find(|i| i.code == spec.item)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::validation(
+                "unknown-item",
+                format!(
+                    "item: {} is not on the current item list (snapshot {})",
+                    spec.item, info.number
+                ),
+            )
+        })?;
+    if item.target_kind != spec.target_kind {
+        return Err(AppError::validation(
+            "item-target-mismatch",
+            format!(
+                "target_kind: item {} checks {:?}, not {:?}",
+                item.code, item.target_kind, spec.target_kind
+            ),
+        ));
+    }
+    Ok(item)
+}
+
+/// Checks everything a draft must satisfy at `now`: its text, what it promises, its schedule
+/// and its item.
+async fn check_spec<S: RegistryReader>(
+    store: &S,
+    spec: &PlanSpec,
+    now: Timestamp,
+    policy: &SchedulePolicy,
+) -> Result<CheckItem, AppError> {
+    spec.validate()?;
+    spec.check_draft()?;
+    spec.check_schedule(now, policy)?;
+    item_of(store, spec).await
+}
+
+/// Creates a draft plan (inspector, own department).
+///
+/// # Errors
+/// 403 outside the caller's role or department; 422 for a bad text, a draft that no draw could
+/// keep, a schedule outside the notice and horizon, an unknown item; 409 if the id exists.
+pub async fn create_plan<S: RegistryReader + PlanWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    spec: PlanSpec,
+    now: Timestamp,
+    policy: &SchedulePolicy,
+) -> Result<Plan, AppError> {
+    staff.require(Role::Inspector)?;
+    staff.require_department(&spec.department)?;
+    check_spec(store, &spec, now, policy).await?;
+    Ok(store.create_plan(meta, spec).await?)
+}
+
+async fn load_own_plan<S: PlanReader>(
+    store: &S,
+    staff: &Staff,
+    id: &PlanId,
+) -> Result<Plan, AppError> {
+    let plan = store.get_plan(id).await?;
+    staff.require_department(&plan.spec.department)?;
+    Ok(plan)
+}
+
+fn refuse_state(plan: &Plan, action: &str) -> AppError {
+    let pid = plan.id();
+    match &plan.state {
+        PlanState::Committed {
+            commitment_hash, ..
+        } => AppError::conflict(
+            "already-committed",
+            format!(
+                "plan {pid} is already committed (commitment {commitment_hash}); GET /api/public/plans/{pid}/commitment"
+            ),
+        ),
+        PlanState::Drawn {
+            transcript_digest, ..
+        } => AppError::conflict(
+            "already-drawn",
+            format!(
+                "plan {pid} has already been drawn (transcript {transcript_digest}); GET /api/public/plans/{pid}/transcript"
+            ),
+        ),
+        other => AppError::conflict(
+            "invalid-transition",
+            format!("plan {pid} is {} and cannot be {action}", other.name()),
+        ),
+    }
+}
+
+/// Amends a draft (inspector, own department): replaces its spec, checked like a new one.
+///
+/// # Errors
+/// As [`create_plan`]; 409 once committed, drawn or cancelled, or for a stale `expected_version`.
+pub async fn amend_plan<S: RegistryReader + PlanReader + PlanWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    spec: PlanSpec,
+    expected_version: u64,
+    now: Timestamp,
+    policy: &SchedulePolicy,
+) -> Result<Plan, AppError> {
+    staff.require(Role::Inspector)?;
+    let plan = load_own_plan(store, staff, &spec.id).await?;
+    staff.require_department(&spec.department)?;
+    if plan.state != PlanState::Draft {
+        return Err(refuse_state(&plan, "amended"));
+    }
+    check_spec(store, &spec, now, policy).await?;
+    Ok(store
+        .change_plan(
+            meta,
+            &plan.spec.id,
+            expected_version,
+            PlanChange::Revise { spec },
+        )
+        .await?)
+}
+
+/// The past checks of `item`: every recorded result of a drawn plan of that item, dated by its
+/// completion (the history the repeat limit, 不重复抽查期限, is applied to).
+async fn history<S: PlanReader + ResultReader>(
+    store: &S,
+    item: &CheckItem,
+) -> Result<Vec<PastCheck>, AppError> {
+    let mut out = Vec::new();
+    for plan in store.list_plans().await? {
+        if plan.spec.item != item.code || !matches!(plan.state, PlanState::Drawn { .. }) {
+            continue;
+        }
+        for result in store.list_results(plan.id()).await? {
+            out.push(PastCheck {
+                target: result.target,
+                checked_on: result.completed_on,
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn latest<S: RegistryReader, T>(
+    store: &S,
+    kind: RegistryKind,
+) -> Result<RegistrySnapshot<T>, AppError>
+where
+    T: Record + serde::de::DeserializeOwned + Send,
+{
+    let info = store.latest_snapshot(kind).await?.ok_or_else(|| {
+        AppError::conflict(
+            "registry-missing",
+            format!("no {} registry has been imported yet", kind.code()),
+        )
+    })?;
+    Ok(store.get_snapshot::<T>(info.number).await?)
+}
+
+fn frame_from<T: Target>(
+    snapshot: &RegistrySnapshot<T>,
+    spec: &PlanSpec,
+    rules: &ExclusionRules,
+) -> Result<(Frame, FrameProvenance), AppError> {
+    let bad = |e: String| AppError::validation("frame", e);
+    let selection = build_frame(snapshot, &spec.filter, spec.stratum_scheme, rules)
+        .map_err(|e| bad(e.to_string()))?;
+    let mut b = FrameBuilder::new();
+    for (i, (id, s)) in selection.entries.iter().enumerate() {
+        b.push(id.as_str(), s.as_str(), i as u64)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    let frame = b.finish().map_err(|e| bad(e.to_string()))?;
+    Ok((frame, selection.provenance))
+}
+
+/// The pool of a plan: the inspectors of the plan's department whose specialties include the
+/// target kind (or who list none).
+fn pool_from(
+    inspectors: &RegistrySnapshot<Inspector>,
+    spec: &PlanSpec,
+) -> Result<InspectorPool, AppError> {
+    let bad = |e: String| AppError::validation("pool", e);
+    let mut b = PoolBuilder::new();
+    for (i, ins) in inspectors.records().iter().enumerate() {
+        let fits = ins.department == spec.department
+            && (ins.specialties.is_empty() || ins.specialties.contains(&spec.target_kind));
+        if fits {
+            b.push_fields(
+                ins.id.as_str(),
+                ins.department.as_str(),
+                ins.conflicts.iter().map(|c| c.as_str()),
+                i as u64,
+            )
+            .map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    b.finish().map_err(|e| bad(e.to_string()))
+}
+
+/// The steps of a commit, in order, reported to the observer as each is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitStep {
+    /// The frame is stored.
+    FrameStored,
+    /// The pool is stored.
+    PoolStored,
+    /// The frame is attached to the draft.
+    FrameAttached,
+    /// The pool is attached to the draft.
+    PoolAttached,
+    /// The commitment is recorded and the plan is Committed.
+    Committed,
+}
+
+impl CommitStep {
+    /// Every step, in order.
+    pub const ALL: [CommitStep; 5] = [
+        CommitStep::FrameStored,
+        CommitStep::PoolStored,
+        CommitStep::FrameAttached,
+        CommitStep::PoolAttached,
+        CommitStep::Committed,
+    ];
+
+    /// The step's name (`frame-stored`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            CommitStep::FrameStored => "frame-stored",
+            CommitStep::PoolStored => "pool-stored",
+            CommitStep::FrameAttached => "frame-attached",
+            CommitStep::PoolAttached => "pool-attached",
+            CommitStep::Committed => "committed",
+        }
+    }
+}
+
+/// What a commit returns.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// The plan, now Committed.
+    pub plan: Plan,
+    /// The published commitment.
+    pub commitment: Commitment,
+    /// Its hash (SHA-256 of its canonical JSON).
+    pub commitment_hash: Digest,
+}
+
+/// What the commit needs from a store.
+pub trait CommitStore:
+    RegistryReader + PlanReader + PlanWriter + FrameWriter + DrawReader + DrawWriter + ResultReader
+{
+}
+impl<T> CommitStore for T where
+    T: RegistryReader
+        + PlanReader
+        + PlanWriter
+        + FrameWriter
+        + DrawReader
+        + DrawWriter
+        + ResultReader
+{
+}
+
+/// Commits a draft (supervisor, own department): builds the frame from the latest registry
+/// snapshot, leaving out what the item's repeat limit excludes given the stored history of
+/// completed checks (the provenance lists each exclusion and why), builds the pool from the
+/// roster, derives the sealed secret, and records the commitment. `observe` hears each step.
+///
+/// # Errors
+/// 403 outside role or department; 409 unless a draft, or a registry is missing; 422 for a
+/// schedule the notice no longer allows, an unknown item, an infeasible draw.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_plan<S: CommitStore>(
+    store: &S,
+    secrets: &dyn SecretSource,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PlanId,
+    now: Timestamp,
+    policy: &SchedulePolicy,
+    observe: &(dyn Fn(CommitStep) + Sync),
+) -> Result<Committed, AppError> {
+    staff.require(Role::Supervisor)?;
+    let plan = load_own_plan(store, staff, id).await?;
+    if let PlanState::Committed { .. } = plan.state {
+        // A retry of the request that committed it (same idempotency key) gets the first answer:
+        // the store replays a write whose key and request it has seen; any other request is
+        // told the plan is committed.
+        let existing = store.get_commitment(id).await?;
+        return match store
+            .record_commitment(&step_meta(meta, "commitment")?, &existing)
+            .await
+        {
+            Ok(plan) => Ok(Committed {
+                plan,
+                commitment_hash: existing.hash()?,
+                commitment: existing,
+            }),
+            Err(_) => Err(refuse_state(&plan, "committed")),
+        };
+    }
+    if plan.state != PlanState::Draft {
+        return Err(refuse_state(&plan, "committed"));
+    }
+    let item = check_spec(store, &plan.spec, now, policy).await?;
+    let plan_date = now
+        .to_datetime()
+        .map(|t| t.date_naive())
+        .ok_or_else(|| AppError::internal("clock out of range"))?;
+    let rules = ExclusionRules {
+        plan_date,
+        repeat_limit: item.repeat_limit.clone(),
+        history: match item.repeat_limit {
+            Some(_) => history(store, &item).await?,
+            None => Vec::new(),
+        },
+    };
+    let spec = &plan.spec;
+    let (frame, provenance) = match spec.target_kind {
+        TargetKind::Agency => frame_from(
+            &latest::<S, TravelAgency>(store, RegistryKind::Agencies).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::Guide => frame_from(
+            &latest::<S, Guide>(store, RegistryKind::Guides).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::OnlineOperator => frame_from(
+            &latest::<S, OnlineOperator>(store, RegistryKind::Operators).await?,
+            spec,
+            &rules,
+        )?,
+    };
+    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
+    let pool = pool_from(&roster, spec)?;
+
+    let secret = secrets.secret_for(id, now);
+    // Feasibility is checked before anything is written.
+    let commitment = commit(
+        CommitRequest {
+            plan_id: id.clone(),
+            committed_at: now,
+            parameters: spec.parameters.clone(),
+            entropy_source: spec.entropy_source.clone(),
+        },
+        &frame,
+        &pool,
+        &secret,
+    )?;
+    let commitment_hash = commitment.hash().map_err(AppError::from)?;
+
+    // Content-addressed: the step keys name the tree, so a retry with other trees (the registry
+    // changed meanwhile) is a new step, and one with the same trees is a replay.
+    let stored_frame = store
+        .put_frame(
+            &step_meta(meta, &format!("frame:{}", commitment.frame.root))?,
+            &frame,
+        )
+        .await?;
+    observe(CommitStep::FrameStored);
+    let stored_pool = store
+        .put_pool(
+            &step_meta(meta, &format!("pool:{}", commitment.pool.root))?,
+            &pool,
+        )
+        .await?;
+    observe(CommitStep::PoolStored);
+
+    let mut plan = plan;
+    if plan.frame.as_ref() != Some(&stored_frame.summary)
+        || plan.provenance.as_ref() != Some(&provenance)
+    {
+        plan = store
+            .change_plan(
+                &step_meta(meta, &format!("attach-frame:v{}", plan.version))?,
+                id,
+                plan.version,
+                PlanChange::AttachFrame {
+                    frame: stored_frame.summary,
+                    provenance: Some(provenance),
+                },
+            )
+            .await?;
+    }
+    observe(CommitStep::FrameAttached);
+    if plan.pool.as_ref() != Some(&stored_pool.summary) {
+        store
+            .change_plan(
+                &step_meta(meta, &format!("attach-pool:v{}", plan.version))?,
+                id,
+                plan.version,
+                PlanChange::AttachPool {
+                    pool: stored_pool.summary,
+                },
+            )
+            .await?;
+    }
+    observe(CommitStep::PoolAttached);
+    let plan = store
+        .record_commitment(&step_meta(meta, "commitment")?, &commitment)
+        .await?;
+    observe(CommitStep::Committed);
+    Ok(Committed {
+        plan,
+        commitment,
+        commitment_hash,
+    })
+}
+
+/// What a draw returns (the whole transcript is public at `/api/public/plans/{id}/transcript`).
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The plan, now Drawn.
+    pub plan: Plan,
+    /// The transcript's digest.
+    pub transcript_digest: Digest,
+    /// Who was drawn, with their inspectors.
+    pub selections: Vec<Selection>,
+}
+
+/// What the draw needs from a store.
+pub trait DrawStore: PlanReader + DrawReader + DrawWriter + FrameReader {}
+impl<T> DrawStore for T where T: PlanReader + DrawReader + DrawWriter + FrameReader {}
+
+/// Draws a committed plan (supervisor, own department), once, not before its `planned_draw_at`,
+/// with the witnesses' values and, when the commitment promised one, the drand round fetched
+/// through `beacon`.
+///
+/// # Errors
+/// 403 outside role or department; 409 unless committed, before the planned time (the error
+/// names it) or before the beacon round's time; 422 for witnesses that do not match the
+/// commitment; 503 when the beacon is unavailable or not configured for a beacon plan.
+#[allow(clippy::too_many_arguments)]
+pub async fn draw_plan<S: DrawStore>(
+    store: &S,
+    secrets: &dyn SecretSource,
+    beacon: Option<&dyn Beacon>,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PlanId,
+    witnesses: Vec<WitnessContribution>,
+    now: Timestamp,
+) -> Result<Drawn, AppError> {
+    staff.require(Role::Supervisor)?;
+    let plan = load_own_plan(store, staff, id).await?;
+    if let PlanState::Drawn { .. } = plan.state {
+        // As for commit: the request that drew it, retried with its key, gets the first answer.
+        let existing = store.get_transcript(id).await?;
+        return match store.record_draw(meta, &existing).await {
+            Ok(_) if existing.entropy.witnesses != witnesses => Err(AppError::validation(
+                "idempotency-key-reused",
+                format!(
+                    "this Idempotency-Key drew plan {id} with other witness values; send a new key for a different request"
+                ),
+            )),
+            Ok(plan) => Ok(Drawn {
+                plan,
+                transcript_digest: existing.digest,
+                selections: existing.selections,
+            }),
+            Err(_) => Err(refuse_state(&plan, "drawn")),
+        };
+    }
+    if !matches!(plan.state, PlanState::Committed { .. }) {
+        return Err(refuse_state(&plan, "drawn"));
+    }
+    plan.spec.check_draw_time(now)?;
+    let commitment = store.get_commitment(id).await?;
+    let secret = secrets.secret_for(id, commitment.committed_at);
+    if secret.commitment() != commitment.secret_commitment {
+        return Err(AppError::internal(format!(
+            "the master key does not reproduce plan {id}'s committed secret (was it rotated?)"
+        )));
+    }
+    let drand = match &commitment.entropy_source.drand {
+        None => None,
+        Some(promised) => {
+            let beacon = beacon.ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::Unavailable,
+                    "beacon-unavailable",
+                    format!(
+                        "plan {id} promises drand round {}, and this server has no beacon source configured",
+                        promised.round
+                    ),
+                )
+            })?;
+            Some(beacon.promised_round(promised, now).await?)
+        }
+    };
+    let frame = store.get_frame(&commitment.frame.root).await?;
+    let pool = store.get_pool(&commitment.pool.root).await?;
+    let transcript = draw(
+        DrawRequest {
+            commitment,
+            secret,
+            entropy: Entropy { witnesses, drand },
+            drawn_at: now,
+        },
+        &frame,
+        &pool,
+    )?;
+    let plan = store.record_draw(meta, &transcript).await?;
+    Ok(Drawn {
+        plan,
+        transcript_digest: transcript.digest,
+        selections: transcript.selections,
+    })
+}
+
+/// Cancels a plan before its draw (supervisor, own department), with a public reason.
+///
+/// # Errors
+/// 403; 422 without a reason; 409 once drawn or cancelled.
+pub async fn cancel_plan<S: PlanReader + PlanWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PlanId,
+    reason: String,
+) -> Result<Plan, AppError> {
+    staff.require(Role::Supervisor)?;
+    load_own_plan(store, staff, id).await?;
+    if reason.trim().is_empty() {
+        return Err(AppError::validation(
+            "reason-missing",
+            "reason: a cancellation needs a public reason",
+        ));
+    }
+    Ok(store.cancel_plan(meta, id, reason).await?)
+}
+
+/// Withdraws an unpublished draft (inspector, own department): it is cancelled with the reason,
+/// audited like every write, and never published (drafts are not public).
+///
+/// # Errors
+/// As [`cancel_plan`]; 409 unless a draft.
+pub async fn withdraw_draft<S: PlanReader + PlanWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PlanId,
+    reason: String,
+) -> Result<Plan, AppError> {
+    staff.require(Role::Inspector)?;
+    let plan = load_own_plan(store, staff, id).await?;
+    if plan.state != PlanState::Draft {
+        return Err(refuse_state(&plan, "withdrawn"));
+    }
+    if reason.trim().is_empty() {
+        return Err(AppError::validation(
+            "reason-missing",
+            "reason: a withdrawal needs a reason",
+        ));
+    }
+    Ok(store.cancel_plan(meta, id, reason).await?)
+}

@@ -1,0 +1,280 @@
+//! Inspection results, penalty decisions and their approval for publication (four eyes: whoever
+//! entered a record never approves it). Every surface calls these; none repeats their rules.
+
+use spotcheck_domain::draw::Selection;
+use spotcheck_domain::ids::{PlanId, TargetId};
+use spotcheck_domain::lifecycle::{
+    Approval, DecisionNumber, InspectionResult, LifecycleError, PenaltyChangeKind, PenaltyDecision,
+    PenaltyRecord, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode, WriteMeta,
+    check_change_date, check_change_input,
+};
+use spotcheck_domain::registry::CheckMethod;
+use spotcheck_domain::store::{
+    ApprovalReader, ApprovalWriter, DrawReader, PenaltyReader, PenaltyWriter, PlanReader,
+    ResultReader, ResultWriter, StoreError,
+};
+use spotcheck_domain::time::Timestamp;
+
+use crate::AppError;
+use crate::staff::{Role, Staff};
+
+/// What an inspector enters about one checked target.
+#[derive(Debug, Clone)]
+pub struct ResultInput {
+    /// The target checked (it must have been drawn in the plan).
+    pub target: TargetId,
+    /// The outcome.
+    pub code: ResultCode,
+    /// How it was checked.
+    pub method: CheckMethod,
+    /// What was found, as published once approved.
+    pub findings: String,
+    /// Follow-up required, if any.
+    pub follow_up: Option<String>,
+    /// The day the check was completed: between the draw's date and today.
+    pub completed_on: chrono::NaiveDate,
+}
+
+/// The drawn plan's selection of `target`, or why there is none.
+async fn selection_of<S: PlanReader + DrawReader>(
+    store: &S,
+    staff: &Staff,
+    plan_id: &PlanId,
+    target: &TargetId,
+) -> Result<(Selection, Timestamp), AppError> {
+    let plan = store.get_plan(plan_id).await?;
+    staff.require_department(&plan.spec.department)?;
+    let PlanState::Drawn { drawn_at, .. } = plan.state else {
+        return Err(AppError::conflict(
+            "not-drawn",
+            format!("plan {plan_id} has not been drawn"),
+        ));
+    };
+    let transcript = store.get_transcript(plan_id).await?;
+    let selection = transcript
+        .selections
+        .into_iter()
+        .find(|s| &s.target == target)
+        .ok_or_else(|| {
+            AppError::validation(
+                "not-selected",
+                format!("target: {target} was not drawn in plan {plan_id}"),
+            )
+        })?;
+    Ok((selection, drawn_at))
+}
+
+/// Records the result of a drawn target (inspector, own department); it awaits another member's
+/// approval before it is public.
+///
+/// # Errors
+/// 403; 409 if the plan is not drawn or a result exists; 422 for a target not drawn, bad text,
+/// or a `completed_on` before the draw or after today.
+pub async fn record_result<S: PlanReader + DrawReader + ResultWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    plan_id: &PlanId,
+    input: ResultInput,
+    now: Timestamp,
+) -> Result<InspectionResult, AppError> {
+    staff.require(Role::Inspector)?;
+    let (selection, drawn_at) = selection_of(store, staff, plan_id, &input.target).await?;
+    let result = InspectionResult {
+        plan: plan_id.clone(),
+        target: input.target,
+        code: input.code,
+        method: input.method,
+        inspectors: selection.inspectors,
+        findings: input.findings,
+        follow_up: input.follow_up,
+        completed_on: input.completed_on,
+        recorded_at: now,
+    };
+    result.validate()?;
+    result.check_dates(drawn_at, now)?;
+    Ok(store.record_result(meta, result).await?)
+}
+
+/// The day a decision's case began, when the decision names its check: the check's completion,
+/// or else the draw's date.
+async fn case_opened_on<S: PlanReader + ResultReader>(
+    store: &S,
+    staff: &Staff,
+    decision: &PenaltyDecision,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    let Some(plan_id) = &decision.plan else {
+        return Ok(None);
+    };
+    let plan = store.get_plan(plan_id).await?;
+    staff.require_department(&plan.spec.department)?;
+    let PlanState::Drawn { drawn_at, .. } = plan.state else {
+        return Err(AppError::validation(
+            "not-drawn",
+            format!("plan: {plan_id} has not been drawn, so no case can have come of it"),
+        ));
+    };
+    if let Some(target) = &decision.target {
+        match store.get_result(plan_id, target).await {
+            Ok(r) => return Ok(Some(r.completed_on)),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(drawn_at.to_datetime().map(|t| t.date_naive()))
+}
+
+/// Records a penalty decision (inspector, the deciding authority is their department); it awaits
+/// another member's approval before it is public.
+///
+/// # Errors
+/// 403; 409 if the number exists; 422 for bad text, a date in the future or before its case.
+pub async fn record_penalty<S: PlanReader + ResultReader + PenaltyWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    decision: PenaltyDecision,
+    now: Timestamp,
+) -> Result<PenaltyRecord, AppError> {
+    staff.require(Role::Inspector)?;
+    staff.require_department(&decision.authority)?;
+    decision.validate()?;
+    let opened = case_opened_on(store, staff, &decision).await?;
+    decision.check_dates(opened, now)?;
+    Ok(store.record_penalty(meta, decision).await?)
+}
+
+/// A later change or withdrawal of a decision.
+#[derive(Debug, Clone)]
+pub struct ChangeInput {
+    /// What happened.
+    pub kind: PenaltyChangeKind,
+    /// Why, as published.
+    pub reason: String,
+    /// The new result, for a change (and only then).
+    pub new_result: Option<String>,
+    /// The day it took effect: between the decision's date and today.
+    pub effective_on: chrono::NaiveDate,
+}
+
+/// Appends a change or withdrawal to a decision (inspector, own department), validated like the
+/// decision itself: the reason and any new result are checked as public text, a new result
+/// only with a change, the date between the decision and today.
+///
+/// # Errors
+/// 403; 404; 409 once withdrawn; 422 for bad text or dates.
+pub async fn change_penalty<S: PenaltyReader + PenaltyWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    number: &DecisionNumber,
+    input: ChangeInput,
+    now: Timestamp,
+) -> Result<PenaltyRecord, AppError> {
+    staff.require(Role::Inspector)?;
+    let existing = store.get_penalty(number).await?;
+    staff.require_department(&existing.decision.authority)?;
+    check_change_input(input.kind, &input.reason, input.new_result.as_deref())?;
+    check_change_date(input.effective_on, existing.decision.decided_on, now)?;
+    Ok(store
+        .change_penalty(
+            meta,
+            number,
+            input.kind,
+            input.reason,
+            input.new_result,
+            input.effective_on,
+        )
+        .await?)
+}
+
+/// Approves a record's publication as `meta.actor`: the domain refuses the person who entered
+/// it; the store applies the approval atomically (the loser of a race is told it is already
+/// approved).
+async fn approve<S: ApprovalReader + ApprovalWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PublicationId,
+) -> Result<Approval, AppError> {
+    if !(staff.has(Role::Supervisor) || staff.has(Role::Publisher)) {
+        return Err(AppError::forbidden(
+            "missing-role",
+            "approving a record for publication needs the supervisor or publisher role",
+        ));
+    }
+    let needs_none = || {
+        AppError::conflict(
+            "needs-no-approval",
+            format!("{id} was entered before approvals were required and is published without one"),
+        )
+    };
+    let awaiting = store.get_approval(id).await?.ok_or_else(needs_none)?;
+    awaiting
+        .approve(&meta.actor, meta.at)
+        .map_err(|e| match e {
+            LifecycleError::Mismatch {
+                field: "approved_by",
+                ..
+            } => AppError::conflict("own-entry", e.to_string()),
+            LifecycleError::InvalidTransition { .. } => {
+                AppError::conflict("already-approved", e.to_string())
+            }
+            other => other.into(),
+        })?;
+    store.approve(meta, id).await.map_err(|e| match e {
+        StoreError::NotFound { .. } => needs_none(),
+        StoreError::Conflict { .. } => AppError::conflict(
+            "already-approved",
+            format!("{id} has already been approved"),
+        ),
+        other => other.into(),
+    })
+}
+
+/// Approves a result for publication (supervisor or publisher of the plan's department, not the
+/// person who entered it).
+///
+/// # Errors
+/// 403; 404 without such a result; 409 `own-entry`, `already-approved`, `needs-no-approval`.
+pub async fn approve_result<S: PlanReader + ResultReader + ApprovalReader + ApprovalWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    plan_id: &PlanId,
+    target: &TargetId,
+) -> Result<Approval, AppError> {
+    let plan = store.get_plan(plan_id).await?;
+    staff.require_department(&plan.spec.department)?;
+    store.get_result(plan_id, target).await?;
+    let id = PublicationId::of(
+        PublicationKind::CheckResult,
+        &RecordRef::Result {
+            plan: plan_id.clone(),
+            target: target.clone(),
+        },
+    );
+    approve(store, staff, meta, &id).await
+}
+
+/// Approves a penalty decision for publication (supervisor or publisher of the deciding
+/// department, not the person who entered it).
+///
+/// # Errors
+/// As [`approve_result`].
+pub async fn approve_penalty<S: PenaltyReader + ApprovalReader + ApprovalWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    number: &DecisionNumber,
+) -> Result<Approval, AppError> {
+    let existing = store.get_penalty(number).await?;
+    staff.require_department(&existing.decision.authority)?;
+    let id = PublicationId::of(
+        PublicationKind::PenaltyDecision,
+        &RecordRef::Penalty {
+            number: number.clone(),
+        },
+    );
+    approve(store, staff, meta, &id).await
+}
