@@ -7,7 +7,10 @@
 //! the schema refuse a second commitment or draw and any update of an immutable table.
 
 pub mod files;
+mod replay;
 mod schema;
+
+pub use replay::Discrepancy;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

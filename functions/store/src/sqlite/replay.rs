@@ -1,0 +1,645 @@
+//! Replays the audit log against the state tables: every row of `plans`, `commitments`,
+//! `transcripts`, `results`, `approvals`, `penalties`, `penalty_changes`, `publications`,
+//! `snapshots` and `trees` must be what an audit entry recorded (same subject, and the digest of
+//! its content equal to the entry's payload digest), and every audited record must still be
+//! there. A row edited, inserted or deleted behind the application's back, which the hash chain
+//! alone cannot see, is named with its table and key.
+//!
+//! What is compared, per table:
+//! * `commitments`, `transcripts`: the content's own hash (commitment hash, transcript digest)
+//!   against the `committed` / `drawn` entry of `plan:<id>`, and against the row's hash column.
+//! * `results`: SHA-256 of the canonical JSON of the result against `result_recorded`.
+//! * `approvals`: an approved row needs an `approved` entry of `approval:<id>` with the digest of
+//!   its document; an `approved` entry needs an approved row; the `approved` column must agree
+//!   with the document.
+//! * `penalties` (`penalty_recorded`, digest of the decision), `penalty_changes` (the n-th
+//!   `penalty_changed` entry of `penalty:<number>`, digest of the change).
+//! * `publications`: the digest of the document against the last `publication_scheduled` or
+//!   `publication_changed` entry, and the state column against the document.
+//! * `plans`: a `plan_created` entry for every plan; while the last entry of the plan is a
+//!   create, change or cancel, the digest of the document against it; the state against the
+//!   `committed` / `drawn` entries (the document after a commit or draw is not itself digested).
+//! * `snapshots`: the hash column against `snapshot_stored`; `trees`: one `frame_stored` /
+//!   `pool_stored` entry per stored root (the chunks' content is checked when they are read).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use spotcheck_domain::draw::{Commitment, Transcript};
+use spotcheck_domain::ids::Digest;
+use spotcheck_domain::lifecycle::{
+    Approval, AuditAction, AuditEntry, InspectionResult, PenaltyChange, PenaltyRecord, Plan,
+    Publication,
+};
+use spotcheck_domain::store::StoreResult;
+
+use super::translate;
+use crate::common::payload_digest;
+
+/// One difference between a state table and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Discrepancy {
+    /// The table, e.g. `approvals`.
+    pub table: &'static str,
+    /// The row's key, e.g. `check-result:PT-2026-001/91350300MA00000001`.
+    pub key: String,
+    /// What is wrong: `edited`, `inserted` (a row no entry records) or `deleted` (an entry whose
+    /// row is gone), with the detail.
+    pub problem: String,
+}
+
+impl std::fmt::Display for Discrepancy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.table, self.key, self.problem)
+    }
+}
+
+/// The audit entries by action and subject, in log order.
+struct Audited<'a> {
+    by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>>,
+}
+
+impl<'a> Audited<'a> {
+    fn new(entries: &'a [AuditEntry]) -> Self {
+        let mut by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>> = BTreeMap::new();
+        for e in entries {
+            by.entry((e.action.code(), e.subject.clone()))
+                .or_default()
+                .push(e);
+        }
+        Self { by }
+    }
+
+    fn all(&self, action: AuditAction, subject: &str) -> &[&'a AuditEntry] {
+        self.by
+            .get(&(action.code(), subject.to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn last(&self, action: AuditAction, subject: &str) -> Option<&'a AuditEntry> {
+        self.all(action, subject).last().copied()
+    }
+
+    /// Subjects (without their `kind:` prefix) that have an entry of `action`.
+    fn subjects(&self, action: AuditAction, prefix: &str) -> BTreeSet<String> {
+        self.by
+            .keys()
+            .filter(|(a, _)| *a == action.code())
+            .filter_map(|(_, s)| s.strip_prefix(prefix).map(str::to_owned))
+            .collect()
+    }
+}
+
+struct Report(Vec<Discrepancy>);
+
+impl Report {
+    fn add(&mut self, table: &'static str, key: impl Into<String>, problem: impl Into<String>) {
+        self.0.push(Discrepancy {
+            table,
+            key: key.into(),
+            problem: problem.into(),
+        });
+    }
+
+    /// Compares a row's digest with the entry that should record it.
+    fn compare(
+        &mut self,
+        table: &'static str,
+        key: &str,
+        entry: Option<&AuditEntry>,
+        digest: Digest,
+        action: AuditAction,
+    ) {
+        match entry {
+            None => self.add(
+                table,
+                key,
+                format!(
+                    "inserted: no {} entry in the audit log records this row",
+                    action.code()
+                ),
+            ),
+            Some(e) if e.payload_digest != digest => self.add(
+                table,
+                key,
+                format!(
+                    "edited: its content (digest {digest}) is not what audit entry seq {} recorded ({})",
+                    e.seq, e.payload_digest
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+fn rows<const N: usize>(c: &Connection, sql: &str) -> StoreResult<Vec<[String; N]>> {
+    let mut stmt = c.prepare(sql).map_err(translate)?;
+    let out = stmt
+        .query_map([], |r| {
+            let mut a: [String; N] = std::array::from_fn(|_| String::new());
+            for (i, slot) in a.iter_mut().enumerate() {
+                *slot = match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    v => v.as_str().map(str::to_owned).unwrap_or_default(),
+                };
+            }
+            Ok(a)
+        })
+        .map_err(translate)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(translate)?;
+    Ok(out)
+}
+
+fn parse<T: DeserializeOwned>(
+    report: &mut Report,
+    table: &'static str,
+    key: &str,
+    doc: &str,
+) -> Option<T> {
+    match serde_json::from_str(doc) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            report.add(
+                table,
+                key,
+                format!("edited: the stored document does not parse ({e})"),
+            );
+            None
+        }
+    }
+}
+
+fn digest_of<T: serde::Serialize>(v: &T) -> Option<Digest> {
+    payload_digest(v).ok()
+}
+
+/// Every difference between the state tables and `entries` (the audit log, whose chain the caller
+/// checks separately), in table order.
+pub(crate) fn replay(c: &Connection, entries: &[AuditEntry]) -> StoreResult<Vec<Discrepancy>> {
+    let audited = Audited::new(entries);
+    let mut report = Report(Vec::new());
+    plans(c, &audited, &mut report)?;
+    commitments(c, &audited, &mut report)?;
+    transcripts(c, &audited, &mut report)?;
+    results(c, &audited, &mut report)?;
+    approvals(c, &audited, &mut report)?;
+    penalties(c, &audited, &mut report)?;
+    publications(c, &audited, &mut report)?;
+    snapshots_and_trees(c, &audited, &mut report)?;
+    Ok(report.0)
+}
+
+fn plans(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [id, state, doc] in rows::<3>(c, "SELECT id, state, doc FROM plans ORDER BY id")? {
+        seen.insert(id.clone());
+        let subject = format!("plan:{id}");
+        if a.last(AuditAction::PlanCreated, &subject).is_none() {
+            r.add(
+                "plans",
+                &id,
+                "inserted: no plan_created entry in the audit log records this plan",
+            );
+            continue;
+        }
+        let Some(plan) = parse::<Plan>(r, "plans", &id, &doc) else {
+            continue;
+        };
+        let name = plan.state.name();
+        if name != state {
+            r.add(
+                "plans",
+                &id,
+                format!("edited: the state column says {state}, the document {name}"),
+            );
+        }
+        let last_doc = [
+            AuditAction::PlanCreated,
+            AuditAction::PlanChanged,
+            AuditAction::PlanCancelled,
+        ]
+        .into_iter()
+        .filter_map(|act| a.last(act, &subject))
+        .max_by_key(|e| e.seq);
+        let last_lifecycle = [AuditAction::Committed, AuditAction::Drawn]
+            .into_iter()
+            .filter_map(|act| a.last(act, &subject))
+            .max_by_key(|e| e.seq);
+        let committed = a.last(AuditAction::Committed, &subject).is_some();
+        let drawn = a.last(AuditAction::Drawn, &subject).is_some();
+        match (last_doc, last_lifecycle) {
+            (Some(d), l) if l.is_none_or(|l| l.seq < d.seq) => {
+                if let Some(digest) = digest_of(&plan) {
+                    r.compare("plans", &id, Some(d), digest, d.action);
+                }
+            }
+            _ => {}
+        }
+        let expected = if drawn {
+            Some("drawn")
+        } else if committed && name != "cancelled" {
+            Some("committed")
+        } else {
+            None
+        };
+        match expected {
+            Some(want) if name != want => r.add(
+                "plans",
+                &id,
+                format!("edited: the audit log has the plan {want}, the table {name}"),
+            ),
+            None if matches!(name, "committed" | "drawn") => r.add(
+                "plans",
+                &id,
+                format!(
+                    "edited: the table has the plan {name}, but no such entry is in the audit log"
+                ),
+            ),
+            _ => {}
+        }
+    }
+    for id in a.subjects(AuditAction::PlanCreated, "plan:") {
+        if !seen.contains(&id) {
+            r.add(
+                "plans",
+                id,
+                "deleted: audited as created, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn commitments(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [id, hash, doc] in rows::<3>(
+        c,
+        "SELECT plan_id, hash, doc FROM commitments ORDER BY plan_id",
+    )? {
+        seen.insert(id.clone());
+        let Some(commitment) = parse::<Commitment>(r, "commitments", &id, &doc) else {
+            continue;
+        };
+        let Ok(computed) = commitment.hash() else {
+            r.add(
+                "commitments",
+                &id,
+                "edited: the commitment cannot be hashed",
+            );
+            continue;
+        };
+        if computed.to_hex() != hash {
+            r.add(
+                "commitments",
+                &id,
+                format!("edited: the hash column {hash} is not the document's hash {computed}"),
+            );
+        }
+        let entry = a.last(AuditAction::Committed, &format!("plan:{id}"));
+        r.compare("commitments", &id, entry, computed, AuditAction::Committed);
+    }
+    for id in a.subjects(AuditAction::Committed, "plan:") {
+        if !seen.contains(&id) {
+            r.add(
+                "commitments",
+                id,
+                "deleted: audited as committed, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn transcripts(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [id, digest, doc] in rows::<3>(
+        c,
+        "SELECT plan_id, digest, doc FROM transcripts ORDER BY plan_id",
+    )? {
+        seen.insert(id.clone());
+        let Some(t) = parse::<Transcript>(r, "transcripts", &id, &doc) else {
+            continue;
+        };
+        let Ok(computed) = t.compute_digest() else {
+            r.add(
+                "transcripts",
+                &id,
+                "edited: the transcript cannot be digested",
+            );
+            continue;
+        };
+        if computed != t.digest || computed.to_hex() != digest {
+            r.add(
+                "transcripts",
+                &id,
+                format!(
+                    "edited: its content digests to {computed}, but it says {} and the digest column {digest}",
+                    t.digest
+                ),
+            );
+        }
+        let entry = a.last(AuditAction::Drawn, &format!("plan:{id}"));
+        r.compare("transcripts", &id, entry, computed, AuditAction::Drawn);
+    }
+    for id in a.subjects(AuditAction::Drawn, "plan:") {
+        if !seen.contains(&id) {
+            r.add(
+                "transcripts",
+                id,
+                "deleted: audited as drawn, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn results(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [plan, target, doc] in rows::<3>(
+        c,
+        "SELECT plan_id, target, doc FROM results ORDER BY plan_id, target",
+    )? {
+        let key = format!("{plan}/{target}");
+        seen.insert(key.clone());
+        let Some(result) = parse::<InspectionResult>(r, "results", &key, &doc) else {
+            continue;
+        };
+        if result.plan.as_str() != plan || result.target.as_str() != target {
+            r.add(
+                "results",
+                &key,
+                format!(
+                    "edited: the document is the result of {}/{}",
+                    result.plan, result.target
+                ),
+            );
+        }
+        if let Some(d) = digest_of(&result) {
+            let entry = a.last(AuditAction::ResultRecorded, &format!("result:{key}"));
+            r.compare("results", &key, entry, d, AuditAction::ResultRecorded);
+        }
+    }
+    for key in a.subjects(AuditAction::ResultRecorded, "result:") {
+        if !seen.contains(&key) {
+            r.add(
+                "results",
+                key,
+                "deleted: audited as recorded, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn approvals(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut approved_rows = BTreeSet::new();
+    for [id, approved, doc] in rows::<3>(c, "SELECT id, approved, doc FROM approvals ORDER BY id")?
+    {
+        let Some(approval) = parse::<Approval>(r, "approvals", &id, &doc) else {
+            continue;
+        };
+        let column = approved != "0";
+        if column != approval.is_approved() {
+            r.add(
+                "approvals",
+                &id,
+                format!(
+                    "edited: the approved column says {column}, the document {}",
+                    approval.is_approved()
+                ),
+            );
+        }
+        let entry = a.last(AuditAction::Approved, &format!("approval:{id}"));
+        if column || approval.is_approved() {
+            approved_rows.insert(id.clone());
+            if let Some(d) = digest_of(&approval) {
+                r.compare("approvals", &id, entry, d, AuditAction::Approved);
+            }
+        } else if let Some(e) = entry {
+            r.add(
+                "approvals",
+                &id,
+                format!(
+                    "edited: audit entry seq {} approved it, but the row is not approved",
+                    e.seq
+                ),
+            );
+        }
+    }
+    for id in a.subjects(AuditAction::Approved, "approval:") {
+        let exists = c
+            .query_row("SELECT 1 FROM approvals WHERE id = ?1", [&id], |_| Ok(()))
+            .is_ok();
+        if !exists {
+            r.add(
+                "approvals",
+                id,
+                "deleted: audited as approved, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn penalties(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [number, doc] in rows::<2>(c, "SELECT number, doc FROM penalties ORDER BY number")? {
+        seen.insert(number.clone());
+        let Some(record) = parse::<PenaltyRecord>(r, "penalties", &number, &doc) else {
+            continue;
+        };
+        if let Some(d) = digest_of(&record.decision) {
+            let entry = a.last(AuditAction::PenaltyRecorded, &format!("penalty:{number}"));
+            r.compare("penalties", &number, entry, d, AuditAction::PenaltyRecorded);
+        }
+    }
+    for number in a.subjects(AuditAction::PenaltyRecorded, "penalty:") {
+        if !seen.contains(&number) {
+            r.add(
+                "penalties",
+                number,
+                "deleted: audited as recorded, but not in the table",
+            );
+        }
+    }
+    let mut changes: BTreeMap<String, Vec<(String, Option<Digest>)>> = BTreeMap::new();
+    for [number, seq, doc] in rows::<3>(
+        c,
+        "SELECT number, seq, doc FROM penalty_changes ORDER BY number, seq",
+    )? {
+        let key = format!("{number}#{seq}");
+        let d =
+            parse::<PenaltyChange>(r, "penalty_changes", &key, &doc).and_then(|ch| digest_of(&ch));
+        changes.entry(number).or_default().push((key, d));
+    }
+    let mut numbers: BTreeSet<String> = changes.keys().cloned().collect();
+    numbers.extend(a.subjects(AuditAction::PenaltyChanged, "penalty:"));
+    for number in numbers {
+        let audited = a.all(AuditAction::PenaltyChanged, &format!("penalty:{number}"));
+        let stored = changes.get(&number).map_or(&[][..], Vec::as_slice);
+        for (i, (key, d)) in stored.iter().enumerate() {
+            if let Some(d) = d {
+                r.compare(
+                    "penalty_changes",
+                    key,
+                    audited.get(i).copied(),
+                    *d,
+                    AuditAction::PenaltyChanged,
+                );
+            }
+        }
+        for e in audited.iter().skip(stored.len()) {
+            r.add(
+                "penalty_changes",
+                format!("{number}#{}", e.seq),
+                format!(
+                    "deleted: audit entry seq {} recorded a change that is not in the table",
+                    e.seq
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn publications(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [id, state, doc] in rows::<3>(c, "SELECT id, state, doc FROM publications ORDER BY id")? {
+        seen.insert(id.clone());
+        let Some(p) = parse::<Publication>(r, "publications", &id, &doc) else {
+            continue;
+        };
+        if p.state.name() != state {
+            r.add(
+                "publications",
+                &id,
+                format!(
+                    "edited: the state column says {state}, the document {}",
+                    p.state.name()
+                ),
+            );
+        }
+        let subject = format!("publication:{id}");
+        let entry = [
+            AuditAction::PublicationScheduled,
+            AuditAction::PublicationChanged,
+        ]
+        .into_iter()
+        .filter_map(|act| a.last(act, &subject))
+        .max_by_key(|e| e.seq);
+        if let Some(d) = digest_of(&p) {
+            r.compare(
+                "publications",
+                &id,
+                entry,
+                d,
+                AuditAction::PublicationScheduled,
+            );
+        }
+    }
+    for id in a.subjects(AuditAction::PublicationScheduled, "publication:") {
+        if !seen.contains(&id) {
+            r.add(
+                "publications",
+                id,
+                "deleted: audited as scheduled, but not in the table",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn snapshots_and_trees(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [kind, number, hash] in rows::<3>(
+        c,
+        "SELECT kind, number, hash FROM snapshots ORDER BY kind, number",
+    )? {
+        let key = format!("{kind}/{number}");
+        seen.insert(key.clone());
+        match a.last(AuditAction::SnapshotStored, &format!("snapshot:{key}")) {
+            None => r.add(
+                "snapshots",
+                &key,
+                "inserted: no snapshot_stored entry in the audit log records this row",
+            ),
+            Some(e) if e.payload_digest.to_hex() != hash => r.add(
+                "snapshots",
+                &key,
+                format!(
+                    "edited: hash {hash} is not what audit entry seq {} recorded ({})",
+                    e.seq, e.payload_digest
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for key in a.subjects(AuditAction::SnapshotStored, "snapshot:") {
+        if !seen.contains(&key) {
+            r.add(
+                "snapshots",
+                key,
+                "deleted: audited as stored, but not in the table",
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for [kind, root] in rows::<2>(c, "SELECT kind, root FROM trees ORDER BY kind, root")? {
+        let key = format!("{kind}:{root}");
+        seen.insert(key.clone());
+        let action = if kind == "frame" {
+            AuditAction::FrameStored
+        } else {
+            AuditAction::PoolStored
+        };
+        match a.last(action, &key) {
+            None => r.add(
+                "trees",
+                &key,
+                format!(
+                    "inserted: no {} entry in the audit log records this tree",
+                    action.code()
+                ),
+            ),
+            Some(e) if e.payload_digest.to_hex() != root => r.add(
+                "trees",
+                &key,
+                format!("edited: audit entry seq {} recorded another root", e.seq),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (action, prefix) in [
+        (AuditAction::FrameStored, "frame:"),
+        (AuditAction::PoolStored, "pool:"),
+    ] {
+        for root in a.subjects(action, prefix) {
+            let key = format!("{prefix}{root}");
+            if !seen.contains(&key) {
+                r.add(
+                    "trees",
+                    key,
+                    "deleted: audited as stored, but not in the table",
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+impl super::SqliteStore {
+    /// Replays the audit log against every state table ([`self`](crate::sqlite::replay)); an
+    /// empty list when they agree. Check the chain itself with
+    /// [`verify_chain`](spotcheck_domain::lifecycle::verify_chain).
+    ///
+    /// # Errors
+    /// The store's read errors.
+    pub async fn replay_audit(&self) -> StoreResult<Vec<Discrepancy>> {
+        use spotcheck_domain::store::AuditLog;
+        let entries = self.audit_entries().await?;
+        self.run(move |c| replay(c, &entries)).await
+    }
+}
