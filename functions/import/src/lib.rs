@@ -231,18 +231,14 @@ pub fn import_path_with<T: Record>(
     if size > limits.max_file_bytes {
         return Err(refused(&name, too_large(size, limits)));
     }
-    let read_whole = || -> Result<Vec<u8>, ImportError> {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .map_err(io)?
-            .take(limits.max_file_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        Ok(bytes)
-    };
     if Format::sniff(&name, &head[..head_len]) == Format::Xlsx {
-        return import_bytes_with(&name, &read_whole()?, refs, snapshot_number, limits);
+        return import_bytes_with(
+            &name,
+            &read_bounded(path, &name, limits)?,
+            refs,
+            snapshot_number,
+            limits,
+        );
     }
     match csv_source::import_streaming::<T, _>(
         &name,
@@ -263,11 +259,36 @@ pub fn import_path_with<T: Record>(
         }),
         Ok(None) => {
             // Not UTF-8: decode the whole file (GB18030) and start again.
-            import_bytes_with(&name, &read_whole()?, refs, snapshot_number, limits)
+            import_bytes_with(
+                &name,
+                &read_bounded(path, &name, limits)?,
+                refs,
+                snapshot_number,
+                limits,
+            )
         }
         Err(csv_source::StreamError::Io(e)) => Err(io(e)),
         Err(csv_source::StreamError::Invalid(v)) => Err(ImportError::Invalid(v)),
     }
+}
+
+/// The whole file, refused by name if it is larger than `limits` allow.
+fn read_bounded(path: &Path, name: &str, limits: &ImportLimits) -> Result<Vec<u8>, ImportError> {
+    use std::io::Read;
+    let io = |source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limits.max_file_bytes {
+        return Err(refused(name, too_large(size, limits)));
+    }
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_bytes)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
 }
 
 /// The name errors use for a path: its final component, or the whole path.
@@ -304,11 +325,8 @@ pub fn read_headers(file_name: &str, bytes: &[u8]) -> Vec<String> {
 /// registry.
 pub fn import_target_ids(path: &Path) -> Result<(RegistryKind, Vec<String>), ImportError> {
     use spotcheck_domain::registry::{Guide, OnlineOperator, TravelAgency};
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
     let name = display_name(path);
+    let bytes = read_bounded(path, &name, &ImportLimits::default())?;
     let refs = References::none();
     fn ids<T: Record>(s: &RegistrySnapshot<T>) -> Vec<String> {
         s.records().iter().map(|r| r.id().to_owned()).collect()

@@ -403,3 +403,32 @@ fn import_peak_memory_is_bounded() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn files_on_disk_over_the_byte_limit_are_refused_by_name_before_reading() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let limits = ImportLimits {
+        max_file_bytes: 1_000,
+        ..ImportLimits::default()
+    };
+    for (name, bytes) in [
+        ("big.csv", good_rows_csv(100)),
+        ("far.xlsx", workbook_with_sheet(&sheet(None, FAR_CELL))?),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes)?;
+        assert!(bytes.len() > 1_000);
+        let e = spotcheck_import::import_path_with::<OnlineOperator>(
+            &path,
+            &References::none(),
+            1,
+            &limits,
+        )
+        .err()
+        .ok_or("imported")?;
+        let v = problems(&e)?;
+        assert_eq!((v.total, v.file.as_str()), (1, name));
+        assert!(v.errors[0].reason.contains("at most 1000 bytes"), "{v:?}");
+    }
+    Ok(())
+}
