@@ -1004,6 +1004,15 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
             None,
             malformed(),
         ),
+        (
+            "17-integer-above-2-53",
+            "A stratum population of 2^53 (commitment.strata[0].population): no integer of this spec exceeds 2^53 - 1 (§3), so the transcript is malformed — as it is for a reader whose numbers are doubles.",
+            three(),
+            plain_pool(4),
+            with_v(&|t| t["commitment"]["strata"][0]["population"] = json!(1u64 << 53))?,
+            None,
+            malformed(),
+        ),
     ])
 }
 

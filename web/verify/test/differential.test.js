@@ -114,7 +114,8 @@ async function jsVerdict(transcriptText, frameBytes, poolBytes) {
   const r = await verifyFiles({ transcriptText, frameBytes, poolBytes }, () => {});
   if (r.ok) return 'VERIFIED';
   assert.equal(r.failure.internal, undefined, r.failure.internal);
-  return r.failure.check === 'format' ? 'malformed' : r.failure.field;
+  // A transcript of another version is refused before it is read, naming spec_version as step 1 does.
+  return r.failure.check === 'format' && r.failure.field !== 'spec_version' ? 'malformed' : r.failure.field;
 }
 
 /** Recomputes every hash of a (tampered) transcript, so that only the rules of §14 can catch it. */
@@ -164,6 +165,21 @@ const TAMPER = [
   ['strata member', (t) => delete t.commitment.parameters.strata],
   ['unknown member', (t) => (t.commitment.pool.note = 'x')],
   ['null', (t) => (t.commitment.parameters.default = null)],
+  ['big integer', (t, r) => {
+    const big = 2 ** 53 + r.pick([0, 2, 1024]);
+    r.pick([
+      () => (t.commitment.frame.size = big),
+      () => t.selections.length && (t.selections[0].frame_index = big),
+      () => t.commitment.strata[0] && (t.commitment.strata[0].population = big),
+      () => (t.commitment.parameters.default = { count: big }),
+    ])();
+  }],
+  ['witness text', (t, r) => (t.entropy.witnesses[0].value = r.pick(['', ' x', 'x ', 'a\u0000b', 'a\u0085b', '\u3000x', 'x'.repeat(1001), 'é'.repeat(500)]))],
+  ['ids', (t, r) => t.selections.length && (t.selections[0].target = r.pick(['', 'a b', 'a;b', 'x'.repeat(129), '\uFEFFx']))],
+  ['plan_id', (t, r) => (t.commitment.plan_id = r.pick(['-x', 'x'.repeat(65), 'PT 1', 'é', 'a.b_c-9']))],
+  ['spec_version', (t) => (t.spec_version = 'spotcheck-draw/2')],
+  ['ratio', (t, r) => (t.commitment.parameters.default = { ratio: r.pick(['1.0000000', '.5', '0.', '1.000001', '01', '0.5e0', ' 0.5']), rounding: 'up' })],
+  ['rounding', (t) => (t.commitment.parameters.default = { ratio: '0.5', rounding: 'Up' })],
   ['secret spelling', (t, r) => (t.secret = r.pick([` ${t.secret}`, `${t.secret}\n`, t.secret.toUpperCase()]))],
   ['sample', (t) => t.commitment.strata[0] && (t.commitment.strata[0].sample += 1)],
 ];

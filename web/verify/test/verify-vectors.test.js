@@ -23,7 +23,8 @@ export function csvBytes(v, columns) {
 export function verdictOf(report) {
   if (report.ok) return { verdict: 'verified' };
   const f = report.failure;
-  if (f.check === 'format') return { verdict: 'malformed' };
+  // A transcript of another version is refused before it is read, naming spec_version (step 1).
+  if (f.check === 'format' && f.field !== 'spec_version') return { verdict: 'malformed' };
   if (f.check === 'frame' && f.code === 'frame') return { verdict: 'frame' };
   if (f.check === 'pool' && f.code === 'pool') return { verdict: 'pool' };
   const out = { verdict: 'failed', field: f.field };

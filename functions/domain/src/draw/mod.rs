@@ -66,6 +66,28 @@ use crate::ids::Digest;
 /// The version of the draw specification this code implements.
 pub const SPEC_VERSION: &str = "spotcheck-draw/1";
 
+/// The largest integer a commitment, transcript or proof holds (spec §3): 2^53 − 1.
+pub const MAX_JSON_INTEGER: u64 = (1 << 53) - 1;
+
+/// Reads an integer of 0 … 2^53 − 1 (spec §3); a larger one makes the file malformed, as it does
+/// for a reader whose numbers are IEEE doubles.
+pub(crate) fn json_integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = <u64 as serde::Deserialize>::deserialize(d)?;
+    if n > MAX_JSON_INTEGER {
+        return Err(serde::de::Error::custom(format_args!(
+            "{n} is above 2^53 - 1, the largest integer of the draw spec"
+        )));
+    }
+    Ok(n)
+}
+
+/// [`json_integer`] for an optional member that, when present, holds a value (never `null`).
+pub(crate) fn some_json_integer<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<u64>, D::Error> {
+    json_integer(d).map(Some)
+}
+
 /// Why a commitment or a draw cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DrawError {

@@ -137,7 +137,11 @@ impl StratumRule {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::some_json_integer"
+    )]
     count: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ratio: Option<Ratio>,
@@ -300,8 +304,10 @@ pub struct StratumPlan {
     /// The stratum.
     pub key: StratumKey,
     /// Its number of frame entries.
+    #[serde(deserialize_with = "super::json_integer")]
     pub population: u64,
     /// How many of them are drawn.
+    #[serde(deserialize_with = "super::json_integer")]
     pub sample: u64,
 }
 
@@ -389,6 +395,7 @@ mod tests {
             r#"{"strata":{},"inspectors_per_target":2,"max_assignments_per_inspector":null}"#,
             r#"{"strata":{},"inspectors_per_target":2,"note":1}"#,
             r#"{"strata":{},"inspectors_per_target":4294967296}"#,
+            r#"{"strata":{},"default":{"count":9007199254740992},"inspectors_per_target":2}"#,
         ] {
             assert!(!read(bad), "{bad}");
         }

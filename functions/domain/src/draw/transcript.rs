@@ -18,6 +18,7 @@ pub struct Selection {
     // Fields are declared in canonical (sorted) order, so the canonical serializer writes the
     // 50,000 records of a large draw straight through without sorting each one.
     /// Its canonical index in the frame (for inclusion proofs).
+    #[serde(deserialize_with = "super::json_integer")]
     pub frame_index: u64,
     /// Assigned inspectors, in the order drawn.
     pub inspectors: Vec<InspectorId>,

@@ -34,7 +34,8 @@ use crate::merkle::{MAX_IN_PLACE, MerkleBuilder, leaf_hash, sha256_in_place};
 pub struct TreeSummary {
     /// RFC 6962 Merkle tree hash of the canonical entries.
     pub root: Digest,
-    /// Number of entries.
+    /// Number of entries (at most 2^53 − 1 when read, draw spec §3).
+    #[serde(deserialize_with = "crate::draw::json_integer")]
     pub size: u64,
 }
 

@@ -14,8 +14,10 @@ pub struct InclusionProof {
     /// Root the proof leads to; compare it with the commitment's `frame.root`.
     pub frame_root: Digest,
     /// Frame size; compare it with the commitment's `frame.size`.
+    #[serde(deserialize_with = "crate::draw::json_integer")]
     pub frame_size: u64,
     /// Canonical index of the entry.
+    #[serde(deserialize_with = "crate::draw::json_integer")]
     pub index: u64,
     /// The target.
     pub target: TargetId,
