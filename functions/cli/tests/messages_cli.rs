@@ -210,3 +210,26 @@ fn an_infeasible_cap_reports_no_more_capped_inspectors_than_the_pool_holds() -> 
     assert!(capped > 0, "{err}");
     Ok(())
 }
+
+#[test]
+fn a_missing_column_is_named_without_an_empty_value() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    // The demo agencies without their address column (经营场所).
+    std::fs::write(
+        dir.path().join("agencies.csv"),
+        "统一社会信用代码,许可证号,旅行社名称,行政区划代码,出境旅游业务,信用等级,经营状态\n\
+         91350302MA00000ETT,L-FJ-30001,莆田宁海商务旅行社有限公司,350302,否,D,正常\n",
+    )?;
+    let o = spotcheck(
+        dir.path(),
+        &["import", "agencies", "agencies.csv", "--dry-run"],
+    )?;
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("agencies.csv:1: address: missing_column: required column missing"),
+        "{err}"
+    );
+    assert!(!err.contains("\"\""), "{err}");
+    Ok(())
+}

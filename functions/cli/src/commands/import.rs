@@ -67,20 +67,33 @@ pub struct Args {
     pub store: StoreArgs,
 }
 
+/// One problem as `file:row: column: kind "value": reason`, the value left out when the cell was
+/// empty or absent (a missing column has none), `-` for a problem of the whole row.
+fn problem_line(err: &spotcheck_domain::registry::RowError) -> String {
+    let column = if err.column.is_empty() {
+        "-"
+    } else {
+        err.column.as_str()
+    };
+    if err.value.is_empty() {
+        format!(
+            "{}:{}: {column}: {}: {}\n",
+            err.file, err.row, err.kind, err.reason
+        )
+    } else {
+        format!(
+            "{}:{}: {column}: {} {:?}: {}\n",
+            err.file, err.row, err.kind, err.value, err.reason
+        )
+    }
+}
+
 fn failure(e: ImportError) -> Failure {
     match e {
         ImportError::Invalid(v) => {
             let mut msg = String::new();
             for err in &v.errors {
-                let column = if err.column.is_empty() {
-                    "-"
-                } else {
-                    err.column.as_str()
-                };
-                msg.push_str(&format!(
-                    "{}:{}: {}: {} {:?}: {}\n",
-                    err.file, err.row, column, err.kind, err.value, err.reason
-                ));
+                msg.push_str(&problem_line(err));
             }
             msg.push_str(&v.to_string());
             Failure::bad_input(msg)
@@ -188,15 +201,7 @@ fn app_failure(e: spotcheck_app::AppError) -> Failure {
             let mut msg = String::new();
             if let Some(p) = e.problems() {
                 for err in &p.errors {
-                    let column = if err.column.is_empty() {
-                        "-"
-                    } else {
-                        err.column.as_str()
-                    };
-                    msg.push_str(&format!(
-                        "{}:{}: {}: {} {:?}: {}\n",
-                        err.file, err.row, column, err.kind, err.value, err.reason
-                    ));
+                    msg.push_str(&problem_line(err));
                 }
             }
             msg.push_str(e.message());
