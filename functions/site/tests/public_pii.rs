@@ -236,8 +236,21 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
     let clerk = token("inspector-1", &["inspector"])?;
     let boss = token("supervisor-2", &["supervisor", "inspector"])?;
     env.at("2026-11-20T01:00:00Z")?;
+    // The item list's content of PT-LY-002 carries personal data too.
+    let items = std::fs::read_to_string(format!("{FIXTURES}/items/tourism-items.csv"))?;
+    let marker = "出境旅游业务经营资质";
+    assert!(items.contains(marker));
+    let items = items.replacen(marker, &format!("{marker}{}", pii("事项内容")), 1);
+    let (status, v) = env
+        .post(
+            &admin,
+            "/api/registries/items",
+            "text/csv",
+            items.into_bytes(),
+        )
+        .await?;
+    assert!(status.is_success(), "items: {status} {v}");
     for (kind, file) in [
-        ("items", "items/tourism-items.csv"),
         ("agencies", "registries/agencies.synthetic.csv"),
         ("guides", "registries/guides.synthetic.csv"),
         ("operators", "registries/operators.synthetic.csv"),
@@ -254,8 +267,9 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
             .await?;
         assert!(status.is_success(), "{kind}: {status} {v}");
     }
-    // A: PII in the title (and the cancellation-free, drawn path). B: PII in its witness name
-    // (hashed into the commitment: cannot be redacted, so withheld). C: a draft.
+    // A: PII in the title, drawn. B: PII in its witness name (hashed into the commitment: cannot
+    // be redacted, so withheld). C: a draft. D: committed, then cancelled with PII in the reason.
+    // E: drawn with PII in the witness value (hashed into the transcript: the draw is withheld).
     env.post_json(
         &admin,
         "/api/plans",
@@ -274,10 +288,24 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
         plan("PT-PII-C", &pii("草稿标题"), "莆田市公证处"),
     )
     .await?;
-    for p in ["PT-PII-A", "PT-PII-B"] {
+    for p in ["PT-PII-D", "PT-PII-E"] {
+        env.post_json(
+            &admin,
+            "/api/plans",
+            plan(p, "取消与见证值测试", "莆田市公证处"),
+        )
+        .await?;
+    }
+    for p in ["PT-PII-A", "PT-PII-B", "PT-PII-D", "PT-PII-E"] {
         env.post_json(&admin, &format!("/api/plans/{p}/commit"), Value::Null)
             .await?;
     }
+    env.post_json(
+        &admin,
+        "/api/plans/PT-PII-D/cancel",
+        json!({"reason": pii("取消理由")}),
+    )
+    .await?;
     env.at("2026-11-23T03:00:00Z")?;
     let drawn = env
         .post_json(
@@ -286,6 +314,12 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
             json!({"witnesses": [{"name": "莆田市公证处", "value": "3 1 4 1 5 9"}]}),
         )
         .await?;
+    env.post_json(
+        &admin,
+        "/api/plans/PT-PII-E/draw",
+        json!({"witnesses": [{"name": "莆田市公证处", "value": format!("{GUIDE} {MOBILE}")}]}),
+    )
+    .await?;
     let targets: Vec<String> = drawn["selections"]
         .as_array()
         .map(|a| {
@@ -348,7 +382,7 @@ async fn every_public_response(
         "/api/public/penalties".to_owned(),
         "/openapi.json".to_owned(),
     ];
-    for p in ["PT-PII-A", "PT-PII-B", "PT-PII-C"] {
+    for p in ["PT-PII-A", "PT-PII-B", "PT-PII-C", "PT-PII-D", "PT-PII-E"] {
         for sub in [
             "",
             "/commitment",
@@ -440,6 +474,30 @@ async fn planted_personal_data_never_reaches_a_public_route_or_the_site_and_take
         !contains(&site, "计划标题").is_empty(),
         "plan A is not on the site"
     );
+    assert!(
+        !contains(&site, "取消理由").is_empty(),
+        "plan D's cancellation is not on the site"
+    );
+    assert!(
+        !contains(&api, "取消理由").is_empty(),
+        "plan D's cancellation is not on the API"
+    );
+    assert!(
+        !contains(&site, "事项内容").is_empty(),
+        "the item list is not on the site"
+    );
+    assert!(
+        !contains(&api, "事项内容").is_empty(),
+        "the item list is not on the API"
+    );
+    let (status, _) = env.get("/api/public/plans/PT-PII-E/transcript").await?;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "E's transcript names a person"
+    );
+    let (status, _) = env.get("/api/public/plans/PT-PII-E").await?;
+    assert_eq!(status, StatusCode::OK, "E's plan itself is public");
     // The guide's name is masked, not dropped.
     assert!(!contains(&api, "柯**").is_empty());
 
