@@ -16,7 +16,7 @@ use spotcheck_domain::lifecycle::{
     Actor, Approval, ApprovalStatus, IdempotencyKey, Publication, PublicationId, PublicationKind,
     PublicationState, PublicationTransition, WriteMeta,
 };
-use spotcheck_domain::store::{FrameReader, PublicationWriter, ReadStore, StoreError};
+use spotcheck_domain::store::{AuditLog, FrameReader, PublicationWriter, ReadStore, StoreError};
 use spotcheck_domain::time::Timestamp;
 use tracing::{info, warn};
 
@@ -381,6 +381,27 @@ where
     render(&model, &plan_files, &opts.render)
 }
 
+/// `audit-head.json`: the audit log's head (its length `seq` and the newest entry's `hash`) as of
+/// this run. Anyone who keeps a copy can later run `spotcheck audit verify --against-head
+/// <copy or URL>`: a log cut short or rewound no longer holds that entry with that hash.
+///
+/// # Errors
+/// [`SiteError`] if it cannot be serialised.
+pub fn audit_head_file(
+    head: Option<spotcheck_domain::lifecycle::AuditHead>,
+) -> Result<SiteFile, SiteError> {
+    let body = serde_json::json!({"format": "spotcheck-audit-head/1", "head": head});
+    let mut bytes = serde_json::to_vec_pretty(&body)
+        .map_err(|e| SiteError::Store(StoreError::Invalid(e.to_string())))?;
+    bytes.push(b'\n');
+    Ok(SiteFile {
+        path: "audit-head.json".into(),
+        content_type: "application/json",
+        body: Some(bytes),
+        source: None,
+    })
+}
+
 /// A whole run. `lock` is taken around rendering and writing (a local folder's lock; on S3 the
 /// function runs with reserved concurrency 1).
 ///
@@ -416,7 +437,8 @@ where
     let guard = lock()?;
     // Re-read under the lock, so the last writer renders the newest state.
     let records = load(store).await?;
-    let files = render_site(store, sink, &records, calendar, opts).await?;
+    let mut files = render_site(store, sink, &records, calendar, opts).await?;
+    files.push(audit_head_file(store.audit_head().await?)?);
     report.site = update(sink, &files).await?;
     drop(guard);
     info!(

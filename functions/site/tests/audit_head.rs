@@ -1,0 +1,42 @@
+//! Every publication run publishes the audit log's head (`audit-head.json`), so that anyone who
+//! keeps a copy detects a log later cut short or rewound.
+
+use spotcheck_domain::calendar::Calendar;
+use spotcheck_domain::store::{AuditLog, PlanWriter};
+use spotcheck_site::publisher::{Options, run};
+use spotcheck_site::sink::LocalDir;
+use spotcheck_site::time::morning_of;
+use spotcheck_store::SqliteStore;
+use spotcheck_store::testkit::{self, BoxError};
+
+#[test]
+fn each_run_publishes_the_current_audit_head() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let cal = Calendar::embedded()?;
+    let opts = Options::at(morning_of("2026-11-26".parse()?))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let published = |store: &SqliteStore| -> Result<serde_json::Value, BoxError> {
+        rt.block_on(run(store, &cal, &site, &opts, || site.lock()))?;
+        let text = std::fs::read_to_string(dir.path().join("site/audit-head.json"))?;
+        Ok(serde_json::from_str(&text)?)
+    };
+    let empty = published(&store)?;
+    assert_eq!(empty["format"], "spotcheck-audit-head/1");
+    assert!(empty["head"].is_null(), "{empty}");
+    for i in 0..2 {
+        rt.block_on(store.create_plan(
+            &testkit::meta(&format!("k{i}"))?,
+            testkit::plan_spec(&format!("P{i}"))?,
+        ))?;
+    }
+    let head = rt.block_on(store.audit_head())?.ok_or("no head")?;
+    let file = published(&store)?;
+    assert_eq!(file["head"]["seq"], serde_json::json!(head.seq));
+    assert_eq!(file["head"]["hash"], serde_json::json!(head.hash.to_hex()));
+    assert_eq!(head.seq, 2);
+    Ok(())
+}
