@@ -16,7 +16,7 @@ use spotcheck_domain::lifecycle::{
     Actor, Approval, ApprovalStatus, IdempotencyKey, Publication, PublicationId, PublicationKind,
     PublicationState, PublicationTransition, WriteMeta,
 };
-use spotcheck_domain::store::{AuditLog, FrameReader, PublicationWriter, ReadStore, StoreError};
+use spotcheck_domain::store::{FrameReader, PublicationWriter, ReadStore, StoreError};
 use spotcheck_domain::time::Timestamp;
 use tracing::{info, warn};
 
