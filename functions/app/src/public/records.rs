@@ -167,6 +167,22 @@ async fn item_lists<S: ReadStore>(store: &S) -> Result<Vec<ItemListVersion>, Sto
     Ok(item_lists)
 }
 
+/// Only the full names of the natural persons the registries know (the newest guide registry):
+/// all the projection needs to redact when nothing is shown by display name (the public API).
+async fn load_persons<S: ReadStore>(store: &S) -> Result<Names, StoreError> {
+    let mut names = Names::default();
+    if let Some(i) = latest(store, RegistryKind::Guides).await? {
+        names.persons = store
+            .get_snapshot::<Guide>(i.number)
+            .await?
+            .records()
+            .iter()
+            .map(|g| g.name.clone())
+            .collect();
+    }
+    Ok(names)
+}
+
 /// Reads everything the publisher needs.
 ///
 /// # Errors
@@ -260,8 +276,8 @@ async fn approvals<S: ReadStore>(
 }
 
 /// Reads one plan with what the projection needs to decide about it and its results: its
-/// publications, its results' approvals and the registries' names (no penalties, no item
-/// lists). `Ok(None)` if there is no such plan.
+/// publications, its results' approvals and the natural persons' names (no penalties, no item
+/// lists, no display names). `Ok(None)` if there is no such plan.
 ///
 /// # Errors
 /// The store's errors.
@@ -274,7 +290,7 @@ pub async fn load_plan<S: ReadStore>(
     };
     let pr = plan_record(store, plan).await?;
     let mut records = Records {
-        names: load_names(store).await?,
+        names: load_persons(store).await?,
         ..Records::default()
     };
     let rec = RecordRef::Plan { plan: id.clone() };
@@ -303,14 +319,14 @@ pub async fn load_plan<S: ReadStore>(
 }
 
 /// Reads what the projection needs to decide about plans: every plan with its commitment,
-/// transcript and results, the publications, the results' approvals and the registries' names (no
-/// penalties, no item lists).
+/// transcript and results, the publications, the results' approvals and the natural persons'
+/// names (no penalties, no item lists).
 ///
 /// # Errors
 /// The store's errors.
 pub async fn load_plans<S: ReadStore>(store: &S) -> Result<Records, StoreError> {
     let mut records = Records {
-        names: load_names(store).await?,
+        names: load_persons(store).await?,
         publications: store.list_publications().await?,
         ..Records::default()
     };
@@ -324,14 +340,14 @@ pub async fn load_plans<S: ReadStore>(store: &S) -> Result<Records, StoreError> 
 }
 
 /// Reads what the projection needs to decide about penalty decisions: every decision, their
-/// publications and approvals, and the registries' names (no plans, no item lists).
+/// publications and approvals, and the natural persons' names (no plans, no item lists).
 ///
 /// # Errors
 /// The store's errors.
 pub async fn load_penalties<S: ReadStore>(store: &S) -> Result<Records, StoreError> {
     let mut records = Records {
         penalties: store.list_penalties().await?,
-        names: load_names(store).await?,
+        names: load_persons(store).await?,
         ..Records::default()
     };
     for p in &records.penalties {
@@ -354,14 +370,14 @@ pub async fn load_penalties<S: ReadStore>(store: &S) -> Result<Records, StoreErr
 }
 
 /// Reads what the projection needs to decide about item lists: every version and its
-/// publication, and the registries' names.
+/// publication, and the natural persons' names.
 ///
 /// # Errors
 /// The store's errors.
 pub async fn load_items<S: ReadStore>(store: &S) -> Result<Records, StoreError> {
     let mut records = Records {
         item_lists: item_lists(store).await?,
-        names: load_names(store).await?,
+        names: load_persons(store).await?,
         ..Records::default()
     };
     for v in &records.item_lists {
