@@ -171,3 +171,21 @@ fn nul_controls_and_bidi_overrides_are_refused_in_penalty_text_naming_the_field(
     }
     Ok(())
 }
+
+#[test]
+fn bidi_overrides_are_refused_in_identifiers_and_certificates() {
+    let mut row = inspector("PT\u{202e}001", "郑建国", "");
+    let got = problems(vec![row.clone()]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "id");
+    row[0] = "PT-001".to_owned();
+    row[2] = "3503\u{2066}0020001".to_owned();
+    let got = problems(vec![row.clone()]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "certificate");
+    row[2] = "35030020001".to_owned();
+    row[6] = "D-3503\u{202d}-000001".to_owned();
+    let got = problems(vec![row]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "conflicts");
+}

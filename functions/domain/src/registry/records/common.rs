@@ -5,7 +5,7 @@ use std::str::FromStr;
 use crate::ids::{IdError, RegionCode, UnifiedCreditCode};
 use crate::registry::enums::VocabularyError;
 use crate::registry::regions::region_name;
-use crate::registry::table::{Cells, ColumnSpec, ErrorKind, Row, formula_lead};
+use crate::registry::table::{Cells, ColumnSpec, ErrorKind, Row, formula_lead, is_bidi_control};
 
 /// Shorthand for a column spec.
 pub(crate) const fn col(
@@ -58,6 +58,15 @@ pub(crate) fn id<T: FromStr<Err = IdError>, R: Row + ?Sized>(
         cells.report(c, untrimmed, ErrorKind::InvalidValue, formula_reason(lead));
         return None;
     }
+    if untrimmed.chars().any(is_bidi_control) {
+        cells.report(
+            c,
+            untrimmed,
+            ErrorKind::InvalidValue,
+            "contains a bidirectional-text control character (U+202A-U+202E, U+2066-U+2069)",
+        );
+        return None;
+    }
     cells.parse(c, str::parse::<T>, id_error_kind)
 }
 
@@ -73,6 +82,9 @@ where
 {
     if let Some(lead) = formula_lead(s) {
         return Err(formula_reason(lead));
+    }
+    if s.chars().any(is_bidi_control) {
+        return Err("contains a bidirectional-text control character".to_owned());
     }
     s.parse::<T>().map_err(|e| e.to_string())
 }

@@ -7,7 +7,9 @@ use crate::registry::References;
 use crate::registry::canonical::CanonicalWriter;
 use crate::registry::enums::{CreditClass, GuideLevel, Status};
 use crate::registry::snapshot::{Record, RegistryKind};
-use crate::registry::table::{Cells, ColumnSpec, ErrorKind, PERSONAL_DATA_HEADERS, Row};
+use crate::registry::table::{
+    Cells, ColumnSpec, ErrorKind, PERSONAL_DATA_HEADERS, Row, is_bidi_control,
+};
 
 /// A tour guide. Its id is the guide card number.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -69,7 +71,7 @@ impl Record for Guide {
         let card: Option<GuideCard> = id(cells, 0);
         let name = cells.text(1);
         let languages = cells.list(2, true, |s| {
-            if s.chars().count() > 32 || s.chars().any(char::is_control) {
+            if s.chars().count() > 32 || s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
                 Err("a language name must be at most 32 characters")
             } else {
                 Ok(s.to_owned())

@@ -6,7 +6,9 @@ use crate::registry::References;
 use crate::registry::canonical::CanonicalWriter;
 use crate::registry::enums::TargetKind;
 use crate::registry::snapshot::{Record, RegistryKind};
-use crate::registry::table::{Cells, ColumnSpec, ErrorKind, PERSONAL_DATA_HEADERS, Row};
+use crate::registry::table::{
+    Cells, ColumnSpec, ErrorKind, PERSONAL_DATA_HEADERS, Row, is_bidi_control,
+};
 
 /// A certified law-enforcement officer who may be drawn to inspect.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -79,7 +81,11 @@ impl Record for Inspector {
             let ok = c.len() <= 64
                 && c.chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || !ch.is_ascii());
-            if ok && !c.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+            if ok
+                && !c
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || ch.is_control() || is_bidi_control(ch))
+            {
                 Some(c.to_owned())
             } else {
                 cells.report(
