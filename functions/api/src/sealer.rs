@@ -59,6 +59,12 @@ impl SecretSealer {
     }
 }
 
+impl spotcheck_app::SecretSource for SecretSealer {
+    fn secret_for(&self, plan: &PlanId, committed_at: Timestamp) -> Secret {
+        SecretSealer::secret_for(self, plan, committed_at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,11 +86,5 @@ mod tests {
         );
         assert!(!format!("{s:?}").contains("09"));
         Ok(())
-    }
-}
-
-impl spotcheck_app::SecretSource for SecretSealer {
-    fn secret_for(&self, plan: &PlanId, committed_at: Timestamp) -> Secret {
-        SecretSealer::secret_for(self, plan, committed_at)
     }
 }

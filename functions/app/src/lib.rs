@@ -12,6 +12,7 @@
 pub mod error;
 pub mod plans;
 pub mod ports;
+pub mod queries;
 pub mod public;
 pub mod records;
 pub mod registry;

@@ -8,9 +8,10 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use spotcheck_app::plans;
+use spotcheck_app::queries::{self, Assignment, Duty, PendingApproval};
 use spotcheck_app::records::{self, ChangeInput, ResultInput};
 use spotcheck_app::{Role as AppRole, Staff};
 use spotcheck_domain::canonical_json::to_canonical_bytes;
@@ -59,11 +60,20 @@ impl<T> WriteStore for T where
 {
 }
 
+/// How every POST's `Idempotency-Key` works, as the OpenAPI document says it.
+const IDEMPOTENCY_KEY_DOC: &str = "1-128 characters from `A-Z a-z 0-9 . _ - : /`, scoped to you and the route: a retry with the same key and body replays the first outcome; the same key with another body is 422 `idempotency-key-reused`. Without one, the key is derived from you, the route and the body, so an identical plain retry is recognised too.";
+
 /// The inspector routes, mounted under `/api`.
 pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
     Router::new()
         .route("/me", get(me))
         .route("/plans", post(create_plan::<S>))
+        .route("/plans", get(list_plans::<S>))
+        .route("/plans/{id}", put(amend_plan::<S>))
+        .route("/plans/{id}/withdraw", post(withdraw_plan::<S>))
+        .route("/approvals", get(pending_approvals::<S>))
+        .route("/duties", get(duties::<S>))
+        .route("/assignments", get(assignments::<S>))
         .route("/plans/{id}/commit", post(commit_plan::<S>))
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
@@ -141,7 +151,7 @@ fn canonical<T: Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
     tag = "inspector",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = PlanSpec, content_type = "application/json"),
     responses(
@@ -179,7 +189,7 @@ async fn create_plan<S: WriteStore>(
     security(("bearer" = [])),
     params(
         ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     responses(
         (status = 201, description = "Frame and pool frozen; the commitment is published", body = CommitResponse),
@@ -254,7 +264,7 @@ pub(crate) struct DrawBody {
     security(("bearer" = [])),
     params(
         ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = DrawBody, content_type = "application/json"),
     responses(
@@ -314,7 +324,7 @@ pub(crate) struct CancelBody {
     security(("bearer" = [])),
     params(
         ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = CancelBody, content_type = "application/json"),
     responses(
@@ -362,7 +372,7 @@ pub(crate) struct ResultBody {
     security(("bearer" = [])),
     params(
         ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = ResultBody, content_type = "application/json"),
     responses(
@@ -406,7 +416,7 @@ async fn record_result<S: WriteStore>(
     tag = "inspector",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = PenaltyDecision, content_type = "application/json"),
     responses(
@@ -451,7 +461,7 @@ pub(crate) struct ChangeBody {
     security(("bearer" = [])),
     params(
         ("number" = DecisionNumber, Path, description = "Decision number, e.g. `莆文旅罚〔2026〕12号`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = ChangeBody, content_type = "application/json"),
     responses(
@@ -525,7 +535,7 @@ pub(crate) struct UploadQuery {
         ("kind" = RegistryKind, Path, description = "Which registry"),
         UploadQuery,
         ("X-File-Name" = Option<String>, Header, description = "Original file name; `.xlsx` selects the spreadsheet reader, otherwise CSV (UTF-8 or GB18030); a file that starts like a ZIP is read as .xlsx whatever its name"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller, route and body.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     request_body(content = Vec<u8>, content_type = "text/csv"),
     responses(
@@ -611,7 +621,7 @@ async fn upload_registry<S: WriteStore>(
     params(
         ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
         ("target" = TargetId, Path, description = "The checked target's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller and route.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     responses(
         (status = 200, description = "The result is approved for publication (by someone other than the person who entered it; role supervisor or publisher). 409 `own-entry`, `already-approved` or `needs-no-approval` (entered before approvals existed).", body = Approval),
@@ -643,7 +653,7 @@ async fn approve_result<S: WriteStore>(
     security(("bearer" = [])),
     params(
         ("number" = DecisionNumber, Path, description = "Decision number, e.g. `莆文旅罚〔2026〕12号`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-128 characters from `A-Z a-z 0-9 . _ - : /`; a retry with the same key replays the first outcome. Without one, a key is derived from caller and route.")
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
     ),
     responses(
         (status = 200, description = "The decision is approved for publication (by someone other than the person who entered it; role supervisor or publisher). 409 `own-entry`, `already-approved` or `needs-no-approval` (entered before approvals existed).", body = Approval),
@@ -663,4 +673,212 @@ async fn approve_penalty<S: WriteStore>(
     let approval =
         records::approve_penalty(&*st.store, &staff(&principal)?, &meta, &number).await?;
     Ok((StatusCode::OK, Json(approval)).into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PlansQuery {
+    /// Only plans in this state: `draft`, `committed`, `drawn` or `cancelled`.
+    #[serde(default)]
+    state: Option<String>,
+}
+
+/// The department's plans, drafts included (staff only; the public sees committed plans only).
+#[utoipa::path(
+    get,
+    path = "/api/plans",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(PlansQuery),
+    responses(
+        (status = 200, description = "Your department's plans, by planned draw time then id", body = Vec<Plan>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn list_plans<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    axum::extract::Query(q): axum::extract::Query<PlansQuery>,
+) -> Result<Json<Vec<Plan>>, ApiError> {
+    Ok(Json(
+        queries::plans(&*st.store, &staff(&principal)?, q.state.as_deref()).await?,
+    ))
+}
+
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AmendBody {
+    /// The version the amendment was made against (409 if the draft changed since).
+    expected_version: u64,
+    /// The new spec (same id).
+    spec: PlanSpec,
+}
+
+/// Amends an unpublished draft: the whole spec is replaced and checked as at creation. Audited.
+#[utoipa::path(
+    put,
+    path = "/api/plans/{id}",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
+    ),
+    request_body(content = AmendBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The amended draft", body = Plan),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn amend_plan<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<AmendBody>,
+) -> Result<Response, ApiError> {
+    let pid = plan_id(&id)?;
+    if body.spec.id != pid {
+        return Err(ApiError::unprocessable(
+            "mismatch",
+            format!(
+                "spec.id {} differs from the path's plan {pid}",
+                body.spec.id
+            ),
+        ));
+    }
+    let now = (st.clock)();
+    let meta = write_meta(
+        &headers,
+        &principal,
+        &format!("PUT /plans/{pid}"),
+        &canonical(&body)?,
+        now,
+    )?;
+    let plan = plans::amend_plan(
+        &*st.store,
+        &staff(&principal)?,
+        &meta,
+        body.spec,
+        body.expected_version,
+        now,
+        &st.schedule,
+    )
+    .await?;
+    Ok(Json(plan).into_response())
+}
+
+/// Withdraws an unpublished draft, with a reason (audited; a draft is never public).
+#[utoipa::path(
+    post,
+    path = "/api/plans/{id}/withdraw",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
+    ),
+    request_body(content = CancelBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The draft, withdrawn (state cancelled)", body = Plan),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn withdraw_plan<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<CancelBody>,
+) -> Result<Response, ApiError> {
+    let pid = plan_id(&id)?;
+    let meta = write_meta(
+        &headers,
+        &principal,
+        &format!("POST /plans/{pid}/withdraw"),
+        &canonical(&body)?,
+        (st.clock)(),
+    )?;
+    let plan =
+        plans::withdraw_draft(&*st.store, &staff(&principal)?, &meta, &pid, body.reason).await?;
+    Ok(Json(plan).into_response())
+}
+
+/// The results and decisions of your department waiting for your approval (supervisor or
+/// publisher; never your own entries), each text beside its public rendering.
+#[utoipa::path(
+    get,
+    path = "/api/approvals",
+    tag = "inspector",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Approvals you may give", body = Vec<PendingApproval>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn pending_approvals<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+) -> Result<Json<Vec<PendingApproval>>, ApiError> {
+    Ok(Json(
+        queries::pending_approvals(&*st.store, &staff(&principal)?).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DutiesQuery {
+    /// Only the duties pending past their deadline.
+    #[serde(default)]
+    overdue: bool,
+}
+
+/// Your department's publication duties with their legal deadlines, pending first; `overdue`
+/// flags those past their deadline.
+#[utoipa::path(
+    get,
+    path = "/api/duties",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(DutiesQuery),
+    responses(
+        (status = 200, description = "Publication duties", body = Vec<Duty>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn duties<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    axum::extract::Query(q): axum::extract::Query<DutiesQuery>,
+) -> Result<Json<Vec<Duty>>, ApiError> {
+    Ok(Json(
+        queries::duties(&*st.store, &staff(&principal)?, (st.clock)(), q.overdue).await?,
+    ))
+}
+
+/// Your assignments as an inspector: the drawn targets you go to (your token's subject is your
+/// roster id), with whom, and whether the result is recorded.
+#[utoipa::path(
+    get,
+    path = "/api/assignments",
+    tag = "inspector",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your assignments", body = Vec<Assignment>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn assignments<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+) -> Result<Json<Vec<Assignment>>, ApiError> {
+    Ok(Json(
+        queries::assignments(&*st.store, &staff(&principal)?).await?,
+    ))
 }

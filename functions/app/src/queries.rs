@@ -1,0 +1,307 @@
+//! What staff read: their department's plans by state (drafts included), the approvals waiting
+//! for them with the exact public rendering beside what was entered, the publication duties with
+//! their deadlines (the overdue ones flagged), and an inspector's own assignments.
+
+use serde::Serialize;
+use spotcheck_domain::ids::{PlanId, TargetId};
+use spotcheck_domain::lifecycle::{
+    ApprovalStatus, Plan, PlanState, PublicationId, PublicationKind, PublicationState, RecordRef,
+};
+use spotcheck_domain::store::{PlanReader, ReadStore};
+use spotcheck_domain::time::Timestamp;
+
+use crate::AppError;
+use crate::public::records::load;
+use crate::public::redact::Redactor;
+use crate::public::time::china_date;
+use crate::staff::{Role, Staff};
+
+/// The department's plans, every state (drafts included), or those in `state` (`draft`,
+/// `committed`, `drawn`, `cancelled`), by planned draw time then id.
+///
+/// # Errors
+/// 403 without a staff role; 422 for an unknown state.
+pub async fn plans<S: PlanReader>(
+    store: &S,
+    staff: &Staff,
+    state: Option<&str>,
+) -> Result<Vec<Plan>, AppError> {
+    staff.require(Role::Inspector)?;
+    if let Some(s) = state
+        && !["draft", "committed", "drawn", "cancelled"].contains(&s)
+    {
+        return Err(AppError::validation(
+            "invalid-query",
+            format!("state: {s:?} is not draft, committed, drawn or cancelled"),
+        ));
+    }
+    Ok(store
+        .list_plans()
+        .await?
+        .into_iter()
+        .filter(|p| p.spec.department == staff.department)
+        .filter(|p| state.is_none_or(|s| p.state.name() == s))
+        .collect())
+}
+
+/// A text as entered and as it will be published.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rendered {
+    /// Which field.
+    pub field: &'static str,
+    /// As entered.
+    pub entered: String,
+    /// As the public will read it (numbers removed, natural persons' names masked).
+    pub public: String,
+}
+
+/// A record waiting for someone's approval before it is published.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingApproval {
+    /// The publication it awaits (the route to approve it follows from `plan`/`target` or
+    /// `decision`).
+    pub id: String,
+    /// `check_result` or `penalty_decision`.
+    pub kind: &'static str,
+    /// The plan, for a result.
+    pub plan: Option<PlanId>,
+    /// The target, for a result.
+    pub target: Option<TargetId>,
+    /// The decision number, for a decision.
+    pub decision: Option<String>,
+    /// Who entered it (never the one who may approve it).
+    pub entered_by: String,
+    /// When.
+    pub entered_at: Timestamp,
+    /// Its free-text fields, as entered and as they will be published.
+    pub texts: Vec<Rendered>,
+}
+
+/// The approvals waiting in the caller's department that the caller may give (supervisor or
+/// publisher; never their own entries), with each text as it will be published.
+///
+/// # Errors
+/// 403 without the supervisor or publisher role.
+pub async fn pending_approvals<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+) -> Result<Vec<PendingApproval>, AppError> {
+    if !(staff.has(Role::Supervisor) || staff.has(Role::Publisher)) {
+        return Err(AppError::forbidden(
+            "missing-role",
+            "approvals are given by the supervisor or publisher role",
+        ));
+    }
+    let records = load(store).await?;
+    let redactor = Redactor::new(&records.names.persons);
+    let render = |field: &'static str, text: &str| Rendered {
+        field,
+        entered: text.to_owned(),
+        public: redactor.text(text),
+    };
+    let awaiting = |id: &PublicationId| {
+        records
+            .approvals
+            .get(id.as_str())
+            .filter(|a| ApprovalStatus::of(Some(a)) == ApprovalStatus::Awaiting)
+            .filter(|a| a.recorded_by != staff.actor)
+    };
+    let mut out = Vec::new();
+    for pr in records.plans.values() {
+        if pr.plan.spec.department != staff.department {
+            continue;
+        }
+        for r in &pr.results {
+            let id = PublicationId::of(
+                PublicationKind::CheckResult,
+                &RecordRef::Result {
+                    plan: r.plan.clone(),
+                    target: r.target.clone(),
+                },
+            );
+            if let Some(a) = awaiting(&id) {
+                let mut texts = vec![render("findings", &r.findings)];
+                if let Some(f) = &r.follow_up {
+                    texts.push(render("follow_up", f));
+                }
+                out.push(PendingApproval {
+                    id: id.to_string(),
+                    kind: "check_result",
+                    plan: Some(r.plan.clone()),
+                    target: Some(r.target.clone()),
+                    decision: None,
+                    entered_by: a.recorded_by.to_string(),
+                    entered_at: a.recorded_at,
+                    texts,
+                });
+            }
+        }
+    }
+    for p in &records.penalties {
+        let d = &p.decision;
+        if d.authority != staff.department {
+            continue;
+        }
+        let id = PublicationId::of(
+            PublicationKind::PenaltyDecision,
+            &RecordRef::Penalty {
+                number: d.number.clone(),
+            },
+        );
+        if let Some(a) = awaiting(&id) {
+            out.push(PendingApproval {
+                id: id.to_string(),
+                kind: "penalty_decision",
+                plan: d.plan.clone(),
+                target: d.target.clone(),
+                decision: Some(d.number.to_string()),
+                entered_by: a.recorded_by.to_string(),
+                entered_at: a.recorded_at,
+                texts: vec![
+                    render("cause", &d.cause),
+                    render("legal_basis", &d.legal_basis),
+                    render("conditions", &d.conditions),
+                    render("result", &d.result),
+                ],
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A publication the department owes, with its deadline.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Duty {
+    /// The publication.
+    pub id: String,
+    /// What is published (`plan`, `draw`, `check_result`, `penalty_decision`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: PublicationKind,
+    /// The day that started the clock.
+    pub event_date: chrono::NaiveDate,
+    /// The legal deadline (working days counted), if the calendar covers it.
+    pub deadline: Option<chrono::NaiveDate>,
+    /// `pending`, `published`, `withdrawn` or `expired`.
+    pub state: &'static str,
+    /// Pending past its deadline.
+    pub overdue: bool,
+}
+
+/// The department's publication duties, the pending ones first by deadline, each flagged when
+/// overdue (`now` in China's calendar). With `overdue_only`, only the overdue ones.
+///
+/// # Errors
+/// 403 without a staff role.
+pub async fn duties<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+    now: Timestamp,
+    overdue_only: bool,
+) -> Result<Vec<Duty>, AppError> {
+    staff.require(Role::Inspector)?;
+    let records = load(store).await?;
+    let today = china_date(now);
+    let department_of = |r: &RecordRef| -> Option<bool> {
+        Some(match r {
+            RecordRef::Plan { plan } | RecordRef::Result { plan, .. } => {
+                records.plans.get(plan.as_str())?.plan.spec.department == staff.department
+            }
+            RecordRef::Penalty { number } => {
+                records
+                    .penalties
+                    .iter()
+                    .find(|p| &p.decision.number == number)?
+                    .decision
+                    .authority
+                    == staff.department
+            }
+            RecordRef::Snapshot { .. } => true,
+        })
+    };
+    let mut out: Vec<Duty> = records
+        .publications
+        .iter()
+        .filter(|p| department_of(&p.record) == Some(true))
+        .map(|p| {
+            let pending = matches!(p.state, PublicationState::Pending);
+            Duty {
+                id: p.id.to_string(),
+                kind: p.kind,
+                event_date: p.event_date,
+                deadline: p.deadline,
+                state: match p.state {
+                    PublicationState::Pending => "pending",
+                    PublicationState::Published { .. } => "published",
+                    PublicationState::Withdrawn { .. } => "withdrawn",
+                    PublicationState::Expired { .. } => "expired",
+                },
+                overdue: pending && p.deadline.is_some_and(|d| d < today),
+            }
+        })
+        .filter(|d| !overdue_only || d.overdue)
+        .collect();
+    out.sort_by(|a, b| {
+        (a.state != "pending", a.deadline, &a.id).cmp(&(b.state != "pending", b.deadline, &b.id))
+    });
+    Ok(out)
+}
+
+/// One target an inspector was assigned to by a draw.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    /// The plan.
+    pub plan: PlanId,
+    /// Its title.
+    pub title: String,
+    /// The target to check.
+    pub target: TargetId,
+    /// The other inspectors who go.
+    pub with: Vec<String>,
+    /// Whether its result has been recorded.
+    pub result_recorded: bool,
+}
+
+/// The caller's own assignments: the drawn targets of their department's plans whose
+/// inspectors include them (an inspector's token subject is their roster id).
+///
+/// # Errors
+/// 403 without the inspector role.
+pub async fn assignments<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+) -> Result<Vec<Assignment>, AppError> {
+    staff.require(Role::Inspector)?;
+    let me = staff.actor.as_str();
+    let records = load(store).await?;
+    let mut out = Vec::new();
+    for pr in records.plans.values() {
+        let spec = &pr.plan.spec;
+        if spec.department != staff.department || !matches!(pr.plan.state, PlanState::Drawn { .. })
+        {
+            continue;
+        }
+        let Some(t) = &pr.transcript else { continue };
+        for s in &t.selections {
+            if !s.inspectors.iter().any(|i| i.as_str() == me) {
+                continue;
+            }
+            out.push(Assignment {
+                plan: spec.id.clone(),
+                title: spec.title.clone(),
+                target: s.target.clone(),
+                with: s
+                    .inspectors
+                    .iter()
+                    .map(|i| i.as_str().to_owned())
+                    .filter(|i| i != me)
+                    .collect(),
+                result_recorded: pr.results.iter().any(|r| r.target == s.target),
+            });
+        }
+    }
+    Ok(out)
+}
