@@ -13,7 +13,7 @@
 //! | `requests/{upload_id}.json` | inspector API | [`UploadRequest`]: who asked, which registry, which department, the file name, the URL's expiry |
 //! | `uploads/{department}/{kind}/{upload_id}` | the client, with the presigned URL | the registry file itself |
 //! | `outcomes/{upload_id}.json` | importer | [`Outcome`]: the snapshot, or the bad rows (the first [`OUTCOME_ERRORS`]) |
-//! | `outcomes/{upload_id}-errors.json` | importer | every bad row (a JSON array), when there are more than [`OUTCOME_ERRORS`] |
+//! | `outcomes/{upload_id}-errors.json` | importer | the bad rows (a JSON array, the first 100,000 problems), when there are more than [`OUTCOME_ERRORS`] |
 //!
 //! Outcomes are objects, not table items: a failed import's error list can be far larger than
 //! DynamoDB's 400 KB item limit (and than an API response may be: the API returns the first rows
@@ -165,7 +165,8 @@ impl UploadId {
         format!("outcomes/{}.json", self.0)
     }
 
-    /// `outcomes/{id}-errors.json`: every bad row, when there are more than [`OUTCOME_ERRORS`].
+    /// `outcomes/{id}-errors.json`: the bad rows (the first 100,000 problems), when there are more
+    /// than [`OUTCOME_ERRORS`].
     pub fn errors_key(&self) -> String {
         format!("outcomes/{}-errors.json", self.0)
     }
@@ -347,9 +348,9 @@ pub enum OutcomeResult {
     Failed {
         /// What went wrong, in one sentence.
         reason: String,
-        /// How many bad rows there are in all (0 when the file could not be read at all).
+        /// How many problems the file has in all (0 when it could not be fetched at all).
         error_count: usize,
-        /// The bad rows, the first [`OUTCOME_ERRORS`] of them; all of them are at
+        /// The problems, the first [`OUTCOME_ERRORS`] of them; the first 100,000 are at
         /// [`UploadId::errors_key`] when `error_count` is larger.
         errors: Vec<RowError>,
     },

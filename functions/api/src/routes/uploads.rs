@@ -226,7 +226,7 @@ pub(crate) enum UploadPhase {
     Pending,
     /// Imported as a snapshot.
     Succeeded,
-    /// Nothing was imported; `errors` lists every bad row.
+    /// Nothing was imported; `errors` lists the bad rows (the first 1,000; `error_count` counts all).
     Failed,
 }
 
