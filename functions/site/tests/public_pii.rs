@@ -343,8 +343,7 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
         Value::Null,
     )
     .await?;
-    let organisation =
-        json!({"kind": "organisation", "name": format!("莆田{GUIDE}旅行社"), "credit_code": null});
+    let organisation = json!({"kind": "organisation", "name": format!("莆田宁海旅行社（电话{MOBILE}）"), "credit_code": null});
     let person = json!({"kind": "natural_person", "masked_name": "柯**", "guide_card": GUIDE_CARD});
     for (number, party, minor_case, approve) in [
         (CHANGED, organisation.clone(), false, true),

@@ -14,9 +14,10 @@
 //!   after it was published) stops showing; a publication withdrawn or expired by the publisher
 //!   never shows again;
 //! * **redaction** — every free-text field (titles, findings, follow-up, 案由, 处罚依据/条件/程序/
-//!   结果, change reasons and new results, cancellation reasons, item texts, business names) loses
-//!   ID, phone and bank numbers, and the full name of every natural person the registries know
-//!   (every guide) is masked wherever it appears ([`redact::Redactor`]);
+//!   结果, change reasons and new results, cancellation reasons, item texts) loses ID, phone, bank
+//!   and address numbers, and the full name of every natural person the registries know (every
+//!   guide) is masked wherever it appears ([`redact::Redactor`]); organisations' registered names
+//!   lose numbers only (they are published in full);
 //! * **hashed files** — a commitment or transcript cannot be redacted without breaking its hash,
 //!   so a plan whose commitment (or a draw whose transcript) contains a personal number or a known
 //!   full name is withheld instead.
@@ -173,8 +174,10 @@ fn redact_result(r: &Redactor, res: &InspectionResult) -> InspectionResult {
 fn redact_penalty(r: &Redactor, p: &PenaltyRecord, with_changes: bool) -> PenaltyRecord {
     let mut out = p.clone();
     let d = &mut out.decision;
+    // An organisation's registered name is published in full (numbers still removed): masking
+    // the guides' names in it would turn `南少林文化旅行社` into `南少林*化旅行社`.
     if let Party::Organisation { name, .. } = &mut d.party {
-        *name = r.text(name);
+        *name = redact::redact_text(name);
     }
     d.cause = r.text(&d.cause);
     d.legal_basis = r.text(&d.legal_basis);
@@ -265,14 +268,17 @@ fn penalty_shows(
         _ => false,
     };
     let decision = p.changes.is_empty() && !expired && gate.shows(decision_pub);
-    let withdrawal = p
-        .changes
-        .first()
-        .is_some_and(|c| c.kind != PenaltyChangeKind::CreditRepaired)
-        && gate.shows(
-            records
-                .publication(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str()),
-        );
+    // The decision leaves at once when a change is recorded (taking down needs no approval); the
+    // withdrawal notice publishes the change's own text, so it waits for the change's approval.
+    let withdrawal = p.changes.first().is_some_and(|c| {
+        c.kind != PenaltyChangeKind::CreditRepaired
+            && approved(
+                records,
+                &PublicationId::of_penalty_change(&p.decision.number, c.seq),
+            )
+    }) && gate.shows(
+        records.publication(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str()),
+    );
     (decision, withdrawal)
 }
 
@@ -326,7 +332,15 @@ pub fn project(records: &Records, calendar: &Calendar, gate: Gate, now: Timestam
             out.withdrawals.insert(number);
         }
         if decision || withdrawal {
-            p.penalties.push(redact_penalty(&r, pen, withdrawal));
+            let mut shown = redact_penalty(&r, pen, withdrawal);
+            // A change's text is public only once someone other than its author approved it.
+            shown.changes.retain(|c| {
+                approved(
+                    records,
+                    &PublicationId::of_penalty_change(&pen.decision.number, c.seq),
+                )
+            });
+            p.penalties.push(shown);
         }
     }
     p.publications = records
@@ -346,7 +360,7 @@ pub fn project(records: &Records, calendar: &Calendar, gate: Gate, now: Timestam
         .names
         .targets
         .iter()
-        .map(|(k, v)| (k.clone(), r.text(v)))
+        .map(|(k, v)| (k.clone(), redact::redact_text(v)))
         .collect();
     p.names.inspectors = records.names.inspectors.clone();
     p.approvals = records.approvals.clone();
@@ -485,7 +499,8 @@ mod tests {
         assert_eq!(shown.decision.cause, "当事人张**于2026年带团，电话[已隐去]");
         assert_eq!(shown.decision.conditions, "住龙桥街[已隐去]");
         assert!(
-            matches!(&shown.decision.party, Party::Organisation { name, .. } if name == "莆田张**旅行社")
+            matches!(&shown.decision.party, Party::Organisation { name, .. } if name == "莆田张静琳旅行社"),
+            "a registered name is published in full"
         );
         assert!(live.records.names.persons.is_empty());
         // Three years after publication, the decision is gone even before the publisher expires it.
