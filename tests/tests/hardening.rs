@@ -291,3 +291,56 @@ fn served_data_and_keys_are_owner_only_and_a_loose_key_stops_the_server() -> Tes
     assert!(err.contains("chmod 600 t.sqlite.jwt-key"), "{err}");
     Ok(())
 }
+
+#[test]
+fn serve_refuses_tokens_without_its_issuer_or_valid_for_too_long() -> TestResult {
+    let s = Server::demo()?;
+    let key =
+        hex::decode(std::fs::read_to_string(s.dir.path().join("demo.sqlite.jwt-key"))?.trim())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs() as i64;
+    let sign = |claims: serde_json::Value| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(&key),
+        )
+    };
+    let base = serde_json::json!({"sub": "t", "department": "莆田市文化和旅游局", "roles": ["admin"],
+        "iss": "spotcheck-local", "iat": now - 10, "exp": now + 3600});
+    let with = |k: &str, v: serde_json::Value| {
+        let mut c = base.clone();
+        c[k] = v;
+        sign(c)
+    };
+    let me = |token: &str| -> Result<(u16, String), Box<dyn std::error::Error>> {
+        let r = agent()
+            .get(&s.url("/api/me"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()?;
+        let status = r.status().as_u16();
+        Ok((status, r.into_body().read_to_string()?))
+    };
+    assert_eq!(me(&sign(base.clone())?)?.0, 200, "a well-formed token");
+    for (what, token) in [
+        (
+            "expiring in 2200",
+            with("exp", serde_json::json!(7_258_118_400_i64))?,
+        ),
+        ("another issuer", with("iss", serde_json::json!("mallory"))?),
+        (
+            "issued in an hour",
+            with("iat", serde_json::json!(now + 3600))?,
+        ),
+        (
+            "not valid for an hour",
+            with("nbf", serde_json::json!(now + 3600))?,
+        ),
+    ] {
+        let (status, body) = me(&token)?;
+        assert_eq!(status, 401, "{what}: {body}");
+        assert!(body.contains("\"code\":\"unauthorized\""), "{what}: {body}");
+    }
+    Ok(())
+}
