@@ -331,3 +331,43 @@ async fn more_bad_rows_than_an_outcome_holds_go_whole_to_the_errors_object() -> 
     assert_eq!(w.store.latest_snapshot(RegistryKind::Agencies).await?, None);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_million_bad_rows_are_counted_and_the_first_hundred_thousand_kept() -> R {
+    let w = world("fixtures/registries/agencies.synthetic.csv")?;
+    let mut csv = String::with_capacity(80_000_000);
+    csv.push_str(
+        "统一社会信用代码,许可证号,旅行社名称,经营场所,行政区划代码,出境旅游业务,信用等级,经营状态\n",
+    );
+    for i in 0..1_000_000 {
+        csv.push_str(&format!("X{i},L-FJ-1,莆田某旅行社,地址,350302,否,A,正常\n"));
+    }
+    let request = ID.parse::<UploadId>()?;
+    w.bucket.insert(
+        &format!("uploads/{DEPARTMENT}/agencies/{request}"),
+        csv.into_bytes(),
+    );
+    let out = invoke(&w.store, &w.bucket, fixture_event()?, now()).await?;
+    assert_eq!(out["result"], "rejected");
+    // Two problems a row: the credit code and the licence.
+    assert_eq!(out["errors"], 2_000_000);
+    let o = outcome(&w).await?.ok_or("no outcome written")?;
+    let OutcomeResult::Failed {
+        error_count,
+        errors,
+        ..
+    } = o.result
+    else {
+        return Err("expected a failed outcome".into());
+    };
+    assert_eq!((error_count, errors.len()), (2_000_000, OUTCOME_ERRORS));
+    let kept = w
+        .bucket
+        .get(&request.errors_key(), u64::MAX)
+        .await?
+        .ok_or("the errors object was not written")?;
+    let kept: Vec<spotcheck_domain::registry::RowError> = serde_json::from_slice(&kept)?;
+    assert_eq!(kept.len(), MAX_PROBLEMS);
+    assert_eq!(w.store.latest_snapshot(RegistryKind::Agencies).await?, None);
+    Ok(())
+}
