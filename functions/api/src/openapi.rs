@@ -51,6 +51,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::change_penalty,
         inspector::approve_result,
         inspector::approve_penalty,
+        inspector::approve_penalty_change,
         inspector::upload_registry,
         uploads::request_upload,
         uploads::upload_status,

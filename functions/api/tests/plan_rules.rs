@@ -896,3 +896,55 @@ async fn approvers_see_what_awaits_them_beside_its_public_rendering_and_inspecto
     assert_eq!(duties.status, 200, "{}", duties.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_change_takes_the_decision_down_at_once_and_publishes_its_text_after_four_eyes()
+-> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let clerk = token("clerk", DEPT, &["inspector"])?;
+    let chief = token("chief", DEPT, &["supervisor"])?;
+    let number = "莆文旅罚〔2026〕2号";
+    let path = |p: &str| format!("/api/penalties/{}/{p}", urlencode(number));
+    let r = s
+        .post(&clerk, "/api/penalties", decision(number, "2026-03-01"))
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(s.post_empty(&chief, &path("approval")).await?.status, 200);
+    let public = s.get("/api/public/penalties").await?;
+    assert!(public.body.to_string().contains(number), "{}", public.body);
+
+    let r = s
+        .post(
+            &clerk,
+            &path("changes"),
+            json!({"kind": "revoked", "reason": "经复议撤销", "effective_on": "2026-03-02"}),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // Taken down at once: the decision is no longer served.
+    let public = s.get("/api/public/penalties").await?;
+    assert!(!public.body.to_string().contains(number), "{}", public.body);
+    // The change awaits someone else's approval, listed with its public rendering.
+    let pending = s.get_as(&chief, "/api/approvals").await?;
+    assert!(
+        pending
+            .body
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["kind"] == "penalty_change" && p["change"] == 1),
+        "{}",
+        pending.body
+    );
+    let own = s.post_empty(&clerk, &path("changes/1/approval")).await?;
+    assert_eq!(own.status, 403, "{}", own.body);
+    let selfish = token("clerk", DEPT, &["inspector", "supervisor"])?;
+    let own = s.post_empty(&selfish, &path("changes/1/approval")).await?;
+    assert_eq!(own.status, 409, "{}", own.body);
+    assert_eq!(code(&own), "own-entry");
+    let r = s.post_empty(&chief, &path("changes/1/approval")).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let missing = s.post_empty(&chief, &path("changes/2/approval")).await?;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    Ok(())
+}

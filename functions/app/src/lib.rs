@@ -12,8 +12,8 @@
 pub mod error;
 pub mod plans;
 pub mod ports;
-pub mod queries;
 pub mod public;
+pub mod queries;
 pub mod records;
 pub mod registry;
 pub mod staff;

@@ -63,14 +63,16 @@ pub struct PendingApproval {
     /// The publication it awaits (the route to approve it follows from `plan`/`target` or
     /// `decision`).
     pub id: String,
-    /// `check_result` or `penalty_decision`.
+    /// `check_result`, `penalty_decision` or `penalty_change`.
     pub kind: &'static str,
     /// The plan, for a result.
     pub plan: Option<PlanId>,
     /// The target, for a result.
     pub target: Option<TargetId>,
-    /// The decision number, for a decision.
+    /// The decision number, for a decision or a change of one.
     pub decision: Option<String>,
+    /// The change's number, for a change or withdrawal of a decision.
+    pub change: Option<u32>,
     /// Who entered it (never the one who may approve it).
     pub entered_by: String,
     /// When.
@@ -132,6 +134,7 @@ pub async fn pending_approvals<S: ReadStore>(
                     plan: Some(r.plan.clone()),
                     target: Some(r.target.clone()),
                     decision: None,
+                    change: None,
                     entered_by: a.recorded_by.to_string(),
                     entered_at: a.recorded_at,
                     texts,
@@ -157,6 +160,7 @@ pub async fn pending_approvals<S: ReadStore>(
                 plan: d.plan.clone(),
                 target: d.target.clone(),
                 decision: Some(d.number.to_string()),
+                change: None,
                 entered_by: a.recorded_by.to_string(),
                 entered_at: a.recorded_at,
                 texts: vec![
@@ -166,6 +170,26 @@ pub async fn pending_approvals<S: ReadStore>(
                     render("result", &d.result),
                 ],
             });
+        }
+        for c in &p.changes {
+            let id = PublicationId::of_penalty_change(&d.number, c.seq);
+            if let Some(a) = awaiting(&id) {
+                let mut texts = vec![render("reason", &c.reason)];
+                if let Some(n) = &c.new_result {
+                    texts.push(render("new_result", n));
+                }
+                out.push(PendingApproval {
+                    id: id.to_string(),
+                    kind: "penalty_change",
+                    plan: d.plan.clone(),
+                    target: d.target.clone(),
+                    decision: Some(d.number.to_string()),
+                    change: Some(c.seq),
+                    entered_by: a.recorded_by.to_string(),
+                    entered_at: a.recorded_at,
+                    texts,
+                });
+            }
         }
     }
     Ok(out)

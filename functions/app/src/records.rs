@@ -278,3 +278,34 @@ pub async fn approve_penalty<S: PenaltyReader + ApprovalReader + ApprovalWriter>
     );
     approve(store, staff, meta, &id).await
 }
+
+/// Approves change `seq` of a decision for publication (supervisor or publisher of the deciding
+/// department, not the person who entered the change): a change or withdrawal publishes text of
+/// its own, so it goes through the same four eyes as the decision. (The decision itself leaves
+/// the public site as soon as the change is recorded: taking a record down needs no approval.)
+///
+/// # Errors
+/// As [`approve_result`]; 404 without such a change.
+pub async fn approve_penalty_change<S: PenaltyReader + ApprovalReader + ApprovalWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    number: &DecisionNumber,
+    seq: u32,
+) -> Result<Approval, AppError> {
+    let existing = store.get_penalty(number).await?;
+    staff.require_department(&existing.decision.authority)?;
+    if !existing.changes.iter().any(|c| c.seq == seq) {
+        return Err(AppError::not_found(
+            "not-found",
+            format!("decision {number} has no change {seq}"),
+        ));
+    }
+    approve(
+        store,
+        staff,
+        meta,
+        &PublicationId::of_penalty_change(number, seq),
+    )
+    .await
+}

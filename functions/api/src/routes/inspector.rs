@@ -86,6 +86,10 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         )
         .route("/penalties/{number}/approval", post(approve_penalty::<S>))
         .route(
+            "/penalties/{number}/changes/{seq}/approval",
+            post(approve_penalty_change::<S>),
+        )
+        .route(
             "/registries/{kind}",
             post(upload_registry::<S>).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
@@ -881,4 +885,44 @@ async fn assignments<S: WriteStore>(
     Ok(Json(
         queries::assignments(&*st.store, &staff(&principal)?).await?,
     ))
+}
+
+/// Approves a change or withdrawal of a decision for publication: its reason and new result are
+/// public text, approved by someone other than the person who entered the change (supervisor or
+/// publisher). The decision itself left the public site when the change was recorded.
+#[utoipa::path(
+    post,
+    path = "/api/penalties/{number}/changes/{seq}/approval",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("number" = DecisionNumber, Path, description = "Decision number, e.g. `莆文旅罚〔2026〕12号`"),
+        ("seq" = u32, Path, description = "The change's number (1 for the first)"),
+        ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)
+    ),
+    responses(
+        (status = 200, description = "The change is approved for publication. 409 `own-entry`, `already-approved` or `needs-no-approval`.", body = Approval),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn approve_penalty_change<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path((number, seq)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let number = decision_number(&number)?;
+    let seq: u32 = seq.parse().map_err(|_| {
+        ApiError::bad_request(
+            "invalid-path",
+            format!("change number {seq:?} is not a number"),
+        )
+    })?;
+    let route = format!("POST /penalties/{number}/changes/{seq}/approval");
+    let meta = write_meta(&headers, &principal, &route, &[], (st.clock)())?;
+    let approval =
+        records::approve_penalty_change(&*st.store, &staff(&principal)?, &meta, &number, seq)
+            .await?;
+    Ok((StatusCode::OK, Json(approval)).into_response())
 }

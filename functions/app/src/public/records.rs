@@ -251,13 +251,18 @@ fn approval_ids(records: &Records) -> Vec<PublicationId> {
             )
         })
     });
-    let penalties = records.penalties.iter().map(|p| {
-        PublicationId::of(
+    let penalties = records.penalties.iter().flat_map(|p| {
+        let decision = PublicationId::of(
             PublicationKind::PenaltyDecision,
             &RecordRef::Penalty {
                 number: p.decision.number.clone(),
             },
-        )
+        );
+        let changes = p
+            .changes
+            .iter()
+            .map(|c| PublicationId::of_penalty_change(&p.decision.number, c.seq));
+        std::iter::once(decision).chain(changes)
     });
     results.chain(penalties).collect()
 }

@@ -108,6 +108,18 @@ impl PublicationId {
     pub fn of(kind: PublicationKind, record: &RecordRef) -> Self {
         Self(format!("{}:{record}", kind.code()))
     }
+
+    /// The id under which change `seq` of decision `number` awaits its approval: the text a
+    /// change or withdrawal publishes goes through the same four eyes as the decision.
+    pub fn of_penalty_change(number: &DecisionNumber, seq: u32) -> Self {
+        let decision = Self::of(
+            PublicationKind::PenaltyDecision,
+            &RecordRef::Penalty {
+                number: number.clone(),
+            },
+        );
+        Self(format!("{decision}#change-{seq}"))
+    }
 }
 
 impl FromStr for PublicationId {

@@ -1416,8 +1416,16 @@ impl PenaltyWriter for DynamoStore {
             ]);
             item.extend(self.doc_attrs(to_json(change)?).await?);
             let pd = payload_digest(change)?;
+            let approval = Approval::awaiting(
+                PublicationId::of_penalty_change(number, change.seq),
+                meta.actor.clone(),
+                meta.at,
+            );
             Ok(Prepared {
-                items: vec![self.put(item, Some("attribute_not_exists(PK)"))?],
+                items: vec![
+                    self.put(item, Some("attribute_not_exists(PK)"))?,
+                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                ],
                 audit: Some((AuditAction::PenaltyChanged, subject("penalty", number), pd)),
                 result: next,
             })

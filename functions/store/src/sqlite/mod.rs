@@ -1218,6 +1218,14 @@ impl PenaltyWriter for SqliteStore {
                 params![number.as_str(), change.seq, to_json(change)?],
             )
             .map_err(translate)?;
+            insert_approval(
+                tx,
+                &Approval::awaiting(
+                    PublicationId::of_penalty_change(&number, change.seq),
+                    meta.actor.clone(),
+                    meta.at,
+                ),
+            )?;
             audit(
                 tx,
                 meta,

@@ -495,6 +495,16 @@ pub async fn penalties_are_immutable_and_changes_append<S: Store>(s: S) -> R {
         )
         .await?;
     check(rec.changes.len() == 1 && rec.is_withdrawn(), "revoked")?;
+    // The change's own text awaits someone else's approval, written with it.
+    let change_id = spotcheck_domain::lifecycle::PublicationId::of_penalty_change(&d.number, 1);
+    let awaiting = s
+        .get_approval(&change_id)
+        .await?
+        .ok_or("the change was stored without its approval")?;
+    check(
+        !awaiting.is_approved() && awaiting.recorded_by == meta("chg1")?.actor,
+        "the change awaits approval, entered by its author",
+    )?;
     expect_err(
         s.change_penalty(
             &meta("chg2")?,
