@@ -307,75 +307,89 @@ pub fn check_change_date(
 mod tests {
     use super::*;
 
-    fn spec(planned: &str) -> PlanSpec {
-        serde_json::from_value(serde_json::json!({
+    type R = Result<(), Box<dyn std::error::Error>>;
+
+    fn spec(planned: &str) -> Result<PlanSpec, Box<dyn std::error::Error>> {
+        Ok(serde_json::from_value(serde_json::json!({
             "id": "PT-2026-001", "item": "PT-LY-001", "title": "t",
             "department": "莆田市文化和旅游局", "target_kind": "agency",
             "filter": {"mode": "untargeted"}, "stratum_scheme": "region_class",
             "parameters": {"default": {"count": 2}, "inspectors_per_target": 2},
             "entropy_source": {"witnesses": ["公证员 王某"]},
             "planned_draw_at": planned
-        }))
-        .expect("spec")
+        }))?)
     }
 
-    fn t(s: &str) -> Timestamp {
-        s.parse().expect("timestamp")
+    fn t(s: &str) -> Result<Timestamp, Box<dyn std::error::Error>> {
+        Ok(s.parse()?)
+    }
+
+    fn refused<T>(r: Result<T, ScheduleError>) -> Result<ScheduleError, &'static str> {
+        r.err().ok_or("accepted, should be refused")
     }
 
     #[test]
-    fn a_draw_planned_within_the_notice_is_refused_and_names_the_earliest_time() {
-        let s = spec("2026-12-02T02:00:00Z");
-        let err = s
-            .check_schedule(t("2026-12-01T12:00:00Z"), &SchedulePolicy::default())
-            .expect_err("too soon");
+    fn a_draw_planned_within_the_notice_is_refused_and_names_the_earliest_time() -> R {
+        let s = spec("2026-12-02T02:00:00Z")?;
+        let policy = SchedulePolicy::default();
+        let err = refused(s.check_schedule(t("2026-12-01T12:00:00Z")?, &policy))?;
         assert_eq!(err.code(), "notice-too-short");
         assert!(err.to_string().contains("2026-12-02T12:00:00Z"), "{err}");
         assert!(
-            s.check_schedule(t("2026-12-01T02:00:00Z"), &SchedulePolicy::default())
+            s.check_schedule(t("2026-12-01T02:00:00Z")?, &policy)
                 .is_ok()
         );
+        Ok(())
     }
 
     #[test]
-    fn a_draw_planned_more_than_a_year_ahead_is_refused() {
-        let s = spec("2028-01-01T00:00:00Z");
-        let err = s
-            .check_schedule(t("2026-12-01T00:00:00Z"), &SchedulePolicy::default())
-            .expect_err("too far");
+    fn a_draw_planned_more_than_a_year_ahead_is_refused() -> R {
+        let s = spec("2028-01-01T00:00:00Z")?;
+        let err =
+            refused(s.check_schedule(t("2026-12-01T00:00:00Z")?, &SchedulePolicy::default()))?;
         assert_eq!(err.code(), "planned-too-far-ahead");
+        Ok(())
     }
 
     #[test]
-    fn no_draw_before_the_planned_time() {
-        let s = spec("2026-12-02T02:00:00Z");
-        let err = s
-            .check_draw_time(t("2026-12-02T01:59:59Z"))
-            .expect_err("early");
+    fn no_draw_before_the_planned_time() -> R {
+        let s = spec("2026-12-02T02:00:00Z")?;
+        let err = refused(s.check_draw_time(t("2026-12-02T01:59:59Z")?))?;
         assert!(err.to_string().contains("2026-12-02T02:00:00Z"));
-        assert!(s.check_draw_time(t("2026-12-02T02:00:00Z")).is_ok());
+        assert!(s.check_draw_time(t("2026-12-02T02:00:00Z")?).is_ok());
+        Ok(())
     }
 
     #[test]
-    fn drafts_that_no_draw_could_keep_are_refused() {
-        let mut s = spec("2026-12-02T02:00:00Z");
+    fn drafts_that_no_draw_could_keep_are_refused() -> R {
+        let mut s = spec("2026-12-02T02:00:00Z")?;
         s.parameters.inspectors_per_target = 1;
-        assert_eq!(s.check_draft().expect_err("m=1").code(), "invalid-draft");
-        let mut s = spec("2026-12-02T02:00:00Z");
+        assert_eq!(refused(s.check_draft())?.code(), "invalid-draft");
+        let mut s = spec("2026-12-02T02:00:00Z")?;
         s.parameters.default = Some(StratumRule::Count(0));
         assert!(s.check_draft().is_err());
-        let mut s = spec("2026-12-02T02:00:00Z");
+        let mut s = spec("2026-12-02T02:00:00Z")?;
         s.entropy_source.witnesses.clear();
         assert!(s.check_draft().is_err());
-        assert!(spec("2026-12-02T02:00:00Z").check_draft().is_ok());
+        assert!(spec("2026-12-02T02:00:00Z")?.check_draft().is_ok());
+        Ok(())
     }
 
     #[test]
-    fn change_dates_lie_between_the_decision_and_today() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        let now = t("2026-12-01T00:00:00Z");
-        assert!(check_change_date(d("2026-11-01"), d("2026-10-01"), now).is_ok());
-        assert!(check_change_date(d("2026-09-01"), d("2026-10-01"), now).is_err());
-        assert!(check_change_date(d("9999-12-31"), d("2026-10-01"), now).is_err());
+    fn dates_are_days_of_the_china_calendar() -> R {
+        // 2026-03-02T20:00Z is already 3 March in China.
+        let d = NaiveDate::from_ymd_opt(2026, 3, 3).ok_or("date")?;
+        assert_eq!(date_of(t("2026-03-02T20:00:00Z")?), Some(d));
+        Ok(())
+    }
+
+    #[test]
+    fn change_dates_lie_between_the_decision_and_today() -> R {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d");
+        let now = t("2026-12-01T00:00:00Z")?;
+        assert!(check_change_date(d("2026-11-01")?, d("2026-10-01")?, now).is_ok());
+        assert!(check_change_date(d("2026-09-01")?, d("2026-10-01")?, now).is_err());
+        assert!(check_change_date(d("9999-12-31")?, d("2026-10-01")?, now).is_err());
+        Ok(())
     }
 }
