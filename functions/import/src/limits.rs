@@ -22,6 +22,12 @@ pub struct ImportLimits {
     pub max_cells: u64,
     /// Most bytes all parts of an `.xlsx` may decompress to together. Default 512 MiB.
     pub max_decompressed_bytes: u64,
+    /// Most bytes an `.xlsx`'s shared-string table may decompress to (it is held in memory
+    /// whole). Default 128 MiB.
+    pub max_shared_strings_bytes: u64,
+    /// Most bytes any other XML part read whole (styles, workbook, relations, …) may decompress
+    /// to; worksheets are streamed and not limited by this. Default 16 MiB.
+    pub max_part_bytes: u64,
     /// Most parts (ZIP entries) of an `.xlsx`. Default 10,000.
     pub max_zip_entries: usize,
     /// Problems kept in the report (the total is always counted). Default 1,000.
@@ -36,6 +42,8 @@ impl Default for ImportLimits {
             max_columns: 256,
             max_cells: 20_000_000,
             max_decompressed_bytes: 512 * 1024 * 1024,
+            max_shared_strings_bytes: 128 * 1024 * 1024,
+            max_part_bytes: 16 * 1024 * 1024,
             max_zip_entries: 10_000,
             max_problems: spotcheck_domain::registry::MAX_REPORTED_PROBLEMS,
         }

@@ -49,6 +49,23 @@ fn check_zip(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
         let mut part = zip
             .by_index(i)
             .map_err(|e| format!("not a readable .xlsx workbook: {e}"))?;
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        // Parts the reader holds in memory whole (shared strings, styles, workbook, relations)
+        // have limits of their own; worksheets are streamed and count only towards the total.
+        let part_limit = part_limit(&name, limits);
+        let part_over = |size: u64| {
+            format!(
+                "the workbook part {name} decompresses to more than {size} bytes (at most {} are \
+                 read): save it again without unused formatting, or as CSV",
+                part_limit.unwrap_or(u64::MAX)
+            )
+        };
+        if let Some(limit) = part_limit
+            && part.size() > limit
+        {
+            return Err(part_over(part.size()));
+        }
+        let mut this_part: u64 = 0;
         let over = |total: u64| {
             format!(
                 "the workbook decompresses to more than {} bytes (at most {} are read): \
@@ -67,12 +84,30 @@ fn check_zip(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
                 break;
             }
             total = total.saturating_add(n as u64);
+            this_part = this_part.saturating_add(n as u64);
             if total > limits.max_decompressed_bytes {
                 return Err(over(total));
+            }
+            if part_limit.is_some_and(|limit| this_part > limit) {
+                return Err(part_over(this_part));
             }
         }
     }
     Ok(())
+}
+
+/// The limit of a part the reader loads whole, `None` for a streamed or unread part.
+fn part_limit(name: &str, limits: &ImportLimits) -> Option<u64> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with("sharedstrings.xml") {
+        Some(limits.max_shared_strings_bytes)
+    } else if lower.starts_with("xl/worksheets/") && !lower.contains("/_rels/") {
+        None
+    } else if lower.ends_with(".xml") || lower.ends_with(".rels") {
+        Some(limits.max_part_bytes)
+    } else {
+        None
+    }
 }
 
 /// Calls `row` with each row's number (1-based, as the spreadsheet shows it) and cells (from the

@@ -102,7 +102,11 @@ fn deflate_spaces(size: u64) -> Vec<u8> {
 /// A one-part ZIP whose part `xl/worksheets/sheet1.xml` inflates to `size` bytes but declares
 /// `declared` (a zip bomb lies about its size; the CRC is never reached).
 fn zip_bomb(size: u64, declared: u32) -> Vec<u8> {
-    let name = b"xl/worksheets/sheet1.xml";
+    zip_bomb_part(b"xl/worksheets/sheet1.xml", size, declared)
+}
+
+/// As [`zip_bomb`], for the part `name`.
+fn zip_bomb_part(name: &[u8], size: u64, declared: u32) -> Vec<u8> {
     let data = deflate_spaces(size);
     let mut z = Vec::new();
     let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
@@ -429,6 +433,30 @@ fn files_on_disk_over_the_byte_limit_are_refused_by_name_before_reading() -> Tes
         let v = problems(&e)?;
         assert_eq!((v.total, v.file.as_str()), (1, name));
         assert!(v.errors[0].reason.contains("at most 1000 bytes"), "{v:?}");
+    }
+    Ok(())
+}
+
+#[test]
+fn parts_read_whole_have_limits_of_their_own() -> TestResult {
+    // 40 MiB of styles or 200 MiB of shared strings: within the total, over the part's limit.
+    for (part, size) in [
+        (&b"xl/styles.xml"[..], 40u64 << 20),
+        (&b"xl/sharedStrings.xml"[..], 200 << 20),
+    ] {
+        for declared in [1_000, size as u32] {
+            let bomb = zip_bomb_part(part, size, declared);
+            let e = import_bytes::<OnlineOperator>("styled.xlsx", &bomb, &References::none(), 1)
+                .err()
+                .ok_or("imported")?;
+            let v = problems(&e)?;
+            let reason = &v.errors[0].reason;
+            assert!(
+                reason.contains(std::str::from_utf8(part)?)
+                    || reason.contains("larger than its declared uncompressed size"),
+                "{reason}"
+            );
+        }
     }
     Ok(())
 }
