@@ -22,7 +22,13 @@ struct Plain {
 
 impl Plain {
     fn start(extra: &[&str]) -> Result<Self, Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        Self::start_in(tempfile::tempdir()?, extra)
+    }
+
+    fn start_in(
+        dir: tempfile::TempDir,
+        extra: &[&str],
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let mut child = Command::new(spotcheck()?)
             .current_dir(dir.path())
             .args(["serve", "--addr", "127.0.0.1:0", "--data", "t.sqlite"])
@@ -342,5 +348,27 @@ fn serve_refuses_tokens_without_its_issuer_or_valid_for_too_long() -> TestResult
         assert_eq!(status, 401, "{what}: {body}");
         assert!(body.contains("\"code\":\"unauthorized\""), "{what}: {body}");
     }
+    Ok(())
+}
+
+#[test]
+fn a_world_readable_data_file_is_made_owner_only_and_the_log_says_so() -> TestResult {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("t.sqlite");
+    std::fs::write(&data, b"")?;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o644))?;
+    let s = Plain::start_in(dir, &[])?;
+    let mode = std::fs::metadata(s.dir.path().join("t.sqlite"))?
+        .permissions()
+        .mode()
+        & 0o777;
+    let log = s.stop()?;
+    assert_eq!(mode, 0o600);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("made it owner-only") && l.contains("t.sqlite")),
+        "{log}"
+    );
     Ok(())
 }

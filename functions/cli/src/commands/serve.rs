@@ -236,6 +236,8 @@ pub fn lock_data(data: &Path, exclusive: bool) -> Result<DataLock, Failure> {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<(), Failure> {
+    // First, so that what opening the store logs (e.g. permissions made owner-only) is seen.
+    init_logs();
     let data = if args.demo && args.data == Path::new("spotcheck.sqlite") {
         PathBuf::from("spotcheck-demo.sqlite")
     } else {
@@ -295,7 +297,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the runtime: {e}")))?;
     rt.block_on(async move {
-        init_logs();
         if args.demo {
             // The demo loads through the API with tokens of the default issuer.
             let loader = InspectorState {
