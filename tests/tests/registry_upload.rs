@@ -184,6 +184,16 @@ fn identical_content_answers_the_existing_snapshot_and_empty_files_are_refused()
     )?;
     assert_eq!(allowed.status, 201, "{}", allowed.body);
     assert_eq!(allowed.body["records"], 0);
+    let bad = upload(
+        &s,
+        &admin,
+        "/api/registries/operators?allow_empty=maybe",
+        "empty.csv",
+        OPERATOR_HEADER.as_bytes(),
+    )?;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.body["code"], "invalid-query");
+    assert!(bad.content_type.starts_with("application/problem+json"));
     Ok(())
 }
 

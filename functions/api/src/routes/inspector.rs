@@ -526,6 +526,29 @@ pub(crate) struct UploadQuery {
     allow_empty: bool,
 }
 
+impl UploadQuery {
+    /// Reads `allow_empty=true|false`; anything else in it is a 400 problem, not axum's text.
+    fn parse(query: Option<&str>) -> Result<Self, ApiError> {
+        let mut allow_empty = false;
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if key == "allow_empty" {
+                allow_empty = match value {
+                    "true" | "1" => true,
+                    "false" | "0" | "" => false,
+                    other => {
+                        return Err(ApiError::bad_request(
+                            "invalid-query",
+                            format!("allow_empty must be true or false, not {other:?}"),
+                        ));
+                    }
+                };
+            }
+        }
+        Ok(Self { allow_empty })
+    }
+}
+
 /// Uploads a registry file (CSV or .xlsx, UTF-8 or GB18030) as the next snapshot. Admin only.
 /// A file with any bad row imports nothing; the 422 lists the rows and fields (the first 1,000
 /// problems and their total). A file identical to the latest snapshot stores nothing (200 with
@@ -555,10 +578,11 @@ async fn upload_registry<S: WriteStore>(
     principal: Principal,
     headers: HeaderMap,
     Path(kind): Path<String>,
-    axum::extract::Query(query): axum::extract::Query<UploadQuery>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     principal.require(Role::Admin)?;
+    let query = UploadQuery::parse(query.as_deref())?;
     let kind = crate::large_upload::parse_kind(&kind)
         .map_err(|e| ApiError::bad_request("invalid-path", e))?;
     let file_name = headers
