@@ -100,8 +100,70 @@ fn field<'r>(
     })
 }
 
+/// RFC 4180 quoting, as draw spec §14 reads the frame and pool files: a field is quoted entirely
+/// or not at all, so a quote inside an unquoted field, or anything but a separator or line end
+/// after a closing quote, refuses the file. (The csv crate would read both leniently, where the
+/// browser verifier refuses them.)
+fn check_quoting(path: &Path) -> Result<(), Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+    let refuse = |line: u64, what: &str| {
+        Failure::bad_input(format!(
+            "{}: line {line}: {what} (RFC 4180)",
+            path.display()
+        ))
+    };
+    let mut i = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let mut line = 1u64;
+    let mut field_start = true;
+    while let Some(&b) = bytes.get(i) {
+        if field_start && b == b'"' {
+            let opened = line;
+            i += 1;
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (None, _) => return Err(refuse(opened, "a quote is never closed")),
+                    (Some(b'"'), Some(b'"')) => i += 2,
+                    (Some(b'"'), _) => break,
+                    (Some(c), _) => {
+                        line += u64::from(*c == b'\n');
+                        i += 1;
+                    }
+                }
+            }
+            i += 1;
+            if !matches!(bytes.get(i), None | Some(b',' | b'\n' | b'\r')) {
+                return Err(refuse(line, "text after a closing quote"));
+            }
+            field_start = false;
+            continue;
+        }
+        match b {
+            b',' | b'\r' => field_start = true,
+            b'\n' => {
+                line += 1;
+                field_start = true;
+            }
+            b'"' => {
+                return Err(refuse(
+                    line,
+                    "a quote inside a field that does not start with one",
+                ));
+            }
+            _ => field_start = false,
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// Reads a frame CSV (`target_id,stratum`, header required).
 pub fn read_frame(path: &Path) -> Result<Frame, Failure> {
+    check_quoting(path)?;
     let mut rdr = open_csv(path)?;
     let cols = check_headers(path, &mut rdr, &["target_id", "stratum"])?;
     let bar = file_progress(path, "frame");
@@ -129,6 +191,7 @@ pub fn read_frame(path: &Path) -> Result<Frame, Failure> {
 
 /// Reads a pool CSV (`inspector_id,department,conflicts`; conflicts separated by `;`).
 pub fn read_pool(path: &Path) -> Result<InspectorPool, Failure> {
+    check_quoting(path)?;
     let mut rdr = open_csv(path)?;
     let cols = check_headers(path, &mut rdr, &["inspector_id", "department", "conflicts"])?;
     let mut b = PoolBuilder::new();

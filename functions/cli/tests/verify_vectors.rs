@@ -49,6 +49,13 @@ fn csv_text(v: &Value, columns: &[&str]) -> String {
                     .join(";"),
                 other => other.as_str().unwrap_or_default().to_owned(),
             })
+            .map(|f| {
+                if f.contains('"') {
+                    format!("\"{}\"", f.replace('"', "\"\""))
+                } else {
+                    f
+                }
+            })
             .collect();
         out.push_str(&row.join(","));
         out.push('\n');

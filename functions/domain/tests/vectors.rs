@@ -824,6 +824,14 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
         51,
         &[NOTARY],
     ))?;
+    let quote_t = forge(&inputs(
+        "PT-2026-V22",
+        frame(&[("a\"b", "S"), ("c", "S"), ("d", "S")]),
+        plain_pool(3),
+        json!({"default": {"count": 2}, "inspectors_per_target": 2}),
+        52,
+        &[NOTARY],
+    ))?;
     let plain_pool_csv = "inspector_id,department,conflicts\r\nZF001,莆田市文化和旅游局,\r\nZF002,莆田市文化和旅游局,\r\nZF003,莆田市文化和旅游局,\r\n";
     Ok(vec![
         (
@@ -1012,6 +1020,33 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
             with_v(&|t| t["commitment"]["strata"][0]["population"] = json!(1u64 << 53))?,
             None,
             malformed(),
+        ),
+        (
+            "18-csv-quote-inside-field",
+            "A quote inside a field that does not start with one (a\"b): not RFC 4180, the frame file is refused (a reader does not take the quote literally).",
+            json!({"csv": "target_id,stratum\na\"b,S\nc,S\nd,S\n"}),
+            json!({"csv": plain_pool_csv}),
+            quote_t.clone(),
+            None,
+            json!({"verdict": "frame"}),
+        ),
+        (
+            "19-csv-text-after-quote",
+            "Text after a closing quote (\"a\"\"b\"x): not RFC 4180, the frame file is refused.",
+            json!({"csv": "target_id,stratum\n\"a\"\"b\"x,S\nc,S\nd,S\n"}),
+            json!({"csv": plain_pool_csv}),
+            quote_t.clone(),
+            None,
+            json!({"verdict": "frame"}),
+        ),
+        (
+            "20-csv-escaped-quote",
+            "A quoted field with a doubled quote (\"a\"\"b\") is the target id a\"b, which §4.1 allows: verified.",
+            json!({"csv": "target_id,stratum\n\"a\"\"b\",S\nc,S\nd,S\n"}),
+            json!({"csv": plain_pool_csv}),
+            quote_t,
+            None,
+            verified(),
         ),
     ])
 }

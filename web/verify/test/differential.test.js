@@ -40,7 +40,7 @@ function rng(seed) {
   return { int, pick: (a) => a[int(a.length)], chance: (p) => next() / 2 ** 32 < p };
 }
 
-const ID_PARTS = ['T', 'a', 'Z', '9', '0', 'é', '中', '旅', '\u{1F600}', '-', '_', '.', 'ｱ'];
+const ID_PARTS = ['T', 'a', 'Z', '9', '0', 'é', '中', '旅', '\u{1F600}', '-', '_', '.', 'ｱ', '"'];
 const STRATA = ['S', 'A-1', '城厢区-A', 'é', 'Z', 'a'];
 const DEPARTMENTS = ['莆田市文化和旅游局', '城厢区文体旅游局', 'D'];
 const PAD = ['', '', ' ', '\u3000', '\u0085', '\u00a0'];
@@ -80,7 +80,8 @@ function randomDraw(r) {
   // The files as an office tool might write them: a BOM, CRLF, quoted fields, blank lines,
   // white space around conflict items.
   const eol = r.chance(0.3) ? '\r\n' : '\n';
-  const q = (s) => (r.chance(0.2) ? `"${s}"` : s);
+  // RFC 4180: a field with a quote is quoted, its quotes doubled; others sometimes quoted.
+  const q = (s) => (s.includes('"') || r.chance(0.2) ? `"${s.replaceAll('"', '""')}"` : s);
   const blank = () => (r.chance(0.1) ? eol : '');
   const bom = () => (r.chance(0.2) ? '\uFEFF' : '');
   const frameCsv = `${bom()}target_id,stratum${eol}${frame.map(([t, s]) => `${blank()}${q(t)},${q(s)}${eol}`).join('')}`;

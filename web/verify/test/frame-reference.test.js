@@ -10,7 +10,7 @@ import { referenceFrame, compareBytes } from '../src/core/frame-reference.js';
 import { parseFrameCsv } from '../src/core/frame.js';
 import { syntheticFrame } from '../src/core/synthetic.js';
 import { compareUtf8, toHex } from '../src/core/bytes.js';
-import { VECTORS, loadVector } from './support.js';
+import { VECTORS, loadVector, loadVerifyVector } from './support.js';
 
 const encoder = new TextEncoder();
 
@@ -61,7 +61,7 @@ test('the CSV frames of the verification vectors: the same frame or the same ref
   const dir = join(VECTORS, 'verify');
   let n = 0;
   for (const name of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const v = loadVector(join('verify', name));
+    const v = loadVerifyVector(name);
     if (v.frame.csv === undefined) continue;
     const { ref, fast } = await both(encoder.encode(v.frame.csv));
     assert.deepEqual(ref, fast, name);

@@ -21,6 +21,15 @@ export function loadVector(name) {
   return parseStrictJson(readFileSync(join(VECTORS, name), 'utf8'));
 }
 
+/**
+ * A verification vector (§15.1). Read with JSON.parse, not the strict reader: its transcript may
+ * be malformed on purpose (e.g. an integer above 2^53 − 1, which the verifier must refuse when it
+ * reads the transcript, not when the test reads the vector).
+ */
+export function loadVerifyVector(name) {
+  return JSON.parse(readFileSync(join(VECTORS, 'verify', name), 'utf8'));
+}
+
 /** Frame and pool of a vector's inputs (file order, or Appendix A); throws InputError. */
 export function vectorInputs(inputs) {
   const f = inputs.frame;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyFiles } from '../src/core/verify.js';
-import { VECTORS, loadVector } from './support.js';
+import { VECTORS, loadVerifyVector } from './support.js';
 
 const DIR = join(VECTORS, 'verify');
 const names = readdirSync(DIR).filter((n) => n.endsWith('.json')).sort();
@@ -15,7 +15,8 @@ const encoder = new TextEncoder();
 /** The CSV file of a listed frame or pool, or the vector's own CSV text, as bytes. */
 export function csvBytes(v, columns) {
   if (v.csv !== undefined) return encoder.encode(v.csv);
-  const rows = v.entries.map((e) => columns.map((c) => (Array.isArray(e[c]) ? e[c].join(';') : e[c])).join(','));
+  const field = (s) => (s.includes('"') ? `"${s.replaceAll('"', '""')}"` : s); // RFC 4180
+  const rows = v.entries.map((e) => columns.map((c) => field(Array.isArray(e[c]) ? e[c].join(';') : e[c])).join(','));
   return encoder.encode(`${[columns.join(','), ...rows].join('\n')}\n`);
 }
 
@@ -38,7 +39,7 @@ test('the verification vector folder holds at least the set this verifier was wr
 
 for (const name of names) {
   test(`verification vector ${name}`, async () => {
-    const v = loadVector(join('verify', name));
+    const v = loadVerifyVector(name);
     const report = await verifyFiles({
       transcriptText: JSON.stringify(v.transcript),
       commitmentText: v.commitment === undefined ? null : JSON.stringify(v.commitment),
@@ -46,6 +47,6 @@ for (const name of names) {
       poolBytes: csvBytes(v.pool, ['inspector_id', 'department', 'conflicts']),
     }, () => {});
     assert.equal(report.failure?.internal, undefined, report.failure?.internal);
-    assert.deepEqual(verdictOf(report), { ...v.want }, `${name}: ${v.desc}\n${JSON.stringify(report.failure)}`);
+    assert.deepEqual(verdictOf(report), v.want, `${name}: ${v.desc}\n${JSON.stringify(report.failure)}`);
   });
 }
