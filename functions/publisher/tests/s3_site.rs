@@ -337,7 +337,10 @@ where
     Ok(())
 }
 
-async fn revoke<S: PenaltyWriter>(store: &S, number: &str) -> Result<(), BoxError> {
+async fn revoke<S: PenaltyWriter + ApprovalWriter>(
+    store: &S,
+    number: &str,
+) -> Result<(), BoxError> {
     let key = hex::encode(Sha256::digest(number.as_bytes()));
     store
         .change_penalty(
@@ -349,6 +352,8 @@ async fn revoke<S: PenaltyWriter>(store: &S, number: &str) -> Result<(), BoxErro
             date("2026-11-27")?,
         )
         .await?;
+    // The change's text (the withdrawal notice) is published once someone else approves it.
+    approve(store, &format!("penalty-decision:{number}#change-1")).await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use sha2::{Digest as _, Sha256};
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::lifecycle::{
     Actor, Approval, ApprovalStatus, IdempotencyKey, Publication, PublicationId, PublicationKind,
-    PublicationState, PublicationTransition, WriteMeta,
+    PublicationState, PublicationTransition, RecordRef, WriteMeta,
 };
 use spotcheck_domain::store::{FrameReader, PublicationWriter, ReadStore, StoreError};
 use spotcheck_domain::time::Timestamp;
@@ -244,6 +244,33 @@ where
         let approval = store.get_approval(&p.id).await?;
         if !ApprovalStatus::of(approval.as_ref()).publishable() {
             info!(publication = %p.id, "held back: awaiting approval");
+            report.awaiting_approval.push(DutyLine::of(p));
+            blocked_ids.insert(p.id.clone());
+        }
+    }
+    // A withdrawal notice publishes the change's own text (reason, new result): it waits for the
+    // change's approval by someone other than its author, as the projection does. (Taking the
+    // decision down does not wait.)
+    for p in &records.publications {
+        if p.state != PublicationState::Pending || p.kind != PublicationKind::PenaltyWithdrawal {
+            continue;
+        }
+        let RecordRef::Penalty { number } = &p.record else {
+            continue;
+        };
+        let Some(change) = records
+            .penalties
+            .iter()
+            .find(|r| &r.decision.number == number)
+            .and_then(|r| r.changes.first())
+        else {
+            continue;
+        };
+        let approval = store
+            .get_approval(&PublicationId::of_penalty_change(number, change.seq))
+            .await?;
+        if !ApprovalStatus::of(approval.as_ref()).publishable() {
+            info!(publication = %p.id, "held back: change awaiting approval");
             report.awaiting_approval.push(DutyLine::of(p));
             blocked_ids.insert(p.id.clone());
         }

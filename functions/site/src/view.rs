@@ -950,7 +950,13 @@ pub fn record_texts_of(
                         c.canonical_bytes().unwrap_or_default(),
                     ));
                 }
-                if let Some(t) = &pr.transcript {
+                // The transcript is the draw's file: a plan's own publication does not wait for
+                // it (the projection withholds a transcript it cannot publish, not the plan).
+                if let Some(t) = pr
+                    .transcript
+                    .as_ref()
+                    .filter(|_| p.kind == PublicationKind::Draw)
+                {
                     out.push((
                         format!("plans/{plan}/transcript.json"),
                         t.canonical_bytes().unwrap_or_default(),

@@ -15,7 +15,7 @@ use spotcheck_api::auth::{Claims, DEFAULT_ISSUER, mint_token};
 use spotcheck_api::{Authenticator, InspectorState, SecretSealer, inspector_router, public_router};
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::time::Timestamp;
-use spotcheck_site::publisher::{Options, run};
+use spotcheck_site::publisher::{Options, Report, run};
 use spotcheck_site::redact::{Redactor, gb11643_check};
 use spotcheck_site::sink::LocalDir;
 use spotcheck_store::SqliteStore;
@@ -173,7 +173,7 @@ impl Env {
         Ok((status, bytes.to_vec()))
     }
 
-    async fn publish(&self, now: &str) -> Result<(), BoxError> {
+    async fn publish(&self, now: &str) -> Result<Report, BoxError> {
         let cal = Calendar::embedded()?;
         let opts = Options::at(now.parse()?)?;
         let report = run(self.store.as_ref(), &cal, &self.site, &opts, || {
@@ -186,7 +186,7 @@ impl Env {
             "{:?}",
             report.blocked
         );
-        Ok(())
+        Ok(report)
     }
 }
 
@@ -450,7 +450,15 @@ async fn planted_personal_data_never_reaches_a_public_route_or_the_site_and_take
 -> Result<(), BoxError> {
     let env = Env::new()?;
     let (target, _) = seed(&env).await?;
-    env.publish("2026-11-25T04:00:00Z").await?;
+    let first = env.publish("2026-11-25T04:00:00Z").await?;
+    // Plan E's transcript names a person: its draw is held back, the plan itself is published
+    // (as on the API).
+    let blocked: Vec<&str> = first.blocked.iter().map(|b| b.id.as_str()).collect();
+    assert!(blocked.contains(&"draw:PT-PII-E"), "{blocked:?}");
+    assert!(!blocked.contains(&"plan:PT-PII-E"), "{blocked:?}");
+    let e_dir = env.site.root().join("plans/PT-PII-E");
+    assert!(e_dir.join("index.html").is_file());
+    assert!(!e_dir.join("transcript.json").exists());
     let api = every_public_response(&env, &target).await?;
     let site = site_files(env.site.root());
 
@@ -533,6 +541,7 @@ async fn planted_personal_data_never_reaches_a_public_route_or_the_site_and_take
     // Take-down events: each decision leaves every public route at once, and the site at its
     // next run; the notices' reasons and new result are redacted like everything else.
     let clerk = token("inspector-1", &["inspector"])?;
+    let boss = token("supervisor-2", &["supervisor", "inspector"])?;
     env.at("2026-11-26T03:00:00Z")?;
     for (number, change) in [
         (
@@ -561,7 +570,27 @@ async fn planted_personal_data_never_reaches_a_public_route_or_the_site_and_take
             contains(&api, number)
         );
     }
-    env.publish("2026-11-26T04:00:00Z").await?;
+    // The changes' own text (reason, new result) waits for someone else's approval: the site's
+    // next run takes the decisions down but holds the notices back.
+    let report = env.publish("2026-11-26T04:00:00Z").await?;
+    for number in [CHANGED, REVOKED] {
+        let id = format!("penalty-withdrawal:{number}");
+        assert!(
+            report.awaiting_approval.iter().any(|d| d.id == id),
+            "{id} was not held back: {:?}",
+            report.awaiting_approval
+        );
+    }
+    assert!(contains(&site_files(env.site.root()), "变更理由").is_empty());
+    for number in [CHANGED, REVOKED, REPAIRED] {
+        env.post_json(
+            &boss,
+            &format!("/api/penalties/{}/changes/1/approval", enc(number)),
+            Value::Null,
+        )
+        .await?;
+    }
+    env.publish("2026-11-26T05:00:00Z").await?;
     let api = every_public_response(&env, &target).await?;
     let site = site_files(env.site.root());
     let found = [hits(&api), hits(&site)].concat();

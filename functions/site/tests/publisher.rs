@@ -139,6 +139,8 @@ async fn revoke(store: &SqliteStore) -> Result<(), BoxError> {
             date("2026-11-30")?,
         )
         .await?;
+    // The change's text is published once someone other than its author approves it.
+    approve(store, "penalty-decision:莆文旅罚〔2026〕3号#change-1").await?;
     Ok(())
 }
 
