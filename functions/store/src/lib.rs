@@ -32,6 +32,7 @@
 mod any;
 mod common;
 pub mod dynamo;
+pub mod replay;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testkit;
@@ -39,3 +40,4 @@ pub mod testkit;
 pub use any::{AnyStore, StoreConfig};
 pub use dynamo::{DynamoConfig, DynamoStore};
 pub use sqlite::SqliteStore;
+pub use replay::{Discrepancy, replay_through_ports};

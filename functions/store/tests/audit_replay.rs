@@ -261,3 +261,72 @@ async fn a_cut_tail_and_rewound_head_leave_rows_no_entry_records() -> R {
     assert!(named(&f, "publications", "PT-REPLAY", "inserted"), "{f:?}");
     Ok(())
 }
+
+/// The same replay through the read ports (what `audit verify` runs on DynamoDB), over SQLite.
+mod through_ports {
+    use super::*;
+    use spotcheck_store::replay_through_ports;
+
+    async fn found(s: &SqliteStore) -> Result<Vec<Discrepancy>, BoxError> {
+        let entries = s.audit_entries().await?;
+        Ok(replay_through_ports(s, &entries).await?)
+    }
+
+    #[tokio::test]
+    async fn an_intact_store_agrees() -> R {
+        let (s, _dir, _) = world().await?;
+        assert_eq!(found(&s).await?, vec![]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_approval_set_and_edited_records_are_named() -> R {
+        let (s, _dir, awaiting) = world().await?;
+        tamper(
+            &s,
+            &format!(
+                "UPDATE approvals SET approved = 1, doc = json_set(doc, '$.approved', json('{{\"by\":\"mallory\",\"at\":\"2026-12-01T08:00:00Z\"}}')) WHERE id = '{awaiting}';
+                 UPDATE results SET doc = json_set(doc, '$.findings', '无问题（已改）') WHERE rowid = (SELECT MIN(rowid) FROM results);
+                 UPDATE penalties SET doc = json_set(doc, '$.decision.result', '无');
+                 UPDATE publications SET doc = json_set(doc, '$.deadline', '2027-01-01');
+                 UPDATE plans SET doc = json_set(doc, '$.spec.title', '改过的标题') WHERE id = 'PT-DRAFT';"
+            ),
+        )?;
+        let f = found(&s).await?;
+        assert!(named(&f, "approvals", &awaiting, "inserted"), "{f:?}");
+        assert!(named(&f, "results", "PT-REPLAY/", "edited"), "{f:?}");
+        assert!(named(&f, "penalties", "5号", "edited"), "{f:?}");
+        assert!(named(&f, "publications", "PT-REPLAY", "edited"), "{f:?}");
+        assert!(named(&f, "plans", "PT-DRAFT", "edited"), "{f:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn deleted_records_and_a_cut_tail_are_named() -> R {
+        let (s, _dir, _) = world().await?;
+        tamper(&s, "DELETE FROM penalty_changes; DELETE FROM publications;")?;
+        let f = found(&s).await?;
+        assert!(named(&f, "penalty_changes", "5号", "deleted"), "{f:?}");
+        assert!(named(&f, "publications", "PT-REPLAY", "deleted"), "{f:?}");
+
+        let (s, _dir, _) = world().await?;
+        let entries = s.audit_entries().await?;
+        let drawn = entries
+            .iter()
+            .find(|e| e.action.code() == "drawn")
+            .ok_or("no draw entry")?;
+        tamper(
+            &s,
+            &format!(
+                "DELETE FROM audit_log WHERE seq > {0};
+                 UPDATE audit_head SET seq = {0}, hash = '{1}';",
+                drawn.seq, drawn.hash
+            ),
+        )?;
+        let f = found(&s).await?;
+        assert!(named(&f, "results", "PT-REPLAY/", "inserted"), "{f:?}");
+        assert!(named(&f, "approvals", "check-result", "inserted"), "{f:?}");
+        assert!(named(&f, "penalties", "5号", "inserted"), "{f:?}");
+        Ok(())
+    }
+}

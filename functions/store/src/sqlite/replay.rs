@@ -25,7 +25,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
-use serde::de::DeserializeOwned;
 use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::ids::Digest;
 use spotcheck_domain::lifecycle::{
@@ -35,103 +34,8 @@ use spotcheck_domain::lifecycle::{
 use spotcheck_domain::store::StoreResult;
 
 use super::translate;
-use crate::common::payload_digest;
-
-/// One difference between a state table and the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Discrepancy {
-    /// The table, e.g. `approvals`.
-    pub table: &'static str,
-    /// The row's key, e.g. `check-result:PT-2026-001/91350300MA00000001`.
-    pub key: String,
-    /// What is wrong: `edited`, `inserted` (a row no entry records) or `deleted` (an entry whose
-    /// row is gone), with the detail.
-    pub problem: String,
-}
-
-impl std::fmt::Display for Discrepancy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.table, self.key, self.problem)
-    }
-}
-
-/// The audit entries by action and subject, in log order.
-struct Audited<'a> {
-    by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>>,
-}
-
-impl<'a> Audited<'a> {
-    fn new(entries: &'a [AuditEntry]) -> Self {
-        let mut by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>> = BTreeMap::new();
-        for e in entries {
-            by.entry((e.action.code(), e.subject.clone()))
-                .or_default()
-                .push(e);
-        }
-        Self { by }
-    }
-
-    fn all(&self, action: AuditAction, subject: &str) -> &[&'a AuditEntry] {
-        self.by
-            .get(&(action.code(), subject.to_owned()))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    fn last(&self, action: AuditAction, subject: &str) -> Option<&'a AuditEntry> {
-        self.all(action, subject).last().copied()
-    }
-
-    /// Subjects (without their `kind:` prefix) that have an entry of `action`.
-    fn subjects(&self, action: AuditAction, prefix: &str) -> BTreeSet<String> {
-        self.by
-            .keys()
-            .filter(|(a, _)| *a == action.code())
-            .filter_map(|(_, s)| s.strip_prefix(prefix).map(str::to_owned))
-            .collect()
-    }
-}
-
-struct Report(Vec<Discrepancy>);
-
-impl Report {
-    fn add(&mut self, table: &'static str, key: impl Into<String>, problem: impl Into<String>) {
-        self.0.push(Discrepancy {
-            table,
-            key: key.into(),
-            problem: problem.into(),
-        });
-    }
-
-    /// Compares a row's digest with the entry that should record it.
-    fn compare(
-        &mut self,
-        table: &'static str,
-        key: &str,
-        entry: Option<&AuditEntry>,
-        digest: Digest,
-        action: AuditAction,
-    ) {
-        match entry {
-            None => self.add(
-                table,
-                key,
-                format!(
-                    "inserted: no {} entry in the audit log records this row",
-                    action.code()
-                ),
-            ),
-            Some(e) if e.payload_digest != digest => self.add(
-                table,
-                key,
-                format!(
-                    "edited: its content (digest {digest}) is not what audit entry seq {} recorded ({})",
-                    e.seq, e.payload_digest
-                ),
-            ),
-            Some(_) => {}
-        }
-    }
-}
+pub use crate::replay::Discrepancy;
+use crate::replay::{Audited, Report, digest_of, parse};
 
 fn rows<const N: usize>(c: &Connection, sql: &str) -> StoreResult<Vec<[String; N]>> {
     let mut stmt = c.prepare(sql).map_err(translate)?;
@@ -151,29 +55,6 @@ fn rows<const N: usize>(c: &Connection, sql: &str) -> StoreResult<Vec<[String; N
         .collect::<Result<Vec<_>, _>>()
         .map_err(translate)?;
     Ok(out)
-}
-
-fn parse<T: DeserializeOwned>(
-    report: &mut Report,
-    table: &'static str,
-    key: &str,
-    doc: &str,
-) -> Option<T> {
-    match serde_json::from_str(doc) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            report.add(
-                table,
-                key,
-                format!("edited: the stored document does not parse ({e})"),
-            );
-            None
-        }
-    }
-}
-
-fn digest_of<T: serde::Serialize>(v: &T) -> Option<Digest> {
-    payload_digest(v).ok()
 }
 
 /// Every difference between the state tables and `entries` (the audit log, whose chain the caller

@@ -1,0 +1,441 @@
+//! Replaying the audit log against the stored records. The SQLite adapter compares every row of
+//! its state tables ([`crate::sqlite`], `sqlite/replay.rs`); [`replay_through_ports`] does what
+//! the read ports allow on any store (DynamoDB included): plans, commitments, transcripts, results,
+//! approvals, penalty decisions and their changes, publications. A record edited, inserted or
+//! deleted behind the application's back is named with its kind and key.
+//!
+//! Through the ports, what no port lists cannot be seen: an approval row for a record that does not
+//! exist, registry snapshots and stored trees (their content is checked when read), and a record
+//! whose stored form no longer parses shows as a read error of that record.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::DeserializeOwned;
+use spotcheck_domain::ids::Digest;
+use spotcheck_domain::lifecycle::{AuditAction, AuditEntry, PlanState};
+use spotcheck_domain::store::{ReadStore, StoreError, StoreResult};
+
+use crate::common::{payload_digest, penalty_publication, result_publication};
+
+/// One difference between a state table and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Discrepancy {
+    /// The table, e.g. `approvals`.
+    pub table: &'static str,
+    /// The row's key, e.g. `check-result:PT-2026-001/91350300MA00000001`.
+    pub key: String,
+    /// What is wrong: `edited`, `inserted` (a row no entry records) or `deleted` (an entry whose
+    /// row is gone), with the detail.
+    pub problem: String,
+}
+
+impl std::fmt::Display for Discrepancy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.table, self.key, self.problem)
+    }
+}
+
+/// The audit entries by action and subject, in log order.
+pub(crate) struct Audited<'a> {
+    by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>>,
+}
+
+impl<'a> Audited<'a> {
+    pub(crate) fn new(entries: &'a [AuditEntry]) -> Self {
+        let mut by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>> = BTreeMap::new();
+        for e in entries {
+            by.entry((e.action.code(), e.subject.clone()))
+                .or_default()
+                .push(e);
+        }
+        Self { by }
+    }
+
+    pub(crate) fn all(&self, action: AuditAction, subject: &str) -> &[&'a AuditEntry] {
+        self.by
+            .get(&(action.code(), subject.to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn last(&self, action: AuditAction, subject: &str) -> Option<&'a AuditEntry> {
+        self.all(action, subject).last().copied()
+    }
+
+    /// Subjects (without their `kind:` prefix) that have an entry of `action`.
+    pub(crate) fn subjects(&self, action: AuditAction, prefix: &str) -> BTreeSet<String> {
+        self.by
+            .keys()
+            .filter(|(a, _)| *a == action.code())
+            .filter_map(|(_, s)| s.strip_prefix(prefix).map(str::to_owned))
+            .collect()
+    }
+}
+
+pub(crate) struct Report(pub(crate) Vec<Discrepancy>);
+
+impl Report {
+    pub(crate) fn add(
+        &mut self,
+        table: &'static str,
+        key: impl Into<String>,
+        problem: impl Into<String>,
+    ) {
+        self.0.push(Discrepancy {
+            table,
+            key: key.into(),
+            problem: problem.into(),
+        });
+    }
+
+    /// Compares a row's digest with the entry that should record it.
+    pub(crate) fn compare(
+        &mut self,
+        table: &'static str,
+        key: &str,
+        entry: Option<&AuditEntry>,
+        digest: Digest,
+        action: AuditAction,
+    ) {
+        match entry {
+            None => self.add(
+                table,
+                key,
+                format!(
+                    "inserted: no {} entry in the audit log records this row",
+                    action.code()
+                ),
+            ),
+            Some(e) if e.payload_digest != digest => self.add(
+                table,
+                key,
+                format!(
+                    "edited: its content (digest {digest}) is not what audit entry seq {} recorded ({})",
+                    e.seq, e.payload_digest
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+pub(crate) fn parse<T: DeserializeOwned>(
+    report: &mut Report,
+    table: &'static str,
+    key: &str,
+    doc: &str,
+) -> Option<T> {
+    match serde_json::from_str(doc) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            report.add(
+                table,
+                key,
+                format!("edited: the stored document does not parse ({e})"),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn digest_of<T: serde::Serialize>(v: &T) -> Option<Digest> {
+    payload_digest(v).ok()
+}
+
+fn read_error(r: &mut Report, table: &'static str, key: &str, e: &StoreError) {
+    r.add(table, key, format!("edited: it cannot be read: {e}"));
+}
+
+/// Every difference between what `store`'s read ports return and `entries` (its audit log, whose
+/// chain the caller checks separately).
+///
+/// # Errors
+/// [`StoreError::Unavailable`] and other errors of the listing reads.
+pub async fn replay_through_ports<S: ReadStore>(
+    store: &S,
+    entries: &[AuditEntry],
+) -> StoreResult<Vec<Discrepancy>> {
+    let a = Audited::new(entries);
+    let mut r = Report(Vec::new());
+    let plans = store.list_plans().await?;
+    let mut seen_plans = BTreeSet::new();
+    let mut approval_ids = BTreeSet::new();
+    let mut seen_results = BTreeSet::new();
+    let (mut seen_commitments, mut seen_transcripts) = (BTreeSet::new(), BTreeSet::new());
+    for plan in &plans {
+        let id = plan.id().to_string();
+        seen_plans.insert(id.clone());
+        let subject = format!("plan:{id}");
+        if a.last(AuditAction::PlanCreated, &subject).is_none() {
+            r.add(
+                "plans",
+                &id,
+                "inserted: no plan_created entry in the audit log records this plan",
+            );
+        }
+        let last_doc = [
+            AuditAction::PlanCreated,
+            AuditAction::PlanChanged,
+            AuditAction::PlanCancelled,
+        ]
+        .into_iter()
+        .filter_map(|act| a.last(act, &subject))
+        .max_by_key(|e| e.seq);
+        let last_lifecycle = [AuditAction::Committed, AuditAction::Drawn]
+            .into_iter()
+            .filter_map(|act| a.last(act, &subject))
+            .max_by_key(|e| e.seq);
+        if let Some(d) = last_doc
+            && last_lifecycle.is_none_or(|l| l.seq < d.seq)
+            && let Some(digest) = digest_of(plan)
+        {
+            r.compare("plans", &id, Some(d), digest, d.action);
+        }
+        let committed = a.last(AuditAction::Committed, &subject);
+        let drawn = a.last(AuditAction::Drawn, &subject);
+        let name = plan.state.name();
+        match (drawn.is_some(), committed.is_some(), name) {
+            (true, _, n) if n != "drawn" => r.add(
+                "plans",
+                &id,
+                format!("edited: the audit log has the plan drawn, the store {n}"),
+            ),
+            (false, true, n) if n != "committed" && n != "cancelled" => r.add(
+                "plans",
+                &id,
+                format!("edited: the audit log has the plan committed, the store {n}"),
+            ),
+            (false, false, n @ ("committed" | "drawn")) => r.add(
+                "plans",
+                &id,
+                format!(
+                    "edited: the store has the plan {n}, but no such entry is in the audit log"
+                ),
+            ),
+            _ => {}
+        }
+        let may_have_commitment = committed.is_some()
+            || !matches!(plan.state, PlanState::Draft | PlanState::Cancelled { .. });
+        if may_have_commitment {
+            match store.get_commitment(plan.id()).await {
+                Ok(c) => {
+                    seen_commitments.insert(id.clone());
+                    match c.hash() {
+                        Ok(h) => {
+                            r.compare("commitments", &id, committed, h, AuditAction::Committed)
+                        }
+                        Err(_) => r.add(
+                            "commitments",
+                            &id,
+                            "edited: the commitment cannot be hashed",
+                        ),
+                    }
+                }
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => read_error(&mut r, "commitments", &id, &e),
+            }
+        }
+        if drawn.is_some() || matches!(plan.state, PlanState::Drawn { .. }) {
+            match store.get_transcript(plan.id()).await {
+                Ok(t) => {
+                    seen_transcripts.insert(id.clone());
+                    match t.compute_digest() {
+                        Ok(d) if d == t.digest => {
+                            r.compare("transcripts", &id, drawn, d, AuditAction::Drawn)
+                        }
+                        Ok(d) => r.add(
+                            "transcripts",
+                            &id,
+                            format!(
+                                "edited: its content digests to {d}, but it says {}",
+                                t.digest
+                            ),
+                        ),
+                        Err(_) => r.add(
+                            "transcripts",
+                            &id,
+                            "edited: the transcript cannot be digested",
+                        ),
+                    }
+                }
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => read_error(&mut r, "transcripts", &id, &e),
+            }
+            match store.list_results(plan.id()).await {
+                Ok(results) => {
+                    for res in results {
+                        let key = format!("{}/{}", res.plan, res.target);
+                        seen_results.insert(key.clone());
+                        approval_ids.insert(result_publication(&res.plan, &res.target));
+                        if let Some(d) = digest_of(&res) {
+                            let entry =
+                                a.last(AuditAction::ResultRecorded, &format!("result:{key}"));
+                            r.compare("results", &key, entry, d, AuditAction::ResultRecorded);
+                        }
+                    }
+                }
+                Err(e) => read_error(&mut r, "results", &id, &e),
+            }
+        }
+    }
+    for id in a.subjects(AuditAction::PlanCreated, "plan:") {
+        if !seen_plans.contains(&id) {
+            r.add(
+                "plans",
+                id,
+                "deleted: audited as created, but not in the store",
+            );
+        }
+    }
+    for (action, table, seen) in [
+        (AuditAction::Committed, "commitments", &seen_commitments),
+        (AuditAction::Drawn, "transcripts", &seen_transcripts),
+    ] {
+        for id in a.subjects(action, "plan:") {
+            if !seen.contains(&id) {
+                r.add(
+                    table,
+                    id,
+                    format!(
+                        "deleted: audited as {}, but not in the store",
+                        action.code()
+                    ),
+                );
+            }
+        }
+    }
+    for key in a.subjects(AuditAction::ResultRecorded, "result:") {
+        if !seen_results.contains(&key) {
+            r.add(
+                "results",
+                key,
+                "deleted: audited as recorded, but not in the store",
+            );
+        }
+    }
+
+    let penalties = store.list_penalties().await?;
+    let mut seen_penalties = BTreeSet::new();
+    for p in &penalties {
+        let number = p.decision.number.to_string();
+        seen_penalties.insert(number.clone());
+        approval_ids.insert(penalty_publication(&p.decision.number));
+        let subject = format!("penalty:{number}");
+        if let Some(d) = digest_of(&p.decision) {
+            r.compare(
+                "penalties",
+                &number,
+                a.last(AuditAction::PenaltyRecorded, &subject),
+                d,
+                AuditAction::PenaltyRecorded,
+            );
+        }
+        let audited = a.all(AuditAction::PenaltyChanged, &subject);
+        for (i, ch) in p.changes.iter().enumerate() {
+            if let Some(d) = digest_of(ch) {
+                r.compare(
+                    "penalty_changes",
+                    &format!("{number}#{}", ch.seq),
+                    audited.get(i).copied(),
+                    d,
+                    AuditAction::PenaltyChanged,
+                );
+            }
+        }
+        for e in audited.iter().skip(p.changes.len()) {
+            r.add(
+                "penalty_changes",
+                format!("{number}#{}", e.seq),
+                format!(
+                    "deleted: audit entry seq {} recorded a change that is not in the store",
+                    e.seq
+                ),
+            );
+        }
+    }
+    for number in a.subjects(AuditAction::PenaltyRecorded, "penalty:") {
+        if !seen_penalties.contains(&number) {
+            r.add(
+                "penalties",
+                number,
+                "deleted: audited as recorded, but not in the store",
+            );
+        }
+    }
+
+    let mut approved_subjects = a.subjects(AuditAction::Approved, "approval:");
+    let mut ids: BTreeMap<String, spotcheck_domain::lifecycle::PublicationId> = approval_ids
+        .into_iter()
+        .map(|id| (id.to_string(), id))
+        .collect();
+    for s in &approved_subjects {
+        if !ids.contains_key(s)
+            && let Ok(id) = s.parse()
+        {
+            ids.insert(s.clone(), id);
+        }
+    }
+    for (key, id) in &ids {
+        let entry = a.last(AuditAction::Approved, &format!("approval:{key}"));
+        match store.get_approval(id).await {
+            Ok(Some(approval)) if approval.is_approved() => {
+                approved_subjects.remove(key);
+                if let Some(d) = digest_of(&approval) {
+                    r.compare("approvals", key, entry, d, AuditAction::Approved);
+                }
+            }
+            Ok(Some(_)) => {
+                approved_subjects.remove(key);
+                if let Some(e) = entry {
+                    r.add(
+                        "approvals",
+                        key,
+                        format!("edited: audit entry seq {} approved it, but the store has it not approved", e.seq),
+                    );
+                }
+            }
+            Ok(None) => {}
+            Err(e) => read_error(&mut r, "approvals", key, &e),
+        }
+    }
+    for key in approved_subjects {
+        r.add(
+            "approvals",
+            key,
+            "deleted: audited as approved, but not in the store",
+        );
+    }
+
+    let publications = store.list_publications().await?;
+    let mut seen_publications = BTreeSet::new();
+    for p in &publications {
+        let id = p.id.to_string();
+        seen_publications.insert(id.clone());
+        let subject = format!("publication:{id}");
+        let entry = [
+            AuditAction::PublicationScheduled,
+            AuditAction::PublicationChanged,
+        ]
+        .into_iter()
+        .filter_map(|act| a.last(act, &subject))
+        .max_by_key(|e| e.seq);
+        if let Some(d) = digest_of(p) {
+            r.compare(
+                "publications",
+                &id,
+                entry,
+                d,
+                AuditAction::PublicationScheduled,
+            );
+        }
+    }
+    for id in a.subjects(AuditAction::PublicationScheduled, "publication:") {
+        if !seen_publications.contains(&id) {
+            r.add(
+                "publications",
+                id,
+                "deleted: audited as scheduled, but not in the store",
+            );
+        }
+    }
+    Ok(r.0)
+}
