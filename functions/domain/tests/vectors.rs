@@ -824,6 +824,7 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
         51,
         &[NOTARY],
     ))?;
+    let blank_t_copy = blank_t.clone();
     let quote_t = forge(&inputs(
         "PT-2026-V22",
         frame(&[("a\"b", "S"), ("c", "S"), ("d", "S")]),
@@ -996,7 +997,7 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
             "A line holding only white space is not blank: it is a record with too few fields, and the frame file is refused.",
             json!({"csv": "target_id,stratum\nA,S\nB,S\n \nC,S\nD,S\n"}),
             json!({"csv": plain_pool_csv}),
-            blank_t,
+            blank_t.clone(),
             None,
             json!({"verdict": "frame"}),
         ),
@@ -1047,6 +1048,24 @@ fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
             quote_t,
             None,
             verified(),
+        ),
+        (
+            "21-other-version-before-frame-file",
+            "A transcript of another spec version, given with a frame file that would be refused: step 1 comes first, so the version is named (the frame file is read at step 2).",
+            json!({"csv": "target_id,stratum\nA,S\n \n"}),
+            json!({"csv": plain_pool_csv}),
+            with_v(&|t| t["spec_version"] = "spotcheck-draw/2".into())?,
+            None,
+            failed("spec_version", "unsupported-version"),
+        ),
+        (
+            "22-frame-before-pool-file",
+            "Another frame than the committed one (same size), given with a pool file that would be refused: step 2 names the frame root before the pool file is read at step 3.",
+            json!({"csv": "target_id,stratum\nA,S\nB,S\nC,S\nE,S\n"}),
+            json!({"csv": "inspector_id,department,conflicts\nZF001,D\n"}),
+            blank_t_copy,
+            None,
+            json!({"verdict": "failed", "field": "commitment.frame.root"}),
         ),
     ])
 }

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use spotcheck_domain::draw::{
-    CHECKS, Commitment, Transcript, check_published_commitment, known_chain, verify,
+    CHECKS, Commitment, Transcript, check_published_commitment, known_chain, verify, verify_frame,
+    verify_version,
 };
 
 use crate::exit::Failure;
@@ -37,7 +38,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             path.display()
         );
     }
+    // Each file is read at its step of spec §14 (frame: 2, pool: 3), so a refused file is
+    // reported after the steps before it, as every verifier reports it.
+    verify_version(&t).map_err(|e| Failure::CheckFailed(e.to_string()))?;
     let frame = read_frame(&args.frame)?;
+    verify_frame(&t, &frame).map_err(|e| Failure::CheckFailed(e.to_string()))?;
     let pool = read_pool(&args.pool)?;
     verify(&t, &frame, &pool).map_err(|e| Failure::CheckFailed(e.to_string()))?;
     for c in CHECKS {

@@ -59,7 +59,9 @@ pub use params::{DrawParameters, Ratio, Rounding, StratumPlan, StratumRule};
 pub use secret::Secret;
 pub use stream::{RandomStream, partial_shuffle};
 pub use transcript::{Selection, Transcript};
-pub use verify::{CHECKS, VerifyError, check_published_commitment, verify};
+pub use verify::{
+    CHECKS, VerifyError, check_published_commitment, verify, verify_frame, verify_version,
+};
 
 use crate::ids::Digest;
 

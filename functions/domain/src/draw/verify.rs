@@ -201,11 +201,12 @@ fn beacon_failure(e: BeaconError) -> VerifyError {
     }
 }
 
-/// Re-runs the draw described by `t` over `frame` and `pool` and checks every recorded value.
+/// Step 1 of spec §14: the transcript and its commitment are of this spec version. A verifier
+/// that reads the files itself calls this before it reads the frame file (step 2).
 ///
 /// # Errors
-/// The first [`VerifyError`] found, in the order of [`CHECKS`].
-pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(), VerifyError> {
+/// [`VerifyError::Invalid`] (`unsupported-version`).
+pub fn verify_version(t: &Transcript) -> Result<(), VerifyError> {
     let c = &t.commitment;
     for (field, v) in [
         ("spec_version", &t.spec_version),
@@ -219,11 +220,32 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
             });
         }
     }
+    Ok(())
+}
+
+/// Steps 1 and 2 of spec §14: the spec version, then the frame's size and root. A verifier that
+/// reads the files itself calls this before it reads the pool file, whose refusal belongs to
+/// step 3.
+///
+/// # Errors
+/// The first [`VerifyError`] of those steps.
+pub fn verify_frame(t: &Transcript, frame: &Frame) -> Result<(), VerifyError> {
+    let c = &t.commitment;
+    verify_version(t)?;
     const FRAME_HINT: &str = "the frame file is not the committed frame";
-    const POOL_HINT: &str = "the pool file is not the committed pool";
     let fs = frame.summary();
     check("commitment.frame.size", &c.frame.size, &fs.size, FRAME_HINT)?;
-    check("commitment.frame.root", &c.frame.root, &fs.root, FRAME_HINT)?;
+    check("commitment.frame.root", &c.frame.root, &fs.root, FRAME_HINT)
+}
+
+/// Re-runs the draw described by `t` over `frame` and `pool` and checks every recorded value.
+///
+/// # Errors
+/// The first [`VerifyError`] found, in the order of [`CHECKS`].
+pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(), VerifyError> {
+    let c = &t.commitment;
+    verify_frame(t, frame)?;
+    const POOL_HINT: &str = "the pool file is not the committed pool";
     let ps = pool.summary();
     check("commitment.pool.size", &c.pool.size, &ps.size, POOL_HINT)?;
     check("commitment.pool.root", &c.pool.root, &ps.root, POOL_HINT)?;

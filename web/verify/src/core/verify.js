@@ -37,6 +37,10 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 const differ = (field, recorded, recomputed, detail = '记录值与重新计算的值不同') =>
   new FieldError(field, detail, { recorded, recomputed });
 
+/** §14 step 1: a transcript or commitment of another version (code unsupported-version). */
+const otherVersion = (field, recorded) =>
+  new FieldError(field, `本页面只验证 ${SPEC_VERSION}`, { code: 'unsupported-version', recorded, recomputed: SPEC_VERSION });
+
 function same(field, recorded, recomputed) {
   if (recorded !== recomputed) throw differ(field, recorded, recomputed);
 }
@@ -133,7 +137,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
   const steps = {
     format() {
       if (transcript?.spec_version !== undefined && transcript.spec_version !== SPEC_VERSION) {
-        throw differ('spec_version', transcript.spec_version, SPEC_VERSION, `本页面只验证 ${SPEC_VERSION}`);
+        throw otherVersion('spec_version', transcript.spec_version);
       }
       ({ json: t, commitment: c } = readTranscript(transcript));
       summary.plan_id = t.commitment.plan_id;
@@ -154,8 +158,8 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       comparePublished(t.commitment, pub);
     },
     spec_version() {
-      same('spec_version', t.spec_version, SPEC_VERSION);
-      same('commitment.spec_version', t.commitment.spec_version, SPEC_VERSION);
+      if (t.spec_version !== SPEC_VERSION) throw otherVersion('spec_version', t.spec_version);
+      if (t.commitment.spec_version !== SPEC_VERSION) throw otherVersion('commitment.spec_version', t.commitment.spec_version);
     },
     async frame() {
       frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }), whileHashing, whileReading);
