@@ -298,26 +298,18 @@ pub async fn load_plan<S: ReadStore>(
         names: load_persons(store).await?,
         ..Records::default()
     };
-    let rec = RecordRef::Plan { plan: id.clone() };
-    let mut ids = vec![
-        PublicationId::of(PublicationKind::Plan, &rec),
-        PublicationId::of(PublicationKind::Draw, &rec),
-    ];
-    ids.extend(pr.results.iter().map(|r| {
-        PublicationId::of(
-            PublicationKind::CheckResult,
-            &RecordRef::Result {
-                plan: r.plan.clone(),
-                target: r.target.clone(),
-            },
-        )
-    }));
     records.plans.insert(id.to_string(), pr);
-    for pid in ids {
-        if let Some(p) = optional(store.get_publication(&pid).await)? {
-            records.publications.push(p);
-        }
-    }
+    // One list rather than a read per publication: a publication the publisher has not scheduled
+    // yet is normal here, not an error worth a log line.
+    records.publications = store
+        .list_publications()
+        .await?
+        .into_iter()
+        .filter(|p| match &p.record {
+            RecordRef::Plan { plan } | RecordRef::Result { plan, .. } => plan == id,
+            _ => false,
+        })
+        .collect();
     records.approvals = approvals(store, &records).await?;
     records.reindex();
     Ok(Some(records))
@@ -355,20 +347,12 @@ pub async fn load_penalties<S: ReadStore>(store: &S) -> Result<Records, StoreErr
         names: load_persons(store).await?,
         ..Records::default()
     };
-    for p in &records.penalties {
-        let rec = RecordRef::Penalty {
-            number: p.decision.number.clone(),
-        };
-        for kind in [
-            PublicationKind::PenaltyDecision,
-            PublicationKind::PenaltyWithdrawal,
-        ] {
-            if let Some(p) = optional(store.get_publication(&PublicationId::of(kind, &rec)).await)?
-            {
-                records.publications.push(p);
-            }
-        }
-    }
+    records.publications = store
+        .list_publications()
+        .await?
+        .into_iter()
+        .filter(|p| matches!(p.record, RecordRef::Penalty { .. }))
+        .collect();
     records.approvals = approvals(store, &records).await?;
     records.reindex();
     Ok(records)
@@ -385,19 +369,12 @@ pub async fn load_items<S: ReadStore>(store: &S) -> Result<Records, StoreError> 
         names: load_persons(store).await?,
         ..Records::default()
     };
-    for v in &records.item_lists {
-        let rec = RecordRef::Snapshot {
-            registry: RegistryKind::Items,
-            number: v.info.number,
-        };
-        if let Some(p) = optional(
-            store
-                .get_publication(&PublicationId::of(PublicationKind::ItemList, &rec))
-                .await,
-        )? {
-            records.publications.push(p);
-        }
-    }
+    records.publications = store
+        .list_publications()
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == PublicationKind::ItemList)
+        .collect();
     records.reindex();
     Ok(records)
 }
