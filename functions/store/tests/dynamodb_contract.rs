@@ -136,3 +136,101 @@ async fn a_million_entry_frame_needs_at_most_one_batch_request_per_35000_entries
     }
     Ok(())
 }
+
+/// Setting an approval directly in the table (what made an unapproved result public) is named by
+/// the replay `audit verify` runs on DynamoDB, though the audit chain itself is intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_approval_set_directly_in_the_table_is_named_by_the_replay() -> R {
+    use spotcheck_domain::lifecycle::{
+        InspectionResult, PublicationId, PublicationKind, RecordRef, verify_chain,
+    };
+    use spotcheck_domain::store::{AuditLog, DrawWriter, PlanWriter, ResultWriter};
+    let Some(s) = make().await? else {
+        return Ok(());
+    };
+    let meta = testkit::meta;
+    let frame = testkit::frame(40)?;
+    let pool = testkit::pool(6)?;
+    s.put_frame(&meta("f")?, &frame).await?;
+    s.put_pool(&meta("p")?, &pool).await?;
+    let plan = s
+        .create_plan(&meta("c")?, testkit::plan_spec("PT-DYN")?)
+        .await?;
+    let plan = s
+        .change_plan(
+            &meta("cf")?,
+            plan.id(),
+            plan.version,
+            testkit::attach_frame(&frame),
+        )
+        .await?;
+    s.change_plan(
+        &meta("cp")?,
+        plan.id(),
+        plan.version,
+        testkit::attach_pool(&pool),
+    )
+    .await?;
+    let c = testkit::commitment("PT-DYN", &frame, &pool)?;
+    let t = testkit::transcript(c.clone(), &frame, &pool, "2 2 2")?;
+    s.record_commitment(&meta("cm")?, &c).await?;
+    s.record_draw(&meta("d")?, &t).await?;
+    let sel = t.selections.first().ok_or("no selection")?;
+    let result: InspectionResult = serde_json::from_value(serde_json::json!({
+        "plan": "PT-DYN", "target": sel.target, "code": "未发现问题", "method": "现场检查",
+        "inspectors": sel.inspectors, "findings": "资质齐全", "follow_up": null,
+        "completed_on": "2026-12-01", "recorded_at": "2026-12-01T08:00:00Z"
+    }))?;
+    s.record_result(&meta("r")?, result.clone()).await?;
+    let id = PublicationId::of(
+        PublicationKind::CheckResult,
+        &RecordRef::Result {
+            plan: result.plan.clone(),
+            target: result.target.clone(),
+        },
+    );
+    let entries = s.audit_entries().await?;
+    let clean = spotcheck_store::replay_through_ports(&s, &entries).await?;
+    if !clean.is_empty() {
+        return Err(format!("an intact table shows differences: {clean:?}").into());
+    }
+
+    // Someone with table access approves it: a plain PutItem, the audit log untouched.
+    let pk = format!("APPROVAL#{id}");
+    let item_key = HashMap::from([
+        ("PK".to_owned(), AttributeValue::S(pk.clone())),
+        ("SK".to_owned(), AttributeValue::S("APPROVAL".into())),
+    ]);
+    let mut item = s
+        .client()
+        .get_item()
+        .table_name(s.table())
+        .set_key(Some(item_key))
+        .send()
+        .await?
+        .item
+        .ok_or("no approval item")?;
+    let Some(AttributeValue::S(doc)) = item.get("doc") else {
+        return Err("the approval item has no inline doc".into());
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(doc)?;
+    doc["approved"] = serde_json::json!({"by": "mallory", "at": "2026-12-01T09:00:00Z"});
+    item.insert("doc".into(), AttributeValue::S(doc.to_string()));
+    item.insert("ver".into(), AttributeValue::N("2".into()));
+    s.client()
+        .put_item()
+        .table_name(s.table())
+        .set_item(Some(item))
+        .send()
+        .await?;
+
+    let entries = s.audit_entries().await?;
+    verify_chain(&entries, s.audit_head().await?)?;
+    let found = spotcheck_store::replay_through_ports(&s, &entries).await?;
+    if !found.iter().any(|d| {
+        d.table == "approvals" && d.key == id.to_string() && d.problem.starts_with("inserted")
+    }) {
+        return Err(format!("the forged approval was not named: {found:?}").into());
+    }
+    Ok(())
+}
