@@ -24,6 +24,7 @@ import { H } from '../src/core/hash.js';
 import { fromHex, toHex } from '../src/core/bytes.js';
 import { entropyDigest, drawKey } from '../src/core/keys.js';
 
+const encoder = new TextEncoder();
 const SEED = Number(process.env.DIFF_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const DRAWS = Number(process.env.DIFF_DRAWS ?? 200);
 
@@ -100,13 +101,18 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (...args) => spawnSync(bin, args, { cwd: dir });
 
-/** `spotcheck verify`'s verdict: 'VERIFIED', the field it names, or 'malformed'. */
-function rustVerdict(transcriptText) {
+/**
+ * `spotcheck verify`'s verdict: 'VERIFIED', the field it names, 'malformed', or 'frame' / 'pool'
+ * (the file refused).
+ */
+function rustVerdict(transcriptText, frameFile = 'frame.csv', poolFile = 'pool.csv') {
   writeFileSync(join(dir, 'tampered.json'), transcriptText);
-  const r = run('verify', 'tampered.json', '--frame', 'frame.csv', '--pool', 'pool.csv');
+  const r = run('verify', 'tampered.json', '--frame', frameFile, '--pool', poolFile);
   const out = r.stdout.toString() + r.stderr.toString();
   if (r.status === 0) return 'VERIFIED';
   if (r.status === 2 && out.includes('tampered.json')) return 'malformed';
+  if (r.status === 2 && out.includes(frameFile)) return 'frame';
+  if (r.status === 2 && out.includes(poolFile)) return 'pool';
   const m = /FAILED: ([^:\s]+):/.exec(out);
   return m ? m[1] : `(exit ${r.status}) ${out}`;
 }
@@ -115,6 +121,7 @@ async function jsVerdict(transcriptText, frameBytes, poolBytes) {
   const r = await verifyFiles({ transcriptText, frameBytes, poolBytes }, () => {});
   if (r.ok) return 'VERIFIED';
   assert.equal(r.failure.internal, undefined, r.failure.internal);
+  if ((r.failure.check === 'frame' || r.failure.check === 'pool') && r.failure.code === r.failure.check) return r.failure.check;
   // A transcript of another version is refused before it is read, naming spec_version as step 1 does.
   return r.failure.check === 'format' && r.failure.field !== 'spec_version' ? 'malformed' : r.failure.field;
 }
@@ -146,6 +153,16 @@ async function rehashOrThrow(t, frameBytes, poolBytes) {
   const { digest, ...rest } = t;
   t.digest = toHex(H(canonicalBytes(rest)));
 }
+
+/** Changed frame or pool files: another entry, another stratum, a refused line, one row fewer. */
+const FILE_TAMPER = [
+  ['frame: another stratum', (f, p) => [f.replace(/,([^,\r\n]*)(\r?\n)$/, ',Q$2'), p]],
+  ['frame: one entry more', (f, p) => [`${f}NEW-ID,S\n`, p]],
+  ['frame: a white-space line', (f, p) => [`${f} \n`, p]],
+  ['pool: one inspector more', (f, p) => [f, `${p}ZF999,D,\n`]],
+  ['pool: a line with too few fields', (f, p) => [f, `${p}ZF999,D\n`]],
+  ['both: refused lines', (f, p) => [`${f}a"b,S\n`, `${p}ZF999\n`]],
+];
 
 const TAMPER = [
   ['inspectors_per_target', (t, r) => (t.commitment.parameters.inspectors_per_target = r.int(4))],
@@ -227,6 +244,15 @@ test(`${DRAWS} random draws: the Rust CLI and this verifier agree (DIFF_SEED=${S
     assert.equal(canonicalJson(mine), text, `${where}: transcript`);
     assert.equal(await jsVerdict(text, frameBytes, poolBytes), 'VERIFIED', where);
     drawn++;
+    if (r.chance(0.3)) {
+      const [what, change] = r.pick(FILE_TAMPER);
+      const [f2, p2] = change(d.frameCsv, d.poolCsv);
+      writeFileSync(join(dir, 'frame2.csv'), f2);
+      writeFileSync(join(dir, 'pool2.csv'), p2);
+      const js = await jsVerdict(text, encoder.encode(f2), encoder.encode(p2));
+      assert.equal(rustVerdict(text, 'frame2.csv', 'pool2.csv'), js, `${where}, files changed (${what})`);
+      tampered++;
+    }
     for (let k = 0; k < 2; k++) {
       const [what, edit] = r.pick(TAMPER);
       const t = parseStrictJson(text);
