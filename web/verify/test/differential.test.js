@@ -80,7 +80,7 @@ function randomDraw(r) {
   for (let k = 0; k < w; k++) witnesses.push([`见证人 ${k}${r.chance(0.2) ? '=x' : ''}`, `${r.int(1000)} ${r.int(7)}`]);
   // The files as an office tool might write them: a BOM, CRLF, quoted fields, blank lines,
   // white space around conflict items.
-  const eol = r.chance(0.3) ? '\r\n' : '\n';
+  const eol = r.pick(['\n', '\n', '\r\n', '\r']);
   // RFC 4180: a field with a quote is quoted, its quotes doubled; others sometimes quoted.
   const q = (s) => (s.includes('"') || r.chance(0.2) ? `"${s.replaceAll('"', '""')}"` : s);
   const blank = () => (r.chance(0.1) ? eol : '');
