@@ -13,10 +13,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
-use spotcheck_app::public::records::{
-    PlanRecord, load_items, load_penalties, load_plan, load_plans,
-};
-use spotcheck_app::public::{Gate, Public, project};
+use spotcheck_app::public::records::{PlanRecord, load_items, load_penalties, load_plans};
+use spotcheck_app::public::{Gate, Public, project, reads};
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, verify};
 use spotcheck_domain::frame::InclusionProof;
@@ -59,15 +57,7 @@ fn no_plan(id: &str) -> ApiError {
 
 /// The public form of plan `id`, or 404.
 async fn public_plan<S: ReadStore>(store: &S, id: &str) -> Result<PlanRecord, ApiError> {
-    let pid = plan_id(id)?;
-    let Some(records) = load_plan(store, &pid).await? else {
-        return Err(no_plan(id));
-    };
-    live(&records)?
-        .records
-        .plans
-        .remove(pid.as_str())
-        .ok_or_else(|| no_plan(id))
+    Ok(reads::plan(store, &plan_id(id)?, calendar()?, (crate::system_clock())()).await?)
 }
 
 /// The public routes, mounted under `/api/public`.
@@ -272,11 +262,13 @@ async fn frame<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
-    let summary = plan
-        .frame
-        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
-    let frame = st.store.get_frame(&summary.root).await?;
+    let (summary, frame) = reads::frame(
+        st.store.as_ref(),
+        &plan_id(&id)?,
+        calendar()?,
+        (crate::system_clock())(),
+    )
+    .await?;
     Ok(immutable(
         &headers,
         &summary.root,
@@ -301,11 +293,13 @@ async fn pool<S: ReadStore>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
-    let summary = plan
-        .pool
-        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no inspector pool yet")))?;
-    let pool = st.store.get_pool(&summary.root).await?;
+    let (summary, pool) = reads::pool(
+        st.store.as_ref(),
+        &plan_id(&id)?,
+        calendar()?,
+        (crate::system_clock())(),
+    )
+    .await?;
     Ok(immutable(
         &headers,
         &summary.root,
@@ -344,12 +338,13 @@ async fn verification<S: ReadStore>(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let pid = plan_id(&id)?;
-    let t = public_plan(st.store.as_ref(), &id)
-        .await?
-        .transcript
-        .ok_or_else(|| no_transcript(&id))?;
-    let frame = st.store.get_frame(&t.commitment.frame.root).await?;
-    let pool = st.store.get_pool(&t.commitment.pool.root).await?;
+    let (t, frame, pool) = reads::draw(
+        st.store.as_ref(),
+        &pid,
+        calendar()?,
+        (crate::system_clock())(),
+    )
+    .await?;
     let outcome = verify(&t, &frame, &pool);
     let body = Verification {
         plan: pid.to_string(),
@@ -386,11 +381,13 @@ async fn proof<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path((id, target)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let plan = public_plan(st.store.as_ref(), &id).await?.plan;
-    let summary = plan
-        .frame
-        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no frame yet")))?;
-    let frame = st.store.get_frame(&summary.root).await?;
+    let (_, frame) = reads::frame(
+        st.store.as_ref(),
+        &plan_id(&id)?,
+        calendar()?,
+        (crate::system_clock())(),
+    )
+    .await?;
     let proof = frame
         .prove(&target)
         .ok_or_else(|| ApiError::not_found(format!("{target} is not in the frame of plan {id}")))?;

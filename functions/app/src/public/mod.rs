@@ -27,6 +27,7 @@
 //! and checks what publishing would show ([`Gate::Staged`]). All three apply the same rules above.
 //! See `docs/publication.md`.
 
+pub mod reads;
 pub mod records;
 pub mod redact;
 pub mod time;
