@@ -81,8 +81,7 @@ pub async fn load<S: WriteStore + 'static>(
 ) -> Result<(), Failure> {
     let now = (state.clock)();
     let planned = Timestamp::from_unix((now.unix() - 3600) / 60 * 60);
-    let setup_at =
-        Timestamp::from_unix(planned.unix() - state.schedule.min_notice_secs - 3600);
+    let setup_at = Timestamp::from_unix(planned.unix() - state.schedule.min_notice_secs - 3600);
     let earlier = app(InspectorState {
         clock: Arc::new(move || setup_at),
         ..state.clone()

@@ -39,5 +39,5 @@ pub mod testkit;
 
 pub use any::{AnyStore, StoreConfig};
 pub use dynamo::{DynamoConfig, DynamoStore};
-pub use sqlite::SqliteStore;
 pub use replay::{Discrepancy, replay_through_ports};
+pub use sqlite::SqliteStore;
