@@ -53,7 +53,7 @@ if ! curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
 fi
 
 token="$("$bin" token --sub fuzz --department 莆田市文化和旅游局 \
-  --role admin --role supervisor --role inspector --data "$work/d.sqlite" | tail -n 1)"
+  --role admin --role registrar --role supervisor --role inspector --data "$work/d.sqlite" | tail -n 1)"
 
 # not_a_server_error: no 5xx on any generated request, valid or not. Examples per operation are
 # bounded so the run takes a few minutes on two cores; the seed makes a failure reproducible.

@@ -314,7 +314,7 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
 #[test]
 fn large_uploads_are_unavailable_locally_and_point_at_the_direct_route() -> TestResult {
     let s = Server::demo()?;
-    let admin = s.token_for("admin-1", DEPT, &["admin"])?;
+    let admin = s.token_for("registrar-1", DEPT, &["registrar"])?;
     for (method, path, body) in [
         (
             "POST",

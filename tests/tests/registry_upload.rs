@@ -92,7 +92,7 @@ fn upload(
 #[test]
 fn healthz_keeps_answering_while_two_8_mb_imports_run() -> TestResult {
     let s = Server::demo()?;
-    let admin = s.token_for("admin-1", DEPT, &["admin"])?;
+    let admin = s.token_for("registrar-1", DEPT, &["registrar"])?;
     let files: Vec<Vec<u8>> = (1..=2)
         .map(|tag| operators_csv(8 * 1024 * 1024 - 4096, tag))
         .collect();
@@ -154,7 +154,7 @@ fn healthz_keeps_answering_while_two_8_mb_imports_run() -> TestResult {
 #[test]
 fn identical_content_answers_the_existing_snapshot_and_empty_files_are_refused() -> TestResult {
     let s = Server::demo()?;
-    let admin = s.token_for("admin-1", DEPT, &["admin"])?;
+    let admin = s.token_for("registrar-1", DEPT, &["registrar"])?;
     let file = operators_csv(20_000, 7);
     let first = upload(&s, &admin, "/api/registries/operators", "a.csv", &file)?;
     assert_eq!(first.status, 201, "{}", first.body);
@@ -200,7 +200,7 @@ fn identical_content_answers_the_existing_snapshot_and_empty_files_are_refused()
 #[test]
 fn a_refused_file_names_rows_and_fields_the_first_thousand_and_the_total() -> TestResult {
     let s = Server::demo()?;
-    let admin = s.token_for("admin-1", DEPT, &["admin"])?;
+    let admin = s.token_for("registrar-1", DEPT, &["registrar"])?;
     let mut bad = String::from(OPERATOR_HEADER);
     for i in 0..1_500 {
         bad.push_str(&format!(

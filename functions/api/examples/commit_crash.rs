@@ -41,7 +41,7 @@ fn token() -> R<String> {
         &Claims {
             sub: "chief".into(),
             department: DEPT.into(),
-            roles: vec!["admin".into(), "inspector".into(), "supervisor".into()],
+            roles: vec!["registrar".into(), "inspector".into(), "supervisor".into()],
             iss: DEFAULT_ISSUER.into(),
             iat: now,
             exp: now + 3600,

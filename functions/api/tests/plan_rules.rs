@@ -63,7 +63,7 @@ impl Service {
             clock,
             _dir: dir,
         };
-        let admin = token("registrar", DEPT, &["admin"])?;
+        let admin = token("registrar", DEPT, &["registrar"])?;
         for (kind, file) in [
             ("items", "items/tourism-items.csv"),
             ("agencies", "registries/agencies.synthetic.csv"),
@@ -946,5 +946,25 @@ async fn a_change_takes_the_decision_down_at_once_and_publishes_its_text_after_f
     assert_eq!(r.status, 200, "{}", r.body);
     let missing = s.post_empty(&chief, &path("changes/2/approval")).await?;
     assert_eq!(missing.status, 404, "{}", missing.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_a_registrar_replaces_the_shared_registries() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let bytes = std::fs::read(format!("{FIXTURES}/registries/agencies.synthetic.csv"))?;
+    let upload = |token: String| {
+        Request::post("/api/registries/agencies")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(bytes.clone()))
+    };
+    // An administrator of one department cannot replace every department's registry.
+    let r = s.send(upload(token("boss", DEPT, &["admin"])?)?).await?;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s
+        .send(upload(token("registrar", DEPT, &["registrar"])?)?)
+        .await?;
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
     Ok(())
 }

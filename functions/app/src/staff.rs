@@ -16,8 +16,11 @@ pub enum Role {
     Supervisor,
     /// Approve and publish.
     Publisher,
-    /// Their department's registries and everything the other roles do, in their department.
+    /// Everything the other roles do, in their own department (registries excepted).
     Admin,
+    /// Replaces the shared registries (every department's inspectors, the agencies, guides and
+    /// operators, the item list): a role of its own, implied by no other.
+    Registrar,
 }
 
 impl Role {
@@ -28,6 +31,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Publisher => "publisher",
             Role::Admin => "admin",
+            Role::Registrar => "registrar",
         }
     }
 }
@@ -44,9 +48,9 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// Whether they have `role` (an administrator has every role).
+    /// Whether they have `role` (an administrator has every role but registrar).
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role) || self.roles.contains(&Role::Admin)
+        self.roles.contains(&role) || (role != Role::Registrar && self.roles.contains(&Role::Admin))
     }
 
     /// Refuses unless they have `role`.

@@ -87,7 +87,7 @@ pub async fn load<S: WriteStore + 'static>(
         ..state.clone()
     });
     let router = app(state.clone());
-    let admin = token(key, &["admin", "supervisor", "inspector"])?;
+    let admin = token(key, &["admin", "registrar", "supervisor", "inspector"])?;
     for (kind, file) in [
         ("items", "items/tourism-items.csv"),
         ("agencies", "registries/agencies.synthetic.csv"),

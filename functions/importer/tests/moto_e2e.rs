@@ -81,7 +81,7 @@ fn token(department: &str) -> Result<String, BoxError> {
         &Claims {
             sub: "admin-1".into(),
             department: department.into(),
-            roles: vec!["admin".into()],
+            roles: vec!["registrar".into()],
             iss: spotcheck_api::auth::DEFAULT_ISSUER.into(),
             exp: now + 3600,
             iat: now,

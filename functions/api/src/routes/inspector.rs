@@ -136,6 +136,7 @@ fn staff(principal: &Principal) -> Result<Staff, ApiError> {
             Role::Supervisor => AppRole::Supervisor,
             Role::Publisher => AppRole::Publisher,
             Role::Admin => AppRole::Admin,
+            Role::Registrar => AppRole::Registrar,
         })
         .collect();
     Ok(Staff {
@@ -549,7 +550,7 @@ impl UploadQuery {
     }
 }
 
-/// Uploads a registry file (CSV or .xlsx, UTF-8 or GB18030) as the next snapshot. Admin only.
+/// Uploads a registry file (CSV or .xlsx, UTF-8 or GB18030) as the next snapshot. Registrar only (the registries are shared by every department).
 /// A file with any bad row imports nothing; the 422 lists the rows and fields (the first 1,000
 /// problems and their total). A file identical to the latest snapshot stores nothing (200 with
 /// that snapshot); a file without records is refused unless `allow_empty=true`.
@@ -581,7 +582,7 @@ async fn upload_registry<S: WriteStore>(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Admin)?;
+    principal.require(Role::Registrar)?;
     let query = UploadQuery::parse(query.as_deref())?;
     let kind = crate::large_upload::parse_kind(&kind)
         .map_err(|e| ApiError::bad_request("invalid-path", e))?;

@@ -2,7 +2,7 @@
 //! [`crate::UPLOAD_BODY_LIMIT`]): `POST /api/registries/{kind}/uploads` hands out a presigned `PUT`
 //! URL into the upload bucket and records the request; the importer function imports the file
 //! when it lands and records the outcome; `GET /api/registries/{kind}/uploads/{upload_id}` reads
-//! it. Admin only, like the direct route; an upload is visible only to the department it was made
+//! it. Registrar only, like the direct route; an upload is visible only to the department it was made
 //! for. Without an upload bucket (`spotcheck serve`) both routes answer 404 (`large-uploads-unavailable`: the
 //! route does not exist on this deployment, and there is no upload to read) with a problem
 //! document that points at the direct route. See [`crate::large_upload`].
@@ -106,7 +106,7 @@ pub(crate) struct UploadTicket {
 }
 
 /// Asks for a presigned URL to upload a large registry file; the importer imports it once it has
-/// arrived. Admin only.
+/// arrived. Registrar only.
 #[utoipa::path(
     post,
     path = "/api/registries/{kind}/uploads",
@@ -131,7 +131,7 @@ pub(crate) async fn request_upload(
     Path(kind): Path<String>,
     StrictJson(body): StrictJson<UploadBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Admin)?;
+    principal.require(Role::Registrar)?;
     let kind = kind_from_path(&kind)?;
     let bucket = bucket(&st)?;
     let file_name = body.file_name.trim();
@@ -295,7 +295,7 @@ pub(crate) struct UploadStatus {
 }
 
 /// The status of a large upload: pending, succeeded (with the snapshot) or failed (with every
-/// bad row). Admin only; only the department the upload was made for sees it.
+/// bad row). Registrar only; only the department the upload was made for sees it.
 #[utoipa::path(
     get,
     path = "/api/registries/{kind}/uploads/{upload_id}",
@@ -317,7 +317,7 @@ pub(crate) async fn upload_status(
     principal: Principal,
     Path((kind, upload_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Admin)?;
+    principal.require(Role::Registrar)?;
     let kind = kind_from_path(&kind)?;
     let bucket = bucket(&st)?;
     let id: UploadId = upload_id

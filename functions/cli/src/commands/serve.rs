@@ -307,7 +307,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let hours = 8.min(i64::from(args.token_max_hours));
             let token = demo_token(&jwt_key, &policy.issuer, hours)?;
             say!("demo data loaded into {}", data.display());
-            say!("token (admin, supervisor, inspector of 莆田市文化和旅游局, {hours} h):");
+            say!(
+                "token (admin, registrar, supervisor, inspector of 莆田市文化和旅游局, {hours} h):"
+            );
             say!("{token}");
         }
         let router = harden(app(state), &hygiene);
@@ -328,7 +330,12 @@ fn demo_token(key: &[u8], issuer: &str, hours: i64) -> Result<String, Failure> {
         &Claims {
             sub: "demo-admin".into(),
             department: "莆田市文化和旅游局".into(),
-            roles: vec!["admin".into(), "supervisor".into(), "inspector".into()],
+            roles: vec![
+                "admin".into(),
+                "registrar".into(),
+                "supervisor".into(),
+                "inspector".into(),
+            ],
             iss: issuer.to_owned(),
             iat: now,
             exp: now + hours * 3600,
