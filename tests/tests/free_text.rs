@@ -33,7 +33,11 @@ fn plan(id: &str, title: &str) -> Value {
 #[test]
 fn control_and_bidi_characters_in_a_plan_title_get_a_422_naming_the_field() -> TestResult {
     let s = Server::demo()?;
-    let token = s.token_for("planner-1", DEPT, &["admin", "registrar", "supervisor", "inspector"])?;
+    let token = s.token_for(
+        "planner-1",
+        DEPT,
+        &["admin", "registrar", "supervisor", "inspector"],
+    )?;
     for (i, title) in [
         "抽查\u{0}计划",
         "抽查\u{202e}划计",

@@ -232,7 +232,10 @@ const MINOR_CASE: &str = "莆文旅罚〔2026〕205号";
 /// Sets up the records: registries, a drawn plan with PII in its title, results (one approved,
 /// one not), a plan whose witness name carries PII, a draft, and five decisions.
 async fn seed(env: &Env) -> Result<(String, String), BoxError> {
-    let admin = token("admin-1", &["admin", "registrar", "supervisor", "inspector"])?;
+    let admin = token(
+        "admin-1",
+        &["admin", "registrar", "supervisor", "inspector"],
+    )?;
     let clerk = token("inspector-1", &["inspector"])?;
     let boss = token("supervisor-2", &["supervisor", "inspector"])?;
     env.at("2026-11-20T01:00:00Z")?;
