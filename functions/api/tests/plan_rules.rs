@@ -968,3 +968,51 @@ async fn only_a_registrar_replaces_the_shared_registries() -> TestResult {
     assert!(r.status == 200 || r.status == 201, "{}", r.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn personal_numbers_never_reach_a_commitment_or_a_transcript() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let chief = token("chief", DEPT, &["inspector", "supervisor"])?;
+    let planned = s.now() + DAY + HOUR;
+    let mut body = plan("PT-R-120", planned);
+    body["entropy_source"] = json!({"witnesses": ["观察员 李某 13812345678"]});
+    let r = s.post(&chief, "/api/plans", body).await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(code(&r), "personal-data");
+    let detail = r.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("entropy_source.witnesses[0]"), "{detail}");
+    assert!(
+        !detail.contains("13812345678"),
+        "the refusal repeats the number: {detail}"
+    );
+
+    assert_eq!(
+        s.post(&chief, "/api/plans", plan("PT-R-121", planned))
+            .await?
+            .status,
+        201
+    );
+    assert_eq!(
+        s.post_empty(&chief, "/api/plans/PT-R-121/commit")
+            .await?
+            .status,
+        201
+    );
+    s.set(planned);
+    let r = s
+        .post(
+            &chief,
+            "/api/plans/PT-R-121/draw",
+            json!({"witnesses": [{"name": "观察员 李某", "value": "身份证 11010519491231002X"}]}),
+        )
+        .await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(code(&r), "personal-data");
+    assert_eq!(
+        s.post(&chief, "/api/plans/PT-R-121/draw", witness())
+            .await?
+            .status,
+        201
+    );
+    Ok(())
+}

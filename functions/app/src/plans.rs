@@ -94,6 +94,23 @@ async fn item_of<S: RegistryReader>(store: &S, spec: &PlanSpec) -> Result<CheckI
     Ok(item)
 }
 
+/// Refuses a personal number (ID card, mobile) in text that goes into a commitment or a
+/// transcript: those are published byte for byte (their hashes are what anyone checks), so they
+/// can never be redacted afterwards.
+fn refuse_personal_numbers(field: &str, text: &str) -> Result<(), AppError> {
+    match crate::public::redact::scan(text).first() {
+        None => Ok(()),
+        Some(f) => Err(AppError::validation(
+            "personal-data",
+            format!(
+                "{field}: holds what looks like a {} ({}); it would be published byte for byte in the commitment or transcript, which cannot be redacted",
+                f.kind.as_str(),
+                f.excerpt
+            ),
+        )),
+    }
+}
+
 /// Checks everything a draft must satisfy at `now`: its text, what it promises, its schedule
 /// and its item.
 async fn check_spec<S: RegistryReader>(
@@ -104,6 +121,9 @@ async fn check_spec<S: RegistryReader>(
 ) -> Result<CheckItem, AppError> {
     spec.validate()?;
     spec.check_draft()?;
+    for (i, w) in spec.entropy_source.witnesses.iter().enumerate() {
+        refuse_personal_numbers(&format!("entropy_source.witnesses[{i}]"), w.as_str())?;
+    }
     spec.check_schedule(now, policy)?;
     item_of(store, spec).await
 }
@@ -541,6 +561,9 @@ pub async fn draw_plan<S: DrawStore>(
         return Err(refuse_state(&plan, "drawn"));
     }
     plan.spec.check_draw_time(now)?;
+    for (i, w) in witnesses.iter().enumerate() {
+        refuse_personal_numbers(&format!("witnesses[{i}].value"), w.value.as_str())?;
+    }
     let commitment = store.get_commitment(id).await?;
     let secret = secrets.secret_for(id, commitment.committed_at);
     if secret.commitment() != commitment.secret_commitment {
