@@ -255,7 +255,7 @@ fn is_key_reused(e: &StoreError) -> bool {
     matches!(
         e,
         StoreError::Conflict {
-            what: "idempotency key",
+            what: spotcheck_domain::store::IDEMPOTENCY_KEY,
             ..
         }
     )
