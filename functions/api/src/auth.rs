@@ -73,42 +73,33 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Whether the caller has `role` (admins have every role but registrar).
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role) || (role != Role::Registrar && self.roles.contains(&Role::Admin))
-    }
-
-    /// 403 unless the caller has `role`.
+    /// The caller as the application core sees them: every role and department rule is the
+    /// core's ([`spotcheck_app::Staff`]), applied the same way on every surface.
     ///
     /// # Errors
-    /// [`ApiError`] 403 naming the role needed.
-    pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "this needs the {} role",
-                serde_json::to_value(role)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            )))
-        }
-    }
-
-    /// 403 unless the caller belongs to `department` (whatever their roles).
-    ///
-    /// # Errors
-    /// [`ApiError`] 403.
-    pub fn require_department(&self, department: &Department) -> Result<(), ApiError> {
-        if &self.department == department {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "this belongs to {department}, not to your department {}",
-                self.department
-            )))
-        }
+    /// [`ApiError`] 400 `invalid-subject` for a subject the audit log cannot record.
+    pub fn staff(&self) -> Result<spotcheck_app::Staff, ApiError> {
+        use spotcheck_app::Role as R;
+        let actor = self
+            .subject
+            .parse()
+            .map_err(|e| ApiError::bad_request("invalid-subject", format!("token subject: {e}")))?;
+        let roles = self
+            .roles
+            .iter()
+            .map(|r| match r {
+                Role::Inspector => R::Inspector,
+                Role::Supervisor => R::Supervisor,
+                Role::Publisher => R::Publisher,
+                Role::Admin => R::Admin,
+                Role::Registrar => R::Registrar,
+            })
+            .collect();
+        Ok(spotcheck_app::Staff {
+            actor,
+            department: self.department.clone(),
+            roles,
+        })
     }
 }
 
@@ -380,8 +371,9 @@ mod tests {
             ("cognito:groups", "[inspector supervisor]"),
         ]))?;
         assert_eq!(p.roles, vec![Role::Inspector, Role::Supervisor]);
-        assert!(p.has(Role::Supervisor));
-        assert!(!p.has(Role::Admin));
+        let staff = p.staff()?;
+        assert!(staff.has(spotcheck_app::Role::Supervisor));
+        assert!(!staff.has(spotcheck_app::Role::Admin));
         Ok(())
     }
 

@@ -124,26 +124,7 @@ async fn me(principal: Principal) -> Json<Me> {
 
 /// The caller as the application core sees them.
 fn staff(principal: &Principal) -> Result<Staff, ApiError> {
-    let actor = principal
-        .subject
-        .parse()
-        .map_err(|e| ApiError::bad_request("invalid-subject", format!("token subject: {e}")))?;
-    let roles = principal
-        .roles
-        .iter()
-        .map(|r| match r {
-            Role::Inspector => AppRole::Inspector,
-            Role::Supervisor => AppRole::Supervisor,
-            Role::Publisher => AppRole::Publisher,
-            Role::Admin => AppRole::Admin,
-            Role::Registrar => AppRole::Registrar,
-        })
-        .collect();
-    Ok(Staff {
-        actor,
-        department: principal.department.clone(),
-        roles,
-    })
+    principal.staff()
 }
 
 fn canonical<T: Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
@@ -582,7 +563,7 @@ async fn upload_registry<S: WriteStore>(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Registrar)?;
+    staff(&principal)?.require(AppRole::Registrar)?;
     let query = UploadQuery::parse(query.as_deref())?;
     let kind = crate::large_upload::parse_kind(&kind)
         .map_err(|e| ApiError::bad_request("invalid-path", e))?;

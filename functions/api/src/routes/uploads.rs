@@ -20,7 +20,7 @@ use sha2::{Digest as _, Sha256};
 use spotcheck_domain::registry::{RegistryKind, RowError};
 use spotcheck_domain::time::Timestamp;
 
-use crate::auth::{Authenticator, HasAuthenticator, Principal, Role};
+use crate::auth::{Authenticator, HasAuthenticator, Principal};
 use crate::error::ApiError;
 use crate::extract::StrictJson;
 use crate::large_upload::{
@@ -131,7 +131,7 @@ pub(crate) async fn request_upload(
     Path(kind): Path<String>,
     StrictJson(body): StrictJson<UploadBody>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Registrar)?;
+    principal.staff()?.require(spotcheck_app::Role::Registrar)?;
     let kind = kind_from_path(&kind)?;
     let bucket = bucket(&st)?;
     let file_name = body.file_name.trim();
@@ -317,7 +317,7 @@ pub(crate) async fn upload_status(
     principal: Principal,
     Path((kind, upload_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Registrar)?;
+    principal.staff()?.require(spotcheck_app::Role::Registrar)?;
     let kind = kind_from_path(&kind)?;
     let bucket = bucket(&st)?;
     let id: UploadId = upload_id
