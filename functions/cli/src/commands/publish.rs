@@ -402,6 +402,17 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
                            "effective_on": today.to_string()}),
     )
     .await?;
+    // The withdrawal notice publishes the change's own text: approved by the second person too.
+    post(
+        &router,
+        &approver,
+        &format!(
+            "/api/penalties/{}/changes/1/approval",
+            percent_encode("莆文旅罚〔2026〕18号")
+        ),
+        serde_json::json!(null),
+    )
+    .await?;
     eprintln!("demo data loaded into {}", data.display());
     Ok(())
 }
