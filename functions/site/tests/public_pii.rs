@@ -270,9 +270,11 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
             .await?;
         assert!(status.is_success(), "{kind}: {status} {v}");
     }
-    // A: PII in the title, drawn. B: PII in its witness name (hashed into the commitment: cannot
-    // be redacted, so withheld). C: a draft. D: committed, then cancelled with PII in the reason.
-    // E: drawn with PII in the witness value (hashed into the transcript: the draw is withheld).
+    // A: PII in the title, drawn. B: a known person's full name in its witness name (hashed into
+    // the commitment: cannot be redacted, so withheld; a personal number there is refused at
+    // creation, functions/api/tests/plan_rules.rs). C: a draft. D: committed, then cancelled with
+    // PII in the reason. E: drawn with a full name in the witness value (hashed into the
+    // transcript: the draw is withheld).
     env.post_json(
         &admin,
         "/api/plans",
@@ -282,7 +284,7 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
     env.post_json(
         &admin,
         "/api/plans",
-        plan("PT-PII-B", "见证人测试", &format!("观察员{GUIDE}{MOBILE}")),
+        plan("PT-PII-B", "见证人测试", &format!("观察员{GUIDE}")),
     )
     .await?;
     env.post_json(
@@ -320,7 +322,7 @@ async fn seed(env: &Env) -> Result<(String, String), BoxError> {
     env.post_json(
         &admin,
         "/api/plans/PT-PII-E/draw",
-        json!({"witnesses": [{"name": "莆田市公证处", "value": format!("{GUIDE} {MOBILE}")}]}),
+        json!({"witnesses": [{"name": "莆田市公证处", "value": format!("{GUIDE} 掷骰 3 1 4")}]}),
     )
     .await?;
     let targets: Vec<String> = drawn["selections"]
