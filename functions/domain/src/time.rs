@@ -29,6 +29,14 @@ impl Timestamp {
     pub fn to_datetime(&self) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp(self.0, 0)
     }
+
+    /// The calendar date in China (China Standard Time, UTC+8, no daylight saving) at this
+    /// instant: the calendar the bureau's dates (results, decisions, deadlines) are counted in.
+    pub fn china_date(&self) -> Option<chrono::NaiveDate> {
+        Timestamp::from_unix(self.0.saturating_add(8 * 3600))
+            .to_datetime()
+            .map(|d| d.date_naive())
+    }
 }
 
 impl fmt::Display for Timestamp {

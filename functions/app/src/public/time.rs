@@ -7,9 +7,7 @@ const CST_OFFSET_SECS: i64 = 8 * 3600;
 
 /// The calendar date in China of an instant.
 pub fn china_date(t: Timestamp) -> NaiveDate {
-    Timestamp::from_unix(t.unix() + CST_OFFSET_SECS)
-        .to_datetime()
-        .map_or(NaiveDate::MIN, |d| d.date_naive())
+    t.china_date().unwrap_or(NaiveDate::MIN)
 }
 
 /// 09:00 China time on `date`, the instant `--now YYYY-MM-DD` stands for.

@@ -107,12 +107,9 @@ impl ScheduleError {
     }
 }
 
-/// The calendar date in China (UTC+8, no daylight saving) at `t`: the dates results and
-/// decisions carry are dates of the bureau's calendar.
+/// The dates results and decisions carry are dates of the bureau's calendar (China, UTC+8).
 fn date_of(t: Timestamp) -> Option<NaiveDate> {
-    Timestamp::from_unix(t.unix().saturating_add(8 * 3600))
-        .to_datetime()
-        .map(|d| d.date_naive())
+    t.china_date()
 }
 
 impl PlanSpec {
