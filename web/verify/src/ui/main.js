@@ -5,6 +5,7 @@ import { parseStrictJson } from '../core/strict-json.js';
 import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT, drandText } from './texts.js';
 import { readSource, decodeText, SourceError } from './sources.js';
 import { prestartWorker, runVerification, startFrameFile } from './run.js';
+import { prefillTimestamps, showTimestamps } from './timestamps.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -35,6 +36,7 @@ let lastTranscript = null;
 function prefillFromQuery() {
   const q = new URLSearchParams(location.search);
   for (const key of Object.keys(SOURCES)) if (q.get(key)) SOURCES[key].urlInput.value = q.get(key);
+  prefillTimestamps(q);
 }
 
 function checkItem(c, status) {
@@ -142,6 +144,8 @@ async function onVerify(event) {
   const out = $('verdict');
   button.disabled = true;
   out.replaceChildren();
+  $('timestamps').replaceChildren();
+  document.body.dataset.timestamps = 'pending';
   if (checksShowReport) renderChecks(CHECKS.map((c) => ({ ...c, status: 'not-run' })));
   checksShowReport = false;
   const started = performance.now();
@@ -207,6 +211,8 @@ async function onVerify(event) {
         `${CHECK_TEXT[f.check][0]}: ${f.detail}`,
         '这说明誊本、名录或人员名录中至少有一个与抽取时使用的不同 (被改动, 或选错了文件)。');
     }
+    // The commitment's time-stamp tokens (§16), after the draw: they never change its verdict.
+    await showTimestamps(lastTranscript);
     document.body.dataset.verifyMs = String(Math.round(ms));
     document.body.dataset.state = report.ok ? 'verified' : 'failed';
     document.body.dataset.mode = report.mode;

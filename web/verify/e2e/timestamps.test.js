@@ -1,0 +1,141 @@
+// 时间戳 in headless Chromium (draw spec §16): the known-answer tokens of fixtures/timestamps/ run
+// through the built page with the draw they stamp (vector 01-minimal, drawn at each vector's
+// deadline, so the page's deadline is the vector's), as chosen files and as same-origin URLs of
+// the verification link. The page must give each the outcome vectors.json records.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { launch, serve, verifyInPage } from './browser.mjs';
+import { ROOT, loadVector, runVector } from '../test/support.js';
+
+const PAGE = fileURLToPath(new URL('../dist/verify.html', import.meta.url));
+const SHOTS = join(ROOT, 'target/screenshots');
+const TSR = join(ROOT, 'fixtures/timestamps');
+const VECTORS = JSON.parse(readFileSync(join(TSR, 'vectors.json'), 'utf8'));
+
+let browser;
+let dir;
+/** vector name → the draw files of 01-minimal drawn at that vector's deadline. */
+const draws = {};
+
+/** Writes vector 01-minimal's frame, pool, commitment and a transcript drawn at `drawnAt` into `to`. */
+function writeDraw(to, drawnAt) {
+  mkdirSync(to, { recursive: true });
+  const v = loadVector('01-minimal.json');
+  const { commitment, transcript } = runVector({ ...v.inputs, drawn_at: drawnAt });
+  assert.equal(transcript.commitment_hash, VECTORS.vectors[0].commitment_hash);
+  const frame = `target_id,stratum\n${v.inputs.frame.entries.map((e) => `${e.target_id},${e.stratum}`).join('\n')}\n`;
+  const pool = `inspector_id,department,conflicts\n${v.inputs.pool.entries.map((e) => `${e.inspector_id},${e.department},${e.conflicts.join(';')}`).join('\n')}\n`;
+  const files = { transcript: join(to, 'transcript.json'), frame: join(to, 'frame.csv'), pool: join(to, 'pool.csv'),
+    commitment: join(to, 'commitment.json') };
+  writeFileSync(files.transcript, JSON.stringify(transcript));
+  writeFileSync(files.commitment, JSON.stringify(commitment));
+  writeFileSync(files.frame, frame);
+  writeFileSync(files.pool, pool);
+  return files;
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'spotcheck-e2e-tsr-'));
+  for (const v of VECTORS.vectors) {
+    draws[v.name] = writeDraw(join(dir, v.name), v.deadline);
+    // Published as the service names them: commitment.<authority>.tsr beside the commitment.
+    copyFileSync(join(TSR, v.file), join(dir, v.name, 'commitment.test-tsa.tsr'));
+    copyFileSync(join(TSR, VECTORS.anchor), join(dir, v.name, 'anchors.pem'));
+  }
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function openPage(url = pathToFileURL(PAGE).href) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready');
+  return { page, errors };
+}
+
+const timestampResult = (page) => page.evaluate(() => ({
+  state: document.body.dataset.timestamps,
+  result: JSON.parse(document.body.dataset.timestampResult ?? 'null'),
+  text: document.getElementById('timestamps').innerText,
+}));
+
+for (const v of VECTORS.vectors) {
+  test(`known-answer token ${v.name} in the page: ${v.want_err ?? 'proves the commitment existed before the round'}`, async () => {
+    const { page, errors } = await openPage();
+    await page.setInputFiles('#timestamps-file', join(TSR, v.file));
+    await page.setInputFiles('#anchors-file', join(TSR, VECTORS.anchor));
+    const r = await verifyInPage(page, draws[v.name]);
+    assert.equal(r.state, 'verified', r.verdict);
+    const ts = await timestampResult(page);
+    assert.equal(ts.state, 'done');
+    assert.deepEqual(ts.result.outcomes, [{ label: v.file, code: v.want_err ?? null }]);
+    assert.equal(ts.result.proven, v.want_err === undefined);
+    if (v.want_err) {
+      assert.match(ts.text, /✘ 时间戳: 没有有效的时间戳/);
+      assert.match(ts.text, /只有抽查机关自己的说法为凭/);
+      assert.ok(ts.text.includes(v.want_err), ts.text);
+    } else {
+      // genTime 2026-12-06T16:43:56Z is 2026-12-07 00:43:56 in Beijing.
+      assert.match(ts.text, /✔ 时间戳/);
+      assert.match(ts.text, /时间戳机构 CN=spotcheck test TSA,O=spotcheck test,C=CN, 时间 2026-12-07 00:43:56 \(北京时间\)/);
+      assert.match(ts.text, /截止时间是誊本记录的抽取时间 2026-12-07 00:44:57 \(北京时间\)/);
+    }
+    await page.screenshot({ path: join(SHOTS, `timestamp-${v.name}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('without a token the page says the publication time rests on the bureau\'s word alone', async () => {
+  const { page, errors } = await openPage();
+  const r = await verifyInPage(page, draws.valid);
+  assert.equal(r.state, 'verified', r.verdict);
+  const ts = await timestampResult(page);
+  assert.deepEqual(ts.result.outcomes, []);
+  assert.equal(ts.result.proven, false);
+  assert.match(ts.text, /没有时间戳: 承诺的公布时间只有抽查机关自己的说法为凭/);
+  // A token without the anchors cannot be judged, and the page says why.
+  await page.setInputFiles('#timestamps-file', join(TSR, 'valid.tsr'));
+  await verifyInPage(page, draws.valid);
+  assert.match((await timestampResult(page)).text, /没有提供时间戳机构的信任根证书/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a verification link names the tokens and anchors beside the commitment; the page fetches them same-origin', async () => {
+  const server = await serve({ '/verify/': fileURLToPath(new URL('../dist/', import.meta.url)), '/draw/': join(dir, 'valid') });
+  try {
+    const q = ['transcript=/draw/transcript.json', 'frame=/draw/frame.csv', 'pool=/draw/pool.csv', 'commitment=/draw/commitment.json',
+      'timestamp=/draw/commitment.test-tsa.tsr', 'anchors=/draw/anchors.pem'].join('&');
+    const { page, errors } = await openPage(`${server.url}/verify/verify.html?${q}`);
+    assert.equal(await page.inputValue('#timestamps-url'), '/draw/commitment.test-tsa.tsr');
+    await page.click('#verify-button');
+    await page.waitForFunction(() => ['verified', 'failed', 'error'].includes(document.body.dataset.state));
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'verified', await page.innerText('#verdict'));
+    const ts = await timestampResult(page);
+    assert.deepEqual(ts.result.outcomes, [{ label: 'commitment.test-tsa.tsr', code: null }]);
+    assert.equal(ts.result.proven, true);
+    await page.screenshot({ path: join(SHOTS, 'timestamp-by-url.png'), fullPage: true });
+    // A missing token is reported in the 时间戳 box; the draw itself still verifies.
+    await page.fill('#timestamps-url', '/draw/commitment.other.tsr');
+    await page.click('#verify-button');
+    await page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'verified');
+    assert.match((await timestampResult(page)).text, /无法检查时间戳[\s\S]*404/);
+    assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,130 @@
+// 时间戳 on the page (draw spec §16): the RFC 3161 tokens of the commitment and the authorities'
+// trust anchors, given as files or same-origin URLs, checked after the draw (a draw verifies by
+// §14 with or without tokens), each shown with its authority, its time in 北京时间 and its verdict.
+import { H } from '../core/hash.js';
+import { canonicalBytes } from '../core/canonical-json.js';
+import { AnchorError, assessTokens, assessmentText, beijingText, deadlineOf, readAnchorsPem } from '../core/timestamp.js';
+import { readSource, decodeText, SourceError } from './sources.js';
+
+/** What each code means, in plain words (the code itself is shown too: it is the CLI's). */
+export const TIMESTAMP_CODE_TEXT = {
+  'timestamp-malformed': '不是有效的 RFC 3161 时间戳响应文件',
+  'timestamp-not-granted': '时间戳机构没有签发时间戳',
+  'timestamp-imprint': '它证明的是另一个哈希, 不是本次承诺的哈希',
+  'timestamp-nonce': '随机数 (nonce) 与请求不符',
+  'timestamp-signer': '找不到签名者的证书',
+  'timestamp-signed-attributes': '签名属性缺失, 或与时间戳内容、签名者证书不符',
+  'timestamp-signature': '时间戳机构的签名验证失败 (文件被改动过)',
+  'timestamp-certificate': '签名证书不是时间戳专用证书, 或在签发时不在有效期内',
+  'timestamp-untrusted': '签名者的证书不能追溯到所提供的信任根证书',
+  'timestamp-unsupported': '使用了本页面不支持的算法 (如 SM2、RSA-PSS)',
+  'timestamp-too-late': '时间戳不早于截止时间, 不能证明承诺在随机数产生之前已经存在',
+};
+
+const $ = (id) => document.getElementById(id);
+
+/** Chosen files, or the URLs typed (separated by spaces), of the tokens: [{ label, bytes }]. */
+async function readTokens() {
+  const files = [...($('timestamps-file').files ?? [])];
+  if (files.length) return Promise.all(files.map(async (f) => ({ label: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const urls = $('timestamps-url').value.trim().split(/\s+/).filter(Boolean);
+  return Promise.all(urls.map(async (url) => {
+    const r = await readSource({ fileInput: { files: [] }, urlInput: { value: url }, label: '时间戳' });
+    return { label: r.name, bytes: new Uint8Array(r.bytes) };
+  }));
+}
+
+async function readAnchors() {
+  const r = await readSource({ fileInput: $('anchors-file'), urlInput: $('anchors-url'), label: '信任根证书' });
+  if (!r) return null;
+  try {
+    return readAnchorsPem(decodeText(r.bytes, '信任根证书'));
+  } catch (e) {
+    if (e instanceof AnchorError) throw new SourceError(`信任根证书文件 ${r.name} 无法读取: ${e.message}`);
+    throw e;
+  }
+}
+
+/** ?timestamp=URL (repeatable) and ?anchors=URL pre-fill the fields, as the plan's link gives them. */
+export function prefillTimestamps(query) {
+  const urls = query.getAll('timestamp').filter(Boolean);
+  if (urls.length) $('timestamps-url').value = urls.join(' ');
+  if (query.get('anchors')) $('anchors-url').value = query.get('anchors');
+}
+
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+};
+
+function deadlineText(deadline) {
+  const when = `${beijingText(deadline.ns)} (北京时间)`;
+  return deadline.reason === 'drand'
+    ? `截止时间是承诺指定的 drand ${deadline.chain} 第 ${deadline.round} 轮的发布时间 ${when}: 时间戳必须早于它 (规范 §16.4)。`
+    : `截止时间是誊本记录的抽取时间 ${when}: 时间戳必须早于它 (规范 §16.4)。`;
+}
+
+function outcomeItem(o) {
+  const ok = o.error === null;
+  const li = el('li', { 'data-token': o.label, 'data-status': ok ? 'pass' : 'fail', 'data-code': ok ? '' : o.error.code },
+    el('span', { class: `badge ${ok ? 'pass' : 'fail'}` }, ok ? '✔ 有效' : '✘ 无效'),
+    el('span', { class: 'check-title' }, o.label));
+  if (o.stamp) {
+    li.append(el('p', { class: 'check-explain' },
+      `时间戳机构 ${o.stamp.authority}, 时间 ${beijingText(o.stamp.genTime)} (北京时间)`,
+      o.stamp.latest !== o.stamp.genTime ? `, 误差内最晚 ${beijingText(o.stamp.latest)}` : '',
+      `; 信任根 ${o.stamp.anchor}; 序列号 ${o.stamp.serial}。`));
+  }
+  if (!ok) {
+    li.append(el('div', { class: 'failure' }, el('dl', {},
+      el('dt', {}, '代码'), el('dd', {}, el('code', { class: 'failed-field' }, o.error.code)),
+      el('dt', {}, '原因'), el('dd', {}, TIMESTAMP_CODE_TEXT[o.error.code] ?? o.error.code),
+      el('dt', {}, '详情'), el('dd', {}, o.error.detail))));
+  }
+  return li;
+}
+
+/**
+ * Reads the tokens and anchors, checks them for the draw of `transcript` (the parsed JSON, or
+ * null) and shows the outcome in #timestamps. Never throws: a problem is shown there.
+ */
+export async function showTimestamps(transcript) {
+  const out = $('timestamps');
+  const body = document.body.dataset;
+  body.timestamps = 'running';
+  let result = null;
+  try {
+    const [tokens, anchors] = await Promise.all([readTokens(), readAnchors()]);
+    const deadline = deadlineOf(transcript);
+    if (tokens.length === 0) {
+      result = { proven: false, outcomes: [], text: assessmentText({ proven: null, outcomes: [], deadline: deadline?.ns ?? 0n }) };
+      out.replaceChildren(el('div', { class: 'verdict bad', 'data-ok': 'false' }, el('strong', {}, '时间戳: 无'), el('p', {}, result.text)));
+    } else if (transcript?.commitment === undefined || deadline === null) {
+      throw new SourceError('誊本无法读取承诺或截止时间, 无法检查时间戳。');
+    } else if (anchors === null) {
+      throw new SourceError('提供了时间戳, 但没有提供时间戳机构的信任根证书 (PEM): 无法判断是谁签的名。请一并选择信任根证书文件。');
+    } else {
+      const hash = H(canonicalBytes(transcript.commitment));
+      const a = await assessTokens(tokens, hash, deadline.ns, anchors);
+      const text = assessmentText(a);
+      result = { proven: a.proven !== null, outcomes: a.outcomes.map((o) => ({ label: o.label, code: o.error?.code ?? null })), text };
+      out.replaceChildren(
+        el('div', { class: `verdict ${a.proven ? 'ok' : 'bad'}`, 'data-ok': String(a.proven !== null) },
+          el('strong', {}, a.proven ? '✔ 时间戳: 承诺的存在时间有独立证明' : '✘ 时间戳: 没有有效的时间戳'),
+          el('p', {}, text), el('p', {}, deadlineText(deadline))),
+        el('ol', { class: 'checks', 'aria-label': '各个时间戳' }, ...a.outcomes.map(outcomeItem)));
+    }
+  } catch (e) {
+    const message = e instanceof SourceError ? e.message : `出错: ${e?.message ?? e}`;
+    result = { proven: false, error: message };
+    out.replaceChildren(el('div', { class: 'verdict bad', 'data-ok': 'false' }, el('strong', {}, '✘ 无法检查时间戳'), el('p', {}, message),
+      el('p', {}, '承诺的公布时间因此只有抽查机关自己的说法为凭。')));
+  }
+  body.timestampResult = JSON.stringify(result);
+  body.timestamps = 'done';
+}
