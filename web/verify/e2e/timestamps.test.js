@@ -139,3 +139,41 @@ test('a verification link names the tokens and anchors beside the commitment; th
     await server.close();
   }
 });
+
+test("a link naming the plan's list of tokens (?timestamps=…/verification) fetches each token and the anchors it lists", async () => {
+  // As the public API lays them out: /plans/{id}/verification, and /plans/{id}/timestamps/<file>.
+  const plan = join(dir, 'plan');
+  mkdirSync(join(plan, 'timestamps'), { recursive: true });
+  for (const f of ['transcript.json', 'frame.csv', 'pool.csv', 'commitment.json']) copyFileSync(join(dir, 'valid', f), join(plan, f));
+  copyFileSync(join(TSR, 'valid.tsr'), join(plan, 'timestamps', 'commitment.test-tsa.tsr'));
+  copyFileSync(join(TSR, 'wrong-imprint.tsr'), join(plan, 'timestamps', 'commitment.other-tsa.tsr'));
+  copyFileSync(join(TSR, VECTORS.anchor), join(plan, 'timestamps', 'tsa-anchors.pem'));
+  const answer = (files, anchors = 'tsa-anchors.pem') => JSON.stringify({ plan: 'PT-2026-001', verified: true,
+    timestamps: { proven: true, tokens: files.map((file) => ({ file, ok: true })), trust_anchors: anchors } });
+  writeFileSync(join(plan, 'verification'), answer(['commitment.test-tsa.tsr', 'commitment.other-tsa.tsr']));
+  writeFileSync(join(plan, 'verification-bad'), answer(['../transcript.json']));
+  const server = await serve({ '/verify/': fileURLToPath(new URL('../dist/', import.meta.url)), '/plan/': plan });
+  try {
+    const files = 'transcript=/plan/transcript.json&frame=/plan/frame.csv&pool=/plan/pool.csv&commitment=/plan/commitment.json';
+    const { page, errors } = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/verification`);
+    await page.click('#verify-button');
+    await page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'verified', await page.innerText('#verdict'));
+    const ts = await timestampResult(page);
+    assert.deepEqual(ts.result.outcomes, [{ label: 'commitment.test-tsa.tsr', code: null },
+      { label: 'commitment.other-tsa.tsr', code: 'timestamp-imprint' }]);
+    assert.equal(ts.result.proven, true);
+    assert.equal(await page.inputValue('#anchors-url'), `${server.url}/plan/timestamps/tsa-anchors.pem`);
+    await page.screenshot({ path: join(SHOTS, 'timestamp-listing.png'), fullPage: true });
+    await page.close();
+    // A list naming anything but a plain file name beside it is refused, not followed.
+    const bad = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/verification-bad`);
+    await bad.page.click('#verify-button');
+    await bad.page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
+    assert.match((await timestampResult(bad.page)).text, /时间戳清单 .* 的格式不对/);
+    await bad.page.close();
+    assert.deepEqual([...errors, ...bad.errors], []);
+  } finally {
+    await server.close();
+  }
+});

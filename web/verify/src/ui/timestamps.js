@@ -23,10 +23,42 @@ export const TIMESTAMP_CODE_TEXT = {
 
 const $ = (id) => document.getElementById(id);
 
+/** The URL of the plan's list of tokens (?timestamps=…), read when no token is given otherwise. */
+let listing = null;
+
+/** A published file name: `commitment.<authority>.tsr`, `tsa-anchors.pem` (no path, no URL). */
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The plan's list of tokens, as the public API answers `/plans/{id}/timestamps` ({ tokens:
+ * [{ file }], trust_anchors }) or `/plans/{id}/verification` (the same under `timestamps`): each
+ * file is at `timestamps/<file>` beside the answer. Fills the URL fields with what it names.
+ */
+async function readListing() {
+  const r = await readSource({ fileInput: { files: [] }, urlInput: { value: listing }, label: '时间戳清单' });
+  let answer;
+  try {
+    answer = JSON.parse(decodeText(r.bytes, '时间戳清单'));
+  } catch (e) {
+    throw new SourceError(`时间戳清单 (${listing}) 不是 JSON: ${e.message}`);
+  }
+  const list = answer?.timestamps ?? answer;
+  const files = Array.isArray(list?.tokens) ? list.tokens.map((t) => t?.file) : null;
+  const anchors = list?.trust_anchors ?? null;
+  if (!files || !files.every((f) => typeof f === 'string' && PLAIN_NAME.test(f))
+    || (anchors !== null && (typeof anchors !== 'string' || !PLAIN_NAME.test(anchors)))) {
+    throw new SourceError(`时间戳清单 (${listing}) 的格式不对: 应列出 tokens[].file 和 trust_anchors。`);
+  }
+  const at = (name) => new URL(`timestamps/${name}`, new URL(listing, document.baseURI)).href;
+  $('timestamps-url').value = files.map(at).join(' ');
+  if (anchors !== null && !$('anchors-url').value.trim()) $('anchors-url').value = at(anchors);
+}
+
 /** Chosen files, or the URLs typed (separated by spaces), of the tokens: [{ label, bytes }]. */
 async function readTokens() {
   const files = [...($('timestamps-file').files ?? [])];
   if (files.length) return Promise.all(files.map(async (f) => ({ label: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  if (listing && !$('timestamps-url').value.trim()) await readListing();
   const urls = $('timestamps-url').value.trim().split(/\s+/).filter(Boolean);
   return Promise.all(urls.map(async (url) => {
     const r = await readSource({ fileInput: { files: [] }, urlInput: { value: url }, label: '时间戳' });
@@ -45,8 +77,12 @@ async function readAnchors() {
   }
 }
 
-/** ?timestamp=URL (repeatable) and ?anchors=URL pre-fill the fields, as the plan's link gives them. */
+/**
+ * ?timestamp=URL (repeatable) and ?anchors=URL pre-fill the fields; ?timestamps=URL names the
+ * plan's list of tokens (its `/timestamps` or `/verification` answer), read at verification.
+ */
 export function prefillTimestamps(query) {
+  listing = query.get('timestamps') || null;
   const urls = query.getAll('timestamp').filter(Boolean);
   if (urls.length) $('timestamps-url').value = urls.join(' ');
   if (query.get('anchors')) $('anchors-url').value = query.get('anchors');
@@ -99,7 +135,8 @@ export async function showTimestamps(transcript) {
   body.timestamps = 'running';
   let result = null;
   try {
-    const [tokens, anchors] = await Promise.all([readTokens(), readAnchors()]);
+    const tokens = await readTokens(); // first: a list of tokens may name the anchors
+    const anchors = await readAnchors();
     const deadline = deadlineOf(transcript);
     if (tokens.length === 0) {
       result = { proven: false, outcomes: [], text: assessmentText({ proven: null, outcomes: [], deadline: deadline?.ns ?? 0n }) };
