@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::beacon::check_source;
 use super::entropy::EntropySource;
+use super::joint::{JointDepartments, check_joint_feasible, check_joint_rules, version_for};
 use super::params::{DrawParameters, StratumPlan};
 use super::{DrawError, SPEC_VERSION};
 use crate::canonical_json::to_canonical_bytes;
@@ -16,10 +17,10 @@ use crate::time::Timestamp;
 /// A published, immutable promise: this frame, this pool, these parameters, this secret (hashed),
 /// and this source of outside randomness.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "CommitmentWire")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Commitment {
-    /// Always [`SPEC_VERSION`] for this implementation.
+    /// [`SPEC_VERSION`], or [`super::JOINT_SPEC_VERSION`] for a joint draw (spec §17).
     pub spec_version: String,
     /// The plan being drawn.
     pub plan_id: PlanId,
@@ -30,7 +31,6 @@ pub struct Commitment {
     /// Root and size of the inspector pool.
     pub pool: TreeSummary,
     /// Sampling and assignment parameters (`strata` always written and required on reading).
-    #[serde(deserialize_with = "super::params::committed_parameters")]
     pub parameters: DrawParameters,
     /// Per stratum: population and sample size, in stratum order.
     pub strata: Vec<StratumPlan>,
@@ -38,6 +38,52 @@ pub struct Commitment {
     pub secret_commitment: Digest,
     /// Where the outside randomness will come from.
     pub entropy_source: EntropySource,
+}
+
+/// A commitment as read, before the rule that ties the version to the joint plan (spec §17.1).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitmentWire {
+    spec_version: String,
+    plan_id: PlanId,
+    committed_at: Timestamp,
+    frame: TreeSummary,
+    pool: TreeSummary,
+    #[serde(deserialize_with = "super::params::committed_parameters")]
+    parameters: DrawParameters,
+    strata: Vec<StratumPlan>,
+    secret_commitment: Digest,
+    entropy_source: EntropySource,
+}
+
+impl TryFrom<CommitmentWire> for Commitment {
+    type Error = String;
+    /// A version-1 commitment with a joint plan, or a version-2 one without, is malformed (spec
+    /// §17.1); another version is read, for §14 step 1 to name it.
+    fn try_from(w: CommitmentWire) -> Result<Self, Self::Error> {
+        let joint = w.parameters.joint.is_some();
+        if w.spec_version == SPEC_VERSION && joint {
+            return Err(
+                "parameters: unknown field `joint` in a spotcheck-draw/1 commitment".into(),
+            );
+        }
+        if w.spec_version == super::JOINT_SPEC_VERSION && !joint {
+            return Err(
+                "parameters: missing field `joint` in a spotcheck-draw/2 commitment".into(),
+            );
+        }
+        Ok(Commitment {
+            spec_version: w.spec_version,
+            plan_id: w.plan_id,
+            committed_at: w.committed_at,
+            frame: w.frame,
+            pool: w.pool,
+            parameters: w.parameters,
+            strata: w.strata,
+            secret_commitment: w.secret_commitment,
+            entropy_source: w.entropy_source,
+        })
+    }
 }
 
 impl Commitment {
@@ -156,6 +202,13 @@ pub fn check_feasible(
 ) -> Result<(), DrawError> {
     check_assignment_rules(params).map_err(|(_, e)| e)?;
     check_total(strata)?;
+    // A joint plan (spec §17.5): its rules, its departments, one inspector of each department
+    // for every target; then the bound below.
+    if let Some(plan) = &params.joint {
+        check_joint_rules(params).map_err(|(_, e)| e)?;
+        let departments = JointDepartments::new(plan, pool)?;
+        check_joint_feasible(frame, pool, params, plan, &departments, strata)?;
+    }
     let m = u64::from(params.inspectors_per_target);
     let total: u64 = strata.iter().map(|s| s.sample).sum();
     let p = pool.len() as u64;
@@ -229,7 +282,7 @@ pub fn commit(
     let strata = plan_strata(frame, &request.parameters)?;
     check_feasible(frame, pool, &request.parameters, &strata)?;
     Ok(Commitment {
-        spec_version: SPEC_VERSION.to_owned(),
+        spec_version: version_for(&request.parameters).to_owned(),
         plan_id: request.plan_id,
         committed_at: request.committed_at,
         frame: frame.summary(),

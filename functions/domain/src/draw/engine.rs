@@ -2,22 +2,35 @@
 //! assignment.
 
 use super::beacon::check_draw_beacon;
-use super::commitment::{Commitment, check_assignment_rules, check_total, plan_strata};
+use super::commitment::{Commitment, check_total, plan_strata};
 use super::entropy::Entropy;
+use super::joint::{assign_joint, check_parameter_rules, version_for};
+use super::params::DrawParameters;
 use super::params::StratumPlan;
 use super::stream::RandomStream;
 use super::transcript::{Selection, Transcript};
-use super::{DrawError, SPEC_VERSION, Secret};
+use super::{DrawError, SPEC_VERSION, SUPPORTED_VERSIONS, Secret};
 use crate::encoding::{put_lp, tagged_hash, tags};
 use crate::frame::{Frame, InspectorPool};
 use crate::ids::Digest;
 use crate::time::Timestamp;
 
-/// `H(lp("spotcheck/v1/draw-key") ‖ lp(spec_version) ‖ commitment_hash ‖ secret ‖ entropy_digest)`
-/// (spec §10.1).
+/// `H(lp("spotcheck/v1/draw-key") ‖ lp("spotcheck-draw/1") ‖ commitment_hash ‖ secret ‖ entropy_digest)`
+/// (spec §10): the draw key of a version-1 draw.
 pub fn draw_key(commitment_hash: &Digest, secret: &Secret, entropy_digest: &Digest) -> Digest {
+    draw_key_for(SPEC_VERSION, commitment_hash, secret, entropy_digest)
+}
+
+/// The draw key of a draw of `spec_version` (spec §10, §17.1): the version is hashed, so a draw
+/// of one version never has the key of another.
+pub fn draw_key_for(
+    spec_version: &str,
+    commitment_hash: &Digest,
+    secret: &Secret,
+    entropy_digest: &Digest,
+) -> Digest {
     let mut version = Vec::new();
-    put_lp(&mut version, SPEC_VERSION.as_bytes());
+    put_lp(&mut version, spec_version.as_bytes());
     tagged_hash(
         tags::DRAW_KEY,
         &[
@@ -71,6 +84,25 @@ pub fn select_targets(frame: &Frame, strata: &[StratumPlan], draw_key: &Digest) 
 
 const REMOVED: u32 = u32::MAX;
 
+/// Conflicts keyed by frame index: (frame index, pool index), sorted; looked up by binary
+/// search, so no string hashing per target.
+pub(crate) fn conflict_pairs(frame: &Frame, pool: &InspectorPool) -> Vec<(u32, u32)> {
+    // The ids are looked up in sorted order, so consecutive binary searches share cached paths.
+    let mut named: Vec<(&str, u32)> = pool
+        .entries()
+        .iter()
+        .enumerate()
+        .flat_map(|(k, e)| e.conflicts.iter().map(move |c| (c.as_str(), k as u32)))
+        .collect();
+    named.sort_unstable();
+    let mut conflicts: Vec<(u32, u32)> = named
+        .iter()
+        .filter_map(|&(id, k)| frame.index_of(id).map(|i| (i as u32, k)))
+        .collect();
+    conflicts.sort_unstable();
+    conflicts
+}
+
 /// Inspector assignment (spec §12), returned flat: target `i`'s inspectors (pool indices, in the
 /// order drawn) are `out[i * per_target..(i + 1) * per_target]`. For each selected target in selection order, draws
 /// `per_target` distinct inspectors uniformly from those still available (under the cap) and not
@@ -87,21 +119,7 @@ pub fn assign_inspectors(
     selected: &[u32],
     draw_key: &Digest,
 ) -> Result<Vec<u32>, DrawError> {
-    // Conflicts keyed by frame index: (frame index, pool index), sorted; looked up by binary
-    // search, so no string hashing per target.
-    // The ids are looked up in sorted order, so consecutive binary searches share cached paths.
-    let mut named: Vec<(&str, u32)> = pool
-        .entries()
-        .iter()
-        .enumerate()
-        .flat_map(|(k, e)| e.conflicts.iter().map(move |c| (c.as_str(), k as u32)))
-        .collect();
-    named.sort_unstable();
-    let mut conflicts: Vec<(u32, u32)> = named
-        .iter()
-        .filter_map(|&(id, k)| frame.index_of(id).map(|i| (i as u32, k)))
-        .collect();
-    conflicts.sort_unstable();
+    let conflicts = conflict_pairs(frame, pool);
     let mut stream = RandomStream::new(&assign_sub_key(draw_key));
     let mut available: Vec<u32> = (0..pool.len() as u32).collect();
     let mut pos: Vec<u32> = (0..pool.len() as u32).collect();
@@ -158,6 +176,30 @@ pub fn assign_inspectors(
     Ok(out)
 }
 
+/// The assignment of the commitment's version: spec §12, or §17.4 for a joint plan.
+///
+/// # Errors
+/// As [`assign_inspectors`] and [`super::assign_joint`].
+pub(crate) fn assign_teams(
+    frame: &Frame,
+    pool: &InspectorPool,
+    params: &DrawParameters,
+    selected: &[u32],
+    key: &Digest,
+) -> Result<Vec<u32>, DrawError> {
+    match &params.joint {
+        Some(plan) => assign_joint(frame, pool, params, plan, selected, key),
+        None => assign_inspectors(
+            frame,
+            pool,
+            params.inspectors_per_target,
+            params.max_assignments_per_inspector,
+            selected,
+            key,
+        ),
+    }
+}
+
 /// What the caller supplies at draw time.
 #[derive(Debug, Clone)]
 pub struct DrawRequest {
@@ -185,8 +227,19 @@ pub fn draw(
     pool: &InspectorPool,
 ) -> Result<Transcript, DrawError> {
     let c = &req.commitment;
-    if c.spec_version != SPEC_VERSION {
+    if !SUPPORTED_VERSIONS.contains(&c.spec_version.as_str()) {
         return Err(DrawError::UnsupportedVersion(c.spec_version.clone()));
+    }
+    if version_for(&c.parameters) != c.spec_version {
+        return Err(DrawError::InvalidParameters(format!(
+            "a {} commitment {} a joint plan",
+            c.spec_version,
+            if c.parameters.joint.is_some() {
+                "cannot have"
+            } else {
+                "needs"
+            }
+        )));
     }
     let fs = frame.summary();
     if fs != c.frame {
@@ -233,7 +286,7 @@ pub fn draw(
             drawn_at: req.drawn_at,
         });
     }
-    check_assignment_rules(&c.parameters).map_err(|(_, e)| e)?;
+    check_parameter_rules(&c.parameters, pool).map_err(|(_, e)| e)?;
     if plan_strata(frame, &c.parameters)? != c.strata {
         return Err(DrawError::InvalidParameters(
             "the commitment's strata do not follow from its frame and parameters".into(),
@@ -242,7 +295,12 @@ pub fn draw(
     check_total(&c.strata)?;
     let commitment_hash = c.hash()?;
     let entropy_digest = req.entropy.digest();
-    let key = draw_key(&commitment_hash, &req.secret, &entropy_digest);
+    let key = draw_key_for(
+        &c.spec_version,
+        &commitment_hash,
+        &req.secret,
+        &entropy_digest,
+    );
     let selections = compute_selections(frame, pool, c, &key)?;
     Transcript::new(
         req.commitment,
@@ -268,14 +326,7 @@ pub fn compute_selections(
 ) -> Result<Vec<Selection>, DrawError> {
     let selected = select_targets(frame, &commitment.strata, key);
     let p = &commitment.parameters;
-    let assignments = assign_inspectors(
-        frame,
-        pool,
-        p.inspectors_per_target,
-        p.max_assignments_per_inspector,
-        &selected,
-        key,
-    )?;
+    let assignments = assign_teams(frame, pool, p, &selected, key)?;
     selected
         .iter()
         .zip(assignments.chunks(p.inspectors_per_target.max(1) as usize))

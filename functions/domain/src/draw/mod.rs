@@ -36,6 +36,7 @@ mod beacon;
 mod commitment;
 mod engine;
 mod entropy;
+mod joint;
 mod params;
 mod secret;
 mod stream;
@@ -52,10 +53,16 @@ pub use commitment::{
 };
 pub use engine::{
     DrawRequest, assign_inspectors, assign_sub_key, compute_selections, draw, draw_key,
-    select_targets, stratum_sub_key,
+    draw_key_for, select_targets, stratum_sub_key,
 };
 pub use entropy::{Entropy, EntropySource, WitnessContribution, WitnessName, WitnessValue};
-pub use params::{DrawParameters, Ratio, Rounding, StratumPlan, StratumRule};
+pub use joint::{
+    JointDepartments, assign_joint, assign_joint_departments, check_joint_feasible,
+    check_joint_rules,
+};
+pub use params::{
+    DrawParameters, JointPlan, Ratio, Requirement, Rounding, StratumPlan, StratumRule,
+};
 pub use secret::Secret;
 pub use stream::{RandomStream, partial_shuffle};
 pub use transcript::{Selection, Transcript};
@@ -65,8 +72,14 @@ pub use verify::{
 
 use crate::ids::Digest;
 
-/// The version of the draw specification this code implements.
+/// The version of the draw specification of a single department's draw (spec §1–§16).
 pub const SPEC_VERSION: &str = "spotcheck-draw/1";
+
+/// The version of a joint draw of several departments (spec §17).
+pub const JOINT_SPEC_VERSION: &str = "spotcheck-draw/2";
+
+/// Every version this code commits, draws and verifies.
+pub const SUPPORTED_VERSIONS: &[&str] = &[SPEC_VERSION, JOINT_SPEC_VERSION];
 
 /// The largest integer a commitment, transcript or proof holds (spec §3): 2^53 − 1.
 pub const MAX_JSON_INTEGER: u64 = (1 << 53) - 1;
@@ -126,8 +139,49 @@ pub enum DrawError {
     #[error("invalid parameters: {0}")]
     InvalidParameters(String),
     /// The commitment is for another spec version.
-    #[error("unsupported spec version {0:?} (this is spotcheck-draw/1)")]
+    #[error(
+        "unsupported spec version {0:?} (this implements spotcheck-draw/1 and spotcheck-draw/2)"
+    )]
     UnsupportedVersion(String),
+    /// The joint plan breaks a rule of spec §17.2.
+    #[error("invalid joint plan: {0}")]
+    InvalidJoint(String),
+    /// A team of `inspectors_per_target` cannot hold every required department (spec §17.2).
+    #[error(
+        "inspectors_per_target is {per_target}, but each team must hold {required} departments"
+    )]
+    TeamTooSmall {
+        /// Inspectors per target.
+        per_target: u64,
+        /// Departments each team must hold.
+        required: u64,
+    },
+    /// An inspector of the pool is of a department the joint plan does not name (spec §17.2).
+    #[error(
+        "inspector {inspector:?} is of department {department:?}, which the joint plan does not name"
+    )]
+    UnknownDepartment {
+        /// The inspector.
+        inspector: String,
+        /// Their department.
+        department: String,
+    },
+    /// A department cannot be sure to supply an inspector for some target (spec §17.5).
+    #[error(
+        "too few inspectors of department {department:?}: target {target:?} needs one, but of its {members} inspectors {conflicted} declared a conflict with it and up to {possibly_capped} may have reached their assignment cap"
+    )]
+    InsufficientDepartmentInspectors {
+        /// The department.
+        department: String,
+        /// The worst-placed target.
+        target: String,
+        /// The department's inspectors in the pool.
+        members: u64,
+        /// Of them, conflicted with the target.
+        conflicted: u64,
+        /// Inspectors that may be at their cap by then.
+        possibly_capped: u64,
+    },
     /// The frame is not the committed one.
     #[error("the frame has root {actual}, but the commitment is for {committed}")]
     FrameMismatch {
@@ -179,6 +233,12 @@ impl DrawError {
             DrawError::InsufficientInspectors { .. } => "insufficient-inspectors",
             DrawError::InvalidParameters(_) => "invalid-parameters",
             DrawError::UnsupportedVersion(_) => "unsupported-version",
+            DrawError::InvalidJoint(_) => "invalid-joint",
+            DrawError::TeamTooSmall { .. } => "team-too-small",
+            DrawError::UnknownDepartment { .. } => "unknown-department",
+            DrawError::InsufficientDepartmentInspectors { .. } => {
+                "insufficient-department-inspectors"
+            }
             DrawError::FrameMismatch { .. } => "frame-mismatch",
             DrawError::PoolMismatch { .. } => "pool-mismatch",
             DrawError::SecretMismatch => "secret-mismatch",

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{IdError, StratumKey};
+use crate::ids::{Department, IdError, StratumKey};
 
 /// A sampling ratio between 0 and 1 with at most six decimals, held exactly as parts per million.
 /// Written in its shortest decimal form: `"0.05"`, `"1"`, `"0"`.
@@ -219,6 +219,50 @@ pub struct DrawParameters {
     /// The most targets one inspector may be assigned; none means no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_assignments_per_inspector: Option<u32>,
+    /// The departments of a joint draw (spec §17.2): present exactly in a version-2 commitment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint: Option<JointPlan>,
+}
+
+/// A joint plan (spec §17.2): the lead department, its partners and which of them each team must
+/// hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JointPlan {
+    /// The lead department (牵头部门), which makes the plan.
+    pub lead: Department,
+    /// The partner departments (配合部门), in committed order.
+    pub partners: Vec<Department>,
+    /// Which departments each team holds at least one inspector of.
+    pub require: Requirement,
+}
+
+impl JointPlan {
+    /// The plan's departments `D`: the lead, then the partners in committed order.
+    pub fn departments(&self) -> impl Iterator<Item = &Department> {
+        std::iter::once(&self.lead).chain(&self.partners)
+    }
+
+    /// `r`: how many departments each team must hold.
+    pub fn required_per_team(&self) -> u64 {
+        match self.require {
+            Requirement::All => 1 + self.partners.len() as u64,
+            Requirement::LeadPlus(n) => 1 + u64::from(n),
+        }
+    }
+}
+
+/// Which departments a joint team must hold (spec §17.2): JSON `"all"` or `{"lead_plus": n}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Requirement {
+    /// Every department of the plan.
+    #[serde(rename = "all")]
+    All,
+    /// The lead and this many partners, drawn for each target.
+    #[serde(rename = "lead_plus")]
+    LeadPlus(u32),
 }
 
 impl DrawParameters {
@@ -286,6 +330,8 @@ where
         inspectors_per_target: u32,
         #[serde(default, deserialize_with = "present")]
         max_assignments_per_inspector: Option<u32>,
+        #[serde(default, deserialize_with = "present")]
+        joint: Option<JointPlan>,
     }
     let c = Committed::deserialize(d)?;
     Ok(DrawParameters {
@@ -293,6 +339,7 @@ where
         default: c.default,
         inspectors_per_target: c.inspectors_per_target,
         max_assignments_per_inspector: c.max_assignments_per_inspector,
+        joint: c.joint,
     })
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::commitment::Commitment;
 use super::entropy::Entropy;
-use super::{DrawError, SPEC_VERSION, Secret};
+use super::{DrawError, Secret};
 use crate::canonical_json::to_canonical_bytes;
 use crate::encoding::sha256;
 use crate::ids::{Digest, InspectorId, StratumKey, TargetId};
@@ -34,7 +34,7 @@ pub struct Selection {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transcript {
-    /// [`SPEC_VERSION`].
+    /// The commitment's spec version ([`super::SPEC_VERSION`] or [`super::JOINT_SPEC_VERSION`]).
     pub spec_version: String,
     /// The commitment, as published before the draw.
     pub commitment: Commitment,
@@ -73,7 +73,7 @@ impl Transcript {
         selections: Vec<Selection>,
     ) -> Result<Self, DrawError> {
         let mut t = Transcript {
-            spec_version: SPEC_VERSION.to_owned(),
+            spec_version: commitment.spec_version.clone(),
             commitment,
             commitment_hash,
             secret,

@@ -1,10 +1,11 @@
 //! Independent re-computation of a draw from its transcript, frame and pool (spec §14).
 
 use super::beacon::{BeaconError, check_draw_beacon};
-use super::commitment::{Commitment, check_assignment_rules, check_total, plan_strata};
-use super::engine::{assign_inspectors, draw_key, select_targets};
+use super::commitment::{Commitment, check_total, plan_strata};
+use super::engine::{assign_teams, draw_key_for, select_targets};
+use super::joint::check_parameter_rules;
 use super::transcript::Transcript;
-use super::{DrawError, SPEC_VERSION};
+use super::{DrawError, SUPPORTED_VERSIONS};
 use crate::frame::{Frame, InspectorPool};
 
 /// The first thing that does not check out, naming the transcript field (JSON path) concerned.
@@ -70,10 +71,10 @@ fn invalid(field: impl Into<String>, e: &DrawError) -> VerifyError {
 
 /// The checks [`verify`] makes, in order, for display.
 pub const CHECKS: &[&str] = &[
-    "spec version is spotcheck-draw/1",
+    "spec version is spotcheck-draw/1 (or /2, a joint draw of several departments)",
     "frame file matches the committed frame root and size",
     "pool file matches the committed pool root and size",
-    "parameters obey the rules of commit (at least 2 inspectors per target, a cap of at least 1, at least one target); per-stratum populations and sample sizes follow from frame and parameters",
+    "parameters obey the rules of commit (at least 2 inspectors per target, a cap of at least 1, a joint plan's departments, at least one target); per-stratum populations and sample sizes follow from frame and parameters",
     "commitment hash matches the commitment",
     "revealed secret matches the committed secret hash",
     "entropy comes from the committed witnesses, in order",
@@ -208,17 +209,34 @@ fn beacon_failure(e: BeaconError) -> VerifyError {
 /// [`VerifyError::Invalid`] (`unsupported-version`).
 pub fn verify_version(t: &Transcript) -> Result<(), VerifyError> {
     let c = &t.commitment;
+    let unsupported = |field: &str, reason: String| VerifyError::Invalid {
+        field: field.into(),
+        reason,
+        code: "unsupported-version",
+    };
     for (field, v) in [
         ("spec_version", &t.spec_version),
         ("commitment.spec_version", &c.spec_version),
     ] {
-        if v != SPEC_VERSION {
-            return Err(VerifyError::Invalid {
-                field: field.into(),
-                reason: format!("this verifier implements {SPEC_VERSION}, not {v:?}"),
-                code: "unsupported-version",
-            });
+        if !SUPPORTED_VERSIONS.contains(&v.as_str()) {
+            return Err(unsupported(
+                field,
+                format!(
+                    "this verifier implements {}, not {v:?}",
+                    SUPPORTED_VERSIONS.join(" and ")
+                ),
+            ));
         }
+    }
+    // Spec §17.6: a transcript cannot claim a version its commitment does not have.
+    if t.spec_version != c.spec_version {
+        return Err(unsupported(
+            "spec_version",
+            format!(
+                "the transcript says {:?}, but its commitment is {:?}",
+                t.spec_version, c.spec_version
+            ),
+        ));
     }
     Ok(())
 }
@@ -252,7 +270,7 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
 
     // Step 4: the parameters obey the rules commit enforces (§9.2), then the strata follow from
     // frame and parameters (§6.3) and select at least one target.
-    check_assignment_rules(&c.parameters)
+    check_parameter_rules(&c.parameters, pool)
         .map_err(|(member, e)| invalid(format!("commitment.parameters.{member}"), &e))?;
     let strata =
         plan_strata(frame, &c.parameters).map_err(|e| invalid("commitment.parameters", &e))?;
@@ -355,22 +373,15 @@ pub fn verify(t: &Transcript, frame: &Frame, pool: &InspectorPool) -> Result<(),
         &ed,
         "the entropy values or their digest were altered",
     )?;
-    let key = draw_key(&ch, &t.secret, &ed);
+    let key = draw_key_for(&c.spec_version, &ch, &t.secret, &ed);
     check("draw_key", &t.draw_key, &key, "")?;
 
     // Recompute selection and assignment as indices and compare in place: no record is
     // materialised, so verifying 50,000 selections allocates almost nothing.
     let selected = select_targets(frame, &c.strata, &key);
     let p = &c.parameters;
-    let assignments = assign_inspectors(
-        frame,
-        pool,
-        p.inspectors_per_target,
-        p.max_assignments_per_inspector,
-        &selected,
-        &key,
-    )
-    .map_err(|e| invalid("selections", &e))?;
+    let assignments =
+        assign_teams(frame, pool, p, &selected, &key).map_err(|e| invalid("selections", &e))?;
     check(
         "selections.length",
         &t.selections.len(),
