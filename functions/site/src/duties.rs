@@ -68,8 +68,9 @@ pub fn withdrawing_change(
 /// * each drawn plan → `draw` (the transcript; at once);
 /// * each result → `check-result` (20 working days from completion);
 /// * each decision not involving a minor → `penalty-decision` (7 working days from the decision);
-/// * each such decision changed, revoked or confirmed void → `penalty-withdrawal` (3 working days
-///   from the change taking effect). Credit repair ends publication without a notice.
+/// * each such decision changed, revoked or confirmed void after it was published →
+///   `penalty-withdrawal` (3 working days from the change taking effect). Credit repair ends
+///   publication without a notice, and so does a change to a decision never published.
 pub fn missing_publications(
     records: &Records,
     calendar: &Calendar,
@@ -126,8 +127,15 @@ pub fn missing_publications(
             record.clone(),
             p.decision.decided_on,
         );
+        // A withdrawal notice announces that a published decision was taken down: only for a
+        // decision that was published (one changed while still pending is withdrawn silently).
+        let decision_id = PublicationId::of(PublicationKind::PenaltyDecision, &record);
+        let was_published = records
+            .publication(decision_id.as_str())
+            .is_some_and(Publication::was_published);
         if let Some(change) = withdrawing_change(p)
             && change.kind != PenaltyChangeKind::CreditRepaired
+            && was_published
         {
             s.want(
                 PublicationKind::PenaltyWithdrawal,
@@ -254,6 +262,31 @@ pub fn due_transitions(
             && penalty.is_some_and(|pen| !pen.decision.publishable())
         {
             continue;
+        }
+        // A notice scheduled for a decision that was never published (by an older version of
+        // this scan) announces nothing: withdrawn unpublished.
+        if p.kind == PublicationKind::PenaltyWithdrawal
+            && p.state == PublicationState::Pending
+            && let RecordRef::Penalty { number } = &p.record
+        {
+            let decision = PublicationId::of(
+                PublicationKind::PenaltyDecision,
+                &RecordRef::Penalty {
+                    number: number.clone(),
+                },
+            );
+            if !records
+                .publication(decision.as_str())
+                .is_some_and(Publication::was_published)
+            {
+                takedowns.push(Due {
+                    id: p.id.clone(),
+                    transition: PublicationTransition::Withdraw {
+                        reason: "原处罚决定未曾公开，无需发布撤回公告".into(),
+                    },
+                });
+                continue;
+            }
         }
         if p.state == PublicationState::Pending && !blocked(&p.id) {
             publish.push(Due {

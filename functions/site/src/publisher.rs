@@ -135,6 +135,27 @@ pub struct Report {
     pub site: SiteStats,
 }
 
+impl Report {
+    /// A report of a run at `now` that has done nothing yet.
+    pub fn empty(now: Timestamp) -> Self {
+        Self {
+            format: "spotcheck-publish-report/1",
+            now,
+            today: china_date(now),
+            scheduled: Vec::new(),
+            published: Vec::new(),
+            taken_down: Vec::new(),
+            done_by_other_run: 0,
+            blocked: Vec::new(),
+            awaiting_approval: Vec::new(),
+            problems: Vec::new(),
+            overdue: Vec::new(),
+            due_soon: Vec::new(),
+            site: SiteStats::default(),
+        }
+    }
+}
+
 /// A name for this run, unique among runs (clock, process, sequence), so the store tells this
 /// run's writes from another run's: a second run's attempt is refused and counted as done by the
 /// other run instead of being replayed as its own. Retries inside one run reuse the same key.

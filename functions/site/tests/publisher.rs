@@ -489,3 +489,62 @@ fn a_decision_is_published_only_after_someone_else_approves_it_and_its_deadline_
     })?;
     Ok(())
 }
+
+#[test]
+fn a_decision_revoked_before_it_was_ever_published_gets_no_withdrawal_notice()
+-> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let notice = "penalty-withdrawal:莆文旅罚〔2026〕3号";
+    rt()?.block_on(async {
+        // 〔2026〕3号 is approved but revoked before any run published it; 〔2026〕5号 was never
+        // approved and is revoked too.
+        seed(&store, "4 2 6 1", 1).await?;
+        store
+            .record_penalty(
+                &testkit::meta("x5")?,
+                penalty("莆文旅罚〔2026〕5号", false, false, "2026-11-25")?,
+            )
+            .await?;
+        revoke(&store).await?;
+        store
+            .change_penalty(
+                &testkit::meta("rv5")?,
+                &"莆文旅罚〔2026〕5号".parse()?,
+                PenaltyChangeKind::Revoked,
+                "经复核予以撤销".into(),
+                None,
+                date("2026-11-30")?,
+            )
+            .await?;
+        approve(&store, "penalty-decision:莆文旅罚〔2026〕5号#change-1").await?;
+        let r = publish(&store, &site, "2026-12-01").await?;
+        assert!(
+            !r.scheduled
+                .iter()
+                .any(|s| s.starts_with("penalty-withdrawal:")),
+            "a notice was scheduled for a decision never published: {:?}",
+            r.scheduled
+        );
+        assert!(
+            !r.published
+                .iter()
+                .any(|p| p.id.starts_with("penalty-withdrawal:")),
+            "a notice was published for a decision never published"
+        );
+        assert!(store.get_publication(&notice.parse()?).await.is_err());
+        // The decisions themselves are taken down unpublished, and no later run announces them.
+        let d = store
+            .get_publication(&"penalty-decision:莆文旅罚〔2026〕3号".parse()?)
+            .await?;
+        assert!(matches!(d.state, PublicationState::Withdrawn { .. }));
+        assert!(!d.was_published());
+        let again = publish(&store, &site, "2026-12-02").await?;
+        assert!(again.scheduled.is_empty() && again.published.is_empty());
+        let w = std::fs::read_to_string(site.root().join("withdrawals/index.html"))?;
+        assert!(!w.contains("莆文旅罚〔2026〕3号") && !w.contains("莆文旅罚〔2026〕5号"));
+        Ok::<_, BoxError>(())
+    })?;
+    Ok(())
+}

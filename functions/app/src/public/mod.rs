@@ -271,15 +271,20 @@ fn penalty_shows(
     let decision = p.changes.is_empty() && !expired && gate.shows(decision_pub);
     // The decision leaves at once when a change is recorded (taking down needs no approval); the
     // withdrawal notice publishes the change's own text, so it waits for the change's approval.
-    let withdrawal = p.changes.first().is_some_and(|c| {
-        c.kind != PenaltyChangeKind::CreditRepaired
-            && approved(
-                records,
-                &PublicationId::of_penalty_change(&p.decision.number, c.seq),
-            )
-    }) && gate.shows(
-        records.publication(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str()),
-    );
+    // A notice announces that something published was taken down: none for a decision that
+    // never was (revoked while pending or awaiting approval).
+    let withdrawal = decision_pub.is_some_and(Publication::was_published)
+        && p.changes.first().is_some_and(|c| {
+            c.kind != PenaltyChangeKind::CreditRepaired
+                && approved(
+                    records,
+                    &PublicationId::of_penalty_change(&p.decision.number, c.seq),
+                )
+        })
+        && gate.shows(
+            records
+                .publication(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str()),
+        );
     (decision, withdrawal)
 }
 
@@ -459,6 +464,12 @@ mod tests {
             Some(PublicationTransition::Publish),
             &cal,
         )?);
+        // A notice announces the withdrawal of something published: 罚4号 was.
+        r.publications.push(publication(
+            "罚4号",
+            Some(PublicationTransition::Publish),
+            &cal,
+        )?);
         r.publications.push(publication(
             "罚6号",
             Some(PublicationTransition::Withdraw {
@@ -508,6 +519,59 @@ mod tests {
         let later: Timestamp = "2029-12-01T01:00:00Z".parse()?;
         let late = project(&r, &cal, Gate::Live, later);
         assert!(!late.decisions.contains("罚5号"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_withdrawal_notice_shows_only_for_a_decision_that_was_published() -> R {
+        let cal = Calendar::embedded()?;
+        let now: Timestamp = "2026-11-22T01:00:00Z".parse()?;
+        let at: Timestamp = "2026-11-21T02:00:00Z".parse()?;
+        let mut r = Records::default();
+        // 8: revoked before anything was published. 9: published, then revoked and withdrawn.
+        for n in [8, 9] {
+            let p = decision(&format!("罚{n}号"))?.with_change(
+                PenaltyChangeKind::Revoked,
+                "理由".into(),
+                None,
+                "2026-11-21".parse()?,
+                now,
+            )?;
+            r.penalties.push(p);
+        }
+        let withdraw = PublicationTransition::Withdraw {
+            reason: "处罚决定撤销：理由".into(),
+        };
+        r.publications
+            .push(publication("罚8号", Some(withdraw.clone()), &cal)?);
+        r.publications.push(
+            publication("罚9号", Some(PublicationTransition::Publish), &cal)?
+                .transition(withdraw, at)?,
+        );
+        for n in [8, 9] {
+            let rec = RecordRef::Penalty {
+                number: format!("罚{n}号").parse()?,
+            };
+            r.publications.push(
+                Publication::schedule(
+                    PublicationKind::PenaltyWithdrawal,
+                    rec,
+                    "2026-11-21".parse()?,
+                    &cal,
+                    at,
+                )?
+                .transition(PublicationTransition::Publish, at)?,
+            );
+        }
+        r.reindex();
+        for gate in [Gate::Live, Gate::Published, Gate::Staged] {
+            let p = project(&r, &cal, gate, now);
+            assert_eq!(
+                p.withdrawals.iter().map(String::as_str).collect::<Vec<_>>(),
+                ["罚9号"],
+                "{gate:?}: a notice for a decision never published"
+            );
+        }
         Ok(())
     }
 }

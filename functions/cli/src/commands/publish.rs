@@ -394,6 +394,14 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
         )
         .await?;
     }
+    // A withdrawal notice announces that a published decision came down: publish it first.
+    let store = SqliteStore::open(data)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", data.display())))?;
+    let calendar = Calendar::embedded().map_err(|e| Failure::Other(e.into()))?;
+    let opts = Options::at(now).map_err(|e| Failure::Other(e.into()))?;
+    spotcheck_site::publisher::apply_duties(&store, &calendar, &opts, &mut Report::empty(now))
+        .await
+        .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     post(
         &router,
         &token,

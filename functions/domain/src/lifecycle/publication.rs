@@ -247,6 +247,18 @@ impl Publication {
         })
     }
 
+    /// Whether the record was ever on the website: published now, expired (only a published
+    /// record expires), or withdrawn after being published. A publication starts at version 1 and
+    /// each transition adds one, so a withdrawn one at version 2 went pending → withdrawn without
+    /// ever being published (a withdrawal notice for it would announce nothing).
+    pub fn was_published(&self) -> bool {
+        match self.state {
+            PublicationState::Pending => false,
+            PublicationState::Published { .. } | PublicationState::Expired { .. } => true,
+            PublicationState::Withdrawn { .. } => self.version >= 3,
+        }
+    }
+
     /// Applies a transition.
     ///
     /// # Errors
