@@ -4,9 +4,10 @@ import { H } from './hash.js';
 import { fromHex, toHex } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
 import { parseParameters, computeStrata, checkFeasible, checkAssignmentRules } from './params.js';
-import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
+import { SPEC_VERSION, JOINT_SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
 import { selectTargets } from './selection.js';
 import { assignInspectors } from './assignment.js';
+import { assignJoint, checkJointFeasible, checkJointRules, jointDepartments } from './joint.js';
 import { beaconOf, checkDrawBeacon, checkSource } from './beacon.js';
 import { FieldError } from './errors.js';
 
@@ -15,6 +16,11 @@ export function commit({ plan_id, committed_at, parameters, entropy_source }, fr
   const params = parseParameters(parameters, 'parameters');
   checkAssignmentRules(params);
   const strata = computeStrata(frame, params);
+  if (params.joint) {
+    // §17.5: the joint plan's rules, its departments, one inspector of each for every target.
+    checkJointRules(params);
+    checkJointFeasible(frame, pool, params, strata, jointDepartments(params.joint, pool));
+  }
   checkFeasible(frame, pool, params, strata);
   const source = { witnesses: [...entropy_source.witnesses] };
   if (entropy_source.drand !== undefined) {
@@ -24,7 +30,7 @@ export function commit({ plan_id, committed_at, parameters, entropy_source }, fr
     throw new FieldError('entropy_source', '既没有指定见证人, 也没有指定 drand 轮次 (§7.3)', { code: 'invalid-parameters' });
   }
   return {
-    spec_version: SPEC_VERSION,
+    spec_version: params.joint ? JOINT_SPEC_VERSION : SPEC_VERSION,
     plan_id,
     committed_at,
     frame: { root: toHex(frame.root), size: frame.size },
@@ -39,7 +45,9 @@ export function commit({ plan_id, committed_at, parameters, entropy_source }, fr
 /** Runs the selection and assignment for a commitment; returns the §13 selections. */
 export function computeSelections(commitment, params, frame, pool, key) {
   const selected = selectTargets(frame, commitment.strata, key);
-  const inspectors = assignInspectors(pool, selected, params.m, params.cap, key);
+  const inspectors = params.joint
+    ? assignJoint(pool, selected, params.m, params.cap, params.joint, jointDepartments(params.joint, pool), key) // §17.4
+    : assignInspectors(pool, selected, params.m, params.cap, key);
   return selected.map((s, i) => ({ ...s, inspectors: inspectors[i] }));
 }
 
@@ -68,10 +76,11 @@ export function draw(commitment, secretHex, entropy, drawn_at, frame, pool) {
   checkDrawBeacon(commitment.entropy_source, given, commitment.committed_at, drawn_at);
   checkDrawnAt(commitment.committed_at, drawn_at, 'drawn_at');
   checkAssignmentRules(params, 'commitment.parameters');
+  checkJointRules(params, 'commitment.parameters');
   const ed = entropyDigest(given.witnesses, beaconOf(given));
-  const key = drawKey(commitmentHash, secret, ed);
+  const key = drawKey(commitmentHash, secret, ed, commitment.spec_version);
   const t = {
-    spec_version: SPEC_VERSION,
+    spec_version: commitment.spec_version,
     commitment,
     commitment_hash: toHex(commitmentHash),
     secret: toHex(secret),

@@ -4,6 +4,7 @@
 import { FieldError, join } from './errors.js';
 import { parseParameters } from './params.js';
 import { idProblem, planIdProblem, timestampProblem, witnessTextProblem } from './text-rules.js';
+import { SPEC_VERSION, JOINT_SPEC_VERSION } from './keys.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -96,8 +97,14 @@ export function readCommitment(v, path = 'commitment') {
   witnesses.forEach((w, i) => {
     if (witnesses.indexOf(w) !== i) throw new FieldError(`${wPath}[${i}]`, '见证人名称重复 (§7.2)');
   });
+  const specVersion = str(v.spec_version, join(path, 'spec_version'));
+  // §17.1: a version-2 commitment has a joint plan and a version-1 one has none (another version
+  // is read as it is, for §14 step 1 to name it).
+  const jointPath = join(join(path, 'parameters'), 'joint');
+  if (specVersion === SPEC_VERSION && params.joint) throw new FieldError(jointPath, '不允许的成员 (spotcheck-draw/1)');
+  if (specVersion === JOINT_SPEC_VERSION && !params.joint) throw new FieldError(jointPath, '缺少此成员 (spotcheck-draw/2, §17.2)');
   const json = {
-    spec_version: str(v.spec_version, join(path, 'spec_version')),
+    spec_version: specVersion,
     plan_id: text(v.plan_id, join(path, 'plan_id'), planIdProblem),
     committed_at: text(v.committed_at, join(path, 'committed_at'), timestampProblem),
     frame: rootSize(v.frame, join(path, 'frame')),

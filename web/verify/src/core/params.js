@@ -2,6 +2,7 @@
 import { FieldError, join } from './errors.js';
 import { compareUtf8 } from './bytes.js';
 import { idProblem } from './text-rules.js';
+import { parseJoint } from './joint.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -53,7 +54,7 @@ function parseRule(v, path) {
 export function parseParameters(v, path = 'parameters') {
   const code = 'invalid-parameters';
   if (!isObj(v)) throw new FieldError(path, '参数应为对象', { code });
-  onlyMembers(v, path, ['strata', 'default', 'inspectors_per_target', 'max_assignments_per_inspector'], code);
+  onlyMembers(v, path, ['strata', 'default', 'inspectors_per_target', 'max_assignments_per_inspector', 'joint'], code);
   if (!isObj(v.strata)) throw new FieldError(join(path, 'strata'), '必须有 strata 对象 (可为 {})', { code });
   const strata = new Map();
   const strataJson = {};
@@ -77,10 +78,13 @@ export function parseParameters(v, path = 'parameters') {
       throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为 0 至 2^32 − 1 的整数', { code });
     }
   }
+  // The joint plan of a version-2 draw (§17.2); which version may have one is model.js's rule.
+  const joint = v.joint === undefined ? null : parseJoint(v.joint, join(path, 'joint'), code);
   const json = { strata: strataJson, inspectors_per_target: m };
   if (dflt) json.default = dflt.json;
   if (cap !== null) json.max_assignments_per_inspector = cap;
-  return { json, strata, default: dflt, m, cap };
+  if (joint) json.joint = joint.json;
+  return { json, strata, default: dflt, m, cap, joint };
 }
 
 const isU32 = (x) => Number.isSafeInteger(x) && x >= 0 && x <= 0xffffffff;

@@ -7,7 +7,8 @@ import { FieldError } from './errors.js';
 import { parseStrictJson } from './strict-json.js';
 import { readCommitment, readTranscript } from './model.js';
 import { computeStrata, checkAssignmentRules } from './params.js';
-import { SPEC_VERSION, secretCommitment, entropyDigest, drawKey } from './keys.js';
+import { SUPPORTED_VERSIONS, secretCommitment, entropyDigest, drawKey } from './keys.js';
+import { checkJointRules, jointDepartments } from './joint.js';
 import { computeSelections, checkDrawnAt } from './draw.js';
 import { beaconOf, checkDrawBeacon } from './beacon.js';
 import { parseFrameCsv, startFrame } from './frame.js';
@@ -39,7 +40,8 @@ const differ = (field, recorded, recomputed, detail = '记录值与重新计算�
 
 /** §14 step 1: a transcript or commitment of another version (code unsupported-version). */
 const otherVersion = (field, recorded) =>
-  new FieldError(field, `本页面只验证 ${SPEC_VERSION}`, { code: 'unsupported-version', recorded, recomputed: SPEC_VERSION });
+  new FieldError(field, `本页面只验证 ${SUPPORTED_VERSIONS.join(' 和 ')}`,
+    { code: 'unsupported-version', recorded, recomputed: SUPPORTED_VERSIONS.join(' / ') });
 
 function same(field, recorded, recomputed) {
   if (recorded !== recomputed) throw differ(field, recorded, recomputed);
@@ -127,7 +129,8 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       early.strataFrame = entries;
     }
     try {
-      const k = drawKey(H(canonicalBytes(t.commitment)), fromHex(t.secret), entropyDigest(t.entropy.witnesses, beaconOf(t.entropy)));
+      const k = drawKey(H(canonicalBytes(t.commitment)), fromHex(t.secret), entropyDigest(t.entropy.witnesses, beaconOf(t.entropy)),
+        t.commitment.spec_version);
       early.selections = { key: k, frame: entries, pool: early.pool,
         value: computeSelections(t.commitment, c.params, entries, early.pool, k) };
     } catch {
@@ -136,7 +139,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
   };
   const steps = {
     format() {
-      if (transcript?.spec_version !== undefined && transcript.spec_version !== SPEC_VERSION) {
+      if (transcript?.spec_version !== undefined && !SUPPORTED_VERSIONS.includes(transcript.spec_version)) {
         throw otherVersion('spec_version', transcript.spec_version);
       }
       ({ json: t, commitment: c } = readTranscript(transcript));
@@ -158,8 +161,14 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       comparePublished(t.commitment, pub);
     },
     spec_version() {
-      if (t.spec_version !== SPEC_VERSION) throw otherVersion('spec_version', t.spec_version);
-      if (t.commitment.spec_version !== SPEC_VERSION) throw otherVersion('commitment.spec_version', t.commitment.spec_version);
+      if (!SUPPORTED_VERSIONS.includes(t.spec_version)) throw otherVersion('spec_version', t.spec_version);
+      if (!SUPPORTED_VERSIONS.includes(t.commitment.spec_version)) throw otherVersion('commitment.spec_version', t.commitment.spec_version);
+      // §17.6: a transcript cannot claim a version its commitment does not have.
+      if (t.spec_version !== t.commitment.spec_version) {
+        throw new FieldError('spec_version', `誊本版本 ${t.spec_version} 与其承诺的版本 ${t.commitment.spec_version} 不同`,
+          { code: 'unsupported-version', recorded: t.spec_version, recomputed: t.commitment.spec_version });
+      }
+      summary.spec_version = t.spec_version;
     },
     async frame() {
       frame = await loadFrame((p) => onProgress({ check: 'frame', ...p }), whileHashing, whileReading);
@@ -177,6 +186,11 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
     strata() {
       // Step 4: the assignment rules commit enforces (§9.2), then the strata (§6.3, total > 0).
       checkAssignmentRules(c.params, 'commitment.parameters');
+      if (c.params.joint) {
+        // §17.6: the joint plan's rules, then every inspector is of one of its departments.
+        checkJointRules(c.params, 'commitment.parameters');
+        jointDepartments(c.params.joint, pool, 'commitment.parameters.joint');
+      }
       let strata;
       try {
         if (early.strataFrame === frame && early.strataError) throw early.strataError;
@@ -222,7 +236,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
       same('entropy_digest', t.entropy_digest, toHex(entropyDigestBytes));
     },
     draw_key() {
-      key = drawKey(commitmentHash, secret, entropyDigestBytes);
+      key = drawKey(commitmentHash, secret, entropyDigestBytes, t.commitment.spec_version);
       same('draw_key', t.draw_key, toHex(key));
     },
     selections() {
