@@ -6,7 +6,7 @@
 //! * every environment variable a function reads is set in its environment (the template's
 //!   `Globals` merged with the function's own), found by scanning the function's crate, the
 //!   workspace crates it depends on, and — for `spotcheck-lambda` — only the helpers it calls, so
-//!   the master key goes to the function that derives secrets and to no other;
+//!   the plan key goes to the function that derives secrets and to no other;
 //! * the public function may only read the table (`GetItem`, `Query`, `BatchGetItem`), and no
 //!   function may update or delete items (records are written once);
 //! * the importer runs on the upload bucket's "Object Created" events under `uploads/`, may write
@@ -19,7 +19,9 @@
 //! * failures reach someone (a customer-managed key CloudWatch may use for the alarm topic, an
 //!   address required in prod, alarmed dead-letter queues), MFA and separate throttles, and
 //!   retention (log groups kept at least 180 days and retained, the caller in the access log,
-//!   CloudTrail data events, upload files, requests and import outcomes expiring).
+//!   CloudTrail data events, upload files, requests and import outcomes expiring);
+//! * plan secrets are computed inside KMS: no secret in any environment variable, HMAC keys whose
+//!   policies let only the inspector function's role compute a MAC, protected by the stack policy.
 //!
 //! SAM templates use YAML tags (`!Ref`, `!Sub`, `!GetAtt`); `serde_yaml_ng` keeps them as tagged
 //! values, which this test looks through.
@@ -464,10 +466,10 @@ fn every_environment_variable_a_function_reads_is_set_in_the_template() -> Resul
                 f.logical_id, l.bin
             ));
         }
-        // The master key goes only where secrets are derived.
-        if set.contains("SPOTCHECK_MASTER_KEY") && !read.contains("SPOTCHECK_MASTER_KEY") {
+        // The plan key goes only where secrets are derived.
+        if set.contains("SPOTCHECK_PLAN_KEY") && !read.contains("SPOTCHECK_PLAN_KEY") {
             problems.push(format!(
-                "{} is given the master key but never reads it",
+                "{} is given the plan key but never reads it",
                 f.logical_id
             ));
         }
@@ -489,7 +491,8 @@ fn the_scan_finds_the_variables_the_api_functions_are_known_to_read() -> Result<
     for v in [
         "SPOTCHECK_TABLE",
         "SPOTCHECK_DYNAMODB_ENDPOINT",
-        "SPOTCHECK_MASTER_KEY",
+        "SPOTCHECK_PLAN_KEY",
+        "SPOTCHECK_LEGACY_PLAN_KEY",
         "RUST_LOG",
     ] {
         ensure!(
@@ -502,12 +505,12 @@ fn the_scan_finds_the_variables_the_api_functions_are_known_to_read() -> Result<
         "public-api reads SPOTCHECK_TABLE: {public:?}"
     );
     ensure!(
-        !public.contains("SPOTCHECK_MASTER_KEY"),
+        !public.contains("SPOTCHECK_PLAN_KEY"),
         "public-api never touches the master key: {public:?}"
     );
     let uploads = variables_read(&ws, "spotcheck-upload-api", &support)?;
     ensure!(
-        uploads.contains("SPOTCHECK_UPLOAD_BUCKET") && !uploads.contains("SPOTCHECK_MASTER_KEY"),
+        uploads.contains("SPOTCHECK_UPLOAD_BUCKET") && !uploads.contains("SPOTCHECK_PLAN_KEY"),
         "upload-api presigns uploads and derives no secrets: {uploads:?}"
     );
     let importer = variables_read(&ws, "spotcheck-importer", &support)?;
@@ -518,7 +521,7 @@ fn the_scan_finds_the_variables_the_api_functions_are_known_to_read() -> Result<
         );
     }
     ensure!(
-        !importer.contains("SPOTCHECK_MASTER_KEY"),
+        !importer.contains("SPOTCHECK_PLAN_KEY"),
         "the importer never touches the master key: {importer:?}"
     );
     Ok(())
@@ -1725,7 +1728,7 @@ fn the_stack_policy_protects_every_stateful_resource() -> Result<()> {
     .flat_map(|kind| resources_of(&t, kind))
     .map(|(id, _)| id)
     .collect();
-    stateful.insert("LogKey".to_owned());
+    stateful.extend(["LogKey", "PlanKey", "LegacyPlanKey"].map(str::to_owned));
     ensure!(
         protected == stateful,
         "the stack policy protects {protected:?}, the stateful resources are {stateful:?}"
@@ -1736,6 +1739,197 @@ fn the_stack_policy_protects_every_stateful_resource() -> Result<()> {
             "{id} must be retained on stack deletion"
         );
     }
+    Ok(())
+}
+
+/// The staff API answers only the bureau's networks: every function behind a staff route is given
+/// `StaffAllowedCidrs` as `SPOTCHECK_STAFF_CIDRS` and its code reads it (the function refuses other
+/// source addresses before any handler, `spotcheck_api::staff_networks`); the public function is
+/// not; and production cannot deploy without a list.
+#[test]
+fn staff_routes_answer_only_the_staff_networks() -> Result<()> {
+    let t = Template::load()?;
+    let ws = workspace()?;
+    let (support_dir, _) = ws
+        .path_deps
+        .get("spotcheck-lambda")
+        .ok_or_else(|| anyhow!("spotcheck-lambda is not in the workspace"))?;
+    let support = lambda_support(support_dir)?;
+    let mut staff_functions = 0;
+    for l in &ws.lambdas {
+        let f = function_for(&t, &l.bin)?;
+        let paths: Vec<String> = get(f.resource, &["Properties", "Events"])
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter(|(_, e)| text(e, &["Type"]) == Some("HttpApi"))
+            .filter_map(|(_, e)| text(e, &["Properties", "Path"]).map(str::to_owned))
+            .collect();
+        let staff = paths.iter().any(|p| !p.starts_with("/api/public/"));
+        let env = get(f.resource, &["Properties", "Environment", "Variables"]);
+        let given = env.and_then(|e| raw(e, &["SPOTCHECK_STAFF_CIDRS"]));
+        if staff {
+            staff_functions += 1;
+            let joined = given
+                .map(serde_yaml_ng::to_string)
+                .transpose()?
+                .unwrap_or_default();
+            ensure!(
+                matches!(given, Some(Value::Tagged(tag)) if tag.tag == "Join")
+                    && joined.contains("StaffAllowedCidrs"),
+                "{} serves staff routes {paths:?}: SPOTCHECK_STAFF_CIDRS must be !Join [\",\", !Ref StaffAllowedCidrs], found {joined}",
+                f.logical_id
+            );
+            ensure!(
+                variables_read(&ws, &l.package, &support)?.contains("SPOTCHECK_STAFF_CIDRS"),
+                "{} ({}) must apply the allow-list (read SPOTCHECK_STAFF_CIDRS)",
+                f.logical_id,
+                l.bin
+            );
+        } else {
+            ensure!(
+                given.is_none(),
+                "{} serves no staff route and needs no staff allow-list",
+                f.logical_id
+            );
+        }
+    }
+    ensure!(
+        staff_functions >= 2,
+        "staff functions found: {staff_functions}"
+    );
+    let rule = get(&t.doc, &["Rules", "ProdNeedsStaffNetworks"])
+        .ok_or_else(|| anyhow!("no rule ProdNeedsStaffNetworks"))?;
+    let rule_text = serde_yaml_ng::to_string(rule)?;
+    ensure!(
+        rule_text.contains("Environment")
+            && rule_text.contains("prod")
+            && rule_text.contains("StaffAllowedCidrs"),
+        "ProdNeedsStaffNetworks must require StaffAllowedCidrs in prod: {rule_text}"
+    );
+    Ok(())
+}
+
+/// The plan secrets are computed inside KMS (`GenerateMac` under an HMAC key), so no secret is in
+/// the template or any function's environment, and only the inspector function's role may compute
+/// a MAC: the key policy allows it to that role alone, lets the account administer but not use the
+/// key (no `kms:*`, no grants), and denies MACs to every other principal.
+#[test]
+fn plan_secrets_are_computed_in_kms_by_the_inspector_function_only() -> Result<()> {
+    let t = Template::load()?;
+    let raw_text = std::fs::read_to_string(workspace_root().join("infra/template.yaml"))?;
+    ensure!(
+        !raw_text.contains("{{resolve:"),
+        "no dynamic reference may put a secret into the template (a resolved secret lands in the function's configuration)"
+    );
+    ensure!(
+        resources_of(&t, "AWS::SecretsManager::Secret").is_empty(),
+        "no Secrets Manager secret: plan secrets are computed in KMS"
+    );
+    let role = "InspectorApiFunctionRole.Arn";
+    for f in t.functions() {
+        let vars = get(f.resource, &["Properties", "Environment", "Variables"]);
+        for name in keys(vars) {
+            ensure!(
+                !name.contains("MASTER") && !name.contains("SECRET"),
+                "{}: environment variable {name} looks like a secret",
+                f.logical_id
+            );
+        }
+        let given = keys(vars).contains("SPOTCHECK_PLAN_KEY");
+        ensure!(
+            given == (f.logical_id == "InspectorApiFunction"),
+            "{}: only the inspector function is given the plan key",
+            f.logical_id
+        );
+        ensure!(
+            !actions(&f)?.iter().any(|a| a.starts_with("kms:")),
+            "{}: KMS use is granted by the key policies alone, not by function policies",
+            f.logical_id
+        );
+    }
+    let inspector = resource(&t, "InspectorApiFunction")?;
+    let env = get(inspector, &["Properties", "Environment", "Variables"])
+        .ok_or_else(|| anyhow!("InspectorApiFunction has no environment"))?;
+    ensure!(
+        is_tagged(raw(env, &["SPOTCHECK_PLAN_KEY"]), "GetAtt", "PlanKey.Arn"),
+        "SPOTCHECK_PLAN_KEY must be !GetAtt PlanKey.Arn"
+    );
+    ensure!(
+        text(env, &["SPOTCHECK_LEGACY_PLAN_KEY"]).is_none()
+            && serde_yaml_ng::to_string(
+                raw(env, &["SPOTCHECK_LEGACY_PLAN_KEY"]).unwrap_or(&Value::Null)
+            )?
+            .contains("LegacyPlanKey.Arn"),
+        "SPOTCHECK_LEGACY_PLAN_KEY must name LegacyPlanKey when it exists"
+    );
+    let policy = std::fs::read_to_string(workspace_root().join("infra/stack-policy.json"))?;
+    for id in ["PlanKey", "LegacyPlanKey"] {
+        let key = resource(&t, id)?;
+        let props = get(key, &["Properties"]).ok_or_else(|| anyhow!("{id}: no properties"))?;
+        ensure!(
+            text(props, &["KeySpec"]) == Some("HMAC_256")
+                && text(props, &["KeyUsage"]) == Some("GENERATE_VERIFY_MAC"),
+            "{id} must be an HMAC_256 key for GENERATE_VERIFY_MAC"
+        );
+        ensure!(
+            text(key, &["DeletionPolicy"]) == Some("Retain")
+                && text(key, &["UpdateReplacePolicy"]) == Some("Retain"),
+            "{id} must be retained"
+        );
+        ensure!(
+            policy.contains(&format!("\"LogicalResourceId/{id}\"")),
+            "infra/stack-policy.json must forbid replacing {id}"
+        );
+        let statements = get(props, &["KeyPolicy", "Statement"])
+            .and_then(Value::as_sequence)
+            .ok_or_else(|| anyhow!("{id}: no key policy"))?;
+        let mut allowed_to_mac = Vec::new();
+        let mut denied_to_others = false;
+        for st in statements {
+            let sid = text(st, &["Sid"]).unwrap_or_default();
+            let acts = strings(get(st, &["Action"]));
+            let principal = raw(st, &["Principal", "AWS"]);
+            let uses = acts.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "kms:*" | "kms:GenerateMac" | "kms:VerifyMac" | "kms:CreateGrant"
+                ) || (a.ends_with('*') && "kms:GenerateMac".starts_with(a.trim_end_matches('*')))
+                    || (a.ends_with('*') && "kms:CreateGrant".starts_with(a.trim_end_matches('*')))
+            });
+            match text(st, &["Effect"]) {
+                Some("Allow") if uses => {
+                    ensure!(
+                        is_tagged(principal, "GetAtt", role)
+                            && acts == ["kms:GenerateMac".to_owned()],
+                        "{id}: statement {sid} lets someone other than the inspector function's role compute a MAC or grant it: {acts:?}"
+                    );
+                    allowed_to_mac.push(sid.to_owned());
+                }
+                Some("Deny") => {
+                    let cond = raw(st, &["Condition", "ArnNotEquals", "aws:PrincipalArn"]);
+                    denied_to_others |= text(st, &["Principal", "AWS"]) == Some("*")
+                        && acts.iter().any(|a| a == "kms:GenerateMac")
+                        && acts.iter().any(|a| a == "kms:CreateGrant")
+                        && is_tagged(cond, "GetAtt", role);
+                }
+                _ => {}
+            }
+        }
+        ensure!(
+            allowed_to_mac.len() == 1,
+            "{id}: exactly one statement lets the inspector function compute MACs, found {allowed_to_mac:?}"
+        );
+        ensure!(
+            denied_to_others,
+            "{id}: the key policy must deny GenerateMac and CreateGrant to every principal but the inspector function's role"
+        );
+    }
+    ensure!(
+        text(resource(&t, "LegacyPlanKey")?, &["Condition"]) == Some("HasLegacyPlanKey")
+            && text(resource(&t, "LegacyPlanKey")?, &["Properties", "Origin"]) == Some("EXTERNAL"),
+        "LegacyPlanKey exists only for a migration and holds imported key material"
+    );
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod large_upload;
 pub mod openapi;
 pub mod routes;
 pub mod sealer;
+pub mod staff_networks;
 
 use std::sync::Arc;
 

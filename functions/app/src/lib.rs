@@ -19,5 +19,5 @@ pub mod registry;
 pub mod staff;
 
 pub use error::{AppError, ErrorKind};
-pub use ports::{Beacon, SecretSource};
+pub use ports::{Beacon, SecretSource, secret_not_reproduced};
 pub use staff::{Role, Staff};

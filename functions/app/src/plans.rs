@@ -430,7 +430,7 @@ pub async fn commit_plan<S: CommitStore>(
     let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
     let pool = pool_from(&roster, spec)?;
 
-    let secret = secrets.secret_for(id, now);
+    let secret = secrets.seal(id, now).await?;
     // Feasibility is checked before anything is written.
     let commitment = commit(
         CommitRequest {
@@ -565,12 +565,9 @@ pub async fn draw_plan<S: DrawStore>(
         refuse_personal_numbers(&format!("witnesses[{i}].value"), w.value.as_str())?;
     }
     let commitment = store.get_commitment(id).await?;
-    let secret = secrets.secret_for(id, commitment.committed_at);
-    if secret.commitment() != commitment.secret_commitment {
-        return Err(AppError::internal(format!(
-            "the master key does not reproduce plan {id}'s committed secret (was it rotated?)"
-        )));
-    }
+    let secret = secrets
+        .unseal(id, commitment.committed_at, &commitment.secret_commitment)
+        .await?;
     let drand = match &commitment.entropy_source.drand {
         None => None,
         Some(promised) => {

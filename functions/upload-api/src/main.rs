@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use spotcheck_api::staff_networks::{StaffNetworks, guard};
 use spotcheck_api::{Authenticator, UploadState, system_clock};
 use spotcheck_lambda::uploads::S3Uploads;
 use spotcheck_lambda::{init_logging, process_env, upload_bucket};
@@ -15,10 +16,13 @@ use spotcheck_lambda::{init_logging, process_env, upload_bucket};
 async fn main() -> Result<(), lambda_http::Error> {
     init_logging();
     let bucket = S3Uploads::connect(&upload_bucket(&process_env)?).await;
-    lambda_http::run(spotcheck_api::uploads_router(UploadState {
+    // Requests from outside the staff networks are refused before any handler (empty: no list).
+    let networks = StaffNetworks::parse(&process_env("SPOTCHECK_STAFF_CIDRS").unwrap_or_default())
+        .map_err(|reason| format!("environment variable SPOTCHECK_STAFF_CIDRS: {reason}"))?;
+    let router = spotcheck_api::uploads_router(UploadState {
         auth: Authenticator::ApiGateway,
         clock: system_clock(),
         bucket: Some(Arc::new(bucket)),
-    }))
-    .await
+    });
+    lambda_http::run(guard(router, networks)).await
 }
