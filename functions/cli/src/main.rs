@@ -17,6 +17,7 @@ macro_rules! say {
 }
 
 mod commands;
+mod console;
 mod demo_data;
 mod exit;
 mod files;

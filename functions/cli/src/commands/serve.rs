@@ -296,6 +296,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the runtime: {e}")))?;
+    let origin = crate::console::origin(&listener, tls.is_some())?;
+    let tickets = crate::console::Tickets::default();
+    let min_notice_minutes = (state.schedule.min_notice_secs / 60) as u32;
     rt.block_on(async move {
         if args.demo {
             // The demo loads through the API with tokens of the default issuer.
@@ -311,8 +314,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 "token (admin, registrar, supervisor, inspector of 莆田市文化和旅游局, {hours} h):"
             );
             say!("{token}");
+            crate::console::print_links(&tickets, &jwt_key, &policy.issuer, hours, &origin)?;
         }
-        let router = harden(app(state), &hygiene);
+        let console = crate::console::router(tickets, min_notice_minutes);
+        let router = harden(app(state).merge(console), &hygiene);
         serve(
             router,
             listener,

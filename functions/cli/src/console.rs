@@ -1,0 +1,351 @@
+//! The staff console (`web/console`, built into `web/console/dist/` and embedded here) at
+//! `/console/`, and the one-time sign-in links of `serve --demo`.
+//!
+//! The console is static files calling the JSON API, the same files the site's bucket serves on
+//! AWS; only `config.json` differs (here `{"mode":"local"}`: sign in with a link; on AWS the OIDC
+//! issuer and client). A sign-in link carries a *ticket* in its fragment (never sent in a request
+//! line, so never logged); the page posts it once to `POST /console/signin`, which answers the
+//! user's access token. A ticket works once, for [`TICKET_LIFETIME`], and only from a loopback
+//! address: the server's own machine, where its key files already are.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use spotcheck_api::ApiError;
+
+use crate::exit::Failure;
+
+const INDEX_HTML: &[u8] = include_bytes!("../../../web/console/dist/index.html");
+const APP_JS: &[u8] = include_bytes!("../../../web/console/dist/app.js");
+const APP_CSS: &[u8] = include_bytes!("../../../web/console/dist/app.css");
+
+/// How long a sign-in link stays usable.
+pub const TICKET_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// One demo user: who they are and the roles their token carries.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoUser {
+    /// The token's subject (an inspector's roster id, so their assignments show).
+    pub subject: &'static str,
+    /// How the user is introduced, in Chinese.
+    pub label: &'static str,
+    /// Their roles.
+    pub roles: &'static [&'static str],
+}
+
+/// The demo users `serve --demo` prints a link for.
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        subject: "PT-INS-001",
+        label: "检查人员兼科长",
+        roles: &["inspector", "supervisor"],
+    },
+    DemoUser {
+        subject: "demo-publisher",
+        label: "审核发布人员",
+        roles: &["publisher"],
+    },
+    DemoUser {
+        subject: "demo-registrar",
+        label: "名录管理员",
+        roles: &["registrar"],
+    },
+    DemoUser {
+        subject: "demo-admin",
+        label: "系统管理员",
+        roles: &["admin", "registrar", "supervisor", "inspector"],
+    },
+];
+
+/// A token of the demo department for `user`, valid `hours`.
+///
+/// # Errors
+/// If the token cannot be signed.
+pub fn user_token(
+    key: &[u8],
+    issuer: &str,
+    hours: i64,
+    user: &DemoUser,
+) -> Result<String, Failure> {
+    let now = chrono::Utc::now().timestamp();
+    spotcheck_api::auth::mint_token(
+        key,
+        &spotcheck_api::auth::Claims {
+            sub: user.subject.into(),
+            department: "莆田市文化和旅游局".into(),
+            roles: user.roles.iter().map(|r| (*r).to_owned()).collect(),
+            iss: issuer.to_owned(),
+            iat: now,
+            exp: now + hours * 3600,
+            nbf: None,
+        },
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+/// `http://127.0.0.1:8080`: where the server listens, as a browser reaches it.
+///
+/// # Errors
+/// If the listener has no local address.
+pub fn origin(listener: &std::net::TcpListener, tls: bool) -> Result<String, Failure> {
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    Ok(format!("{}://{local}", if tls { "https" } else { "http" }))
+}
+
+/// Prints the console's address and a one-time sign-in link for each demo user.
+///
+/// # Errors
+/// If a token cannot be signed or the OS random generator fails.
+pub fn print_links(
+    tickets: &Tickets,
+    key: &[u8],
+    issuer: &str,
+    hours: i64,
+    origin: &str,
+) -> Result<(), Failure> {
+    say!(
+        "staff console: {origin}/console/ — one-time sign-in links (each works once, within an \
+         hour, from this machine):"
+    );
+    for user in DEMO_USERS {
+        let ticket = tickets.issue(user_token(key, issuer, hours, user)?)?;
+        say!(
+            "  {} {} ({}): {origin}/console/signin#ticket={ticket}",
+            user.label,
+            user.subject,
+            user.roles.join(", ")
+        );
+    }
+    Ok(())
+}
+
+struct Pending {
+    token: String,
+    expires: Instant,
+}
+
+/// The unused sign-in tickets of this process (in memory only: a restart voids them).
+#[derive(Clone, Default)]
+pub struct Tickets {
+    inner: Arc<Mutex<HashMap<String, Pending>>>,
+}
+
+impl Tickets {
+    /// A new ticket that signs in with `token`, usable once within [`TICKET_LIFETIME`].
+    ///
+    /// # Errors
+    /// If the OS random generator fails.
+    pub fn issue(&self, token: String) -> Result<String, Failure> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Failure::Other(anyhow::anyhow!("the OS random generator failed: {e}")))?;
+        let ticket = hex::encode(bytes);
+        if let Ok(mut map) = self.inner.lock() {
+            let now = Instant::now();
+            map.retain(|_, p| p.expires > now);
+            map.insert(
+                ticket.clone(),
+                Pending {
+                    token,
+                    expires: now + TICKET_LIFETIME,
+                },
+            );
+        }
+        Ok(ticket)
+    }
+
+    /// Takes the ticket's token, once: `None` if unknown, used or expired.
+    fn redeem(&self, ticket: &str) -> Option<String> {
+        let mut map = self.inner.lock().ok()?;
+        let pending = map.remove(ticket)?;
+        (pending.expires > Instant::now()).then_some(pending.token)
+    }
+}
+
+/// The console's routes: the static files, `config.json` (sign in with a one-time link of this
+/// server; its minimum notice before a draw) and the ticket exchange.
+pub fn router(tickets: Tickets, min_notice_minutes: u32) -> Router {
+    let config: &'static str = Box::leak(
+        serde_json::json!({ "mode": "local", "min_notice_minutes": min_notice_minutes })
+            .to_string()
+            .into_boxed_str(),
+    );
+    Router::new()
+        .route(
+            "/console",
+            get(|| async { Redirect::permanent("/console/") }),
+        )
+        .route("/console/", get(|| async { file("index.html") }))
+        .route("/console/index.html", get(|| async { file("index.html") }))
+        .route(
+            "/console/signin",
+            get(|| async { file("index.html") }).post(signin),
+        )
+        .route("/console/app.js", get(|| async { file("app.js") }))
+        .route("/console/app.css", get(|| async { file("app.css") }))
+        .route(
+            "/console/config.json",
+            get(move || async move { asset(config.as_bytes().into(), "application/json") }),
+        )
+        .with_state(tickets)
+}
+
+/// One of the console's files: the embedded build, or with `SPOTCHECK_CONSOLE_DIR` set (while
+/// working on the console) that folder's file as it is now.
+fn file(name: &'static str) -> Response {
+    let (embedded, content_type) = match name {
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        _ => (INDEX_HTML, "text/html; charset=utf-8"),
+    };
+    let bytes = std::env::var_os("SPOTCHECK_CONSOLE_DIR")
+        .and_then(|dir| std::fs::read(std::path::Path::new(&dir).join(name)).ok())
+        .map_or(
+            std::borrow::Cow::Borrowed(embedded),
+            std::borrow::Cow::Owned,
+        );
+    asset(bytes, content_type)
+}
+
+fn asset(bytes: std::borrow::Cow<'static, [u8]>, content_type: &'static str) -> Response {
+    let mut resp = bytes.into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SigninBody {
+    ticket: String,
+}
+
+/// `POST /console/signin` `{"ticket": "…"}` → `{"access_token": "…"}`, once per ticket, from a
+/// loopback address only.
+async fn signin(State(tickets): State<Tickets>, req: Request) -> Response {
+    let loopback = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
+    if !loopback {
+        return ApiError::forbidden(
+            "sign-in links work only from the server's own machine (a loopback address)",
+        )
+        .into_response();
+    }
+    let body: Bytes = match axum::body::to_bytes(req.into_body(), 4096).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::bad_request("invalid-body", "the body must be at most 4 KiB")
+                .into_response();
+        }
+    };
+    let Ok(body) = serde_json::from_slice::<SigninBody>(&body) else {
+        return ApiError::bad_request(
+            "invalid-json",
+            "the body must be {\"ticket\": \"<the link's ticket>\"}",
+        )
+        .into_response();
+    };
+    match tickets.redeem(body.ticket.trim()) {
+        Some(token) => {
+            let json = serde_json::json!({ "access_token": token, "token_type": "Bearer" });
+            let mut resp = (StatusCode::OK, json.to_string()).into_response();
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        None => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "signin-ticket-unknown",
+            "this sign-in link was already used, has expired (after an hour) or is from an \
+             earlier start of the server: restart `spotcheck serve --demo` for new links",
+        )
+        .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn post(router: &Router, from: Option<&str>, body: &str) -> (StatusCode, String) {
+        let mut req = Request::post("/console/signin")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap_or_default();
+        if let Some(addr) = from {
+            let addr: SocketAddr = addr.parse().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
+            req.extensions_mut().insert(ConnectInfo(addr));
+        }
+        let resp = router.clone().oneshot(req).await.unwrap_or_default();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 16)
+            .await
+            .unwrap_or_default();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_ticket_signs_in_once_and_only_from_loopback() -> Result<(), Failure> {
+        let tickets = Tickets::default();
+        let t = tickets.issue("tok-1".into())?;
+        let router = router(tickets.clone(), 2);
+        let body = format!("{{\"ticket\":\"{t}\"}}");
+        let (s, b) = post(&router, Some("192.0.2.7:5000"), &body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (s, b) = post(&router, None, &body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "no peer address: {b}");
+        let (s, b) = post(&router, Some("127.0.0.1:5000"), &body).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert!(b.contains("\"access_token\":\"tok-1\""), "{b}");
+        let (s, b) = post(&router, Some("[::1]:5000"), &body).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "second use: {b}");
+        assert!(b.contains("signin-ticket-unknown"), "{b}");
+        let (s, b) = post(&router, Some("127.0.0.1:5000"), "{\"ticket\":1}").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+        Ok(())
+    }
+
+    #[test]
+    fn an_expired_ticket_is_refused() -> Result<(), Failure> {
+        let tickets = Tickets::default();
+        let t = tickets.issue("tok".into())?;
+        if let Ok(mut map) = tickets.inner.lock()
+            && let Some(p) = map.get_mut(&t)
+        {
+            p.expires = Instant::now();
+        }
+        assert_eq!(tickets.redeem(&t), None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_embedded_console_is_the_built_one() {
+        let html = String::from_utf8_lossy(INDEX_HTML);
+        assert!(html.contains("lang=\"zh-CN\""), "{html}");
+        assert!(
+            html.contains("app.js") && html.contains("app.css"),
+            "{html}"
+        );
+        assert!(!APP_JS.is_empty());
+    }
+}

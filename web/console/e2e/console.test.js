@@ -1,0 +1,197 @@
+// The staff console as its users work it, in headless Debian Chromium (playwright-core, never a
+// downloaded browser), only by clicking and typing: sign in with the demo's one-time links, import a
+// registry with one bad row and see that row named, create a plan, commit it, open the printable
+// notice, draw with the witness's value, record a result and a penalty decision, approve both as a
+// second user, and find the result on the public page. axe-core finds no violation on any page,
+// and no page scrolls sideways at 1280 or 390 px. Screenshots go to $SCREENSHOT_DIR.
+//
+// CONSOLE_SERVER_OUT: the standard output of a running `spotcheck serve --demo` (its address and
+// sign-in links); scripts/test.d/47-console.sh starts it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const OUT = process.env.CONSOLE_SERVER_OUT;
+const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve('../../target/console-screenshots');
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../fixtures');
+if (!OUT || !fs.existsSync(OUT)) throw new Error(`CONSOLE_SERVER_OUT must name the output of serve --demo (got ${OUT})`);
+fs.mkdirSync(SHOTS, { recursive: true });
+
+const printed = fs.readFileSync(OUT, 'utf8');
+const links = Object.fromEntries([...printed.matchAll(/^\s+\S+ (\S+) \([^)]*\): (http\S+\/console\/signin#ticket=[0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]));
+const base = /listening on (http:\/\/\S+)/.exec(printed)?.[1];
+let browser;
+const violations = {};
+
+before(async () => {
+  assert.ok(base, `no address in ${OUT}`);
+  for (const who of ['PT-INS-001', 'demo-publisher', 'demo-registrar']) assert.ok(links[who], `no sign-in link for ${who}: ${printed}`);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+/** axe-core on the page as it is now, and no sideways scrolling at 1280 and 390 px; a screenshot. */
+async function check(page, name) {
+  await page.waitForSelector('h1');
+  await page.addScriptTag({ content: AXE });
+  // eslint-disable-next-line no-undef
+  const r = await page.evaluate(async () => axe.run(document, { resultTypes: ['violations'] }));
+  violations[name] = r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations[name], [], `axe-core on ${name}`);
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at ${width}px`);
+    if (width === 390) await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
+  }
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(who) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(links[who]);
+  await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor();
+  return page;
+}
+
+/** Beijing time `minutes` from now, rounded up to the minute, as a datetime-local value. */
+function beijingLocal(minutes) {
+  const ms = Math.ceil((Date.now() + minutes * 60000) / 60000) * 60000;
+  return { value: new Date(ms + 8 * 3600e3).toISOString().slice(0, 16), at: ms };
+}
+
+test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => {
+  // 1. The registrar imports a file with one bad row: nothing is imported, the row is named.
+  const reg = await signIn('demo-registrar');
+  await check(reg, 'dashboard-registrar');
+  await reg.getByRole('link', { name: '名录管理' }).click();
+  await reg.getByLabel('名录类别').selectOption('agencies');
+  const good = fs.readFileSync(path.join(FIXTURES, 'registries/agencies.synthetic.csv'), 'utf8').split('\n');
+  const bad = good.slice();
+  bad[3] = bad[3].replace(/^[^,]+,/, '9135030BADCODE0000,');
+  await reg.getByLabel('名录文件').setInputFiles({ name: 'agencies.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.join('\n')) });
+  await reg.getByRole('button', { name: '上传并导入' }).click();
+  await reg.getByRole('heading', { name: /错误报告/ }).waitFor();
+  const rows = reg.locator('table tbody tr');
+  assert.equal(await rows.count(), 1, 'exactly the one bad row is reported');
+  assert.match(await rows.first().innerText(), /第 4 行/);
+  assert.ok(await reg.getByRole('link', { name: '下载错误报告（CSV）' }).isVisible());
+  await check(reg, 'registries-error-report');
+  await reg.context().close();
+
+  // 2. The inspector and supervisor plans a check, commits it and prints the notice.
+  const sup = await signIn('PT-INS-001');
+  await check(sup, 'dashboard');
+  await sup.getByRole('link', { name: '抽查计划', exact: true }).click();
+  await sup.getByRole('link', { name: '新建抽查计划' }).first().click();
+  await sup.getByRole('heading', { name: '新建抽查计划' }).waitFor();
+  // Submitting empty names what is missing beside each field, in Chinese.
+  await sup.getByRole('button', { name: '保存为草稿' }).click();
+  assert.ok(await sup.getByText('请填写计划编号').isVisible());
+  assert.ok(await sup.getByText('请选择抽查事项').isVisible());
+  await check(sup, 'plan-new-validation');
+  await sup.getByLabel('计划编号').fill('PT-2026-E2E');
+  await sup.getByLabel('计划名称').fill('城厢区旅行社双随机抽查（测试）');
+  await sup.getByLabel('抽查事项').selectOption('PT-LY-001');
+  await sup.getByLabel('定向抽查（按条件筛选）').check();
+  await sup.getByLabel('行政区划代码').fill('350302');
+  await sup.getByLabel('按数量（每层）').check();
+  await sup.getByLabel('每层抽取数量').fill('2');
+  await sup.getByLabel('见证人1').fill('观察员 李某');
+  const planned = beijingLocal(2);
+  await sup.getByLabel('计划抽取时间（北京时间）').fill(planned.value);
+  await sup.getByRole('button', { name: '保存为草稿' }).click();
+  await sup.getByRole('heading', { name: '城厢区旅行社双随机抽查（测试）' }).waitFor();
+  await check(sup, 'plan-draft');
+  await sup.getByRole('button', { name: '提交承诺并公示' }).click();
+  await sup.getByText(/已提交承诺并公示/).waitFor();
+  const hash = (await sup.locator('dd code.hash').first().innerText()).trim();
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  await sup.getByRole('link', { name: '打印抽查公告' }).click();
+  await sup.getByRole('heading', { name: /关于开展城厢区旅行社双随机抽查（测试）的公告/ }).waitFor();
+  assert.ok(await sup.locator('svg.qr path').count() === 1, 'the notice has its QR code');
+  assert.ok((await sup.locator('.notice-doc').innerText()).includes(hash), 'the notice shows the commitment hash');
+  await check(sup, 'notice');
+  await sup.emulateMedia({ media: 'print' });
+  await sup.screenshot({ path: path.join(SHOTS, 'notice-print.png'), fullPage: true });
+  assert.equal(await sup.getByRole('navigation').count(), 0, 'navigation is not printed');
+  await sup.emulateMedia({ media: 'screen' });
+
+  // 3. The draw ceremony: the witness's value, then the drawn targets and inspectors.
+  await sup.getByRole('link', { name: '返回计划' }).click();
+  await sup.getByRole('link', { name: '进入抽取现场' }).click();
+  await sup.getByText('承诺值（抽取前已公示）').waitFor();
+  await check(sup, 'draw-waiting');
+  await sup.getByLabel('观察员 李某').fill('2 7 1 8 2 8');
+  const wait = planned.at - Date.now() + 1500;
+  if (wait > 0) await sup.waitForTimeout(wait);
+  // Keyboard only: from the value field, Tab to the button and press Enter.
+  await sup.getByLabel('观察员 李某').focus();
+  await sup.keyboard.press('Tab');
+  await sup.keyboard.press('Enter');
+  await sup.getByText(/抽取完成，共抽中 \d+ 户/).waitFor();
+  await sup.waitForTimeout(1500);
+  await check(sup, 'draw-done');
+  const target = (await sup.locator('.ceremony-table tbody tr').first().locator('code').innerText()).trim();
+  assert.match(target, /^[0-9A-Z]{18}$/);
+
+  // 4. A result for the first drawn agency, with validation messages first.
+  await sup.getByRole('link', { name: '返回计划' }).click();
+  await sup.getByRole('link', { name: `录入检查结果：${target}` }).click();
+  await sup.getByRole('heading', { name: '录入抽查结果' }).waitFor();
+  await sup.getByRole('button', { name: '保存检查结果' }).click();
+  assert.ok(await sup.getByText('请选择检查结果').isVisible());
+  assert.ok(await sup.getByText('请填写检查情况').isVisible());
+  await check(sup, 'result-validation');
+  await sup.getByLabel('检查结果').selectOption('corrected_after_order');
+  await sup.getByLabel('检查情况').fill('旅游合同文本不规范，已责令改正。');
+  await sup.getByLabel('后续处理').fill('责令改正');
+  await sup.getByRole('button', { name: '保存检查结果' }).click();
+  await sup.getByText('检查结果已保存，待他人审核后公开。').waitFor();
+
+  // 5. A penalty decision for it.
+  await sup.getByRole('link', { name: '录入行政处罚决定' }).click();
+  await sup.getByRole('heading', { name: '录入行政处罚决定' }).waitFor();
+  await sup.getByRole('button', { name: '保存处罚决定' }).click();
+  assert.ok(await sup.getByText('请填写行政处罚决定书文号').isVisible());
+  await check(sup, 'penalty-validation');
+  await sup.getByLabel('当事人名称').fill('莆田测试旅行社有限公司');
+  await sup.getByLabel('行政处罚决定书文号').fill('莆文旅罚〔2026〕901号');
+  await sup.getByLabel('违法行为类型（案由）').fill('未与旅游者签订书面旅游合同');
+  await sup.getByLabel('违法事实').fill('抽查发现该社2026年10月组团未签订书面合同。');
+  await sup.getByLabel('处罚依据').fill('《中华人民共和国旅游法》第九十五条');
+  await sup.getByLabel('处罚结果').fill('警告');
+  await sup.getByRole('button', { name: '保存处罚决定' }).click();
+  await sup.getByText(/处罚决定 .* 已保存，待他人审核后公开。/).waitFor();
+  await sup.context().close();
+
+  // 6. Someone else approves both, each text beside its public rendering, and finds the result public.
+  const pub = await signIn('demo-publisher');
+  await pub.getByRole('link', { name: '审核' }).click();
+  await pub.getByRole('heading', { name: /抽查结果：/ }).waitFor();
+  await pub.getByRole('heading', { name: /行政处罚决定：/ }).waitFor();
+  await check(pub, 'approvals');
+  await pub.getByRole('button', { name: '同意公开' }).first().click();
+  await pub.getByText('已同意公开：').waitFor();
+  await pub.getByRole('button', { name: '同意公开' }).first().click();
+  await pub.getByText('暂无待审核事项。').waitFor();
+  await pub.getByRole('link', { name: /查看公开页面/ }).first().click();
+  await pub.getByRole('heading', { name: /公开信息：/ }).waitFor();
+  await pub.getByText('复核通过').waitFor();
+  const published = await pub.locator('table').innerText();
+  assert.ok(published.includes(target), `the public page lists the result for ${target}: ${published}`);
+  assert.ok(published.includes('已责令改正') || published.includes('发现问题经责令已改正'));
+  await check(pub, 'public-plan');
+  await pub.context().close();
+});

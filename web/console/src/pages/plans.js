@@ -1,0 +1,206 @@
+import { useState } from 'preact/hooks';
+import { html, cnTime, fromChinaLocal, toChinaLocal, go } from '../util.js';
+import { get, post } from '../api.js';
+import { config } from '../config.js';
+import { Field, Load, Notice, PageTitle, Hash } from '../components.js';
+import { STATE, TARGET_KIND, SCHEME, ROUNDING } from '../labels.js';
+
+const can = (me, ...roles) => me.roles.some((r) => roles.includes(r) || r === 'admin');
+
+export async function findPlan(id) {
+  const plans = await get('/api/plans');
+  const plan = plans.find((p) => p.spec.id === id);
+  if (!plan) throw Object.assign(new Error('not found'), { code: 'not-found', detail: `计划 ${id} 不存在` });
+  return plan;
+}
+
+export function PlanList({ me }) {
+  return html`<${PageTitle}>抽查计划</${PageTitle}>
+    ${can(me, 'inspector') ? html`<p><a class="button primary" href="#/plans/new">新建抽查计划</a></p>` : null}
+    <${Load} fn=${() => get('/api/plans')}>${(plans) => html`<div class="table-wrap"><table>
+      <caption class="sr">本部门抽查计划</caption>
+      <thead><tr><th scope="col">计划</th><th scope="col">计划抽取时间</th><th scope="col">状态</th></tr></thead>
+      <tbody>${plans.map((p) => html`<tr>
+        <td><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a><br /><span class="muted small">${p.spec.id}</span></td>
+        <td>${cnTime(p.spec.planned_draw_at)}</td><td>${STATE[p.state.state]}</td></tr>`)}</tbody>
+    </table></div>`}</${Load}>`;
+}
+
+const ERR = {
+  id: (v) => (!v ? '请填写计划编号' : /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? null : '计划编号只能由字母、数字和“.”“_”“-”组成，以字母或数字开头，不超过64个字符'),
+  title: (v) => (!v.trim() ? '请填写计划名称' : null),
+  item: (v) => (!v ? '请选择抽查事项' : null),
+};
+
+/** 抽查计划 wizard: the item, the frame filter, strata, sample sizes, inspectors, witnesses, time. */
+export function PlanNew({ me }) {
+  const minNotice = config().min_notice_minutes ?? 1440;
+  const earliest = Date.now() + (minNotice + 2) * 60000;
+  const [f, setF] = useState({
+    id: '', title: '', item: '', target_kind: 'agency', mode: 'untargeted', regions: '', classes: [], outbound: '',
+    scheme: 'region', sizeBy: 'ratio', ratio: '0.1', rounding: 'up', count: '2', perTarget: '2', cap: '',
+    witnesses: [''], beacon: false, at: toChinaLocal(Math.ceil(earliest / 60000) * 60000),
+  });
+  const [errors, setErrors] = useState({});
+  const [problem, setProblem] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+
+  function check() {
+    const e = {};
+    for (const k of Object.keys(ERR)) { const m = ERR[k](f[k]); if (m) e[k] = m; }
+    if (f.sizeBy === 'ratio' && !/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/.test(f.ratio)) e.ratio = '抽取比例须为0到1之间的小数，最多6位小数，例如0.05';
+    if (f.sizeBy === 'count' && !/^[1-9]\d{0,5}$/.test(f.count)) e.count = '抽取数量须为正整数';
+    if (!/^\d+$/.test(f.perTarget) || +f.perTarget < 2) e.perTarget = '每户检查人员不得少于2名（《旅游法》第八十六条、《行政处罚法》第四十二条）';
+    if (f.cap && !/^[1-9]\d*$/.test(f.cap)) e.cap = '须为正整数，或留空表示不限';
+    if (f.mode === 'targeted' && f.regions && !f.regions.split(/[,，\s]+/).filter(Boolean).every((r) => /^\d{6}$/.test(r))) e.regions = '行政区划代码为6位数字，多个以逗号分隔';
+    const names = f.witnesses.map((w) => w.trim()).filter(Boolean);
+    if (!names.length && !f.beacon) e.witnesses = '请至少填写一名见证人';
+    if (new Set(names).size !== names.length) e.witnesses = '见证人不得重复';
+    const at = fromChinaLocal(f.at);
+    if (!at) e.at = '请填写计划抽取时间';
+    else if (Date.parse(at) < Date.now() + minNotice * 60000) e.at = `计划抽取时间须在发布后至少${minNotice >= 60 ? `${minNotice / 60}小时` : `${minNotice}分钟`}（最短公示期）`;
+    setErrors(e);
+    return Object.keys(e).length === 0;
+  }
+
+  async function submit(ev) {
+    ev.preventDefault();
+    setProblem(null);
+    if (!check()) { setTimeout(() => document.querySelector('[aria-invalid="true"]')?.focus(), 0); return; }
+    const rule = f.sizeBy === 'ratio' ? { ratio: f.ratio, rounding: f.rounding } : { count: Number(f.count) };
+    const filter = f.mode === 'untargeted' ? { mode: 'untargeted' } : {
+      mode: 'targeted', regions: f.regions.split(/[,，\s]+/).filter(Boolean), credit_classes: f.classes,
+      outbound: f.target_kind === 'agency' && f.outbound ? f.outbound === 'yes' : null, statuses: [],
+    };
+    const spec = {
+      id: f.id, item: f.item, title: f.title.trim(), department: me.department, target_kind: f.target_kind,
+      stratum_scheme: f.scheme, filter,
+      parameters: { default: rule, inspectors_per_target: Number(f.perTarget), ...(f.cap ? { max_assignments_per_inspector: Number(f.cap) } : {}) },
+      entropy_source: { witnesses: f.witnesses.map((w) => w.trim()).filter(Boolean) },
+      planned_draw_at: fromChinaLocal(f.at),
+    };
+    setBusy(true);
+    try {
+      await post('/api/plans', spec);
+      go(`/plans/${encodeURIComponent(f.id)}`);
+    } catch (e) {
+      if (e.code === 'notice-too-short') setErrors({ at: `计划抽取时间距现在不足最短公示期：${e.detail}` });
+      setProblem(e);
+    } finally { setBusy(false); }
+  }
+
+  return html`<${PageTitle}>新建抽查计划</${PageTitle}>
+  <${Load} fn=${() => get('/api/public/items')}>${(items) => html`
+  <form class="form" onSubmit=${submit} novalidate>
+    <${Notice} error=${problem} />
+    <fieldset><legend>基本信息</legend>
+      <${Field} label="计划编号" required error=${errors.id} hint="例如 PT-2026-002">${(a) => html`<input ...${a} value=${f.id} onInput=${set('id')} autocomplete="off" />`}</${Field}>
+      <${Field} label="计划名称" required error=${errors.title} hint="将在抽查公告中公开，例如“2026年第四季度城厢区旅行社双随机抽查”">${(a) => html`<input ...${a} value=${f.title} onInput=${set('title')} />`}</${Field}>
+      <${Field} label="抽查事项" required error=${errors.item}>${(a) => html`<select ...${a} value=${f.item} onChange=${(e) => {
+        const it = items.find((i) => i.code === e.currentTarget.value);
+        setF({ ...f, item: e.currentTarget.value, target_kind: it ? it.target_kind : f.target_kind });
+      }}><option value="">请选择</option>${items.map((i) => html`<option value=${i.code}>${i.code} ${i.name}</option>`)}</select>`}</${Field}>
+      <${Field} label="抽查对象类型">${(a) => html`<select ...${a} value=${f.target_kind} onChange=${set('target_kind')}>${Object.entries(TARGET_KIND).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+    </fieldset>
+    <fieldset><legend>抽取范围</legend>
+      <div class="radios" role="radiogroup" aria-label="抽取方式">
+        <label><input type="radio" name="mode" value="untargeted" checked=${f.mode === 'untargeted'} onChange=${set('mode')} /> 不定向抽查（全部存续对象）</label>
+        <label><input type="radio" name="mode" value="targeted" checked=${f.mode === 'targeted'} onChange=${set('mode')} /> 定向抽查（按条件筛选）</label>
+      </div>
+      ${f.mode === 'targeted' ? html`
+        <${Field} label="行政区划代码" error=${errors.regions} hint="6位代码，多个以逗号分隔；留空表示不限。例如 350302（城厢区）">${(a) => html`<input ...${a} value=${f.regions} onInput=${set('regions')} inputmode="numeric" />`}</${Field}>
+        <fieldset class="inline"><legend>信用等级（不选表示不限）</legend>
+          ${['A', 'B', 'C', 'D'].map((c) => html`<label><input type="checkbox" checked=${f.classes.includes(c)} onChange=${(e) => setF({ ...f, classes: e.currentTarget.checked ? [...f.classes, c] : f.classes.filter((x) => x !== c) })} /> ${c}类</label>`)}
+        </fieldset>
+        ${f.target_kind === 'agency' ? html`<${Field} label="出境旅游业务">${(a) => html`<select ...${a} value=${f.outbound} onChange=${set('outbound')}><option value="">不限</option><option value="yes">经营出境旅游业务</option><option value="no">不经营出境旅游业务</option></select>`}</${Field}>` : null}
+      ` : null}
+      <${Field} label="分层方式">${(a) => html`<select ...${a} value=${f.scheme} onChange=${set('scheme')}>${Object.entries(SCHEME).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+    </fieldset>
+    <fieldset><legend>抽取数量与检查人员</legend>
+      <div class="radios" role="radiogroup" aria-label="确定抽取数量的方式">
+        <label><input type="radio" name="sizeBy" value="ratio" checked=${f.sizeBy === 'ratio'} onChange=${set('sizeBy')} /> 按比例（每层）</label>
+        <label><input type="radio" name="sizeBy" value="count" checked=${f.sizeBy === 'count'} onChange=${set('sizeBy')} /> 按数量（每层）</label>
+      </div>
+      ${f.sizeBy === 'ratio' ? html`<div class="row">
+        <${Field} label="抽取比例" required error=${errors.ratio} hint="0到1之间，例如 0.05 即5%">${(a) => html`<input ...${a} value=${f.ratio} onInput=${set('ratio')} inputmode="decimal" />`}</${Field}>
+        <${Field} label="取整方式">${(a) => html`<select ...${a} value=${f.rounding} onChange=${set('rounding')}>${Object.entries(ROUNDING).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+      </div>` : html`<${Field} label="每层抽取数量" required error=${errors.count}>${(a) => html`<input ...${a} value=${f.count} onInput=${set('count')} inputmode="numeric" />`}</${Field}>`}
+      <div class="row">
+        <${Field} label="每户检查人员数" required error=${errors.perTarget}>${(a) => html`<input ...${a} value=${f.perTarget} onInput=${set('perTarget')} inputmode="numeric" />`}</${Field}>
+        <${Field} label="每名检查人员最多检查户数" error=${errors.cap} hint="留空表示不限">${(a) => html`<input ...${a} value=${f.cap} onInput=${set('cap')} inputmode="numeric" />`}</${Field}>
+      </div>
+    </fieldset>
+    <fieldset><legend>见证与抽取时间</legend>
+      ${f.witnesses.map((w, i) => html`<div class="row witness">
+        <${Field} label=${`见证人${i + 1}`} error=${i === 0 ? errors.witnesses : null} hint=${i === 0 ? '单位或职务及姓氏，例如“莆田市公证处 王某”；不得含身份证号、电话等个人信息' : null}>${(a) => html`<input ...${a} value=${w} onInput=${(e) => { const ws = [...f.witnesses]; ws[i] = e.currentTarget.value; setF({ ...f, witnesses: ws }); }} />`}</${Field}>
+        ${f.witnesses.length > 1 ? html`<button type="button" class="small" onClick=${() => setF({ ...f, witnesses: f.witnesses.filter((_, j) => j !== i) })}>删除见证人${i + 1}</button>` : null}
+      </div>`)}
+      <p><button type="button" onClick=${() => setF({ ...f, witnesses: [...f.witnesses, ''] })}>增加见证人</button></p>
+      <${Field} label="计划抽取时间（北京时间）" required error=${errors.at} hint=${`须在计划发布后至少${minNotice >= 60 ? `${minNotice / 60}小时` : `${minNotice}分钟`}，以便公众在抽取前看到承诺值`}>${(a) => html`<input ...${a} type="datetime-local" value=${f.at} onInput=${set('at')} />`}</${Field}>
+    </fieldset>
+    <p class="actions"><button type="submit" class="primary" disabled=${busy}>保存为草稿</button> <a href="#/plans">取消</a></p>
+  </form>`}</${Load}>`;
+}
+
+function Summary({ plan }) {
+  const s = plan.spec;
+  const rule = s.parameters.default;
+  return html`<dl class="facts">
+    <dt>计划编号</dt><dd>${s.id}</dd>
+    <dt>抽查事项</dt><dd>${s.item}</dd>
+    <dt>抽查对象</dt><dd>${TARGET_KIND[s.target_kind]}</dd>
+    <dt>抽取方式</dt><dd>${s.filter.mode === 'untargeted' ? '不定向抽查' : `定向抽查${s.filter.regions?.length ? `（行政区划 ${s.filter.regions.join('、')}）` : ''}${s.filter.credit_classes?.length ? `（信用等级 ${s.filter.credit_classes.join('、')}类）` : ''}`}</dd>
+    <dt>分层方式</dt><dd>${SCHEME[s.stratum_scheme]}</dd>
+    <dt>抽取比例或数量</dt><dd>${rule ? (rule.ratio != null ? `每层 ${(Number(rule.ratio) * 100).toFixed(2).replace(/\.?0+$/, '')}%，${ROUNDING[rule.rounding || 'up']}` : `每层 ${rule.count} 户`) : '按分层规则'}</dd>
+    <dt>每户检查人员</dt><dd>${s.parameters.inspectors_per_target} 名${s.parameters.max_assignments_per_inspector ? `，每人最多 ${s.parameters.max_assignments_per_inspector} 户` : ''}</dd>
+    <dt>见证人</dt><dd>${s.entropy_source.witnesses.join('、') || '—'}${s.entropy_source.drand ? '，并使用 drand 公共随机信标' : ''}</dd>
+    <dt>计划抽取时间</dt><dd>${cnTime(s.planned_draw_at)}（北京时间）</dd>
+    <dt>状态</dt><dd>${STATE[plan.state.state]}</dd>
+    ${plan.state.commitment_hash ? html`<dt>承诺值</dt><dd><${Hash} value=${plan.state.commitment_hash} /></dd>` : null}
+    ${plan.frame ? html`<dt>抽查对象名录</dt><dd>${plan.frame.size} 户，默克尔根 <${Hash} value=${plan.frame.root} /></dd>` : null}
+    ${plan.pool ? html`<dt>检查人员名录</dt><dd>${plan.pool.size} 名，默克尔根 <${Hash} value=${plan.pool.root} /></dd>` : null}
+    ${plan.provenance?.exclusions?.length ? html`<dt>因重复抽查限制排除</dt><dd><ul>${plan.provenance.exclusions.map((x) => html`<li><code>${x.target}</code>：${x.reason}</li>`)}</ul></dd>` : null}
+  </dl>`;
+}
+
+function Timestamps({ plan }) {
+  const t = plan.timestamps || plan.state.timestamps;
+  if (!Array.isArray(t) || !t.length) return null;
+  return html`<h2>可信时间戳</h2><ul class="list">${t.map((x) => html`<li>${x.authority || x.name || ''}：${x.status || x.state || ''}</li>`)}</ul>`;
+}
+
+export function PlanDetail({ id, me }) {
+  const [problem, setProblem] = useState(null);
+  const [ok, setOk] = useState(null);
+  const [busy, setBusy] = useState(false);
+  return html`<${Load} fn=${() => Promise.all([findPlan(id), get(`/api/public/plans/${encodeURIComponent(id)}/transcript`).catch(() => null)])} deps=${[id]}>${([plan, transcript], reload) => {
+    const st = plan.state.state;
+    async function commit() {
+      setBusy(true); setProblem(null);
+      try {
+        const r = await post(`/api/plans/${encodeURIComponent(id)}/commit`);
+        setOk(`已提交承诺并公示。承诺值：${r.commitment_hash}`);
+        reload();
+      } catch (e) { setProblem(e); } finally { setBusy(false); }
+    }
+    return html`<${PageTitle}>${plan.spec.title}</${PageTitle}>
+      <${Notice} error=${problem} ok=${ok} />
+      <${Summary} plan=${plan} />
+      <${Timestamps} plan=${plan} />
+      <div class="actions">
+        ${st === 'draft' && can(me, 'supervisor') ? html`<button type="button" class="primary" disabled=${busy} onClick=${commit}>提交承诺并公示</button>
+          <p class="hint">提交后将按最新名录快照冻结抽查对象名录和检查人员名录，生成承诺值并对外公示；此后抽取规则不得更改。</p>` : null}
+        ${st === 'committed' || st === 'drawn' ? html`<a class="button" href=${`#/plans/${encodeURIComponent(id)}/notice`}>打印抽查公告</a>` : null}
+        ${st === 'committed' || st === 'drawn' ? html`<a class="button primary" href=${`#/plans/${encodeURIComponent(id)}/draw`}>${st === 'committed' ? '进入抽取现场' : '查看抽取现场'}</a>` : null}
+        ${st !== 'draft' ? html`<a class="button" href=${`#/public/${encodeURIComponent(id)}`}>查看公开信息</a>` : null}
+      </div>
+      ${transcript ? html`<h2>抽取结果与检查结果录入</h2>
+        <div class="table-wrap"><table><caption class="sr">抽中对象及检查人员</caption>
+          <thead><tr><th scope="col">序号</th><th scope="col">抽中对象</th><th scope="col">分层</th><th scope="col">检查人员</th><th scope="col">操作</th></tr></thead>
+          <tbody>${transcript.selections.map((s, i) => html`<tr><td>${i + 1}</td><td><code>${s.target}</code></td><td>${s.stratum}</td><td>${s.inspectors.join('、')}</td>
+            <td><a href=${`#/plans/${encodeURIComponent(id)}/results/${encodeURIComponent(s.target)}`} aria-label=${`录入检查结果：${s.target}`}>录入检查结果</a>
+            · <a href=${`#/penalties/new?plan=${encodeURIComponent(id)}&target=${encodeURIComponent(s.target)}`} aria-label=${`录入处罚决定：${s.target}`}>录入处罚决定</a></td></tr>`)}</tbody>
+        </table></div>` : null}`;
+  }}</${Load}>`;
+}

@@ -1,0 +1,46 @@
+import { useState } from 'preact/hooks';
+import { html } from '../util.js';
+import { upload } from '../api.js';
+import { Field, Notice, PageTitle } from '../components.js';
+import { REGISTRY, problemText } from '../labels.js';
+
+const csvCell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+
+/** 名录管理: upload a registry file (CSV or .xlsx) as the next snapshot, with its error report. */
+export function Registries() {
+  const [kind, setKind] = useState('agencies');
+  const [file, setFile] = useState(null);
+  const [progress, setProgress] = useState(null);
+  const [result, setResult] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [fileError, setFileError] = useState(null);
+  async function submit(ev) {
+    ev.preventDefault();
+    setResult(null); setProblem(null);
+    if (!file) { setFileError('请选择要上传的名录文件'); document.getElementById('reg-file')?.focus(); return; }
+    if (!/\.(csv|xlsx)$/i.test(file.name)) { setFileError('仅支持 CSV 或 Excel（.xlsx）文件'); return; }
+    setFileError(null); setProgress(0);
+    try {
+      const r = await upload(`/api/registries/${kind}`, file, setProgress);
+      setResult(r.body);
+    } catch (e) { setProblem(e); } finally { setProgress(null); }
+  }
+  const errors = problem?.problem?.errors;
+  const report = errors ? URL.createObjectURL(new Blob([`\ufeff行号,字段,问题\n${errors.map((e) => [e.row, e.field, e.reason].map(csvCell).join(',')).join('\n')}\n`], { type: 'text/csv' })) : null;
+  return html`<${PageTitle}>名录管理</${PageTitle}>
+    <p>上传的文件作为该名录的新版本快照保存，抽查计划提交承诺时使用最新快照。文件中任何一行有错误，则整份文件不导入。</p>
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field} label="名录类别">${(a) => html`<select ...${a} value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>${Object.entries(REGISTRY).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+      <${Field} id="reg-file" label="名录文件" required error=${fileError} hint="CSV（UTF-8 或 GB18030 编码）或 Excel .xlsx，不超过 8 MB">${(a) => html`<input ...${a} type="file" accept=".csv,.xlsx,text/csv" onChange=${(e) => setFile(e.currentTarget.files[0] || null)} />`}</${Field}>
+      ${progress != null ? html`<p><label for="reg-progress">上传进度</label> <progress id="reg-progress" max="1" value=${progress}>${Math.round(progress * 100)}%</progress> ${Math.round(progress * 100)}%${progress >= 1 ? '，正在校验……' : ''}</p>` : null}
+      <p class="actions"><button type="submit" class="primary" disabled=${progress != null}>上传并导入</button></p>
+    </form>
+    ${result ? html`<${Notice} ok=${result.created ? `导入成功：${REGISTRY[kind]}第 ${result.number} 版快照，共 ${result.records} 条记录。` : `文件内容与第 ${result.number} 版快照相同，未新建快照。`} />` : null}
+    ${problem ? html`<div class="alert" role="alert">${problemText(problem)}</div>` : null}
+    ${errors ? html`<section aria-labelledby="h-errs"><h2 id="h-errs">错误报告（共 ${problem.problem.total ?? errors.length} 处）</h2>
+      <p><a href=${report} download=${`${kind}-错误报告.csv`}>下载错误报告（CSV）</a></p>
+      <div class="table-wrap"><table><caption class="sr">错误行</caption>
+        <thead><tr><th scope="col">行号</th><th scope="col">字段</th><th scope="col">问题</th></tr></thead>
+        <tbody>${errors.map((e) => html`<tr><td>第 ${e.row} 行</td><td>${e.field || '整行'}</td><td>${e.reason}</td></tr>`)}</tbody>
+      </table></div></section>` : null}`;
+}
