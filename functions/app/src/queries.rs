@@ -212,6 +212,33 @@ pub struct Duty {
     pub state: &'static str,
     /// Pending past its deadline.
     pub overdue: bool,
+    /// For a pending duty not yet overdue: the official working days after today up to and
+    /// including the deadline (0: due today); `None` otherwise or beyond the calendar.
+    pub working_days_left: Option<u32>,
+}
+
+/// The working days `d` with `today < d <= deadline` in `calendar`; `None` when the deadline has
+/// passed or a day is outside the calendar.
+fn working_days_left(
+    calendar: &spotcheck_domain::calendar::Calendar,
+    today: chrono::NaiveDate,
+    deadline: chrono::NaiveDate,
+) -> Option<u32> {
+    if deadline < today {
+        return None;
+    }
+    let mut n = 0;
+    for day in today
+        .iter_days()
+        .skip(1)
+        .take_while(|d| *d <= deadline)
+        .take(800)
+    {
+        if calendar.is_working_day(day)? {
+            n += 1;
+        }
+    }
+    Some(n)
 }
 
 /// The department's publication duties, the pending ones first by deadline, each flagged when
@@ -228,6 +255,7 @@ pub async fn duties<S: ReadStore>(
     staff.require(Role::Inspector)?;
     let records = load(store).await?;
     let today = china_date(now);
+    let calendar = spotcheck_domain::calendar::Calendar::embedded().ok();
     let department_of = |r: &RecordRef| -> Option<bool> {
         Some(match r {
             RecordRef::Plan { plan } | RecordRef::Result { plan, .. } => {
@@ -263,6 +291,10 @@ pub async fn duties<S: ReadStore>(
                     PublicationState::Expired { .. } => "expired",
                 },
                 overdue: pending && p.deadline.is_some_and(|d| d < today),
+                working_days_left: match (pending, p.deadline, &calendar) {
+                    (true, Some(d), Some(c)) => working_days_left(c, today, d),
+                    _ => None,
+                },
             }
         })
         .filter(|d| !overdue_only || d.overdue)
@@ -328,4 +360,45 @@ pub async fn assignments<S: ReadStore>(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod working_day_tests {
+    use super::working_days_left;
+    use spotcheck_domain::calendar::Calendar;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn counts_official_working_days_after_today() -> Result<(), Box<dyn std::error::Error>> {
+        let cal = Calendar::embedded()?;
+        // Monday 23 November 2026 to Friday 27th: Tuesday to Friday.
+        assert_eq!(
+            working_days_left(&cal, day("2026-11-23"), day("2026-11-27")),
+            Some(4)
+        );
+        // Over a weekend: Friday 27th to Monday 30th is one working day (the Monday).
+        assert_eq!(
+            working_days_left(&cal, day("2026-11-27"), day("2026-11-30")),
+            Some(1)
+        );
+        // Due today, and past due.
+        assert_eq!(
+            working_days_left(&cal, day("2026-11-27"), day("2026-11-27")),
+            Some(0)
+        );
+        assert_eq!(
+            working_days_left(&cal, day("2026-11-27"), day("2026-11-26")),
+            None
+        );
+        // 1 to 7 October 2026 are holidays: from 30 September to 9 October only the 8th and 9th
+        // count.
+        assert_eq!(
+            working_days_left(&cal, day("2026-09-30"), day("2026-10-09")),
+            Some(2)
+        );
+        Ok(())
+    }
 }

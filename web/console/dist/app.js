@@ -11,7 +11,7 @@
         <button type="button" class="primary" onClick=${()=>Ge()}>使用统一身份认证登录</button>`:c`<p>本机演示服务：请打开 <code>spotcheck serve --demo</code> 启动时在终端打印的一次性登录链接（每个链接只能使用一次，一小时内有效，仅限本机访问）。</p>
         <p>未以演示方式启动的本地服务，由管理员配置统一身份认证后使用。</p>`}
     <p><a href="#/public/PT-2026-DEMO">查看公开信息（无需登录）</a></p>
-  </section>`}var Ht=(t,...e)=>t.roles.some(n=>e.includes(n)||n==="admin"),Hn=t=>t.catch(e=>e.status===403?null:Promise.reject(e));function jn({duty:t}){if(t.state!=="pending")return c`<span>${tn[t.state]||t.state}</span>`;if(!t.deadline)return c`<span>待公开（日历未覆盖）</span>`;if(t.overdue)return c`<strong class="overdue">已逾期 ${-oe(t.deadline)} 天</strong>`;let e=t.working_days_left;return c`<span>${e!=null?`剩余 ${e} 个工作日`:`剩余 ${oe(t.deadline)} 天`}</span>`}function on({me:t}){return c`<${R}>工作台</${R}>
+  </section>`}var Ht=(t,...e)=>t.roles.some(n=>e.includes(n)||n==="admin"),Hn=t=>t.catch(e=>e.status===403?null:Promise.reject(e));function jn({duty:t}){if(t.state!=="pending")return c`<span>${tn[t.state]||t.state}</span>`;if(!t.deadline)return c`<span>待公开（日历未覆盖）</span>`;if(t.overdue)return c`<strong class="overdue">已逾期 ${-oe(t.deadline)} 天</strong>`;let e=t.working_days_left;return e===0?c`<strong>今日到期</strong>`:c`<span>${e!=null?`剩余 ${e} 个工作日`:`剩余 ${oe(t.deadline)} 个自然日`}</span>`}function on({me:t}){return c`<${R}>工作台</${R}>
   <${S} fn=${()=>Promise.all([Ht(t,"inspector")?U("/api/plans"):null,Ht(t,"supervisor","publisher")?Hn(U("/api/approvals")):null,Ht(t,"inspector")?U("/api/duties"):null,Ht(t,"inspector")?U("/api/assignments"):null])}>${([n,o,a,i])=>c`
     <div class="cards">
       ${n?c`<section class="card" aria-labelledby="h-plans">

@@ -11,7 +11,8 @@ function Countdown({ duty }) {
   if (!duty.deadline) return html`<span>待公开（日历未覆盖）</span>`;
   if (duty.overdue) return html`<strong class="overdue">已逾期 ${-daysUntil(duty.deadline)} 天</strong>`;
   const w = duty.working_days_left;
-  return html`<span>${w != null ? `剩余 ${w} 个工作日` : `剩余 ${daysUntil(duty.deadline)} 天`}</span>`;
+  if (w === 0) return html`<strong>今日到期</strong>`;
+  return html`<span>${w != null ? `剩余 ${w} 个工作日` : `剩余 ${daysUntil(duty.deadline)} 个自然日`}</span>`;
 }
 
 export function Dashboard({ me }) {
