@@ -336,3 +336,123 @@ fn stored_zip(parts: &[(&str, &str)]) -> Vec<u8> {
     le16(&mut z, 0);
     z
 }
+
+/// Downloads `path` with `token`: (status, content type, content disposition, body).
+fn download(
+    s: &Server,
+    token: &str,
+    path: &str,
+) -> Result<(u16, String, String, String), Box<dyn std::error::Error>> {
+    let resp = agent()
+        .get(&s.url(path))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()?;
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (status, ct, cd) = (
+        resp.status().as_u16(),
+        header("content-type"),
+        header("content-disposition"),
+    );
+    let mut body = String::new();
+    resp.into_body()
+        .into_with_config()
+        .limit(64 * 1024 * 1024)
+        .reader()
+        .read_to_string(&mut body)?;
+    Ok((status, ct, cd, body))
+}
+
+#[test]
+fn a_refused_file_with_more_than_a_thousand_problems_has_a_full_report_only_its_uploader_reads()
+-> TestResult {
+    let s = Server::demo()?;
+    let admin = s.token_for("registrar-1", DEPT, &["registrar"])?;
+    let mut bad = String::from(OPERATOR_HEADER);
+    for i in 0..2_345 {
+        // Every tenth id would be a formula in a spreadsheet: the report must not run it.
+        let id = if i % 10 == 0 {
+            format!("=HYPERLINK(\"http://x.invalid/{i}\")")
+        } else {
+            format!("X{i}")
+        };
+        bad.push_str(&format!(
+            "{},莆田某网络科技有限公司,游云网,350302,A,正常\n",
+            if id.contains(',') || id.contains('"') {
+                format!("\"{}\"", id.replace('"', "\"\""))
+            } else {
+                id
+            }
+        ));
+    }
+    let r = upload(
+        &s,
+        &admin,
+        "/api/registries/operators",
+        "bad.csv",
+        bad.as_bytes(),
+    )?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.body["total"], 2_345);
+    assert_eq!(r.body["errors"].as_array().map(Vec::len), Some(1_000));
+    let id = r.body["report_id"].as_str().ok_or("no report_id")?;
+    let url = r.body["report_url"].as_str().ok_or("no report_url")?;
+    assert_eq!(url, format!("/api/registries/operators/reports/{id}"));
+
+    let (status, ct, cd, csv) = download(&s, &admin, url)?;
+    assert_eq!(status, 200, "{csv}");
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(cd.starts_with("attachment;"), "{cd}");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("file,row,column,value,kind,reason"));
+    let rows: Vec<u64> = lines
+        .map(|l| {
+            l.split(',')
+                .nth(1)
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0)
+        })
+        .collect();
+    assert_eq!(rows.len(), 2_345, "every problem, not the first 1,000");
+    assert_eq!(rows, (2..2_347).collect::<Vec<u64>>());
+    // OWASP: no cell of the report starts a formula, quoted or not.
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "formula-leading cell {cell:?} in {line:?}"
+            );
+        }
+    }
+    assert!(
+        csv.contains("'=HYPERLINK("),
+        "the value is kept, neutralised"
+    );
+
+    // Someone else — another registrar of the same department, or another department — gets 404.
+    let other = s.token_for("registrar-2", DEPT, &["registrar"])?;
+    assert_eq!(download(&s, &other, url)?.0, 404);
+    let elsewhere = s.token_for("registrar-1", "厦门市文化和旅游局", &["registrar"])?;
+    assert_eq!(download(&s, &elsewhere, url)?.0, 404);
+    let (status, ..) = download(&s, &admin, "/api/registries/guides/reports/0123")?;
+    assert_eq!(status, 404, "another registry's path or a malformed id");
+
+    // A file whose 422 lists every problem keeps no report.
+    let few = format!("{OPERATOR_HEADER}X1,莆田某网络科技有限公司,游云网,350302,A,正常\n");
+    let r = upload(
+        &s,
+        &admin,
+        "/api/registries/operators",
+        "few.csv",
+        few.as_bytes(),
+    )?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.get("report_id").is_none(), "{}", r.body);
+    Ok(())
+}

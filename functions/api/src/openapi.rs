@@ -55,6 +55,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::upload_registry,
         uploads::request_upload,
         uploads::upload_status,
+        crate::routes::reports::download,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

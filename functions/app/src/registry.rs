@@ -18,7 +18,7 @@
 use serde::Serialize;
 use spotcheck_domain::lifecycle::WriteMeta;
 use spotcheck_domain::registry::{
-    CheckItem, Guide, Inspector, OnlineOperator, Record, References, RegistryKind,
+    CheckItem, Guide, Inspector, OnlineOperator, ProblemSink, Record, References, RegistryKind,
     RegistrySnapshot, RowError, TravelAgency, ValidationErrors,
 };
 use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, StoreError};
@@ -42,6 +42,19 @@ pub struct ImportOptions {
     pub allow_empty: bool,
     /// Check references against these instead of the store's latest snapshots.
     pub references: Option<References>,
+    /// Where every problem of a refused file goes as well, however many the report keeps
+    /// (the direct upload route's downloadable report).
+    pub report: Option<ReportSink>,
+}
+
+/// A [`ProblemSink`] an import sends every problem to (see [`ImportOptions::report`]).
+#[derive(Clone)]
+pub struct ReportSink(pub std::sync::Arc<dyn ProblemSink>);
+
+impl std::fmt::Debug for ReportSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReportSink")
+    }
 }
 
 /// The problems of a refused file: the first ones met (file, row, column, value, kind, reason),
@@ -113,12 +126,19 @@ pub fn check<T: Record>(
     number: u64,
     options: &ImportOptions,
 ) -> Result<Checked<T>, AppError> {
-    let imported =
-        spotcheck_import::import_bytes_with::<T>(file_name, bytes, refs, number, &options.limits)
-            .map_err(|e| match e.validation_errors() {
-            Some(v) => invalid(v),
-            None => AppError::validation("invalid-registry", e.to_string()),
-        })?;
+    let sink = options.report.as_ref().map(|r| &*r.0);
+    let imported = spotcheck_import::import_bytes_reporting::<T>(
+        file_name,
+        bytes,
+        refs,
+        number,
+        &options.limits,
+        sink,
+    )
+    .map_err(|e| match e.validation_errors() {
+        Some(v) => invalid(v),
+        None => AppError::validation("invalid-registry", e.to_string()),
+    })?;
     if imported.snapshot.is_empty() && !options.allow_empty {
         return Err(AppError::validation(
             "empty-registry",

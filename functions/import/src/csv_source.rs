@@ -4,7 +4,7 @@ use std::io::Read;
 
 use csv::StringRecord;
 use spotcheck_domain::registry::{
-    Record, References, RegistrySnapshot, Row, ValidationErrors, Validator,
+    ProblemSink, Record, References, RegistrySnapshot, Row, ValidationErrors, Validator,
 };
 
 use crate::ImportLimits;
@@ -47,6 +47,7 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
     refs: &References,
     number: u64,
     limits: &ImportLimits,
+    sink: Option<&dyn ProblemSink>,
 ) -> Result<Option<RegistrySnapshot<T>>, StreamError> {
     let mut rdr = reader(input);
     let headers = match rdr.headers() {
@@ -60,7 +61,8 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
                 },
                 _ => {
                     let mut v = Validator::<T>::new(file, &[] as &[&str], refs)
-                        .with_max_problems(limits.max_problems);
+                        .with_max_problems(limits.max_problems)
+                        .with_sink(sink);
                     v.unreadable(1, e.to_string());
                     v.finish(number).map(Some).map_err(StreamError::Invalid)
                 }
@@ -68,8 +70,9 @@ pub(crate) fn import_streaming<T: Record, R: Read>(
         }
     };
     let header_cells: Vec<&str> = headers.iter().collect();
-    let mut v =
-        Validator::<T>::new(file, &header_cells, refs).with_max_problems(limits.max_problems);
+    let mut v = Validator::<T>::new(file, &header_cells, refs)
+        .with_max_problems(limits.max_problems)
+        .with_sink(sink);
     if header_cells.len() > limits.max_columns as usize {
         v.unreadable(
             1,
@@ -139,8 +142,9 @@ pub(crate) fn import_utf8<T: Record, R: Read>(
     refs: &References,
     number: u64,
     limits: &ImportLimits,
+    sink: Option<&dyn ProblemSink>,
 ) -> Result<RegistrySnapshot<T>, ValidationErrors> {
-    match import_streaming::<T, R>(file, input, size_hint, refs, number, limits) {
+    match import_streaming::<T, R>(file, input, size_hint, refs, number, limits, sink) {
         Ok(Some(s)) => Ok(s),
         Err(StreamError::Invalid(v)) => Err(v),
         Ok(None) | Err(StreamError::Io(_)) => {

@@ -31,7 +31,7 @@ mod xlsx_source;
 use std::path::{Path, PathBuf};
 
 use spotcheck_domain::registry::{
-    Record, References, RegistryKind, RegistrySnapshot, ValidationErrors,
+    ProblemSink, Record, References, RegistryKind, RegistrySnapshot, ValidationErrors,
 };
 
 pub use decode::{SourceEncoding, decode};
@@ -156,12 +156,36 @@ pub fn import_bytes_with<T: Record>(
     snapshot_number: u64,
     limits: &ImportLimits,
 ) -> Result<Imported<T>, ImportError> {
+    import_bytes_reporting(file_name, bytes, refs, snapshot_number, limits, None)
+}
+
+/// [`import_bytes_with`], sending every problem the validator finds to `sink` as well, in the
+/// order found, however many [`ImportLimits::max_problems`] keeps (the full report of a refused
+/// file). A file refused whole (too large, unreadable) has its one problem only in the error.
+///
+/// # Errors
+/// As [`import_bytes_with`].
+pub fn import_bytes_reporting<T: Record>(
+    file_name: &str,
+    bytes: &[u8],
+    refs: &References,
+    snapshot_number: u64,
+    limits: &ImportLimits,
+    sink: Option<&dyn ProblemSink>,
+) -> Result<Imported<T>, ImportError> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(refused(file_name, too_large(bytes.len() as u64, limits)));
     }
     match Format::sniff(file_name, bytes) {
         Format::Xlsx => Ok(Imported {
-            snapshot: xlsx_source::import::<T>(file_name, bytes, refs, snapshot_number, limits)?,
+            snapshot: xlsx_source::import::<T>(
+                file_name,
+                bytes,
+                refs,
+                snapshot_number,
+                limits,
+                sink,
+            )?,
             format: Format::Xlsx,
             encoding: SourceEncoding::Utf8,
         }),
@@ -174,6 +198,7 @@ pub fn import_bytes_with<T: Record>(
                 refs,
                 snapshot_number,
                 limits,
+                sink,
             )
             .map_err(ImportError::Invalid)?;
             Ok(Imported {
@@ -247,6 +272,7 @@ pub fn import_path_with<T: Record>(
         refs,
         snapshot_number,
         limits,
+        None,
     ) {
         Ok(Some(snapshot)) => Ok(Imported {
             snapshot,

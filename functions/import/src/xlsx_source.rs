@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
 use spotcheck_domain::registry::{
-    Record, References, RegistrySnapshot, ValidationErrors, Validator,
+    ProblemSink, Record, References, RegistrySnapshot, ValidationErrors, Validator,
 };
 
 use crate::ImportLimits;
@@ -231,6 +231,7 @@ pub(crate) fn import<T: Record>(
     refs: &References,
     number: u64,
     limits: &ImportLimits,
+    sink: Option<&dyn ProblemSink>,
 ) -> Result<RegistrySnapshot<T>, ValidationErrors> {
     let mut validator: Option<Validator<'_, T>> = None;
     let mut last_row = 1;
@@ -239,7 +240,9 @@ pub(crate) fn import<T: Record>(
         match validator.as_mut() {
             None => {
                 validator = Some(
-                    Validator::<T>::new(file, cells, refs).with_max_problems(limits.max_problems),
+                    Validator::<T>::new(file, cells, refs)
+                        .with_max_problems(limits.max_problems)
+                        .with_sink(sink),
                 );
             }
             Some(v) => v.push_row(n, cells),
@@ -251,7 +254,9 @@ pub(crate) fn import<T: Record>(
         return Err(crate::file_problem(file, last_row, reason));
     }
     let v = validator.unwrap_or_else(|| {
-        Validator::<T>::new(file, &[] as &[&str], refs).with_max_problems(limits.max_problems)
+        Validator::<T>::new(file, &[] as &[&str], refs)
+            .with_max_problems(limits.max_problems)
+            .with_sink(sink)
     });
     v.finish(number)
 }

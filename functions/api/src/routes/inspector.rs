@@ -93,6 +93,10 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
             "/registries/{kind}",
             post(upload_registry::<S>).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
+        .route(
+            "/registries/{kind}/reports/{report_id}",
+            get(crate::routes::reports::download),
+        )
         .layer(DefaultBodyLimit::max(crate::JSON_BODY_LIMIT))
 }
 
@@ -561,6 +565,7 @@ async fn upload_registry<S: WriteStore>(
     headers: HeaderMap,
     Path(kind): Path<String>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
+    reports: Option<axum::Extension<std::sync::Arc<crate::routes::reports::ProblemReports>>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     staff(&principal)?.require(AppRole::Registrar)?;
@@ -572,6 +577,8 @@ async fn upload_registry<S: WriteStore>(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("upload.csv")
         .to_owned();
+    // Every problem also goes to a report file the uploader can download (crate::reports).
+    let report = reports.and_then(|r| r.0.begin(&principal, kind, &file_name));
     // Hashing a large body for the idempotency key is CPU work too: off the async workers.
     let meta = {
         let (headers, principal, body, now) = (headers, principal, body.clone(), (st.clock)());
@@ -589,6 +596,10 @@ async fn upload_registry<S: WriteStore>(
     };
     let options = spotcheck_app::registry::ImportOptions {
         allow_empty: query.allow_empty,
+        report: report.clone().map(|r| {
+            let sink: std::sync::Arc<dyn spotcheck_domain::registry::ProblemSink> = r;
+            spotcheck_app::registry::ReportSink(sink)
+        }),
         ..Default::default()
     };
     // Reading and validating run on the blocking pool inside the use case.
@@ -602,8 +613,24 @@ async fn upload_registry<S: WriteStore>(
     )
     .await
     {
-        Ok(o) => o,
-        Err(e) => return Ok(crate::routes::uploads::registry_error(e)),
+        Ok(o) => {
+            if let Some(r) = &report {
+                r.discard();
+            }
+            o
+        }
+        Err(e) => {
+            let kept = match (&report, e.problems()) {
+                (Some(r), Some(p)) if p.total > p.errors.len() => r.keep(p.total),
+                (Some(r), _) => {
+                    r.discard();
+                    None
+                }
+                _ => None,
+            };
+            let named = kept.map(|id| (id.clone(), crate::routes::reports::report_url(kind, &id)));
+            return Ok(crate::routes::uploads::registry_error(e, named));
+        }
     };
     let info = outcome.info;
     Ok((

@@ -1,7 +1,9 @@
 //! The two routers: [`public`] (no login, read-only) and [`inspector`] (authenticated writes),
-//! with [`uploads`] (large registry files through the upload bucket) beside the inspector's.
+//! with [`uploads`] (large registry files through the upload bucket) beside the inspector's, and
+//! [`reports`] (the full problem reports of refused direct uploads).
 
 pub mod inspector;
 pub mod public;
+pub mod reports;
 mod support;
 pub mod uploads;

@@ -436,6 +436,12 @@ pub(crate) struct RegistryProblem {
     /// How many problems the file has in all.
     #[serde(skip_serializing_if = "Option::is_none")]
     total: Option<usize>,
+    /// When `total` is more than `errors` lists: the full report's id…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_id: Option<String>,
+    /// …and where to download it (CSV of every problem; only you can, until it expires).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_url: Option<String>,
 }
 
 /// One problem of a refused registry file.
@@ -451,7 +457,11 @@ pub(crate) struct RegistryRowProblem {
 
 /// The response for an error of the registry-import use case: a 422 with its row problems listed,
 /// any other error as every route maps it.
-pub(crate) fn registry_error(e: spotcheck_app::AppError) -> Response {
+/// When a full report was kept, it is named (`(report_id, report_url)`).
+pub(crate) fn registry_error(
+    e: spotcheck_app::AppError,
+    report: Option<(String, String)>,
+) -> Response {
     let Some(problems) = e.problems().cloned() else {
         return ApiError::from(e).into_response();
     };
@@ -476,6 +486,8 @@ pub(crate) fn registry_error(e: spotcheck_app::AppError) -> Response {
             })
             .collect(),
         total: Some(problems.total),
+        report_id: report.as_ref().map(|r| r.0.clone()),
+        report_url: report.map(|r| r.1),
     };
     let mut resp = (api.status(), Json(body)).into_response();
     resp.headers_mut().insert(

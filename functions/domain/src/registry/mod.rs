@@ -55,5 +55,5 @@ pub use table::{
     RowError, formula_lead, is_bidi_control, normalise_header, split_list,
 };
 pub use validate::{
-    MAX_REPORTED_PROBLEMS, References, ValidationErrors, Validator, validate_table,
+    MAX_REPORTED_PROBLEMS, ProblemSink, References, ValidationErrors, Validator, validate_table,
 };

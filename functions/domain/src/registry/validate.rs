@@ -92,6 +92,14 @@ impl ValidationErrors {
     }
 }
 
+/// Receives every problem a [`Validator`] finds, in the order found (duplicate ids last), however
+/// many the validator keeps: a caller that wants the full report of a file with more problems
+/// than fit in memory writes them somewhere as they come (the registry upload's report file).
+pub trait ProblemSink: Send + Sync {
+    /// One problem.
+    fn record(&self, problem: &RowError);
+}
+
 /// Validates the rows of one file into records of type `T`.
 ///
 /// ```
@@ -116,6 +124,7 @@ pub struct Validator<'r, T: Record> {
     errors: Vec<RowError>,
     max_problems: usize,
     dropped: usize,
+    sink: Option<&'r dyn ProblemSink>,
 }
 
 impl<'r, T: Record> Validator<'r, T> {
@@ -132,6 +141,22 @@ impl<'r, T: Record> Validator<'r, T> {
             errors,
             max_problems: MAX_REPORTED_PROBLEMS,
             dropped: 0,
+            sink: None,
+        }
+    }
+
+    /// Sends every problem, from the header's on, to `sink` as well (see [`ProblemSink`]).
+    pub fn with_sink(mut self, sink: Option<&'r dyn ProblemSink>) -> Self {
+        if let Some(s) = sink {
+            self.errors.iter().for_each(|e| s.record(e));
+        }
+        self.sink = sink;
+        self
+    }
+
+    fn send(&self, from: usize) {
+        if let (Some(s), Some(new)) = (self.sink, self.errors.get(from..)) {
+            new.iter().for_each(|e| s.record(e));
         }
     }
 
@@ -162,6 +187,7 @@ impl<'r, T: Record> Validator<'r, T> {
         if row.is_blank() {
             return;
         }
+        let before = self.errors.len();
         let mut cells = Cells {
             map: &self.map,
             row,
@@ -176,11 +202,15 @@ impl<'r, T: Record> Validator<'r, T> {
             self.records.push(record);
             self.rows.push(row_number);
         }
+        self.send(before);
         self.cap();
     }
 
     /// Adds a problem found while reading the file (encoding, CSV syntax).
     pub fn push_error(&mut self, error: RowError) {
+        if let Some(s) = self.sink {
+            s.record(&error);
+        }
         self.errors.push(error);
         self.cap();
     }
@@ -220,6 +250,7 @@ impl<'r, T: Record> Validator<'r, T> {
             mut errors,
             max_problems,
             mut dropped,
+            sink,
             ..
         } = self;
         let id_column = T::COLUMNS.first().map(|c| c.key).unwrap_or("");
@@ -229,14 +260,18 @@ impl<'r, T: Record> Validator<'r, T> {
             Err(dups) => {
                 for d in dups {
                     let first = rows.get(d.first).copied().unwrap_or(0);
-                    errors.push(RowError {
+                    let error = RowError {
                         file: file.clone(),
                         row: rows.get(d.second).copied().unwrap_or(0),
                         column: id_column.to_owned(),
                         value: d.id,
                         kind: ErrorKind::DuplicateId,
                         reason: format!("{id_zh} already used on row {first}"),
-                    });
+                    };
+                    if let Some(s) = sink {
+                        s.record(&error);
+                    }
+                    errors.push(error);
                 }
                 None
             }
