@@ -1084,7 +1084,7 @@ fn each_writer_writes_only_the_partitions_it_owns() -> Result<()> {
         ),
         (
             "spotcheck-publisher",
-            &["PUB#*", "AUDIT", "IDEM#*"],
+            &["PUB#*", "AUDIT", "AUDITPUB", "IDEM#*"],
             &["BLOB#*"],
         ),
         (
@@ -1191,6 +1191,7 @@ fn the_public_function_reads_only_public_partitions() -> Result<()> {
         "BLOB#ab12",
         "SNAP#items",
         "SNAPDATA#items#3#ab12",
+        "AUDITPUB",
     ] {
         ensure!(may_read(public), "public-api must be able to read {public}");
     }
@@ -1206,6 +1207,7 @@ fn the_public_function_reads_only_public_partitions() -> Result<()> {
         "SNAP#itemsX",
         "SNAPDATA#itemsX#1#ab12",
         "AUDIT",
+        "AUDITPUBX",
         "IDEM#retry-1",
     ] {
         ensure!(

@@ -35,6 +35,7 @@ use crate::routes::{inspector, public, uploads};
         public::proof,
         public::results,
         public::penalties,
+        crate::routes::audit_head::audit_head,
         inspector::me,
         inspector::create_plan,
         inspector::list_plans,

@@ -430,7 +430,7 @@ where
 }
 
 /// `audit-head.json`: the audit log's head (its length `seq` and the newest entry's `hash`) as of
-/// this run. Anyone who keeps a copy can later run `spotcheck audit verify --against-head
+/// this run (also in every feed, and recorded for the public API's `GET /api/public/audit-head`). Anyone who keeps a copy can later run `spotcheck audit verify --against-head
 /// <copy or URL>`: a log cut short or rewound no longer holds that entry with that hash.
 ///
 /// # Errors
@@ -463,7 +463,7 @@ pub async fn run<S, K, L>(
     lock: impl FnOnce() -> Result<L, SiteError>,
 ) -> Result<Report, SiteError>
 where
-    S: ReadStore + PublicationWriter,
+    S: ReadStore + PublicationWriter + spotcheck_domain::store::PublishedHeadWriter,
     K: SiteSink,
 {
     let mut report = Report {
@@ -485,9 +485,17 @@ where
     let guard = lock()?;
     // Re-read under the lock, so the last writer renders the newest state.
     let records = load(store).await?;
-    let mut files = render_site(store, sink, &records, calendar, opts).await?;
-    files.push(audit_head_file(store.audit_head().await?)?);
+    // The head goes into the feeds, `audit-head.json` and (once the files are written) the
+    // public copy the public API serves.
+    let head = store.audit_head().await?;
+    let mut with_head = opts.clone();
+    with_head.render.audit_head = head;
+    let mut files = render_site(store, sink, &records, calendar, &with_head).await?;
+    files.push(audit_head_file(head)?);
     report.site = update(sink, &files).await?;
+    if let Some(h) = head {
+        store.record_published_head(&h, opts.now).await?;
+    }
     drop(guard);
     info!(
         scheduled = report.scheduled.len(),

@@ -2,6 +2,7 @@
 //! with [`uploads`] (large registry files through the upload bucket) beside the inspector's, and
 //! [`reports`] (the full problem reports of refused direct uploads).
 
+pub mod audit_head;
 pub mod inspector;
 pub mod public;
 pub mod reports;

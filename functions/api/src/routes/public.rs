@@ -74,6 +74,7 @@ pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
         .route("/plans/{id}/proof/{target}", get(proof::<S>))
         .route("/plans/{id}/results", get(results::<S>))
         .route("/penalties", get(penalties::<S>))
+        .route("/audit-head", get(super::audit_head::audit_head::<S>))
 }
 
 /// The current random spot-check item list (seed item 11).

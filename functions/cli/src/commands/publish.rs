@@ -155,7 +155,9 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn publish<S: ReadStore + PublicationWriter>(
+async fn publish<
+    S: ReadStore + PublicationWriter + spotcheck_domain::store::PublishedHeadWriter,
+>(
     store: &S,
     calendar: &Calendar,
     site: &LocalDir,

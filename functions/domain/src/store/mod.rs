@@ -38,6 +38,9 @@ use crate::lifecycle::{
 use crate::registry::{Record, RegistryKind, RegistrySnapshot};
 use crate::time::Timestamp;
 
+mod published_head;
+pub use published_head::{PublishedHead, PublishedHeadReader, PublishedHeadWriter};
+
 /// The `what` of the [`StoreError::Conflict`] every adapter returns when an idempotency key is
 /// reused for a different request (callers answer it differently from a state conflict).
 pub const IDEMPOTENCY_KEY: &str = "idempotency key";
@@ -507,6 +510,7 @@ pub trait ReadStore:
     + PublicationReader
     + ApprovalReader
     + AuditLog
+    + PublishedHeadReader
 {
 }
 
@@ -520,5 +524,6 @@ impl<T> ReadStore for T where
         + PublicationReader
         + ApprovalReader
         + AuditLog
+        + PublishedHeadReader
 {
 }

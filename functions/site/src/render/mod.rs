@@ -67,6 +67,8 @@ pub struct RenderOptions {
     /// The public URL of the site root (for feeds and the download commands), e.g.
     /// `https://www.example.gov.cn/sjgk/`.
     pub base_url: Option<String>,
+    /// The audit log's head as of this run, shown in every feed (`spotcheck:auditHead`).
+    pub audit_head: Option<spotcheck_domain::lifecycle::AuditHead>,
 }
 
 impl Default for RenderOptions {
@@ -74,6 +76,7 @@ impl Default for RenderOptions {
         Self {
             site_title: "文化和旅游“双随机、一公开”信息公开".into(),
             base_url: None,
+            audit_head: None,
         }
     }
 }
@@ -201,6 +204,7 @@ impl Renderer<'_> {
             .render(context! {
                 dir => dir, title => title, updated => updated, entries => entries,
                 prefix => prefix, base_url => self.opts.base_url, site_title => self.opts.site_title,
+                audit_head => self.opts.audit_head,
             })
             .map_err(|e| SiteError::Template {
                 name: "feed.atom".into(),

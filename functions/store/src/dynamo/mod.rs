@@ -11,6 +11,7 @@
 //! transaction, so a crash leaves at most unreachable chunks, never partial state.
 
 mod items;
+mod published_head;
 mod table;
 
 use std::collections::HashMap;

@@ -7,6 +7,7 @@
 //! the schema refuse a second commitment or draw and any update of an immutable table.
 
 pub mod files;
+mod published_head;
 mod replay;
 mod schema;
 

@@ -16,9 +16,55 @@ use spotcheck_domain::store::{
     PenaltyReader, PenaltyWriter, PlanReader, PlanWriter, PublicationReader, PublicationWriter,
     RegistryReader, RegistryWriter, ResultReader, ResultWriter, StoreError,
 };
+use spotcheck_domain::store::{PublishedHeadReader, PublishedHeadWriter};
 use spotcheck_store::testkit::{self, BoxError, meta};
 
 pub type R = Result<(), BoxError>;
+
+/// Published audit heads: none before the first; the newest (highest `seq`) is read; a head
+/// recorded twice keeps its first record; recording one writes no audit entry.
+pub async fn published_heads_are_written_once_and_the_newest_is_read<S: Store>(s: S) -> R {
+    use spotcheck_domain::store::{PublishedHeadReader as _, PublishedHeadWriter as _};
+    assert_eq!(s.published_head().await?, None);
+    for i in 0..3 {
+        s.create_plan(
+            &meta(&format!("ph{i}"))?,
+            testkit::plan_spec(&format!("PH{i}"))?,
+        )
+        .await?;
+    }
+    let entries = s.audit_entries().await?;
+    let at = |t: &str| t.parse::<spotcheck_domain::time::Timestamp>();
+    let head_of = |seq: usize| {
+        entries
+            .get(seq - 1)
+            .map(|e| spotcheck_domain::lifecycle::AuditHead {
+                seq: e.seq,
+                hash: e.hash,
+            })
+            .ok_or("no such entry")
+    };
+    s.record_published_head(&head_of(2)?, at("2026-11-25T01:00:00Z")?)
+        .await?;
+    s.record_published_head(&head_of(3)?, at("2026-11-26T01:00:00Z")?)
+        .await?;
+    s.record_published_head(&head_of(2)?, at("2026-11-27T01:00:00Z")?)
+        .await?;
+    let newest = s.published_head().await?.ok_or("no published head")?;
+    assert_eq!(newest.head, head_of(3)?);
+    assert_eq!(newest.published_at, at("2026-11-26T01:00:00Z")?);
+    // Again: the first record of seq 3 stays.
+    s.record_published_head(&head_of(3)?, at("2026-11-28T01:00:00Z")?)
+        .await?;
+    let again = s.published_head().await?.ok_or("no published head")?;
+    assert_eq!(again.published_at, at("2026-11-26T01:00:00Z")?);
+    assert_eq!(
+        s.audit_entries().await?.len(),
+        3,
+        "recording a head is not audited"
+    );
+    Ok(())
+}
 
 /// Everything a contract case needs from a store.
 pub trait Store:
@@ -39,6 +85,8 @@ pub trait Store:
     + ApprovalReader
     + ApprovalWriter
     + AuditLog
+    + PublishedHeadReader
+    + PublishedHeadWriter
     + Clone
     + 'static
 {
@@ -62,6 +110,8 @@ impl<T> Store for T where
         + ApprovalReader
         + ApprovalWriter
         + AuditLog
+        + PublishedHeadReader
+        + PublishedHeadWriter
         + Clone
         + 'static
 {
@@ -833,6 +883,7 @@ macro_rules! contract_suite {
                 }
             };
         }
+        case!(published_heads_are_written_once_and_the_newest_is_read);
         case!(plan_moves_draft_committed_drawn_and_never_back);
         case!(a_cancelled_plan_cannot_be_committed);
         case!(fifty_racing_commitments_and_draws_give_one_winner_each);
