@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod export;
 pub mod plans;
 pub mod ports;
 pub mod public;

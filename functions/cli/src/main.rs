@@ -70,6 +70,8 @@ enum Command {
     GenRegistry(commands::gen_registry::Args),
     /// Publish what is due (deadlines, withdrawals, expiry) and render the public website.
     Publish(commands::publish::Args),
+    /// Export penalties or results in a national platform's layout (.csv or .xlsx).
+    Export(commands::export::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,6 +94,7 @@ fn main() -> std::process::ExitCode {
         Command::Import(a) => commands::import::run(a),
         Command::GenRegistry(a) => commands::gen_registry::run(a),
         Command::Publish(a) => commands::publish::run(a),
+        Command::Export(a) => commands::export::run(a),
     };
     exit::report(result)
 }

@@ -185,6 +185,16 @@ fn redact_penalty(r: &Redactor, p: &PenaltyRecord, with_changes: bool) -> Penalt
     d.conditions = r.text(&d.conditions);
     d.procedure = r.text(&d.procedure);
     d.result = r.text(&d.result);
+    // The credit-platform fields: a natural person's ID document is for the exchange only, and a
+    // legal representative's name goes to the credit platform, not to the website.
+    d.disclosure = d.disclosure.as_ref().map(|x| {
+        let mut x = x.public();
+        x.legal_representative = None;
+        x.violation_type = r.text(&x.violation_type);
+        x.licence = x.licence.as_deref().map(|l| r.text(l));
+        x.remarks = x.remarks.as_deref().map(|l| r.text(l));
+        x
+    });
     if with_changes {
         for c in &mut out.changes {
             c.reason = r.text(&c.reason);
@@ -399,6 +409,7 @@ mod tests {
                 involves_minor: false,
                 target: None,
                 plan: None,
+                disclosure: None,
             },
             changes: Vec::new(),
             recorded_at: "2026-11-20T01:00:00Z".parse()?,

@@ -7,6 +7,7 @@ pub mod commit;
 pub mod deadline;
 pub mod demo;
 pub mod draw;
+pub mod export;
 pub mod frame;
 pub mod gen_frame;
 pub mod gen_pool;

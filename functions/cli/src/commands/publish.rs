@@ -338,7 +338,11 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
             "cause": "未按规定委派导游", "legal_basis": "《旅行社条例》第五十六条",
             "conditions": "2026年10月组织团队旅游，未为团队委派持证导游。", "procedure": "普通程序",
             "result": "罚款人民币伍仟元", "authority": authority, "decided_on": decided.to_string(),
-            "minor": false, "involves_minor": false, "target": null, "plan": null
+            "minor": false, "involves_minor": false, "target": null, "plan": null,
+            "disclosure": {"subject_category": "legal_person", "legal_representative": "林某某",
+                           "violation_type": "未按规定委派导游", "categories": ["fine"], "fine": "0.5",
+                           "authority_credit_code": "11350300003598201H", "source_unit": authority,
+                           "source_unit_code": "11350300003598201H", "remarks": "演示数据（虚构）"}
         }),
         serde_json::json!({
             "number": "莆文旅罚〔2026〕22号",
@@ -346,7 +350,12 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
             "cause": "导游私自承揽导游业务", "legal_basis": "《导游人员管理条例》第十九条",
             "conditions": "经游客投诉（投诉人电话13805941234）查实，当事人未经旅行社委派私自承揽导游业务。", "procedure": "简易程序",
             "result": "警告", "authority": authority, "decided_on": decided.to_string(),
-            "minor": true, "involves_minor": false, "target": null, "plan": null
+            "minor": true, "involves_minor": false, "target": null, "plan": null,
+            "disclosure": {"subject_category": "natural_person",
+                           "id_document": {"kind": "resident_id_card", "number": "11010519491231002X"},
+                           "violation_type": "私自承揽导游业务", "categories": ["warning"],
+                           "authority_credit_code": "11350300003598201H", "source_unit": authority,
+                           "source_unit_code": "11350300003598201H", "remarks": "演示数据（虚构）"}
         }),
         serde_json::json!({
             "number": "莆文旅罚〔2026〕23号",

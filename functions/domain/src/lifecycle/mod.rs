@@ -26,6 +26,7 @@
 
 mod approval;
 mod audit;
+mod disclosure;
 mod meta;
 mod penalty;
 mod plan;
@@ -35,6 +36,9 @@ mod schedule;
 mod stored;
 
 pub use approval::{Approval, ApprovalStatus, Approved};
+pub use disclosure::{
+    CreditDisclosure, IdDocument, IdDocumentKind, PenaltyCategory, SubjectCategory, WanYuan,
+};
 pub use audit::{AuditAction, AuditChainError, AuditEntry, AuditHead, GENESIS_HASH, verify_chain};
 pub use meta::{Actor, IdempotencyKey, WriteMeta};
 pub use penalty::{

@@ -128,6 +128,10 @@ pub struct PenaltyDecision {
     pub target: Option<TargetId>,
     /// The plan, if the decision followed a spot check.
     pub plan: Option<PlanId>,
+    /// The fields of the national penalty-disclosure standard (信用中国); absent in decisions
+    /// recorded before they existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<super::CreditDisclosure>,
 }
 
 impl PenaltyDecision {
@@ -143,7 +147,14 @@ impl PenaltyDecision {
         check_text("legal_basis", &self.legal_basis, 2000, true)?;
         check_text("conditions", &self.conditions, 4000, false)?;
         check_text("procedure", &self.procedure, 200, true)?;
-        check_text("result", &self.result, 2000, true)
+        check_text("result", &self.result, 2000, true)?;
+        if let Some(d) = &self.disclosure {
+            d.validate(
+                matches!(self.party, Party::NaturalPerson { .. }),
+                self.decided_on,
+            )?;
+        }
+        Ok(())
     }
 
     /// Whether it may be published at all (cases involving minors are not).
