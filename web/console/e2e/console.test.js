@@ -178,7 +178,7 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
 
   // 6. Someone else approves both, each text beside its public rendering, and finds the result public.
   const pub = await signIn('demo-publisher');
-  await pub.getByRole('link', { name: '审核' }).click();
+  await pub.getByRole('link', { name: '审核', exact: true }).click();
   await pub.getByRole('heading', { name: /抽查结果：/ }).waitFor();
   await pub.getByRole('heading', { name: /行政处罚决定：/ }).waitFor();
   await check(pub, 'approvals');

@@ -27,6 +27,7 @@ const CODES = {
   network: '无法连接服务器，请检查网络后重试。',
   unauthorized: '登录已失效，请重新登录。',
   forbidden: '您的角色或所属部门无权进行此项操作。',
+  'missing-role': '您的角色无权进行此项操作。',
   'not-found': '未找到该记录。',
   'notice-too-short': '计划抽取时间距现在不足最短公示期。',
   'draw-too-early': '尚未到计划抽取时间，不能抽取。',
