@@ -545,3 +545,320 @@ fn write_new_vectors() -> TestResult {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Verification vectors of version 2 (fixtures/vectors/v2/verify/, the format of spec §15.1):
+// transcripts that every hash of which recomputes but that break a rule of §17 (a verifier that
+// only recomputes hashes would accept them), and the readings of §17.1.
+
+fn verify_dir() -> PathBuf {
+    dir().join("verify")
+}
+
+fn frozen_verify() -> Result<Vec<(String, Value)>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(verify_dir())? {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_owned();
+        out.push((
+            name,
+            serde_json::from_str(&std::fs::read_to_string(&path)?)?,
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// A transcript for `inputs` with every hash consistent, made without any check of commit or
+/// draw. The selections are those of §17.4 where it can run, else none (a verifier stops before).
+fn forge(inputs: &Value) -> Result<Value, Box<dyn std::error::Error>> {
+    use spotcheck_domain::draw::{compute_selections, draw_key_for, plan_strata};
+    let i: spotcheck_domain::vectors::Inputs = serde_json::from_value(inputs.clone())?;
+    let frame = i.build_frame()?;
+    let pool = i.build_pool()?;
+    let strata = plan_strata(&frame, &i.parameters)?;
+    let version = if i.parameters.joint.is_some() {
+        JOINT_SPEC_VERSION
+    } else {
+        SPEC_VERSION
+    };
+    let commitment: Commitment = serde_json::from_value(json!({
+        "spec_version": version,
+        "plan_id": i.plan_id,
+        "committed_at": i.committed_at,
+        "frame": frame.summary(),
+        "pool": pool.summary(),
+        "parameters": i.parameters,
+        "strata": strata,
+        "secret_commitment": i.secret.commitment(),
+        "entropy_source": i.entropy_source,
+    }))?;
+    let ch = commitment.hash()?;
+    let ed = i.entropy.digest();
+    let key = draw_key_for(version, &ch, &i.secret, &ed);
+    let selections = compute_selections(&frame, &pool, &commitment, &key).unwrap_or_default();
+    let t = Transcript::new(
+        commitment, ch, i.secret, i.entropy, ed, key, i.drawn_at, selections,
+    )?;
+    Ok(serde_json::to_value(&t)?)
+}
+
+/// A transcript's JSON with `change` applied, the digests after it recomputed (so that only the
+/// reading or the rules can refuse it).
+fn rehash(mut t: Value, change: impl Fn(&mut Value)) -> Result<Value, Box<dyn std::error::Error>> {
+    use spotcheck_domain::canonical_json::to_canonical_bytes;
+    use spotcheck_domain::encoding::sha256;
+    change(&mut t);
+    let ch = sha256(&to_canonical_bytes(&t["commitment"])?);
+    t["commitment_hash"] = ch.to_hex().into();
+    if let Some(o) = t.as_object_mut() {
+        o.remove("digest");
+    }
+    let d = sha256(&to_canonical_bytes(&t)?);
+    t["digest"] = d.to_hex().into();
+    Ok(t)
+}
+
+fn verdict(v: &Value) -> Result<Value, Box<dyn std::error::Error>> {
+    use spotcheck_domain::draw::check_published_commitment;
+    use spotcheck_domain::frame::{FrameBuilder, PoolBuilder};
+    let mut fb = FrameBuilder::new();
+    for (i, e) in v["frame"]["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        fb.push(
+            e["target_id"].as_str().unwrap_or_default(),
+            e["stratum"].as_str().unwrap_or_default(),
+            i as u64 + 1,
+        )?;
+    }
+    let mut pb = PoolBuilder::new();
+    for (i, e) in v["pool"]["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        pb.push_fields(
+            e["inspector_id"].as_str().unwrap_or_default(),
+            e["department"].as_str().unwrap_or_default(),
+            e["conflicts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+            i as u64 + 1,
+        )?;
+    }
+    let (frame, pool) = (fb.finish()?, pb.finish()?);
+    let Ok(t) = serde_json::from_value::<Transcript>(v["transcript"].clone()) else {
+        return Ok(json!({"verdict": "malformed"}));
+    };
+    let mut outcome = Ok(());
+    if let Some(c) = v.get("commitment") {
+        let Ok(published) = serde_json::from_value::<Commitment>(c.clone()) else {
+            return Ok(json!({"verdict": "malformed"}));
+        };
+        outcome = check_published_commitment(&t, &published);
+    }
+    Ok(match outcome.and_then(|()| verify(&t, &frame, &pool)) {
+        Ok(()) => json!({"verdict": "verified"}),
+        Err(e) => match e.code() {
+            Some(code) => json!({"verdict": "failed", "field": e.field(), "code": code}),
+            None => json!({"verdict": "failed", "field": e.field()}),
+        },
+    })
+}
+
+/// Name, what it pins down, the pool (the frame is always five targets `S-T00` … `S-T04`), the
+/// transcript, the published commitment (if given), the verdict.
+type VerifyDef = (
+    &'static str,
+    &'static str,
+    Value,
+    Value,
+    Option<Value>,
+    Value,
+);
+
+fn verify_definitions() -> Result<Vec<VerifyDef>, Box<dyn std::error::Error>> {
+    let params =
+        |j: Value, m: u32| json!({"default": {"count": 2}, "inspectors_per_target": m, "joint": j});
+    let two = || pool(&[("WL", CULTURE, 2, &[]), ("SJ", MARKET, 2, &[])]);
+    let three = || {
+        pool(&[
+            ("WL", CULTURE, 2, &[]),
+            ("SJ", MARKET, 2, &[]),
+            ("GA", POLICE, 2, &[]),
+        ])
+    };
+    let stray = || {
+        pool(&[
+            ("WL", CULTURE, 2, &[]),
+            ("SJ", MARKET, 2, &[]),
+            ("GA", POLICE, 1, &[]),
+        ])
+    };
+    let base =
+        |plan: &str, pool: Value, p: Value, sec: u8| inputs(plan, frame(&[("S", 5)]), pool, p, sec);
+    let ok = forge(&base(
+        "PT-2026-JV01",
+        two(),
+        params(joint(&[MARKET], json!("all")), 2),
+        71,
+    ))?;
+    let failed =
+        |field: &str, code: &str| json!({"verdict": "failed", "field": field, "code": code});
+    let malformed = json!({"verdict": "malformed"});
+    Ok(vec![
+        (
+            "01-joint-verified",
+            "A joint draw as commit and draw make it, with its published commitment: verified.",
+            two(),
+            ok.clone(),
+            Some(ok["commitment"].clone()),
+            json!({"verdict": "verified"}),
+        ),
+        (
+            "02-lead-also-partner",
+            "A self-consistent joint transcript whose lead is also named as a partner (§17.2): refused at step 4.",
+            two(),
+            forge(&base(
+                "PT-2026-JV02",
+                two(),
+                params(joint(&[MARKET, CULTURE], json!("all")), 3),
+                72,
+            ))?,
+            None,
+            failed("commitment.parameters.joint", "invalid-joint"),
+        ),
+        (
+            "03-lead-plus-out-of-range",
+            "lead_plus 2 with one partner (§17.2): refused at step 4.",
+            two(),
+            forge(&base(
+                "PT-2026-JV03",
+                two(),
+                params(joint(&[MARKET], json!({"lead_plus": 2})), 3),
+                73,
+            ))?,
+            None,
+            failed("commitment.parameters.joint", "invalid-joint"),
+        ),
+        (
+            "04-team-too-small",
+            "Three departments all required with two inspectors per target (§17.2): refused at step 4, naming inspectors_per_target.",
+            three(),
+            forge(&base(
+                "PT-2026-JV04",
+                three(),
+                params(joint(&[MARKET, POLICE], json!("all")), 2),
+                74,
+            ))?,
+            None,
+            failed(
+                "commitment.parameters.inspectors_per_target",
+                "team-too-small",
+            ),
+        ),
+        (
+            "05-unknown-department",
+            "The committed pool holds an inspector of a department the plan does not name (§17.2): refused at step 4.",
+            stray(),
+            forge(&base(
+                "PT-2026-JV05",
+                stray(),
+                params(joint(&[MARKET], json!("all")), 2),
+                75,
+            ))?,
+            None,
+            failed("commitment.parameters.joint", "unknown-department"),
+        ),
+        (
+            "06-version-1-with-joint-plan",
+            "A spotcheck-draw/1 transcript whose parameters carry a joint plan (§17.1): malformed.",
+            two(),
+            rehash(ok.clone(), |t| {
+                t["spec_version"] = SPEC_VERSION.into();
+                t["commitment"]["spec_version"] = SPEC_VERSION.into();
+            })?,
+            None,
+            malformed.clone(),
+        ),
+        (
+            "07-version-2-without-joint-plan",
+            "A spotcheck-draw/2 transcript without a joint plan (§17.1): malformed.",
+            two(),
+            rehash(ok.clone(), |t| {
+                if let Some(p) = t["commitment"]["parameters"].as_object_mut() {
+                    p.remove("joint");
+                }
+            })?,
+            None,
+            malformed,
+        ),
+        (
+            "08-transcript-claims-version-1",
+            "The transcript says spotcheck-draw/1, its commitment spotcheck-draw/2 (§17.6 step 1).",
+            two(),
+            rehash(ok.clone(), |t| t["spec_version"] = SPEC_VERSION.into())?,
+            None,
+            failed("spec_version", "unsupported-version"),
+        ),
+    ])
+}
+
+#[test]
+fn every_version_2_verification_vector_gets_its_verdict() -> TestResult {
+    let vectors = frozen_verify()?;
+    assert!(
+        vectors.len() >= 8,
+        "only {} v2 verification vectors",
+        vectors.len()
+    );
+    for (name, v) in vectors {
+        assert_eq!(verdict(&v)?, v["want"], "{name}: {}", v["desc"]);
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "writes new verification vector files; run once when adding one"]
+fn write_new_verify_vectors() -> TestResult {
+    std::fs::create_dir_all(verify_dir())?;
+    for def in verify_definitions()? {
+        let path = verify_dir().join(format!("{}.json", def.0));
+        if path.exists() {
+            continue;
+        }
+        let (_, desc, pool, transcript, commitment, want) = def;
+        let mut v = json!({"desc": desc, "frame": frame(&[("S", 5)]), "pool": pool, "transcript": transcript, "want": want});
+        if let Some(c) = commitment {
+            v["commitment"] = c;
+        }
+        let got = verdict(&v)?;
+        if got != v["want"] {
+            return Err(format!(
+                "{}: the verdict is {got}, not {}",
+                path.display(),
+                v["want"]
+            )
+            .into());
+        }
+        let mut text = serde_json::to_string_pretty(&v)?;
+        text.push('\n');
+        std::fs::write(&path, text)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -3,12 +3,12 @@
 // same code; every transcript verifies, and a changed team, version or plan is named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../src/core/canonical-json.js';
 import { H } from '../src/core/hash.js';
 import { toHex, utf8 } from '../src/core/bytes.js';
-import { verifyDraw } from '../src/core/verify.js';
+import { verifyDraw, verifyFiles } from '../src/core/verify.js';
 import { readTranscript } from '../src/core/model.js';
 import { assignInspectors } from '../src/core/assignment.js';
 import { assignJoint, jointDepartments } from '../src/core/joint.js';
@@ -121,3 +121,41 @@ test('with one department and "all" the joint assignment is §12\'s, word for wo
     }
   }
 });
+
+// The verification vectors of version 2 (fixtures/vectors/v2/verify/, the format of §15.1),
+// through the same path as the page: frame and pool as CSV bytes, transcript and commitment as text.
+const VERIFY_DIR = join(VECTORS, 'v2', 'verify');
+const verifyNames = readdirSync(VERIFY_DIR).filter((n) => n.endsWith('.json')).sort();
+const encoder = new TextEncoder();
+
+function csvBytes(v, columns) {
+  const rows = v.entries.map((e) => columns.map((c) => (Array.isArray(e[c]) ? e[c].join(';') : e[c])).join(','));
+  return encoder.encode(`${[columns.join(','), ...rows].join('\n')}\n`);
+}
+
+function verdictOf(report) {
+  if (report.ok) return { verdict: 'verified' };
+  const f = report.failure;
+  if (f.check === 'format' && f.field !== 'spec_version') return { verdict: 'malformed' };
+  const out = { verdict: 'failed', field: f.field };
+  if (f.code !== undefined) out.code = f.code;
+  return out;
+}
+
+test('the v2 verification vectors are there', () => {
+  assert.ok(verifyNames.length >= 8, `only ${verifyNames.length} v2 verification vectors`);
+});
+
+for (const name of verifyNames) {
+  test(`v2 verification vector ${name}`, async () => {
+    const v = JSON.parse(readFileSync(join(VERIFY_DIR, name), 'utf8'));
+    const report = await verifyFiles({
+      transcriptText: JSON.stringify(v.transcript),
+      commitmentText: v.commitment === undefined ? null : JSON.stringify(v.commitment),
+      frameBytes: csvBytes(v.frame, ['target_id', 'stratum']),
+      poolBytes: csvBytes(v.pool, ['inspector_id', 'department', 'conflicts']),
+    }, () => {});
+    assert.equal(report.failure?.internal, undefined, report.failure?.internal);
+    assert.deepEqual(verdictOf(report), v.want, `${name}: ${v.desc}\n${JSON.stringify(report.failure)}`);
+  });
+}
