@@ -1989,3 +1989,52 @@ fn every_checkov_skip_says_why() -> Result<()> {
     }
     Ok(())
 }
+
+/// The staff console (web/console) signs in through the Cognito hosted UI with the authorization
+/// code flow and PKCE as a public client, back to the site's `/console/` only, and may call the API
+/// from the site's origin (and no other).
+#[test]
+fn the_console_signs_in_with_the_code_flow_back_to_the_site_and_calls_the_api_from_it() -> Result<()>
+{
+    let t = Template::load()?;
+    let client = resource(&t, "UserPoolClient")?;
+    let props = |name: &str| get(client, &["Properties", name]);
+    ensure!(
+        props("GenerateSecret").and_then(Value::as_bool) == Some(false),
+        "the console's client is public: no secret in a browser"
+    );
+    ensure!(
+        strings(props("AllowedOAuthFlows")) == ["code"],
+        "the authorization code flow only (never implicit): {:?}",
+        strings(props("AllowedOAuthFlows"))
+    );
+    ensure!(strings(props("AllowedOAuthScopes")).contains(&"openid".to_owned()));
+    for key in ["CallbackURLs", "LogoutURLs"] {
+        let urls = serde_yaml_ng::to_string(
+            props(key).ok_or_else(|| anyhow!("UserPoolClient has no {key}"))?,
+        )?;
+        ensure!(
+            urls.contains("https://${SiteDomainName}/console/")
+                && urls.contains("https://${SiteDistribution.DomainName}/console/")
+                && !urls.contains("localhost")
+                && !urls.contains("http:"),
+            "{key} must be the site's /console/ only: {urls}"
+        );
+    }
+    let domain = resource(&t, "UserPoolDomain")?;
+    ensure!(text(domain, &["Type"]) == Some("AWS::Cognito::UserPoolDomain"));
+    ensure!(text(domain, &["Condition"]) == Some("UseCognito"));
+    let cors = get(
+        resource(&t, "HttpApi")?,
+        &["Properties", "CorsConfiguration", "AllowOrigins"],
+    )
+    .ok_or_else(|| anyhow!("HttpApi has no CorsConfiguration.AllowOrigins"))?;
+    let origins = serde_yaml_ng::to_string(cors)?;
+    ensure!(
+        origins.contains("https://${SiteDomainName}")
+            && origins.contains("https://${SiteDistribution.DomainName}")
+            && !origins.contains('*'),
+        "the API admits the site's origin only: {origins}"
+    );
+    Ok(())
+}
