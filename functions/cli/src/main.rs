@@ -21,6 +21,7 @@ mod console;
 mod demo_data;
 mod exit;
 mod files;
+mod idle;
 mod store_args;
 
 use clap::{Parser, Subcommand};

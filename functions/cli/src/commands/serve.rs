@@ -48,6 +48,11 @@ pub struct Args {
     /// connection may wait idle for its next request; then the connection is closed.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub header_timeout_secs: u64,
+    /// Seconds a connection, HTTP/1.1 or HTTP/2, may stay open with no request in flight; then it
+    /// is closed (HTTP/2 pings are not requests). A connection must also send its first request
+    /// within the header timeout.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
     /// Requests per second allowed from one client address (bursts of twice as many); more get
     /// 429 `rate-limited` with `Retry-After`. 0 turns the limit off.
     #[arg(long, default_value_t = 100)]
@@ -320,14 +325,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let router = harden(app(state).merge(console), &hygiene);
         // Full problem reports of refused registry uploads, owner-only beside the database.
         let dir = sibling(&data, ".reports");
-        let reports = spotcheck_api::routes::reports::ProblemReports::open(&dir, Default::default())
-            .map_err(|e| Failure::bad_input(format!("{}: {e}", dir.display())))?;
+        let reports =
+            spotcheck_api::routes::reports::ProblemReports::open(&dir, Default::default())
+                .map_err(|e| Failure::bad_input(format!("{}: {e}", dir.display())))?;
         let router = router.layer(axum::Extension(reports));
         serve(
             router,
             listener,
             tls,
             Duration::from_secs(args.header_timeout_secs),
+            Duration::from_secs(args.idle_timeout_secs),
         )
         .await
     })
@@ -376,7 +383,9 @@ async fn serve(
     listener: std::net::TcpListener,
     tls: Option<(PathBuf, PathBuf)>,
     header_timeout: Duration,
+    idle_timeout: Duration,
 ) -> Result<(), Failure> {
+    let router = crate::idle::IdleConnections::new(idle_timeout).layer(router);
     let local = listener
         .local_addr()
         .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
@@ -387,7 +396,8 @@ async fn serve(
                 .await
                 .map_err(|e| Failure::bad_input(format!("TLS certificate or key: {e}")))?;
             let mut server = axum_server::from_tcp_rustls(listener, config)
-                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?
+                .first_request_timeout(header_timeout);
             limit_connections(server.http_builder(), header_timeout);
             say!("listening on https://{local}");
             server
@@ -397,7 +407,8 @@ async fn serve(
         }
         None => {
             let mut server = axum_server::from_tcp(listener)
-                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?
+                .first_request_timeout(header_timeout);
             limit_connections(server.http_builder(), header_timeout);
             say!("listening on http://{local}");
             server
@@ -410,7 +421,8 @@ async fn serve(
 
 /// HTTP/1.1: the headers must arrive within `header_timeout`, which also bounds how long a
 /// kept-alive connection waits idle for its next request. HTTP/2: a ping every 20 s, and a peer
-/// that does not answer within 10 s is dropped.
+/// that does not answer within 10 s is dropped; one that answers is still closed when idle
+/// (`crate::idle`).
 fn limit_connections(
     builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
     header_timeout: Duration,
