@@ -127,3 +127,193 @@ fn spotcheck_verify_names_a_changed_joint_team() -> TestResult {
     );
     Ok(())
 }
+
+fn spotcheck(dir: &Path, args: &[&str]) -> Result<Output, std::io::Error> {
+    Command::new(env!("CARGO_BIN_EXE_spotcheck"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+}
+
+/// A joint check of 莆田市文化和旅游局 with 莆田市市场监督管理局: 20 travel agencies, six
+/// inspectors of each bureau, one of whom declared a relation with one agency.
+fn write_joint_inputs(dir: &Path) -> std::io::Result<()> {
+    let mut frame = String::from("target_id,stratum\n");
+    for i in 0..20 {
+        frame.push_str(&format!(
+            "LXS{i:03},350302-{}\n",
+            if i < 12 { "A" } else { "B" }
+        ));
+    }
+    std::fs::write(dir.join("frame.csv"), frame)?;
+    let mut pool = String::from("inspector_id,department,conflicts\n");
+    for i in 0..6 {
+        pool.push_str(&format!(
+            "WL{i:02},莆田市文化和旅游局,{}\n",
+            if i == 0 { "LXS003" } else { "" }
+        ));
+        pool.push_str(&format!("SJ{i:02},莆田市市场监督管理局,\n"));
+    }
+    std::fs::write(dir.join("pool.csv"), pool)?;
+    std::fs::write(
+        dir.join("params.json"),
+        r#"{"default":{"count":3},"inspectors_per_target":2,"max_assignments_per_inspector":3}"#,
+    )
+}
+
+#[test]
+fn commit_joint_draws_and_verifies_a_version_2_draw() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    write_joint_inputs(d)?;
+    let out = spotcheck(
+        d,
+        &[
+            "commit",
+            "--plan-id",
+            "PT-2026-J100",
+            "--frame",
+            "frame.csv",
+            "--pool",
+            "pool.csv",
+            "--params",
+            "params.json",
+            "--witness",
+            "莆田市公证处 王某",
+            "--committed-at",
+            "2026-11-26T08:00:00Z",
+            "--joint",
+            "莆田市文化和旅游局",
+            "--partner",
+            "莆田市市场监督管理局",
+            "--out",
+            "commitment.json",
+            "--secret-out",
+            "secret.hex",
+        ],
+    )?;
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(
+            "joint draw (spotcheck-draw/2): lead 莆田市文化和旅游局, partners 莆田市市场监督管理局"
+        ),
+        "{said}"
+    );
+    let c: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("commitment.json"))?)?;
+    assert_eq!(c["spec_version"], "spotcheck-draw/2");
+    assert_eq!(c["parameters"]["joint"]["require"], "all");
+    let out = spotcheck(
+        d,
+        &[
+            "draw",
+            "--commitment",
+            "commitment.json",
+            "--secret",
+            "secret.hex",
+            "--frame",
+            "frame.csv",
+            "--pool",
+            "pool.csv",
+            "--witness-value",
+            "莆田市公证处 王某=4 2 6 1 3 5",
+            "--drawn-at",
+            "2026-11-27T09:30:00Z",
+            "--out",
+            "transcript.json",
+        ],
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("transcript.json"))?)?;
+    let teams = t["selections"].as_array().ok_or("selections")?;
+    assert_eq!(teams.len(), 6);
+    for s in teams {
+        let team: Vec<&str> = s["inspectors"]
+            .as_array()
+            .ok_or("team")?
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect();
+        assert!(
+            team[0].starts_with("WL") && team[1].starts_with("SJ"),
+            "{team:?}"
+        );
+        assert!(
+            !(s["target"] == "LXS003" && team.contains(&"WL00")),
+            "a conflicted inspector was assigned"
+        );
+    }
+    let out = spotcheck(
+        d,
+        &[
+            "verify",
+            "transcript.json",
+            "--frame",
+            "frame.csv",
+            "--pool",
+            "pool.csv",
+            "--commitment",
+            "commitment.json",
+        ],
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("VERIFIED"));
+    Ok(())
+}
+
+#[test]
+fn commit_joint_refuses_a_team_that_cannot_hold_every_department() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    write_joint_inputs(d)?;
+    let base = [
+        "commit",
+        "--plan-id",
+        "PT-2026-J101",
+        "--frame",
+        "frame.csv",
+        "--pool",
+        "pool.csv",
+        "--params",
+        "params.json",
+        "--witness",
+        "莆田市公证处 王某",
+        "--joint",
+        "莆田市文化和旅游局",
+        "--partner",
+        "莆田市市场监督管理局",
+    ];
+    for (extra, want) in [
+        (
+            &["--partner", "莆田市公安局"][..],
+            "inspectors_per_target is 2, but each team must hold 3 departments",
+        ),
+        (&["--require", "lead+2"][..], "invalid joint plan"),
+        (
+            &["--partner", "莆田市文化和旅游局"][..],
+            "invalid joint plan",
+        ),
+    ] {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", "c.json", "--secret-out", "s.hex"]);
+        let out = spotcheck(d, &args)?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+        assert!(!d.join("s.hex").exists(), "no secret is left behind");
+    }
+    Ok(())
+}

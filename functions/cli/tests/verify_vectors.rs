@@ -10,7 +10,18 @@ use serde_json::Value;
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn vectors() -> Result<Vec<(String, Value)>, Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/vectors/verify");
+    let mut out = vectors_in("verify")?;
+    // Version 2 (joint draws, spec §17): its verification vectors, named with their folder.
+    for (name, v) in vectors_in("v2/verify")? {
+        out.push((format!("v2/{name}"), v));
+    }
+    Ok(out)
+}
+
+fn vectors_in(folder: &str) -> Result<Vec<(String, Value)>, Box<dyn std::error::Error>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/vectors")
+        .join(folder);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();

@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use spotcheck_domain::draw::{
-    CommitRequest, DrandSource, DrawParameters, EntropySource, QUICKNET, Secret, WitnessName,
-    commit,
+    CommitRequest, DrandSource, DrawParameters, EntropySource, JointPlan, QUICKNET, Requirement,
+    Secret, WitnessName, commit,
 };
-use spotcheck_domain::ids::PlanId;
+use spotcheck_domain::ids::{Department, PlanId};
 use spotcheck_domain::time::Timestamp;
 
 use crate::exit::Failure;
@@ -48,6 +48,17 @@ pub struct Args {
     /// Where to write the secret (hex). Must not exist; created readable by the owner only.
     #[arg(long)]
     pub secret_out: PathBuf,
+    /// A joint draw (draw spec version 2, §17) led by this department, e.g. 莆田市文化和旅游局;
+    /// the pool holds the inspectors of the lead and of every `--partner`.
+    #[arg(long, value_name = "LEAD", requires = "partners")]
+    pub joint: Option<String>,
+    /// A partner department of a joint draw (repeat, in the order the plan names them).
+    #[arg(long = "partner", requires = "joint")]
+    pub partners: Vec<String>,
+    /// Which departments each team holds at least one inspector of: `all`, or `lead+N` (the lead
+    /// and N partners drawn for each target).
+    #[arg(long, default_value = "all", requires = "joint", value_parser = parse_require)]
+    pub require: Requirement,
 }
 
 /// Runs the command.
@@ -80,7 +91,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
             )));
         }
     }
-    let parameters: DrawParameters = read_json(&args.params)?;
+    let mut parameters: DrawParameters = read_json(&args.params)?;
+    if let Some(lead) = &args.joint {
+        let department = |flag: &str, d: &str| {
+            d.parse::<Department>()
+                .map_err(|e| Failure::bad_input(format!("{flag} {d:?}: {e}")))
+        };
+        let plan = JointPlan {
+            lead: department("--joint", lead)?,
+            partners: args
+                .partners
+                .iter()
+                .map(|p| department("--partner", p))
+                .collect::<Result<_, _>>()?,
+            require: args.require,
+        };
+        if parameters.joint.as_ref().is_some_and(|j| *j != plan) {
+            return Err(Failure::bad_input(format!(
+                "--joint: {} already names another joint plan",
+                args.params.display()
+            )));
+        }
+        parameters.joint = Some(plan);
+    }
     let frame = read_frame(&args.frame)?;
     let pool = read_pool(&args.pool)?;
 
@@ -131,6 +164,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
     );
     let total: u64 = commitment.strata.iter().map(|s| s.sample).sum();
     say!("targets to draw {total}");
+    if let Some(j) = &commitment.parameters.joint {
+        let partners: Vec<&str> = j.partners.iter().map(|p| p.as_str()).collect();
+        say!(
+            "joint draw ({}): lead {}, partners {}, {} department(s) in every team",
+            commitment.spec_version,
+            j.lead,
+            partners.join(", "),
+            j.required_per_team()
+        );
+    }
     if let Some(d) = &commitment.entropy_source.drand {
         let at = QUICKNET
             .round_time(d.round)
@@ -169,6 +212,17 @@ fn write_secret(path: &std::path::Path, secret: &Secret) -> Result<(), Failure> 
             let _ = std::fs::remove_file(path);
             Failure::Other(anyhow::anyhow!("writing {}: {e}", path.display()))
         })
+}
+
+/// `all` or `lead+N` (spec §17.2).
+fn parse_require(s: &str) -> Result<Requirement, String> {
+    if s == "all" {
+        return Ok(Requirement::All);
+    }
+    s.strip_prefix("lead+")
+        .and_then(|n| n.parse::<u32>().ok())
+        .map(Requirement::LeadPlus)
+        .ok_or_else(|| format!("{s:?}: expected all or lead+N, e.g. lead+1"))
 }
 
 /// `60s`, `5m`, `1h` or plain seconds, at most a day.
