@@ -230,3 +230,200 @@ fn the_inspector_function_needs_the_plan_key() {
         Some("environment variable SPOTCHECK_PLAN_KEY: is not set")
     );
 }
+
+// ------------------------------------------------------------------ through the inspector API
+
+mod http {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use serde_json::{Value, json};
+    use spotcheck_api::auth::{Claims, DEFAULT_ISSUER, mint_token};
+    use spotcheck_api::{Authenticator, InspectorState, SecretSealer, app};
+    use spotcheck_app::SecretSource;
+    use spotcheck_domain::time::Timestamp;
+    use spotcheck_store::SqliteStore;
+    use tower::ServiceExt;
+
+    use super::{BoxError, R, endpoint, hmac_key, sealer};
+
+    const KEY: [u8; 32] = [7; 32];
+    const DEPT: &str = "莆田市文化和旅游局";
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+
+    /// The inspector router over one SQLite file, sealing with `sealer`, its clock at `clock`.
+    fn router(
+        db: &std::path::Path,
+        sealer: SecretSealer,
+        clock: &Arc<AtomicI64>,
+    ) -> Result<axum::Router, BoxError> {
+        let c = Arc::clone(clock);
+        Ok(app(InspectorState {
+            store: Arc::new(SqliteStore::open(db)?),
+            auth: Authenticator::local(&KEY)?,
+            sealer,
+            clock: Arc::new(move || Timestamp::from_unix(c.load(Ordering::SeqCst))),
+            beacon: None,
+            timestamper: None,
+            schedule: Default::default(),
+        }))
+    }
+
+    fn token(roles: &[&str]) -> Result<String, BoxError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs();
+        let now = i64::try_from(now)?;
+        Ok(mint_token(
+            &KEY,
+            &Claims {
+                sub: "chief".into(),
+                department: DEPT.into(),
+                roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+                iss: DEFAULT_ISSUER.into(),
+                iat: now,
+                exp: now + 3600,
+                nbf: None,
+            },
+        )?)
+    }
+
+    async fn send(
+        router: &axum::Router,
+        token: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        kind: &str,
+    ) -> Result<(u16, Value), BoxError> {
+        let req = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, kind)
+            .body(body.map_or_else(Body::empty, Body::from))?;
+        let resp = router.clone().oneshot(req).await?;
+        let status = resp.status().as_u16();
+        let bytes = resp.into_body().collect().await?.to_bytes();
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    async fn post(
+        router: &axum::Router,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> Result<(u16, Value), BoxError> {
+        send(
+            router,
+            token,
+            path,
+            Some(serde_json::to_vec(&body)?),
+            "application/json",
+        )
+        .await
+    }
+
+    /// A plan is committed through the inspector API with its secret sealed by KMS; a server
+    /// holding another key cannot draw it (500, nothing drawn); the server with the plan key draws
+    /// it, and the secret the transcript publishes is KMS's MAC.
+    #[tokio::test]
+    async fn the_inspector_api_commits_and_draws_with_the_kms_key() -> R {
+        let Some(endpoint) = endpoint()? else {
+            return Ok(());
+        };
+        let dir = tempfile::tempdir()?;
+        let db = dir.path().join("d.sqlite");
+        let start: Timestamp = "2026-03-02T01:00:00Z".parse()?;
+        let clock = Arc::new(AtomicI64::new(start.unix()));
+        let key = hmac_key(&endpoint).await?;
+        let api = router(&db, sealer(&endpoint, &key, None).await?, &clock)?;
+
+        let registrar = token(&["registrar"])?;
+        for (kind, file) in [
+            ("items", "items/tourism-items.csv"),
+            ("agencies", "registries/agencies.synthetic.csv"),
+            ("guides", "registries/guides.synthetic.csv"),
+            ("inspectors", "registries/inspectors.synthetic.csv"),
+        ] {
+            let bytes = std::fs::read(format!("{FIXTURES}/{file}"))?;
+            let (status, body) = send(
+                &api,
+                &registrar,
+                &format!("/api/registries/{kind}"),
+                Some(bytes),
+                "text/csv",
+            )
+            .await?;
+            assert!(status < 300, "import {kind}: {status} {body}");
+        }
+        let staff = token(&["inspector", "supervisor"])?;
+        let planned = Timestamp::from_unix(start.unix() + 26 * 3600);
+        let (status, body) = post(
+            &api,
+            &staff,
+            "/api/plans",
+            json!({
+                "id": "PT-KMS-HTTP",
+                "item": "PT-LY-001",
+                "title": "密钥管理服务测试抽查",
+                "department": DEPT,
+                "target_kind": "agency",
+                "filter": {"mode": "untargeted"},
+                "stratum_scheme": "region",
+                "parameters": {"default": {"count": 1}, "inspectors_per_target": 2},
+                "entropy_source": {"witnesses": ["观察员 李某"]},
+                "planned_draw_at": planned.to_string()
+            }),
+        )
+        .await?;
+        assert_eq!(status, 201, "create: {body}");
+        let (status, committed) =
+            post(&api, &staff, "/api/plans/PT-KMS-HTTP/commit", json!({})).await?;
+        assert_eq!(status, 201, "commit: {committed}");
+        let id = "PT-KMS-HTTP".parse()?;
+        let kms_secret = sealer(&endpoint, &key, None)
+            .await?
+            .seal(&id, start)
+            .await?;
+        assert_eq!(
+            committed["commitment"]["secret_commitment"],
+            serde_json::to_value(kms_secret.commitment())?,
+            "the commitment must be to KMS's MAC: {committed}"
+        );
+
+        clock.store(planned.unix(), Ordering::SeqCst);
+        let witnesses = json!({"witnesses": [{"name": "观察员 李某", "value": "3 1 4 1 5 9"}]});
+        // A server with another key refuses to draw (the cause is logged, not shown).
+        let other = router(
+            &db,
+            sealer(&endpoint, &hmac_key(&endpoint).await?, None).await?,
+            &clock,
+        )?;
+        let (status, problem) = post(
+            &other,
+            &staff,
+            "/api/plans/PT-KMS-HTTP/draw",
+            witnesses.clone(),
+        )
+        .await?;
+        assert_eq!(status, 500, "{problem}");
+        assert!(!problem.to_string().contains(&key), "{problem}");
+        // The plan key draws it, once.
+        let (status, drawn) = post(&api, &staff, "/api/plans/PT-KMS-HTTP/draw", witnesses).await?;
+        assert_eq!(status, 201, "draw: {drawn}");
+        let req = Request::get("/api/public/plans/PT-KMS-HTTP/transcript").body(Body::empty())?;
+        let resp = api.clone().oneshot(req).await?;
+        let transcript: Value =
+            serde_json::from_slice(&resp.into_body().collect().await?.to_bytes())?;
+        assert_eq!(
+            transcript["secret"],
+            serde_json::to_value(&kms_secret)?,
+            "the published secret is KMS's MAC: {transcript}"
+        );
+        Ok(())
+    }
+}
