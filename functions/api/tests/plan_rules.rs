@@ -1016,3 +1016,57 @@ async fn personal_numbers_never_reach_a_commitment_or_a_transcript() -> TestResu
     );
     Ok(())
 }
+
+/// The plan's date is the bureau's (China, UTC+8), like a result's `completed_on`: a target
+/// checked "today" in China does not refuse a plan committed the same China day in the UTC
+/// evening (16:00-24:00 UTC, when the UTC date is still the day before), it is excluded as
+/// checked within the repeat limit.
+#[tokio::test]
+async fn a_check_completed_today_in_china_counts_for_a_commit_in_the_utc_evening() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let staff = token("chief", DEPT, &["inspector", "supervisor"])?;
+    let mut first = plan("PT-R-40", s.now() + DAY + HOUR);
+    first["filter"] = json!({"mode": "targeted", "regions": [], "credit_classes": ["A"], "outbound": null, "statuses": []});
+    first["parameters"] = json!({"default": {"count": 3}, "inspectors_per_target": 2});
+    let draw = drawn(&s, &staff, first.clone()).await?;
+    let checked: Vec<String> = draw.body["selections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|sel| sel["target"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!checked.is_empty(), "{}", draw.body);
+    // 20:00 UTC on 3 March is 04:00 on 4 March in China.
+    s.set("2026-03-03T20:00:00Z".parse::<Timestamp>()?.unix());
+    let china_today = "2026-03-04";
+    for target in &checked {
+        let r = s
+            .post(
+                &staff,
+                "/api/plans/PT-R-40/results",
+                json!({"target": target, "code": "no_problem_found", "method": "现场检查",
+                       "findings": "资质齐全", "completed_on": china_today}),
+            )
+            .await?;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let mut second = first;
+    second["id"] = json!("PT-R-41");
+    second["planned_draw_at"] = json!(at(s.now() + DAY + HOUR));
+    let r = s.post(&staff, "/api/plans", second).await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = s.post_empty(&staff, "/api/plans/PT-R-41/commit").await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let exclusions = r.body["plan"]["provenance"]["exclusions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for target in &checked {
+        let why = exclusions
+            .iter()
+            .find(|e| e["target"].as_str() == Some(target))
+            .ok_or_else(|| format!("{target} checked today is not excluded: {exclusions:?}"))?;
+        assert_eq!(why["last_checked"].as_str(), Some(china_today));
+    }
+    Ok(())
+}

@@ -397,9 +397,9 @@ pub async fn commit_plan<S: CommitStore>(
         return Err(refuse_state(&plan, "committed"));
     }
     let item = check_spec(store, &plan.spec, now, policy).await?;
+    // The bureau's date (China), like the dates results are completed on.
     let plan_date = now
-        .to_datetime()
-        .map(|t| t.date_naive())
+        .china_date()
         .ok_or_else(|| AppError::internal("clock out of range"))?;
     let rules = ExclusionRules {
         plan_date,
