@@ -37,6 +37,7 @@ use crate::routes::{inspector, public, uploads};
         public::penalties,
         crate::routes::audit_head::audit_head,
         inspector::me,
+        crate::routes::exports::download,
         inspector::create_plan,
         inspector::list_plans,
         inspector::amend_plan,

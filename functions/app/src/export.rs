@@ -23,6 +23,7 @@ use spotcheck_domain::time::Timestamp;
 use crate::AppError;
 use crate::public::records::{Records, load, load_penalties};
 use crate::public::{Gate, project};
+use crate::staff::{Role, Staff};
 
 /// Which platform's layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,16 @@ pub enum Layout {
     CreditChina,
     /// 国家企业信用信息公示系统 check results.
     Gsxt,
+}
+
+impl Layout {
+    /// `credit-china` or `gsxt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreditChina => "credit-china",
+            Self::Gsxt => "gsxt",
+        }
+    }
 }
 
 impl std::str::FromStr for Layout {
@@ -86,6 +97,14 @@ impl Format {
                 "unknown-format",
                 "the export is written as .csv or .xlsx",
             )),
+        }
+    }
+
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -301,6 +320,38 @@ pub async fn export<S: ReadStore>(
     Ok(match layout {
         Layout::CreditChina => penalties_table(&load_penalties(store).await?, calendar, now),
         Layout::Gsxt => results_table(&load(store).await?, calendar, now),
+    })
+}
+
+/// The export of `layout` for a member of staff: the **publisher** role (who pushes records to
+/// the platforms), and only their department's records — decisions whose authority it is, results
+/// of its plans (谁检查、谁录入、谁公开).
+///
+/// # Errors
+/// 403 `missing-role` without the publisher role; the store's errors.
+pub async fn export_for<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+    layout: Layout,
+    calendar: &Calendar,
+    now: Timestamp,
+) -> Result<Table, AppError> {
+    staff.require(Role::Publisher)?;
+    Ok(match layout {
+        Layout::CreditChina => {
+            let mut records = load_penalties(store).await?;
+            records
+                .penalties
+                .retain(|p| p.decision.authority == staff.department);
+            penalties_table(&records, calendar, now)
+        }
+        Layout::Gsxt => {
+            let mut records = load(store).await?;
+            records
+                .plans
+                .retain(|_, pr| pr.plan.spec.department == staff.department);
+            results_table(&records, calendar, now)
+        }
     })
 }
 

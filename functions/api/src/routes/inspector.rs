@@ -85,6 +85,7 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
             post(approve_result::<S>),
         )
         .route("/penalties/{number}/approval", post(approve_penalty::<S>))
+        .route("/exports/{layout}", get(super::exports::download::<S>))
         .route(
             "/penalties/{number}/changes/{seq}/approval",
             post(approve_penalty_change::<S>),

@@ -3,6 +3,7 @@
 //! [`reports`] (the full problem reports of refused direct uploads).
 
 pub mod audit_head;
+pub mod exports;
 pub mod inspector;
 pub mod public;
 pub mod reports;
