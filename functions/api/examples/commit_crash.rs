@@ -84,6 +84,7 @@ async fn run(db: &str, mode: &str, step: Option<&str>) -> R<()> {
         sealer: SecretSealer::new(MASTER),
         clock: Arc::new(move || now),
         beacon: None,
+        timestamper: None,
         schedule: Default::default(),
     };
     let router = app(state.clone());

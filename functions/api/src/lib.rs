@@ -87,6 +87,9 @@ pub struct InspectorState<S> {
     /// The minimum notice before a planned draw and the scheduling horizon.
     pub schedule: spotcheck_domain::lifecycle::SchedulePolicy,
 }
+    /// The time-stamping authorities each commitment is sent to (docs/draw-spec.md §16); `None`
+    /// stamps nothing, and the retry route answers 503 `tsa-not-configured`.
+    pub timestamper: Option<Arc<dyn spotcheck_app::Timestamper>>,
 
 impl<S> Clone for InspectorState<S> {
     fn clone(&self) -> Self {
@@ -99,6 +102,7 @@ impl<S> Clone for InspectorState<S> {
             schedule: self.schedule,
         }
     }
+            timestamper: self.timestamper.clone(),
 }
 
 impl<S: Send + Sync> auth::HasAuthenticator for InspectorState<S> {

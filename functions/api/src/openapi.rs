@@ -59,6 +59,10 @@ use crate::routes::{inspector, public, uploads};
         uploads::upload_status,
         crate::routes::reports::download,
     ),
+        crate::routes::timestamps::list,
+        crate::routes::timestamps::retry,
+        public::timestamps,
+        public::timestamp_file,
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),
     tags(

@@ -25,6 +25,7 @@ fn router(dir: &tempfile::TempDir) -> Result<axum::Router, Box<dyn std::error::E
         sealer: SecretSealer::new([9; 32]),
         clock: system_clock(),
         beacon: None,
+        timestamper: None,
         schedule: Default::default(),
     }))
 }

@@ -22,6 +22,7 @@ async fn the_root_is_an_index_linking_the_public_api_and_the_openapi_document() 
         sealer: SecretSealer::new([9; 32]),
         clock: system_clock(),
         beacon: None,
+        timestamper: None,
         schedule: Default::default(),
     });
     let resp = router

@@ -49,6 +49,7 @@ async fn lambda() -> Result<Lambda, Box<dyn std::error::Error>> {
             sealer: SecretSealer::new([9; 32]),
             clock: Arc::new(move || now),
             beacon: None,
+            timestamper: None,
             schedule: Default::default(),
         }),
         _dir: dir,

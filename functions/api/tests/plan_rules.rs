@@ -56,6 +56,7 @@ impl Service {
             sealer: SecretSealer::new([9; 32]),
             clock: Arc::new(move || Timestamp::from_unix(c.load(Ordering::SeqCst))),
             beacon: Some(Arc::new(beacons)),
+            timestamper: None,
             schedule: Default::default(),
         });
         let s = Self {

@@ -18,7 +18,9 @@ pub mod queries;
 pub mod records;
 pub mod registry;
 pub mod staff;
+pub mod timestamps;
 
 pub use error::{AppError, ErrorKind};
 pub use ports::{Beacon, SecretSource, secret_not_reproduced};
 pub use staff::{Role, Staff};
+pub use timestamps::Timestamper;

@@ -24,7 +24,7 @@ use spotcheck_domain::registry::{
 };
 use spotcheck_domain::store::{
     DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, PlanWriter, RegistryReader,
-    ResultReader,
+    ResultReader, TimestampReader,
 };
 use spotcheck_domain::time::Timestamp;
 
@@ -515,8 +515,9 @@ pub struct Drawn {
 }
 
 /// What the draw needs from a store.
-pub trait DrawStore: PlanReader + DrawReader + DrawWriter + FrameReader {}
-impl<T> DrawStore for T where T: PlanReader + DrawReader + DrawWriter + FrameReader {}
+pub trait DrawStore: PlanReader + DrawReader + DrawWriter + FrameReader + TimestampReader {}
+impl<T> DrawStore for T where T: PlanReader + DrawReader + DrawWriter + FrameReader + TimestampReader
+{}
 
 /// Draws a committed plan (supervisor, own department), once, not before its `planned_draw_at`,
 /// with the witnesses' values and, when the commitment promised one, the drand round fetched
@@ -565,6 +566,17 @@ pub async fn draw_plan<S: DrawStore>(
         refuse_personal_numbers(&format!("witnesses[{i}].value"), w.value.as_str())?;
     }
     let commitment = store.get_commitment(id).await?;
+    // A plan that requires a time-stamp token waits for one (docs/draw-spec.md §16).
+    crate::timestamps::require_token(
+        &plan,
+        commitment
+            .entropy_source
+            .drand
+            .as_ref()
+            .map(|d| (&d.chain_hash, d.round)),
+        &store.list_timestamps(id).await?,
+        now,
+    )?;
     let secret = secrets
         .unseal(id, commitment.committed_at, &commitment.secret_commitment)
         .await?;

@@ -67,6 +67,7 @@ async fn world() -> Result<Option<World>, BoxError> {
             sealer: SecretSealer::new([9; 32]),
             clock: system_clock(),
             beacon: None,
+            timestamper: None,
             schedule: Default::default(),
         },
         Some(Arc::new(bucket.clone())),

@@ -3,6 +3,8 @@
 //! claims from the request context. The large-upload routes are served by `upload-api`
 //! (`functions/upload-api`), which API Gateway routes them to; this function holds no S3 access.
 
+mod tsa;
+
 use std::sync::Arc;
 
 use spotcheck_api::staff_networks::{StaffNetworks, guard};
@@ -26,6 +28,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         clock: system_clock(),
         // Beacon plans are drawn with the round fetched from drand's public relays.
         beacon: Some(Arc::new(spotcheck_beacon::HttpRelays::with_defaults()?)),
+        // Each commitment's hash goes to the configured time-stamping authorities (none if unset).
+        timestamper: tsa::from_env(&process_env)?,
         schedule: spotcheck_lambda::schedule_policy(&process_env)?,
     };
     lambda_http::run(guard(spotcheck_api::inspector_router(state), networks)).await

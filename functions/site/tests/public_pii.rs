@@ -113,6 +113,7 @@ impl Env {
             sealer: SecretSealer::new([7; 32]),
             clock: Arc::new(move || Timestamp::from_unix(clock_now.load(Ordering::SeqCst))),
             beacon: None,
+            timestamper: None,
             schedule: Default::default(),
         });
         let site = LocalDir::new(dir.path().join("site"))?;

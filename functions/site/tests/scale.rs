@@ -90,6 +90,7 @@ fn records(results: usize, penalties: usize) -> Result<Records, BoxError> {
             commitment: Some(c),
             transcript: Some(t),
             results: res,
+            timestamps: Vec::new(),
         },
     );
     for i in 0..penalties {

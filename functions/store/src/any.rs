@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::frame::{Frame, InspectorPool};
 use spotcheck_domain::ids::{Digest, PlanId};
-use spotcheck_domain::lifecycle::{AuditEntry, AuditHead, Plan, StoredTree, WriteMeta};
+use spotcheck_domain::lifecycle::{
+    AuditEntry, AuditHead, Plan, StoredTree, TimestampRecord, WriteMeta,
+};
 use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
     AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter, PlanReader, RegistryReader,
-    RegistryWriter, SnapshotInfo, StoreResult,
+    RegistryWriter, SnapshotInfo, StoreResult, TimestampReader, TimestampWriter,
 };
 
 use crate::{DynamoConfig, DynamoStore, SqliteStore};
@@ -109,6 +111,22 @@ impl DrawWriter for AnyStore {
     }
     async fn record_draw(&self, meta: &WriteMeta, transcript: &Transcript) -> StoreResult<Plan> {
         delegate!(self, s => s.record_draw(meta, transcript))
+    }
+}
+
+impl TimestampReader for AnyStore {
+    async fn list_timestamps(&self, plan: &PlanId) -> StoreResult<Vec<TimestampRecord>> {
+        delegate!(self, s => s.list_timestamps(plan))
+    }
+}
+
+impl TimestampWriter for AnyStore {
+    async fn record_timestamp(
+        &self,
+        meta: &WriteMeta,
+        record: &TimestampRecord,
+    ) -> StoreResult<TimestampRecord> {
+        delegate!(self, s => s.record_timestamp(meta, record))
     }
 }
 

@@ -24,7 +24,7 @@ use spotcheck_domain::lifecycle::{
 use spotcheck_domain::registry::{CheckMethod, RegistryKind};
 use spotcheck_domain::store::{
     ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter,
-    ReadStore, RegistryWriter, ResultWriter,
+    ReadStore, RegistryWriter, ResultWriter, TimestampWriter,
 };
 
 use super::support::plan_id;
@@ -44,6 +44,7 @@ pub trait WriteStore:
     + PenaltyWriter
     + PublicationWriter
     + ApprovalWriter
+    + TimestampWriter
 {
 }
 
@@ -57,6 +58,7 @@ impl<T> WriteStore for T where
         + PenaltyWriter
         + PublicationWriter
         + ApprovalWriter
+        + TimestampWriter
 {
 }
 
@@ -78,6 +80,10 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
         .route("/plans/{id}/results", post(record_result::<S>))
+        .route(
+            "/plans/{id}/timestamps",
+            get(super::timestamps::list::<S>).post(super::timestamps::retry::<S>),
+        )
         .route("/penalties", post(record_penalty::<S>))
         .route("/penalties/{number}/changes", post(change_penalty::<S>))
         .route(
@@ -215,12 +221,17 @@ async fn commit_plan<S: WriteStore>(
     )
     .await?;
     Ok((
+    // Then the commitment hash goes to each time-stamping authority (bounded by the adapter's
+    // time limit and retries); a failure is recorded, never undoes the commit.
+    let timestamps =
+        super::timestamps::stamp_after_commit(&st, &meta, &pid, &committed.plan).await?;
         StatusCode::CREATED,
         Json(CommitResponse {
             plan: committed.plan,
             commitment: committed.commitment,
             commitment_hash: committed.commitment_hash,
         }),
+            timestamps,
     )
         .into_response())
 }
@@ -232,6 +243,9 @@ pub(crate) struct CommitResponse {
     commitment: Commitment,
     commitment_hash: Digest,
 }
+    /// Each configured time-stamping authority's status (`pending`, `failed` with the reason, or
+    /// `obtained`); empty when none is configured.
+    timestamps: Vec<spotcheck_domain::lifecycle::TimestampRecord>,
 
 /// What a draw returns (the whole transcript is at `/api/public/plans/{id}/transcript`).
 #[derive(Serialize, utoipa::ToSchema)]

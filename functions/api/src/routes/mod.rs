@@ -8,4 +8,5 @@ pub mod inspector;
 pub mod public;
 pub mod reports;
 mod support;
+pub mod timestamps;
 pub mod uploads;

@@ -15,6 +15,7 @@ use axum::routing::get;
 use serde::Serialize;
 use spotcheck_app::public::records::{PlanRecord, load_items, load_penalties, load_plans};
 use spotcheck_app::public::{Gate, Public, project, reads};
+use spotcheck_app::timestamps;
 use spotcheck_domain::calendar::Calendar;
 use spotcheck_domain::draw::{CHECKS, Commitment, Transcript, verify};
 use spotcheck_domain::frame::InclusionProof;
@@ -71,6 +72,8 @@ pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
         .route("/plans/{id}/frame.csv", get(frame::<S>))
         .route("/plans/{id}/pool.csv", get(pool::<S>))
         .route("/plans/{id}/verification", get(verification::<S>))
+        .route("/plans/{id}/timestamps", get(timestamps::<S>))
+        .route("/plans/{id}/timestamps/{file}", get(timestamp_file::<S>))
         .route("/plans/{id}/proof/{target}", get(proof::<S>))
         .route("/plans/{id}/results", get(results::<S>))
         .route("/penalties", get(penalties::<S>))
@@ -121,15 +124,33 @@ async fn plans<S: ReadStore>(
     tag = "public",
     params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
     responses(
-        (status = 200, description = "The plan and its state, once committed (a draft answers 404)", body = Plan),
+        (status = 200, description = "The plan and its state, once committed (a draft answers 404), with its commitment's time-stamp tokens", body = PublicPlan),
         crate::error::CommonErrors
     )
 )]
 async fn plan<S: ReadStore>(
     State(st): State<PublicState<S>>,
     Path(id): Path<String>,
-) -> Result<Json<Plan>, ApiError> {
-    Ok(Json(public_plan(st.store.as_ref(), &id).await?.plan))
+) -> Result<Json<PublicPlan>, ApiError> {
+    let pr = public_plan(st.store.as_ref(), &id).await?;
+    Ok(Json(PublicPlan {
+        timestamps: pr
+            .commitment
+            .is_some()
+            .then(|| public_timestamps(&pr.timestamps)),
+        plan: pr.plan,
+    }))
+}
+
+/// A plan as the public sees it: its fields, and (once committed) its time-stamp tokens.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PublicPlan {
+    #[serde(flatten)]
+    plan: Plan,
+    /// The commitment's time-stamp tokens (files under `timestamps/`) and the trust anchors;
+    /// absent before the commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamps: Option<PublicTimestamps>,
 }
 
 #[utoipa::path(
@@ -309,6 +330,108 @@ async fn pool<S: ReadStore>(
     ))
 }
 
+/// The public form of a plan's time-stamp tokens.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PublicTimestamps {
+    /// Each obtained token: authority, `genTime`, signer, trust anchor, and its file
+    /// (`timestamps/commitment.<authority>.tsr`, a DER `TimeStampResp`).
+    tokens: Vec<timestamps::PublicTimestamp>,
+    /// The trust anchors the tokens chain to (PEM), at `timestamps/tsa-anchors.pem`; `None`
+    /// without a token. A verifier chooses its own anchors: these say which the bureau relied on.
+    trust_anchors: Option<String>,
+    /// What the tokens prove, or that the publication time rests on the bureau's word alone.
+    statement: String,
+}
+
+fn public_timestamps(records: &[spotcheck_domain::lifecycle::TimestampRecord]) -> PublicTimestamps {
+    let tokens = timestamps::public_timestamps(records);
+    let statement = match tokens.iter().min_by_key(|t| t.latest) {
+        Some(t) => format!(
+            "the commitment existed by {} on the word of {} (RFC 3161 time-stamp by authority {}); check the token with `spotcheck verify` or `openssl ts -verify`",
+            t.latest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            t.signer,
+            t.authority
+        ),
+        None => "no time-stamp token: the commitment's publication time rests on the bureau's word alone".to_owned(),
+    };
+    PublicTimestamps {
+        trust_anchors: (!tokens.is_empty()).then(|| timestamps::ANCHORS_FILE.to_owned()),
+        tokens,
+        statement,
+    }
+}
+
+/// The commitment's RFC 3161 time-stamp tokens (docs/draw-spec.md §16), once committed: which
+/// authority stamped it when, and where each token and the trust anchors are.
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/timestamps",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`")),
+    responses(
+        (status = 200, description = "The obtained tokens (possibly none) and what they prove", body = PublicTimestamps),
+        crate::error::CommonErrors
+    )
+)]
+async fn timestamps<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicTimestamps>, ApiError> {
+    let pr = public_plan(st.store.as_ref(), &id).await?;
+    if pr.commitment.is_none() {
+        return Err(no_plan(&id));
+    }
+    Ok(Json(public_timestamps(&pr.timestamps)))
+}
+
+/// One token, `commitment.<authority>.tsr` (the DER `TimeStampResp` exactly as the authority
+/// sent it, `application/timestamp-reply`), or `tsa-anchors.pem` (the trust anchors the tokens
+/// chain to).
+#[utoipa::path(
+    get,
+    path = "/api/public/plans/{id}/timestamps/{file}",
+    tag = "public",
+    params(("id" = PlanId, Path, description = "Plan id, e.g. `PT-2026-001`"),
+        ("file" = String, Path, description = "`commitment.<authority>.tsr` or `tsa-anchors.pem`")),
+    responses(
+        (status = 200, description = "The token (DER) or the anchors (PEM); immutable: strong `ETag`, 304 on `If-None-Match`"),
+        (status = 304, description = "Not modified"),
+        crate::error::CommonErrors
+    )
+)]
+async fn timestamp_file<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    Path((id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let pr = public_plan(st.store.as_ref(), &id).await?;
+    let missing = || {
+        ApiError::not_found(format!(
+            "plan {id} has no published time-stamp file {file:?}"
+        ))
+    };
+    if file == timestamps::ANCHORS_FILE {
+        let pem = timestamps::anchors_pem(&pr.timestamps);
+        if pem.is_empty() {
+            return Err(missing());
+        }
+        // Not immutable: a token obtained later may chain to another anchor.
+        return Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
+            pem,
+        )
+            .into_response());
+    }
+    let der = timestamps::token_file(&pr.timestamps, &file).ok_or_else(missing)?;
+    let digest = spotcheck_domain::encoding::sha256(der);
+    Ok(immutable(
+        &headers,
+        &digest,
+        "application/timestamp-reply",
+        der.to_vec(),
+    ))
+}
+
 /// The outcome of re-running a draw on the server.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Verification {
@@ -319,7 +442,127 @@ pub(crate) struct Verification {
     failed_field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<String>,
+    /// The commitment's time-stamp tokens checked (docs/draw-spec.md §16.3, §16.4).
+    timestamps: TimestampVerdict,
     how_to_check_yourself: String,
+}
+
+/// What the server found of the commitment's time-stamp tokens.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct TimestampVerdict {
+    /// Whether a token proves the commitment existed before the deadline.
+    proven: bool,
+    /// The deadline the tokens had to beat: the promised drand round's time, else `drawn_at`.
+    deadline: String,
+    /// The verdict in words (without a token: the publication time rests on the bureau's word
+    /// alone).
+    verdict: String,
+    /// Each token: its file, and what it proves or why it does not count.
+    tokens: Vec<TokenCheck>,
+    /// The trust anchors checked against: the plan's published `tsa-anchors.pem`
+    /// (`timestamps/tsa-anchors.pem`); `None` without a token.
+    trust_anchors: Option<String>,
+}
+
+/// One token's check.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct TokenCheck {
+    /// `commitment.<authority>.tsr`.
+    file: String,
+    /// Whether it counts.
+    ok: bool,
+    /// `genTime`, when it verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gen_time: Option<String>,
+    /// The signer, when it verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authority: Option<String>,
+    /// The `timestamp-…` code of why it does not count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// Why it does not count, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+/// Checks the plan's stored tokens against the anchors published with them.
+fn timestamp_verdict(
+    t: &Transcript,
+    records: &[spotcheck_domain::lifecycle::TimestampRecord],
+) -> Result<TimestampVerdict, ApiError> {
+    let deadline = timestamps::transcript_deadline(t)
+        .ok_or_else(|| ApiError::internal("the draw's deadline is out of range"))?;
+    let tokens: Vec<(String, Vec<u8>)> = records
+        .iter()
+        .filter_map(|r| match &r.status {
+            spotcheck_domain::lifecycle::TimestampStatus::Obtained { response, .. } => {
+                Some((r.file_name(), response.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let anchors = timestamps::anchors_pem(records);
+    let assessment = match timestamps::assess_tokens(
+        &tokens,
+        &t.commitment_hash,
+        deadline,
+        &anchors,
+    ) {
+        Ok(a) => a,
+        Err(e) => {
+            return Ok(TimestampVerdict {
+                proven: false,
+                deadline: deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                verdict: format!(
+                    "the tokens could not be checked ({e}): the commitment's publication time rests on the bureau's word alone"
+                ),
+                tokens: tokens
+                    .iter()
+                    .map(|(file, _)| TokenCheck {
+                        file: file.clone(),
+                        ok: false,
+                        gen_time: None,
+                        authority: None,
+                        code: Some(e.code().to_owned()),
+                        reason: Some(e.to_string()),
+                    })
+                    .collect(),
+                trust_anchors: Some(timestamps::ANCHORS_FILE.to_owned()),
+            });
+        }
+    };
+    let checks = assessment
+        .outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(s) => TokenCheck {
+                file: o.label.clone(),
+                ok: true,
+                gen_time: Some(
+                    s.gen_time
+                        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                ),
+                authority: Some(s.authority.clone()),
+                code: None,
+                reason: None,
+            },
+            Err(e) => TokenCheck {
+                file: o.label.clone(),
+                ok: false,
+                gen_time: None,
+                authority: None,
+                code: Some(e.code().to_owned()),
+                reason: Some(e.to_string()),
+            },
+        })
+        .collect();
+    Ok(TimestampVerdict {
+        proven: assessment.proven().is_some(),
+        deadline: deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        verdict: assessment.summary(),
+        tokens: checks,
+        trust_anchors: (!tokens.is_empty()).then(|| timestamps::ANCHORS_FILE.to_owned()),
+    })
 }
 
 /// The server re-runs the draw from the stored transcript, frame and pool. (Nobody needs to trust
@@ -347,12 +590,20 @@ async fn verification<S: ReadStore>(
     )
     .await?;
     let outcome = verify(&t, &frame, &pool);
+    let records: Vec<_> = st
+        .store
+        .list_timestamps(&pid)
+        .await?
+        .into_iter()
+        .filter(spotcheck_domain::lifecycle::TimestampRecord::is_obtained)
+        .collect();
     let body = Verification {
         plan: pid.to_string(),
         verified: outcome.is_ok(),
         checks: CHECKS.to_vec(),
         failed_field: outcome.as_ref().err().map(|e| e.field().to_owned()),
         failure: outcome.as_ref().err().map(ToString::to_string),
+        timestamps: timestamp_verdict(&t, &records)?,
         how_to_check_yourself: how_to_check_yourself(pid.as_str()),
     };
     Ok(Json(body).into_response())

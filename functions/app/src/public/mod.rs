@@ -253,6 +253,7 @@ fn project_plan(
         commitment: Some(commitment.clone()),
         transcript,
         results,
+        timestamps: pr.timestamps.clone(),
     })
 }
 

@@ -8,7 +8,7 @@ use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::ids::PlanId;
 use spotcheck_domain::lifecycle::{
     Approval, InspectionResult, PenaltyRecord, Plan, PlanState, Publication, PublicationId,
-    PublicationKind, RecordRef,
+    PublicationKind, RecordRef, TimestampRecord,
 };
 use spotcheck_domain::registry::{
     CheckItem, Guide, Inspector, OnlineOperator, Record, RegistryKind, TravelAgency,
@@ -37,6 +37,9 @@ pub struct PlanRecord {
     pub transcript: Option<Transcript>,
     /// Its results, by target.
     pub results: Vec<InspectionResult>,
+    /// Its commitment's time-stamp tokens, as obtained (docs/draw-spec.md §16; pending and
+    /// failed attempts are the staff's business and are left out).
+    pub timestamps: Vec<TimestampRecord>,
 }
 
 /// Display names for ids: businesses (guides masked) and inspectors.
@@ -229,11 +232,22 @@ async fn plan_record<S: ReadStore>(store: &S, plan: Plan) -> Result<PlanRecord, 
     } else {
         Vec::new()
     };
+    let timestamps = if commitment.is_some() {
+        store
+            .list_timestamps(&id)
+            .await?
+            .into_iter()
+            .filter(TimestampRecord::is_obtained)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(PlanRecord {
         plan,
         commitment,
         transcript,
         results,
+        timestamps,
     })
 }
 

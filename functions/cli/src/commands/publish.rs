@@ -274,6 +274,7 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
     crate::demo_data::load(&state, &jwt_key).await?;
     let router = app(state);
     let token =
+        timestamper: None,
         crate::demo_data::token(&jwt_key, &["admin", "registrar", "supervisor", "inspector"])?;
     let today = spotcheck_site::time::china_date(now);
     let drawn = {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use spotcheck_api::auth::{Claims, TokenPolicy, mint_token};
 use spotcheck_api::hygiene::{Hygiene, RateLimit, harden};
 use spotcheck_api::{Authenticator, InspectorState, SecretSealer, app, system_clock};
+use spotcheck_app::timestamps::{Authority, TsaSet};
 use spotcheck_beacon::{HttpRelays, RecordedBeacons};
 use spotcheck_domain::lifecycle::SchedulePolicy;
 use spotcheck_store::SqliteStore;
@@ -66,6 +67,22 @@ pub struct Args {
     /// (e.g. fixtures/beacons) instead of drand's public HTTP relays.
     #[arg(long)]
     pub beacons: Option<PathBuf>,
+    /// A time-stamping authority (RFC 3161) that each commitment's hash is sent to right after
+    /// the commit: `NAME=URL` (NAME names the published `commitment.NAME.tsr`) or a bare URL
+    /// (named `tsa-1`, `tsa-2`, … by position). Repeat for several. Needs --tsa-anchors.
+    #[arg(long = "tsa", value_name = "NAME=URL", requires = "tsa_anchors")]
+    pub tsa: Vec<String>,
+    /// The trust anchors (PEM certificates) every token must chain to before it is stored and
+    /// published, e.g. the root of an accredited authority (docs/operations.md).
+    #[arg(long, value_name = "PEMFILE", requires = "tsa")]
+    pub tsa_anchors: Option<PathBuf>,
+    /// Time limit of one request to an authority, in seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub tsa_timeout_secs: u64,
+    /// Attempts per authority at each commit or retry (pausing 1 s, then 2 s, …) before its status
+    /// is `failed`; `POST /api/plans/{id}/timestamps` tries again later.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub tsa_attempts: u32,
     /// TLS certificate chain (PEM); with --tls-key, serve HTTPS (and send HSTS).
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -88,6 +105,43 @@ fn beacon_source(dir: Option<&Path>) -> Result<Arc<dyn spotcheck_app::Beacon>, F
             Failure::Other(anyhow::anyhow!("cannot set up the drand relay client: {e}"))
         })?),
     })
+}
+
+/// The configured time-stamping authorities over HTTP, or `None` without `--tsa`.
+fn timestamper(args: &Args) -> Result<Option<Arc<dyn spotcheck_app::Timestamper>>, Failure> {
+    let Some(anchors) = &args.tsa_anchors else {
+        return Ok(None);
+    };
+    let pem = std::fs::read_to_string(anchors)
+        .map_err(|e| Failure::bad_input(format!("--tsa-anchors {}: {e}", anchors.display())))?;
+    let retry = spotcheck_timestamp::RetryPolicy {
+        attempts: args.tsa_attempts,
+        first_backoff: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(args.tsa_timeout_secs),
+    };
+    let authorities =
+        Authority::parse_list(&args.tsa).map_err(|e| Failure::bad_input(format!("--tsa: {e}")))?;
+    let mut list = Vec::new();
+    for a in authorities {
+        let client = spotcheck_timestamp::HttpTsa::new(&a.url, retry)
+            .map_err(|e| Failure::bad_input(format!("--tsa {}: {e}", a.name)))?;
+        list.push((a, client));
+    }
+    let set = TsaSet::new(list, &pem, Box::new(os_nonce))
+        .map_err(|e| Failure::bad_input(format!("--tsa-anchors {}: {e}", anchors.display())))?;
+    Ok(Some(Arc::new(set)))
+}
+
+/// A request nonce from the OS CSPRNG (the clock's nanoseconds if it fails: a nonce needs to be
+/// unique, not secret).
+fn os_nonce() -> u64 {
+    let mut b = [0u8; 8];
+    match getrandom::fill(&mut b) {
+        Ok(()) => u64::from_be_bytes(b),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    }
 }
 
 /// Path of a key file next to the data file.
@@ -277,6 +331,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         sealer: SecretSealer::new(master),
         clock: system_clock(),
         beacon: Some(beacon_source(args.beacons.as_deref())?),
+        timestamper: timestamper(&args)?,
         schedule: SchedulePolicy {
             min_notice_secs: i64::from(args.min_notice_minutes.unwrap_or(if args.demo {
                 DEMO_MIN_NOTICE_MINUTES

@@ -52,6 +52,8 @@ pub enum AuditAction {
     PublicationChanged,
     /// A result or decision was approved for publication.
     Approved,
+    /// A time-stamp attempt on a commitment was recorded (pending, failed or obtained).
+    TimestampRecorded,
 }
 
 impl AuditAction {
@@ -72,6 +74,7 @@ impl AuditAction {
             AuditAction::PublicationScheduled => "publication_scheduled",
             AuditAction::PublicationChanged => "publication_changed",
             AuditAction::Approved => "approved",
+            AuditAction::TimestampRecorded => "timestamp_recorded",
         }
     }
 }

@@ -34,6 +34,7 @@ mod publication;
 mod result;
 mod schedule;
 mod stored;
+mod timestamp;
 
 pub use approval::{Approval, ApprovalStatus, Approved};
 pub use disclosure::{
@@ -55,6 +56,7 @@ pub use stored::{
     CodecError, StoredTree, TreeKind, decode_frame, decode_pool, encode_frame_chunks,
     encode_pool_chunks,
 };
+pub use timestamp::{AuthorityName, TimestampRecord, TimestampStatus};
 
 /// Why a lifecycle transition or a record is refused. Storage adapters map these onto
 /// [`crate::store::StoreError`].

@@ -34,6 +34,10 @@ pub struct PlanSpec {
     pub entropy_source: EntropySource,
     /// When the draw is scheduled.
     pub planned_draw_at: Timestamp,
+    /// Whether the draw waits for an RFC 3161 time-stamp token of the commitment from a
+    /// configured authority (docs/draw-spec.md §16); absent means no.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_timestamp: bool,
 }
 
 impl PlanSpec {

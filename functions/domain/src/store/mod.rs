@@ -33,7 +33,7 @@ use crate::ids::{Digest, PlanId, TargetId};
 use crate::lifecycle::{
     Approval, AuditEntry, AuditHead, DecisionNumber, InspectionResult, LifecycleError,
     PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, Publication,
-    PublicationId, PublicationTransition, StoredTree, WriteMeta,
+    PublicationId, PublicationTransition, StoredTree, TimestampRecord, WriteMeta,
 };
 use crate::registry::{Record, RegistryKind, RegistrySnapshot};
 use crate::time::Timestamp;
@@ -484,6 +484,35 @@ pub trait ApprovalWriter: Send + Sync {
     ) -> impl Future<Output = StoreResult<Approval>> + Send;
 }
 
+/// Reads the time-stamp records of commitments (docs/draw-spec.md §16).
+pub trait TimestampReader: Send + Sync {
+    /// Every authority's record for `plan`'s commitment, by authority name; empty when none.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`]; [`StoreError::Unavailable`].
+    fn list_timestamps(
+        &self,
+        plan: &PlanId,
+    ) -> impl Future<Output = StoreResult<Vec<TimestampRecord>>> + Send;
+}
+
+/// Records time-stamp attempts and tokens beside a commitment.
+pub trait TimestampWriter: Send + Sync {
+    /// Stores `record` as the plan's record for its authority (inserting or replacing a pending
+    /// or failed one, [`TimestampRecord::check_replace`]), with an audit entry.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] if the plan has no commitment; [`StoreError::Conflict`] if a
+    /// token is already obtained from that authority (also for the loser of a race);
+    /// [`StoreError::Invalid`] for a record that fails [`TimestampRecord::validate`];
+    /// [`StoreError::Unavailable`].
+    fn record_timestamp(
+        &self,
+        meta: &WriteMeta,
+        record: &TimestampRecord,
+    ) -> impl Future<Output = StoreResult<TimestampRecord>> + Send;
+}
+
 /// Reads the audit log (appended to only by the writes above, never directly).
 pub trait AuditLog: Send + Sync {
     /// Every entry, in stored order.
@@ -509,6 +538,7 @@ pub trait ReadStore:
     + PenaltyReader
     + PublicationReader
     + ApprovalReader
+    + TimestampReader
     + AuditLog
     + PublishedHeadReader
 {
@@ -523,6 +553,7 @@ impl<T> ReadStore for T where
         + PenaltyReader
         + PublicationReader
         + ApprovalReader
+        + TimestampReader
         + AuditLog
         + PublishedHeadReader
 {

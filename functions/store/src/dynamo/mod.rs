@@ -13,6 +13,7 @@
 mod items;
 mod published_head;
 mod table;
+mod timestamps;
 
 use std::collections::HashMap;
 use std::future::Future;

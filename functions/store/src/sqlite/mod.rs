@@ -10,6 +10,7 @@ pub mod files;
 mod published_head;
 mod replay;
 mod schema;
+mod timestamps;
 
 pub use replay::Discrepancy;
 

@@ -144,4 +144,18 @@ CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals BEGIN SELECT RAISE
 CREATE TRIGGER approvals_final BEFORE UPDATE ON approvals WHEN OLD.approved = 1
     BEGIN SELECT RAISE(ABORT, 'an approval is final'); END;
 "#,
+    // 3: RFC 3161 time-stamp records of commitments, one per plan and authority; an obtained
+    // token is final.
+    r#"
+CREATE TABLE timestamps (
+    plan_id   TEXT NOT NULL REFERENCES commitments (plan_id),
+    authority TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    doc       TEXT NOT NULL,
+    PRIMARY KEY (plan_id, authority)
+);
+CREATE TRIGGER timestamps_no_delete BEFORE DELETE ON timestamps BEGIN SELECT RAISE(ABORT, 'time-stamp records are never deleted'); END;
+CREATE TRIGGER timestamps_final BEFORE UPDATE ON timestamps WHEN OLD.status = 'obtained'
+    BEGIN SELECT RAISE(ABORT, 'an obtained time-stamp token is final'); END;
+"#,
 ];

@@ -14,7 +14,8 @@ use spotcheck_domain::registry::{References, TravelAgency, validate_table};
 use spotcheck_domain::store::{
     ApprovalReader, ApprovalWriter, AuditLog, DrawReader, DrawWriter, FrameReader, FrameWriter,
     PenaltyReader, PenaltyWriter, PlanReader, PlanWriter, PublicationReader, PublicationWriter,
-    RegistryReader, RegistryWriter, ResultReader, ResultWriter, StoreError,
+    RegistryReader, RegistryWriter, ResultReader, ResultWriter, StoreError, TimestampReader,
+    TimestampWriter,
 };
 use spotcheck_domain::store::{PublishedHeadReader, PublishedHeadWriter};
 use spotcheck_store::testkit::{self, BoxError, meta};
@@ -83,6 +84,8 @@ pub trait Store:
     + PublicationReader
     + PublicationWriter
     + ApprovalReader
+    + TimestampReader
+    + TimestampWriter
     + ApprovalWriter
     + AuditLog
     + PublishedHeadReader
@@ -108,6 +111,8 @@ impl<T> Store for T where
         + PublicationReader
         + PublicationWriter
         + ApprovalReader
+        + TimestampReader
+        + TimestampWriter
         + ApprovalWriter
         + AuditLog
         + PublishedHeadReader
@@ -866,6 +871,96 @@ pub async fn the_stored_records_replay_from_the_audit_log<S: Store>(s: S) -> R {
     )?;
     Ok(())
 }
+/// Time-stamp records wait beside a commitment: none before it, a failed attempt is replaced by
+/// the next, an obtained token is final, each write is audited once (a retry is replayed).
+pub async fn time_stamps_are_kept_beside_the_commitment_and_a_token_is_final<S: Store>(s: S) -> R {
+    use spotcheck_domain::lifecycle::{TimestampRecord, TimestampStatus};
+    let id: spotcheck_domain::ids::PlanId = "PT-2026-001".parse()?;
+    let (frame, pool) = ready_plan(&s, "PT-2026-001").await?;
+    let record = |authority: &str,
+                  status: TimestampStatus,
+                  attempts: u32|
+     -> Result<TimestampRecord, BoxError> {
+        Ok(TimestampRecord {
+            plan: id.clone(),
+            authority: authority.parse()?,
+            url: "http://127.0.0.1:9/tsa".into(),
+            status,
+            attempts,
+            updated_at: "2026-11-20T08:00:00Z".parse()?,
+        })
+    };
+    let failed = record(
+        "tsa-1",
+        TimestampStatus::Failed {
+            code: "tsa-unavailable".into(),
+            reason: "connection refused".into(),
+        },
+        1,
+    )?;
+    expect_err(
+        s.record_timestamp(&meta("ts-early")?, &failed).await,
+        |e| matches!(e, StoreError::NotFound { .. }),
+        "a time-stamp before the commitment",
+    )?;
+    check(
+        s.list_timestamps(&id).await?.is_empty(),
+        "no records before",
+    )?;
+    let c = testkit::commitment("PT-2026-001", &frame, &pool)?;
+    s.record_commitment(&meta("commit")?, &c).await?;
+
+    let head = s.audit_head().await?.map_or(0, |h| h.seq);
+    s.record_timestamp(&meta("ts-1")?, &failed).await?;
+    s.record_timestamp(&meta("ts-1")?, &failed).await?; // a retry of the same write
+    s.record_timestamp(
+        &meta("ts-b")?,
+        &record("tsa-2", TimestampStatus::Pending, 0)?,
+    )
+    .await?;
+    let obtained = record(
+        "tsa-1",
+        TimestampStatus::Obtained {
+            response: vec![0x30, 0x03, 0x02, 0x01, 0x00],
+            gen_time: "2026-11-20T08:00:01.5Z".parse()?,
+            latest: "2026-11-20T08:00:02.5Z".parse()?,
+            signer: "CN=test TSA".into(),
+            anchor: "CN=test root".into(),
+            anchor_pem: "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n".into(),
+        },
+        2,
+    )?;
+    s.record_timestamp(&meta("ts-2")?, &obtained).await?;
+    let listed = s.list_timestamps(&id).await?;
+    check(listed.len() == 2, "one record per authority")?;
+    check(
+        listed[0] == obtained,
+        "the obtained token reads back byte for byte",
+    )?;
+    check(
+        listed[1].authority.as_str() == "tsa-2",
+        "ordered by authority",
+    )?;
+    expect_err(
+        s.record_timestamp(&meta("ts-3")?, &failed).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "an obtained token replaced",
+    )?;
+    let log = s.audit_entries().await?;
+    check(
+        log.iter()
+            .filter(|e| e.seq > head && e.action == AuditAction::TimestampRecorded)
+            .count()
+            == 3,
+        "three time-stamp writes audited, the retry not again",
+    )?;
+    check(
+        log.last().map(|e| e.subject.as_str()) == Some("timestamp:PT-2026-001/tsa-1"),
+        "the audit subject names plan and authority",
+    )?;
+    Ok(())
+}
+
 
 /// Instantiates every contract case for one adapter. `$make` is an async fn returning
 /// `Result<Option<Store>, BoxError>` (`None`: skipped, with a message); `$tamper` damages the log.
@@ -894,6 +989,7 @@ macro_rules! contract_suite {
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
         case!(results_and_decisions_are_published_only_after_someone_else_approves);
+        case!(time_stamps_are_kept_beside_the_commitment_and_a_token_is_final);
         case!(the_stored_records_replay_from_the_audit_log);
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

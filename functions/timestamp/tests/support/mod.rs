@@ -333,7 +333,12 @@ impl Tsa {
 /// answer `application/timestamp-reply`) for at most `max` connections, then stops. Returns its
 /// URL.
 pub async fn serve(tsa: Tsa, max: usize) -> Result<String, Error> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    serve_on(TcpListener::bind(("127.0.0.1", 0)).await?, tsa, max)
+}
+
+/// [`serve`] on a listener the caller bound (e.g. again on the port of an authority that was
+/// down).
+pub fn serve_on(listener: TcpListener, tsa: Tsa, max: usize) -> Result<String, Error> {
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         for _ in 0..max {
