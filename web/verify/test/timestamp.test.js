@@ -213,3 +213,64 @@ test('trust anchors are PEM certificates', () => {
   assert.throws(() => readAnchorsPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), /certificate 1/);
   assert.equal(ANCHORS[0].subjectText, 'CN=spotcheck test root,O=spotcheck test,C=CN');
 });
+
+/** The index of `pattern` (bytes) in `bytes` from `from`, or −1. */
+function indexOf(bytes, pattern, from = 0) {
+  for (let i = from; i + pattern.length <= bytes.length; i++) if (pattern.every((b, j) => bytes[i + j] === b)) return i;
+  return -1;
+}
+
+test('what a DER decoder refuses is refused, as the reference crate does (found by comparing the two on changed tokens)', async () => {
+  const der = file('valid.tsr');
+  const changed = async (i, xor) => {
+    assert.ok(i >= 0);
+    const bad = der.slice();
+    bad[i] ^= xor;
+    return verifyResponse(bad, HASH, ANCHORS).then(() => 'verifies', (e) => e.code);
+  };
+  // The outer length one byte shorter: asn1js alone reads the elements past it.
+  assert.equal(await changed(3, 0x80), 'timestamp-malformed');
+  // SignedData version 3 → 0x83 (negative: not a CMSVersion).
+  assert.equal(await changed(indexOf(der, [0x02, 0x01, 0x03, 0x31]) + 2, 0x80), 'timestamp-malformed');
+  // The digest algorithm's OID with a first subidentifier const-oid refuses.
+  assert.equal(await changed(indexOf(der, [0x06, 0x09, 0x60, 0x86, 0x48]) + 2, 0x80), 'timestamp-malformed');
+  // eContent as [4] rather than an OCTET STRING.
+  const tst = indexOf(der, [0x30, 0x81, 0xa8, 0x02, 0x01, 0x01]);
+  assert.equal(await changed(tst - 3, 0x80), 'timestamp-malformed');
+  // A carried certificate of version 4 (0x02 → 0x03).
+  assert.equal(await changed(indexOf(der, [0xa0, 0x03, 0x02, 0x01, 0x02], 900) + 4, 0x01), 'timestamp-malformed');
+  // A validity year before 1970 (UTCTime 46… → 56…: 1956).
+  assert.equal(await changed(indexOf(der, [0x17, 0x0d, 0x34, 0x36], 900) + 2, 0x01), 'timestamp-malformed');
+  // The accuracy's seconds negative (1 → 0x81).
+  assert.equal(await changed(indexOf(der, [0x30, 0x03, 0x02, 0x01, 0x01], tst) + 4, 0x80), 'timestamp-malformed');
+  // The ECDSA signature's SEQUENCE tag, and its length one short: not a DER signature.
+  const sig = indexOf(der, [0x30, 0x45, 0x02], der.length - 80);
+  assert.equal(await changed(sig, 0x20), 'timestamp-signature');
+  assert.equal(await changed(sig + 1, 0x01), 'timestamp-signature');
+});
+
+test('the DER rules checked before reading: lengths, tags, INTEGER, OBJECT IDENTIFIER, BOOLEAN, times', async () => {
+  const { isDer } = await import('../src/core/der.js');
+  const ok = (...b) => isDer(Uint8Array.from(b));
+  assert.ok(ok(0x30, 0x03, 0x02, 0x01, 0x05));
+  assert.ok(!ok(0x30, 0x02, 0x02, 0x01, 0x05), 'an element past its parent');
+  assert.ok(!ok(0x30, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00), 'indefinite length');
+  assert.ok(!ok(0x30, 0x81, 0x03, 0x02, 0x01, 0x05), 'a long form for a short length');
+  assert.ok(!ok(0x02, 0x02, 0x00, 0x05), 'INTEGER with a needless leading zero');
+  assert.ok(ok(0x02, 0x02, 0x00, 0x85));
+  assert.ok(!ok(0x02, 0x00), 'empty INTEGER');
+  assert.ok(!ok(0x01, 0x01, 0x01), 'BOOLEAN other than 00 or FF');
+  assert.ok(ok(0x06, 0x03, 0x55, 0x04, 0x03));
+  assert.ok(!ok(0x06, 0x02, 0x2a, 0x03), 'an OBJECT IDENTIFIER of two bytes (const-oid wants three)');
+  assert.ok(!ok(0x06, 0x03, 0xd5, 0x04, 0x03), 'a first subidentifier above 119');
+  assert.ok(!ok(0x06, 0x03, 0x55, 0x04, 0x83), 'an unfinished subidentifier');
+  assert.ok(!ok(0x24, 0x03, 0x04, 0x01, 0x00), 'a constructed OCTET STRING');
+  assert.ok(!ok(0x1f, 0x21, 0x00), 'a tag number above 30');
+  assert.ok(!ok(0x0d, 0x00), 'a universal tag the decoder does not know');
+  const time = (tag, s) => ok(tag, s.length, ...[...s].map((c) => c.charCodeAt(0)));
+  assert.ok(time(0x17, '261206164356Z'));
+  assert.ok(!time(0x17, '561206164356Z'), 'UTCTime 1956: before 1970');
+  assert.ok(!time(0x17, '260230164356Z'), '30 February');
+  assert.ok(time(0x18, '20261206164356.25Z'));
+  assert.ok(!time(0x18, '20261206164356.250Z'), 'a trailing zero');
+});

@@ -4,6 +4,7 @@
 import * as asn1js from 'asn1js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
+import { isDer } from './der.js';
 
 export const OID = Object.freeze({
   sha256: '2.16.840.1.101.3.4.2.1',
@@ -63,6 +64,7 @@ function spkiParts(spkiDer) {
 
 /** An ECDSA-Sig-Value (DER SEQUENCE of r, s) as WebCrypto's r ‖ s, each `size` bytes. */
 function rawEcdsa(der, size) {
+  if (der[0] !== 0x30 || !isDer(der)) throw new SignatureFailure();
   const parsed = asn1js.fromBER(der);
   if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.Sequence)) throw new SignatureFailure();
   const parts = parsed.result.valueBlock.value;

@@ -7,6 +7,7 @@ import { Certificate, IssuerAndSerialNumber, SignedData, TSTInfo, TimeStampResp 
 import { bytesEqual, toHex } from './bytes.js';
 import { knownChain, roundTime } from './beacon.js';
 import { OID, SignatureFailure, digestOf, sha1Of, verifySignature } from './timestamp-crypto.js';
+import { isDer } from './der.js';
 
 const SIGNED_DATA = '1.2.840.113549.1.7.2';
 const CT_TST_INFO = '1.2.840.113549.1.9.16.1.4';
@@ -49,6 +50,7 @@ const encoding = (node) => new Uint8Array(node.valueBeforeDecodeView);
 
 /** One DER value filling `bytes` exactly, or null. */
 function decodeWhole(bytes) {
+  if (!isDer(bytes)) return null;
   let parsed;
   try {
     parsed = asn1js.fromBER(bytes);
@@ -104,6 +106,7 @@ function readCertificate(der) {
   const node = decodeWhole(der);
   if (!node) throw new Error('not a DER certificate');
   const pki = new Certificate({ schema: node });
+  if (![0, 1, 2].includes(pki.version)) throw new Error(`version ${pki.version}`);
   const tbs = children(children(node)[0]);
   const at = isContext(tbs[0], 0) ? 1 : 0; // [0] version
   const [serial, , issuer, , subject, spki] = tbs.slice(at);
@@ -371,6 +374,8 @@ async function chainToAnchor(subtle, signer, pool, anchors, atSeconds) {
     `the signer ${signer.subjectText} does not chain up to a trust anchor (${anchors.map((a) => a.subjectText).join('; ')})`);
 }
 
+const inRange = (v, max) => v === undefined || (Number.isSafeInteger(v) && v >= 0 && v <= max);
+
 /** Step 1: the bytes as a granted TimeStampResp → { signedData (PKIjs), node (asn1js), tstDer, tst, genTime }. */
 function readResponse(bytes) {
   const root = decodeWhole(bytes);
@@ -396,10 +401,14 @@ function readResponse(bytes) {
   } catch (e) {
     throw malformed(`SignedData: ${e.message}`);
   }
+  // CMSVersion 0–5 (RFC 5652 §5.1), here and in the SignerInfo.
+  if (![signedData.version, ...signedData.signerInfos.map((i) => i.version)].every((v) => Number.isInteger(v) && v >= 0 && v <= 5)) {
+    throw malformed('SignedData: a version that is not a CMSVersion');
+  }
   const encap = signedData.encapContentInfo;
   if (encap.eContentType !== CT_TST_INFO) throw malformed(`the signed content is ${encap.eContentType}, not TSTInfo`);
   if (!encap.eContent) throw malformed('no TSTInfo in the token');
-  if (encap.eContent.idBlock.isConstructed) throw malformed('eContent: a constructed OCTET STRING');
+  if (!isUniversal(encap.eContent, 4) || encap.eContent.idBlock.isConstructed) throw malformed('eContent: not an OCTET STRING');
   const tstDer = new Uint8Array(encap.eContent.valueBlock.valueHexView);
   const tstNode = decodeWhole(tstDer);
   let tst;
@@ -410,6 +419,11 @@ function readResponse(bytes) {
     throw malformed(`TSTInfo: ${e.message}`);
   }
   if (tst.version !== 1) throw malformed(`TSTInfo: version ${tst.version}, not 1`);
+  // Accuracy: seconds a non-negative integer, millis and micros 16-bit unsigned (as the reference reads them).
+  const acc = tst.accuracy;
+  if (acc && !(inRange(acc.seconds, 2 ** 53) && inRange(acc.millis, 65535) && inRange(acc.micros, 65535))) {
+    throw malformed('TSTInfo: accuracy out of range');
+  }
   const genTimeNode = children(tstNode)[4];
   const genTimeText = isUniversal(genTimeNode, 24) ? String.fromCharCode(...genTimeNode.valueBlock.valueHexView) : '';
   const genTime = parseGenTime(genTimeText);
