@@ -39,6 +39,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::me,
         crate::routes::exports::download,
         inspector::create_plan,
+        inspector::preview_plan,
         inspector::list_plans,
         inspector::amend_plan,
         inspector::withdraw_plan,

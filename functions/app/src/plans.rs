@@ -663,3 +663,116 @@ pub async fn withdraw_draft<S: PlanReader + PlanWriter>(
     }
     Ok(store.cancel_plan(meta, id, reason).await?)
 }
+
+/// Why a previewed draft could not be committed as it stands (the code and message commit would
+/// answer).
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewProblem {
+    /// The stable code, e.g. `sample-too-large`.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What a draft would commit to now.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preview {
+    /// Candidates in the frame (after the filter and the repeat limit's exclusions).
+    pub candidates: u64,
+    /// The latest registry snapshot the frame was built from.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub provenance: FrameProvenance,
+    /// Inspectors in the pool (the department's, of the target kind).
+    pub inspectors: u64,
+    /// Each stratum's population and sample size (empty when they cannot be computed).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub strata: Vec<spotcheck_domain::draw::StratumPlan>,
+    /// Why commit would refuse the draw (feasibility, sample sizes), if it would.
+    pub infeasible: Option<PreviewProblem>,
+}
+
+/// Previews a draft (inspector, own department): the frame from the latest registry snapshot
+/// with the repeat limit's exclusions and their reasons, the inspector pool, each stratum's sample
+/// size, and the feasibility check commit makes, all by commit's own steps. Nothing is stored and
+/// no secret is derived; the schedule is not checked (the draft is still being written).
+///
+/// # Errors
+/// 403 outside role or department; 409 when a registry is missing; 422 for a spec no draft may
+/// have or an unknown item. An infeasible draw is not an error: it is `infeasible`.
+pub async fn preview_plan<S: RegistryReader + PlanReader + ResultReader>(
+    store: &S,
+    staff: &Staff,
+    spec: &PlanSpec,
+    now: Timestamp,
+) -> Result<Preview, AppError> {
+    staff.require(Role::Inspector)?;
+    staff.require_department(&spec.department)?;
+    spec.validate()?;
+    spec.check_draft()?;
+    let item = item_of(store, spec).await?;
+    let plan_date = now
+        .to_datetime()
+        .map(|t| t.date_naive())
+        .ok_or_else(|| AppError::internal("clock out of range"))?;
+    let rules = ExclusionRules {
+        plan_date,
+        repeat_limit: item.repeat_limit.clone(),
+        history: match item.repeat_limit {
+            Some(_) => history(store, &item).await?,
+            None => Vec::new(),
+        },
+    };
+    let (frame, provenance) = match spec.target_kind {
+        TargetKind::Agency => frame_from(
+            &latest::<S, TravelAgency>(store, RegistryKind::Agencies).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::Guide => frame_from(
+            &latest::<S, Guide>(store, RegistryKind::Guides).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::OnlineOperator => frame_from(
+            &latest::<S, OnlineOperator>(store, RegistryKind::Operators).await?,
+            spec,
+            &rules,
+        )?,
+    };
+    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
+    let pool = pool_from(&roster, spec)?;
+    let problem = |e: spotcheck_domain::draw::DrawError| {
+        let e = AppError::from(e);
+        PreviewProblem {
+            code: e.code().to_owned(),
+            message: e.message().to_owned(),
+        }
+    };
+    let strata = spotcheck_domain::draw::plan_strata(&frame, &spec.parameters);
+    // The commitment's own checks, with a throw-away secret: only feasibility is read from it.
+    let checked = commit(
+        CommitRequest {
+            plan_id: spec.id.clone(),
+            committed_at: now,
+            parameters: spec.parameters.clone(),
+            entropy_source: spec.entropy_source.clone(),
+        },
+        &frame,
+        &pool,
+        &spotcheck_domain::draw::Secret::from_bytes([0; 32]),
+    );
+    let infeasible = match (&strata, checked) {
+        (Err(e), _) => Some(problem(e.clone())),
+        (Ok(_), Err(e)) => Some(problem(e)),
+        (Ok(_), Ok(_)) => None,
+    };
+    Ok(Preview {
+        candidates: frame.len() as u64,
+        provenance,
+        inspectors: pool.len() as u64,
+        strata: strata.unwrap_or_default(),
+        infeasible,
+    })
+}

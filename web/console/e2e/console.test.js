@@ -108,6 +108,14 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await sup.getByLabel('行政区划代码').fill('350302');
   await sup.getByLabel('按数量（每层）').check();
   await sup.getByLabel('每层抽取数量').fill('2');
+  // The live preview from the current snapshot: candidates, the stratum's sample, feasibility.
+  await sup.getByText('抽取可行：提交承诺时将按同样规则核验。').waitFor();
+  assert.match(await sup.locator('.preview').innerText(), /350302\s+\d+\s+2/);
+  await sup.getByLabel('每层抽取数量').fill('500');
+  await sup.getByText(/按当前设置无法抽取/).waitFor();
+  await check(sup, 'plan-new-preview');
+  await sup.getByLabel('每层抽取数量').fill('2');
+  await sup.getByText('抽取可行：提交承诺时将按同样规则核验。').waitFor();
   await sup.getByLabel('见证人1').fill('观察员 李某');
   const planned = beijingLocal(2);
   await sup.getByLabel('计划抽取时间（北京时间）').fill(planned.value);

@@ -71,6 +71,7 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/me", get(me))
         .route("/plans", post(create_plan::<S>))
         .route("/plans", get(list_plans::<S>))
+        .route("/plans/preview", post(preview_plan::<S>))
         .route("/plans/{id}", put(amend_plan::<S>))
         .route("/plans/{id}/withdraw", post(withdraw_plan::<S>))
         .route("/approvals", get(pending_approvals::<S>))
@@ -973,4 +974,29 @@ async fn approve_penalty_change<S: WriteStore>(
         records::approve_penalty_change(&*st.store, &staff(&principal)?, &meta, &number, seq)
             .await?;
     Ok((StatusCode::OK, Json(approval)).into_response())
+}
+
+/// Previews a draft before it is saved: the candidates from the latest registry snapshot (the
+/// repeat limit's exclusions with their reasons), each stratum's sample size, the inspector pool
+/// and the feasibility check commit makes. Nothing is stored; the schedule is not checked.
+#[utoipa::path(
+    post,
+    path = "/api/plans/preview",
+    tag = "inspector",
+    security(("bearer" = [])),
+    request_body(content = PlanSpec, content_type = "application/json"),
+    responses(
+        (status = 200, description = "What the draft would commit to now; `infeasible` says why commit would refuse it", body = spotcheck_app::plans::Preview),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn preview_plan<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    StrictJson(spec): StrictJson<PlanSpec>,
+) -> Result<Json<plans::Preview>, ApiError> {
+    Ok(Json(
+        plans::preview_plan(&*st.store, &staff(&principal)?, &spec, (st.clock)()).await?,
+    ))
 }

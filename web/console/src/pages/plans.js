@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html, cnTime, fromChinaLocal, toChinaLocal, go } from '../util.js';
 import { get, post } from '../api.js';
 import { config } from '../config.js';
 import { Field, Load, Notice, PageTitle, Hash } from '../components.js';
-import { STATE, TARGET_KIND, SCHEME, ROUNDING } from '../labels.js';
+import { STATE, TARGET_KIND, SCHEME, ROUNDING, problemText } from '../labels.js';
 
 const can = (me, ...roles) => me.roles.some((r) => roles.includes(r) || r === 'admin');
 
@@ -44,7 +44,20 @@ export function PlanNew({ me }) {
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const [preview, setPreview] = useState(null);
+  const set = (k) => (e) => {
+    setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+    if (errors[k]) setErrors({ ...errors, [k]: null });
+  };
+  useEffect(() => {
+    if (!f.item) { setPreview(null); return undefined; }
+    let live = true;
+    const t = setTimeout(() => {
+      post('/api/plans/preview', specOf(f, { draft: true }))
+        .then((p) => live && setPreview({ p }), (e) => live && setPreview({ e }));
+    }, 400);
+    return () => { live = false; clearTimeout(t); };
+  }, [f.item, f.target_kind, f.mode, f.regions, f.classes.join(), f.outbound, f.scheme, f.sizeBy, f.ratio, f.rounding, f.count, f.perTarget, f.cap]);
 
   function check() {
     const e = {};
@@ -64,10 +77,7 @@ export function PlanNew({ me }) {
     return Object.keys(e).length === 0;
   }
 
-  async function submit(ev) {
-    ev.preventDefault();
-    setProblem(null);
-    if (!check()) { setTimeout(() => document.querySelector('[aria-invalid="true"]')?.focus(), 0); return; }
+  function specOf(f, { draft } = {}) {
     const rule = f.sizeBy === 'ratio' ? { ratio: f.ratio, rounding: f.rounding } : { count: Number(f.count) };
     const filter = f.mode === 'untargeted' ? { mode: 'untargeted' } : {
       mode: 'targeted', regions: f.regions.split(/[,，\s]+/).filter(Boolean), credit_classes: f.classes,
@@ -80,6 +90,21 @@ export function PlanNew({ me }) {
       entropy_source: { witnesses: f.witnesses.map((w) => w.trim()).filter(Boolean) },
       planned_draw_at: fromChinaLocal(f.at),
     };
+    if (draft) {
+      // The preview needs a well-formed spec before the form is finished.
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(spec.id)) spec.id = 'PREVIEW';
+      if (!spec.title) spec.title = '预览';
+      if (!spec.entropy_source.witnesses.length) spec.entropy_source.witnesses = ['见证人'];
+      if (!spec.planned_draw_at) spec.planned_draw_at = new Date(earliest).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    }
+    return spec;
+  }
+
+  async function submit(ev) {
+    ev.preventDefault();
+    setProblem(null);
+    if (!check()) { setTimeout(() => document.querySelector('[aria-invalid="true"]')?.focus(), 0); return; }
+    const spec = specOf(f);
     setBusy(true);
     try {
       await post('/api/plans', spec);
@@ -131,6 +156,7 @@ export function PlanNew({ me }) {
         <${Field} label="每名检查人员最多检查户数" error=${errors.cap} hint="留空表示不限">${(a) => html`<input ...${a} value=${f.cap} onInput=${set('cap')} inputmode="numeric" />`}</${Field}>
       </div>
     </fieldset>
+    <${PreviewBox} preview=${preview} />
     <fieldset><legend>见证与抽取时间</legend>
       ${f.witnesses.map((w, i) => html`<div class="row witness">
         <${Field} label=${`见证人${i + 1}`} error=${i === 0 ? errors.witnesses : null} hint=${i === 0 ? '单位或职务及姓氏，例如“莆田市公证处 王某”；不得含身份证号、电话等个人信息' : null}>${(a) => html`<input ...${a} value=${w} onInput=${(e) => { const ws = [...f.witnesses]; ws[i] = e.currentTarget.value; setF({ ...f, witnesses: ws }); }} />`}</${Field}>
@@ -141,6 +167,22 @@ export function PlanNew({ me }) {
     </fieldset>
     <p class="actions"><button type="submit" class="primary" disabled=${busy}>保存为草稿</button> <a href="#/plans">取消</a></p>
   </form>`}</${Load}>`;
+}
+
+/** The live preview: what commit would freeze from the current snapshot, and whether it can. */
+function PreviewBox({ preview }) {
+  if (!preview) return null;
+  const { p, e } = preview;
+  return html`<section class="card preview" aria-labelledby="h-preview" aria-live="polite">
+    <h2 id="h-preview">抽取预览（按当前名录快照）</h2>
+    ${e ? html`<p class="error">无法预览：${problemText(e)}</p>` : html`
+      <p>候选抽查对象 <strong>${p.candidates}</strong> 户（${p.provenance.registry ? `名录第 ${p.provenance.snapshot_number} 版快照` : ''}），可派检查人员 <strong>${p.inspectors}</strong> 名。</p>
+      ${p.infeasible ? html`<p class="error">按当前设置无法抽取：${p.infeasible.message}（${p.infeasible.code}）</p>` : html`<p class="ok-text">抽取可行：提交承诺时将按同样规则核验。</p>`}
+      ${p.strata.length ? html`<div class="table-wrap"><table><caption>各层抽取数量</caption>
+        <thead><tr><th scope="col">分层</th><th scope="col">候选户数</th><th scope="col">抽取户数</th></tr></thead>
+        <tbody>${p.strata.map((s) => html`<tr><td>${s.key}</td><td>${s.population}</td><td>${s.sample}</td></tr>`)}</tbody></table></div>` : null}
+      ${p.provenance.exclusions?.length ? html`<details><summary>因不重复抽查期限排除 ${p.provenance.exclusions.length} 户</summary><ul class="list">${p.provenance.exclusions.map((x) => html`<li><code>${x.target}</code>：${x.reason}</li>`)}</ul></details>` : null}`}
+  </section>`;
 }
 
 function Summary({ plan }) {
