@@ -1,0 +1,266 @@
+"""schemathesis hooks for scripts/test.d/50-api-fuzz.sh (SCHEMATHESIS_HOOKS=fuzz_hooks).
+
+Counts every answer per operation (method and path template) by status class and writes the counts
+to $SPOTCHECK_FUZZ_COUNTS when the run ends, for scripts/fuzz-summary.py to print and judge; and
+turns some calls into requests built from state made beforehand (below), so that every operation
+can succeed. Without $SPOTCHECK_FUZZ_TOKEN2 it only counts.
+"""
+
+import atexit
+import datetime
+import itertools
+import json
+import os
+import threading
+import time
+
+import requests
+import schemathesis
+
+_lock = threading.Lock()
+_counts: dict[str, dict[str, int]] = {}
+
+
+def _save() -> None:
+    path = os.environ.get("SPOTCHECK_FUZZ_COUNTS")
+    if path:
+        with _lock, open(path, "w", encoding="utf-8") as f:
+            json.dump(_counts, f, indent=1, sort_keys=True)
+
+
+atexit.register(_save)
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    op = f"{case.operation.method.upper()} {case.operation.path}"
+    cls = f"{response.status_code // 100}xx"
+    with _lock:
+        per = _counts.setdefault(op, {})
+        per[cls] = per.get(cls, 0) + 1
+    if (case.headers or {}).get(MARK) and response.status_code >= 300:
+        # A request built to succeed did not: say why (the summary then names the operation).
+        print(f"fuzz: stateful {op} answered {response.status_code}: {response.text[:300]}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stateful cases: requests that must succeed.
+#
+# Random bodies and ids almost never name a plan in the right state, a drawn target or a decision
+# waiting for someone else's approval, so some write operations would never see a 2xx. Before the
+# run, the hook makes the state those requests need through the API (a second person,
+# $SPOTCHECK_FUZZ_TOKEN2, enters what the fuzzing token must approve), and every fourth call of
+# such an operation is replaced by a request built from that state: the ids created earlier feed
+# the later calls, as OpenAPI links would. The server's answers to these requests go through the
+# same checks and counts as every other.
+
+DEPT = "莆田市文化和旅游局"
+_state: dict | None = None
+_state_lock = threading.Lock()
+_calls: dict[str, int] = {}
+
+
+def _iso(ts: float) -> str:
+    return datetime.datetime.fromtimestamp(int(ts), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _china_today() -> str:
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).strftime("%Y-%m-%d")
+
+
+def _plan(pid: str, at: float) -> dict:
+    return {
+        "id": pid, "item": "PT-LY-001", "title": "模糊测试抽查", "department": DEPT,
+        "target_kind": "agency", "stratum_scheme": "region",
+        "filter": {"mode": "targeted", "regions": ["350300"], "credit_classes": [], "outbound": None, "statuses": []},
+        "parameters": {"default": {"count": 2}, "inspectors_per_target": 2},
+        "entropy_source": {"witnesses": ["观察员 李某"]}, "planned_draw_at": _iso(at),
+    }
+
+
+def _penalty(number: str) -> dict:
+    return {
+        "number": number,
+        "party": {"kind": "organisation", "name": "莆田宁海商务旅行社有限公司", "credit_code": None},
+        "cause": "未按规定委派导游", "legal_basis": "《旅行社条例》第五十六条",
+        "conditions": "未为团队委派持证导游。", "procedure": "普通程序",
+        "result": "罚款人民币伍仟元", "authority": DEPT, "decided_on": "2026-11-20",
+        "minor": False, "involves_minor": False, "target": None, "plan": None,
+    }
+
+
+def _setup() -> dict:
+    base = os.environ["SPOTCHECK_FUZZ_BASE"]
+    t1 = {"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"}
+    t2 = {"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN2']}"}
+
+    def call(method, path, headers, body=None, expect=(200, 201)):
+        r = requests.request(method, base + path, headers=headers, json=body, timeout=30)
+        if r.status_code not in expect:
+            raise RuntimeError(f"fuzz setup: {method} {path} answered {r.status_code}: {r.text[:500]}")
+        return r
+
+    n = 3
+    draw_at = time.time() + 5
+    later = time.time() + 3600
+    st: dict = {"draw_at": draw_at}
+    for kind in ("commit", "amend", "withdraw", "cancel"):
+        ids = [f"FZ-{kind.upper()}-{i}" for i in range(n)]
+        for pid in ids:
+            call("POST", "/api/plans", t1, _plan(pid, later))
+            if kind == "cancel":
+                call("POST", f"/api/plans/{pid}/commit", t1)
+        st[kind] = ids
+    st["draw"] = [f"FZ-DRAW-{i}" for i in range(n)]
+    for pid in st["draw"]:
+        call("POST", "/api/plans", t1, _plan(pid, draw_at))
+        call("POST", f"/api/plans/{pid}/commit", t1)
+    transcript = call("GET", "/api/public/plans/PT-2026-DEMO/transcript", {}).json()
+    targets = [s["target"] for s in transcript["selections"]]
+    st["proof"] = targets
+    # Targets for results the fuzzing token records, and ones the second person records for it
+    # to approve.
+    st["result"] = targets[: len(targets) // 2]
+    st["approve_result"] = []
+    for t in targets[len(targets) // 2 :]:
+        call("POST", "/api/plans/PT-2026-DEMO/results", t2, _result(t))
+        st["approve_result"].append(t)
+    st["penalty"] = [f"莆文旅罚〔2026〕F{i}号" for i in range(n)]
+    st["approve_penalty"] = []
+    st["change"] = []
+    st["approve_change"] = []
+    for i in range(n):
+        for key in ("approve_penalty", "change", "approve_change"):
+            number = f"莆文旅罚〔2026〕{key.upper()}{i}号"
+            call("POST", "/api/penalties", t2, _penalty(number))
+            if key == "approve_change":
+                call("POST", f"/api/penalties/{requests.utils.quote(number)}/changes", t2, _change())
+            st[key].append(number)
+    # A refused file with more problems than the 422 lists: its report can be downloaded.
+    bad = "统一社会信用代码,经营者名称,平台名称,行政区划代码,信用等级,经营状态\n" + "".join(
+        f"X{i},莆田某网络科技有限公司,游云网,350302,A,正常\n" for i in range(1_100)
+    )
+    r = requests.post(base + "/api/registries/operators", headers={**t1, "Content-Type": "text/csv"},
+                      data=bad.encode(), timeout=60)
+    st["report"] = [r.json().get("report_id")] if r.status_code == 422 else []
+    root = os.environ.get("SPOTCHECK_FUZZ_FIXTURES", "fixtures")
+    with open(os.path.join(root, "items", "tourism-items.csv"), "rb") as f:
+        st["items_csv"] = f.read()
+    return st
+
+
+def _result(target: str) -> dict:
+    return {"target": target, "code": "no_problem_found", "method": "现场检查",
+            "findings": "经营资质齐全，合同规范。", "completed_on": _china_today()}
+
+
+def _change() -> dict:
+    return {"kind": "revoked", "reason": "复议撤销", "new_result": None, "effective_on": _china_today()}
+
+
+def _take(st: dict, key: str):
+    items = st.get(key) or []
+    return items.pop(0) if items else None
+
+
+def _valid(op: str, st: dict, case) -> bool:
+    """Turns `case` into a request that must succeed; False when no state is left for it."""
+    if op == "POST /api/plans":
+        pid = f"FZ-NEW-{next(_new_ids)}"
+        case.body = _plan(pid, time.time() + 3600)
+    elif op in ("POST /api/plans/{id}/commit", "PUT /api/plans/{id}", "POST /api/plans/{id}/withdraw",
+                "POST /api/plans/{id}/cancel", "POST /api/plans/{id}/draw"):
+        key = {"commit": "commit", "{id}": "amend", "withdraw": "withdraw", "cancel": "cancel",
+               "draw": "draw"}[op.rsplit("/", 1)[1]]
+        pid = _take(st, key)
+        if pid is None:
+            return False
+        case.path_parameters = {"id": pid}
+        if key == "amend":
+            spec = {**_plan(pid, time.time() + 7200), "title": "模糊测试抽查（修订）"}
+            case.body = {"expected_version": 1, "spec": spec}
+        elif key in ("withdraw", "cancel"):
+            case.body = {"reason": "模糊测试"}
+        elif key == "draw":
+            time.sleep(max(0.0, st["draw_at"] + 1 - time.time()))
+            case.body = {"witnesses": [{"name": "观察员 李某", "value": "2 7 1 8 2 8"}]}
+    elif op == "POST /api/plans/{id}/results":
+        t = _take(st, "result")
+        if t is None:
+            return False
+        case.path_parameters = {"id": "PT-2026-DEMO"}
+        case.body = _result(t)
+    elif op == "POST /api/plans/{id}/results/{target}/approval":
+        t = _take(st, "approve_result")
+        if t is None:
+            return False
+        case.path_parameters = {"id": "PT-2026-DEMO", "target": t}
+    elif op == "GET /api/public/plans/{id}/proof/{target}":
+        case.path_parameters = {"id": "PT-2026-DEMO", "target": st["proof"][0]}
+    elif op == "POST /api/penalties":
+        number = _take(st, "penalty")
+        if number is None:
+            return False
+        case.body = _penalty(number)
+    elif op == "POST /api/penalties/{number}/approval":
+        number = _take(st, "approve_penalty")
+        if number is None:
+            return False
+        case.path_parameters = {"number": number}
+    elif op == "POST /api/penalties/{number}/changes":
+        number = _take(st, "change")
+        if number is None:
+            return False
+        case.path_parameters = {"number": number}
+        case.body = _change()
+    elif op == "POST /api/penalties/{number}/changes/{seq}/approval":
+        number = _take(st, "approve_change")
+        if number is None:
+            return False
+        case.path_parameters = {"number": number, "seq": 1}
+    elif op == "POST /api/registries/{kind}":
+        case.path_parameters = {"kind": "items"}
+        case.query = {}
+        case.media_type = "text/csv"
+        case.body = st["items_csv"]
+    elif op == "GET /api/registries/{kind}/reports/{report_id}":
+        if not st["report"] or not st["report"][0]:
+            return False
+        case.path_parameters = {"kind": "operators", "report_id": st["report"][0]}
+    elif op == "GET /api/exports/{layout}":
+        case.path_parameters = {"layout": ["credit-china", "gsxt"][next(_new_ids) % 2]}
+        case.query = {"format": "csv"}
+    elif op == "POST /api/plans/preview":
+        case.body = _plan("FZ-PREVIEW", time.time() + 3600)
+    elif "id" in (case.path_parameters or {}) and set(case.path_parameters) <= {"id"}:
+        # Any other read of one plan: the demo's drawn plan.
+        case.path_parameters = {"id": "PT-2026-DEMO"}
+    else:
+        return False
+    # The key the generator made up (possibly malformed) would refuse the request.
+    for h in list(case.headers or {}):
+        if h.lower() == "idempotency-key":
+            del case.headers[h]
+    if op not in ("POST /api/registries/{kind}",) and case.body is not None and isinstance(case.body, dict):
+        case.media_type = "application/json"
+    return True
+
+
+_new_ids = itertools.count()
+# Marks a request built to succeed (the server ignores the header).
+MARK = "X-Fuzz-Stateful"
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    global _state
+    if not os.environ.get("SPOTCHECK_FUZZ_TOKEN2"):
+        return
+    op = f"{case.operation.method.upper()} {case.operation.path}"
+    with _state_lock:
+        if _state is None:
+            _state = _setup()
+        n = _calls.get(op, 0)
+        _calls[op] = n + 1
+        if n % 4 == 0 and _valid(op, _state, case):
+            case.headers = {**(case.headers or {}), MARK: "1"}
