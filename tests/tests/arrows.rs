@@ -5,6 +5,11 @@
 //! listed in the table, every workspace crate must have a row (and every row a crate), and none of
 //! tokio, reqwest, rusqlite, hyper, axum or an `aws-*` crate may be among the domain's transitive
 //! normal dependencies. Dev-dependencies are free.
+//!
+//! And the crates are cut as they deploy, read from `cargo tree` per package (each with its own
+//! features, as `cargo build -p` builds it): no Lambda function links SQLite, each uses the one
+//! shared setup (`spotcheck-lambda`), the importer links no HTTP framework, the upload function no
+//! store, the API functions no S3 client, and the CLI the DynamoDB client only with its feature.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
@@ -419,5 +424,167 @@ fn the_table_is_read_from_the_document_s_section_only() -> Result<(), String> {
     );
     assert!(matches!(table["spotcheck-t"], Allowed::Any));
     assert!(arrows_table("# nothing here\n").is_err());
+    Ok(())
+}
+
+// ---- crates cut as they deploy: what each host links, per package, with its own features ----
+
+/// The Lambda functions (packages with a binary built on `lambda_http` or `lambda_runtime`).
+const LAMBDAS: &[&str] = &[
+    "spotcheck-inspector-api",
+    "spotcheck-public-api",
+    "spotcheck-upload-api",
+    "spotcheck-importer",
+    "spotcheck-publisher",
+];
+
+/// The crates `package` links: its normal dependencies, resolved by `cargo tree` for that package
+/// alone (so with the features it asks for, as `cargo build -p` builds it), plus `args`.
+fn linked(package: &str, args: &[&str]) -> Result<BTreeSet<String>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree", "--locked", "-e", "normal", "--prefix", "none", "--format", "{p}",
+        ])
+        .arg("--manifest-path")
+        .arg(repo_root().join("Cargo.toml"))
+        .args(["-p", package])
+        .args(args)
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo tree -p {package} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let names: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    if !names.contains(package) {
+        return Err(format!("cargo tree -p {package} did not list {package}"));
+    }
+    Ok(names)
+}
+
+/// The ones of `forbidden` that `package` links, with `args`.
+fn links_any(package: &str, args: &[&str], forbidden: &[&str]) -> Result<Vec<String>, String> {
+    let names = linked(package, args)?;
+    Ok(forbidden
+        .iter()
+        .filter(|f| names.contains(**f))
+        .map(|f| format!("{package} links {f}"))
+        .collect())
+}
+
+#[test]
+fn the_lambda_list_is_every_package_with_a_lambda_binary() -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(repo_root().join("Cargo.toml"))
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let meta: Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut found = BTreeSet::new();
+    for p in meta["packages"].as_array().into_iter().flatten() {
+        let lambda = p["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| matches!(d["name"].as_str(), Some("lambda_http" | "lambda_runtime")));
+        let bin = p["targets"].as_array().into_iter().flatten().any(|t| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"))
+        });
+        if lambda && bin {
+            found.extend(p["name"].as_str().map(str::to_owned));
+        }
+    }
+    let listed: BTreeSet<String> = LAMBDAS.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(found, listed);
+    Ok(())
+}
+
+#[test]
+fn no_lambda_function_links_sqlite() -> Result<(), String> {
+    let mut found = Vec::new();
+    for l in LAMBDAS {
+        found.extend(links_any(l, &[], &["rusqlite", "libsqlite3-sys"])?);
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn every_lambda_function_uses_the_one_shared_setup() -> Result<(), String> {
+    for l in LAMBDAS {
+        let direct = linked(l, &["--depth", "1"])?;
+        assert!(
+            direct.contains("spotcheck-lambda"),
+            "{l} does not use spotcheck-lambda: {direct:?}"
+        );
+        // The logging setup is spotcheck-lambda's `init_logging`, not redone per function.
+        assert!(
+            !direct.contains("tracing-subscriber"),
+            "{l} sets up its logs itself (tracing-subscriber)"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn the_importer_links_no_http_framework() -> Result<(), String> {
+    let names = linked("spotcheck-importer", &[])?;
+    assert!(names.contains("spotcheck-uploads"), "{names:?}");
+    let found: Vec<&str> = [
+        "spotcheck-api",
+        "axum",
+        "jsonwebtoken",
+        "utoipa",
+        "lambda_http",
+    ]
+    .into_iter()
+    .filter(|n| names.contains(*n))
+    .collect();
+    assert!(found.is_empty(), "the importer links {found:?}");
+    Ok(())
+}
+
+#[test]
+fn the_upload_function_links_no_store_and_the_api_functions_no_s3() -> Result<(), String> {
+    let mut found = links_any(
+        "spotcheck-upload-api",
+        &[],
+        &["spotcheck-store", "aws-sdk-dynamodb"],
+    )?;
+    for api in ["spotcheck-inspector-api", "spotcheck-public-api"] {
+        found.extend(links_any(api, &[], &["aws-sdk-s3"])?);
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn the_cli_links_dynamodb_only_with_its_feature() -> Result<(), String> {
+    let plain = linked("spotcheck-cli", &[])?;
+    assert!(plain.contains("rusqlite"), "the CLI lost SQLite");
+    assert!(
+        !plain.contains("aws-sdk-dynamodb"),
+        "spotcheck-cli links aws-sdk-dynamodb without its feature `dynamodb`"
+    );
+    // The check can fail: with the feature, the client is there.
+    let with = linked("spotcheck-cli", &["--features", "dynamodb"])?;
+    assert!(with.contains("aws-sdk-dynamodb"), "{with:?}");
     Ok(())
 }

@@ -15,10 +15,13 @@ mod cache;
 pub mod error;
 mod extract;
 pub mod hygiene;
-pub mod large_upload;
 pub mod openapi;
 pub mod routes;
 pub mod sealer;
+
+/// The large-upload port, key layout and documents (the crate `spotcheck-uploads`, shared with the
+/// importer function, which does not link this HTTP crate).
+pub use spotcheck_uploads as large_upload;
 pub mod staff_networks;
 
 use std::sync::Arc;

@@ -1,11 +1,28 @@
 //! The shared `--store` options: flatten [`StoreArgs`] into any command that reads or writes the
 //! store (`#[command(flatten)] store: StoreArgs`).
+//!
+//! `--store dynamodb` needs the binary built with the feature `dynamodb` (it links the AWS SDK's
+//! DynamoDB client); without it, [`Store`] is the SQLite store and `--store dynamodb` is refused
+//! with the command that builds it.
 
 use std::path::PathBuf;
 
-use spotcheck_store::{AnyStore, DynamoConfig, StoreConfig};
+#[cfg(feature = "dynamodb")]
+use spotcheck_store::{DynamoConfig, StoreConfig};
 
 use crate::exit::Failure;
+
+/// The store the commands open: SQLite or DynamoDB, chosen by `--store`.
+#[cfg(feature = "dynamodb")]
+pub type Store = spotcheck_store::AnyStore;
+/// The store the commands open: SQLite (this binary was built without the feature `dynamodb`).
+#[cfg(not(feature = "dynamodb"))]
+pub type Store = spotcheck_store::SqliteStore;
+
+/// What `--store dynamodb` answers in a binary built without DynamoDB support.
+#[cfg(not(feature = "dynamodb"))]
+pub const NO_DYNAMODB: &str = "--store dynamodb: this spotcheck was built without DynamoDB support; \
+build it with `cargo build --release -p spotcheck-cli --features dynamodb`";
 
 /// Which storage adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,6 +53,7 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     /// The adapter configuration these options describe.
+    #[cfg(feature = "dynamodb")]
     pub fn config(&self) -> StoreConfig {
         match self.store {
             StoreKind::Sqlite => StoreConfig::Sqlite(self.data.clone()),
@@ -51,15 +69,42 @@ impl StoreArgs {
     ///
     /// # Errors
     /// [`Failure::BadInput`] naming the missing file; the store's open errors.
-    pub async fn open(&self, must_exist: bool) -> Result<AnyStore, Failure> {
+    pub async fn open(&self, must_exist: bool) -> Result<Store, Failure> {
         if must_exist && self.store == StoreKind::Sqlite && !self.data.exists() {
             return Err(Failure::bad_input(format!(
                 "{}: no such database (give --data FILE)",
                 self.data.display()
             )));
         }
-        AnyStore::open(&self.config())
-            .await
-            .map_err(|e| Failure::Other(anyhow::anyhow!(e)))
+        #[cfg(feature = "dynamodb")]
+        let opened = Store::open(&self.config()).await;
+        #[cfg(not(feature = "dynamodb"))]
+        let opened = match self.store {
+            StoreKind::Sqlite => Store::open(&self.data),
+            StoreKind::Dynamodb => return Err(Failure::bad_input(NO_DYNAMODB)),
+        };
+        opened.map_err(|e| Failure::Other(anyhow::anyhow!(e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(not(feature = "dynamodb"))]
+    #[tokio::test]
+    async fn dynamodb_in_a_binary_built_without_it_is_refused_with_the_build_command() {
+        let dir = tempfile::tempdir().ok();
+        let args = StoreArgs {
+            store: StoreKind::Dynamodb,
+            data: dir.map(|d| d.path().join("x.sqlite")).unwrap_or_default(),
+            dynamodb_endpoint: Some("http://127.0.0.1:9".into()),
+            table: "t".into(),
+        };
+        let e = args.open(false).await.err();
+        assert!(
+            matches!(&e, Some(Failure::BadInput(m)) if m.contains("--features dynamodb")),
+            "{e:?}"
+        );
     }
 }

@@ -39,7 +39,7 @@ mod event;
 mod store;
 
 use serde::Serialize;
-use spotcheck_api::large_upload::{
+use spotcheck_uploads::{
     BucketError, MAX_UPLOAD_BYTES, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadBucket, UploadId,
     UploadKey, UploadRequest,
 };

@@ -20,10 +20,9 @@ async fn main() -> Result<(), Error> {
     init_logging();
     let store = connect(&dynamo_config(&process_env)?).await?;
     let bucket = S3Uploads::connect(&upload_bucket(&process_env)?).await;
-    let clock = spotcheck_api::system_clock();
-    let (store, bucket, clock) = (&store, &bucket, &clock);
+    let (store, bucket) = (&store, &bucket);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        spotcheck_importer::invoke(store, bucket, event.payload, clock())
+        spotcheck_importer::invoke(store, bucket, event.payload, spotcheck_lambda::now())
             .await
             .map_err(Error::from)
     }))

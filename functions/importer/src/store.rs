@@ -9,7 +9,7 @@ use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, Stor
 pub use spotcheck_app::registry::RECOVERY_PROBES;
 
 /// Problems kept for a refused file: the outcome holds the first
-/// [`spotcheck_api::large_upload::OUTCOME_ERRORS`], the errors object up to this many (memory
+/// [`spotcheck_uploads::OUTCOME_ERRORS`], the errors object up to this many (memory
 /// stays bounded however many rows are bad; the total is always counted).
 pub const MAX_PROBLEMS: usize = 100_000;
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use spotcheck_api::large_upload::{
+use spotcheck_uploads::{
     MemoryBucket, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadRequest,
 };
 use spotcheck_domain::registry::{RegistryKind, TravelAgency};

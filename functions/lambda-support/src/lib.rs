@@ -2,7 +2,9 @@
 //!
 //! The small amount of code every spotcheck Lambda function shares: its configuration from
 //! environment variables (named once, here, so `infra/template.yaml` can be checked against them),
-//! JSON logs for CloudWatch, and the DynamoDB store.
+//! JSON logs for CloudWatch, the DynamoDB store (feature `dynamodb`) and the registry upload bucket
+//! (feature `uploads`). It depends on neither the HTTP crate nor SQLite, so each function links
+//! only what it deploys with.
 //!
 //! | Variable | Used by | Meaning |
 //! |---|---|---|
@@ -13,9 +15,10 @@
 //! | `RUST_LOG` | all (optional) | log filter, default `info` |
 #![warn(missing_docs)]
 
+#[cfg(feature = "uploads")]
 pub mod uploads;
 
-use spotcheck_api::SecretSealer;
+#[cfg(feature = "dynamodb")]
 use spotcheck_store::{DynamoConfig, DynamoStore};
 
 /// Every environment variable a spotcheck function reads.
@@ -57,6 +60,7 @@ fn required(
         })
 }
 
+#[cfg(feature = "dynamodb")]
 /// The DynamoDB configuration from `SPOTCHECK_TABLE` and `SPOTCHECK_DYNAMODB_ENDPOINT`.
 ///
 /// # Errors
@@ -71,16 +75,19 @@ pub fn dynamo_config(get: &dyn Fn(&str) -> Option<String>) -> Result<DynamoConfi
     )
 }
 
-/// The secret sealer from `SPOTCHECK_MASTER_KEY`.
+/// The master key plan secrets derive from, from `SPOTCHECK_MASTER_KEY` (64 hex characters; the
+/// caller builds `spotcheck_api::SecretSealer::new` from it).
 ///
 /// # Errors
 /// [`StartError::Env`] if it is missing or not 64 hex characters (the message never echoes it).
-pub fn sealer(get: &dyn Fn(&str) -> Option<String>) -> Result<SecretSealer, StartError> {
+pub fn master_key(get: &dyn Fn(&str) -> Option<String>) -> Result<[u8; 32], StartError> {
     let text = required(get, "SPOTCHECK_MASTER_KEY")?;
-    SecretSealer::from_hex(&text).map_err(|reason| StartError::Env {
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut key).map_err(|_| StartError::Env {
         name: "SPOTCHECK_MASTER_KEY",
-        reason,
-    })
+        reason: "the master key must be 64 hex characters".into(),
+    })?;
+    Ok(key)
 }
 
 /// The scheduling policy: the minimum notice between commit and planned draw from
@@ -102,6 +109,7 @@ pub fn schedule_policy(
     Ok(policy)
 }
 
+#[cfg(feature = "uploads")]
 /// The registry upload bucket from `SPOTCHECK_UPLOAD_BUCKET` (on AWS; tests build
 /// [`uploads::S3Config::local`] themselves).
 ///
@@ -116,6 +124,7 @@ pub fn upload_bucket(
     )?))
 }
 
+#[cfg(feature = "dynamodb")]
 /// Connects to the table.
 ///
 /// # Errors
@@ -143,6 +152,14 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// The system clock, read per event.
+pub fn now() -> spotcheck_domain::time::Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    spotcheck_domain::time::Timestamp::from_unix(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,14 +173,19 @@ mod tests {
         move |k| m.get(k).cloned()
     }
 
+    #[cfg(feature = "dynamodb")]
     #[test]
-    fn missing_table_and_bad_key_are_named_without_echoing_the_key() {
+    fn a_missing_table_is_named() {
         let e = dynamo_config(&env(&[])).err().map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("environment variable SPOTCHECK_TABLE: is not set")
         );
-        let e = sealer(&env(&[("SPOTCHECK_MASTER_KEY", "zz-secret-zz")]))
+    }
+
+    #[test]
+    fn a_bad_master_key_is_named_without_echoing_it() {
+        let e = master_key(&env(&[("SPOTCHECK_MASTER_KEY", "zz-secret-zz")]))
             .err()
             .map(|e| e.to_string());
         assert!(
@@ -171,9 +193,18 @@ mod tests {
                 .is_some_and(|m| m.contains("SPOTCHECK_MASTER_KEY") && !m.contains("zz-secret")),
             "{e:?}"
         );
-        assert!(sealer(&env(&[("SPOTCHECK_MASTER_KEY", &"ab".repeat(32))])).is_ok());
+        let e = master_key(&env(&[])).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("environment variable SPOTCHECK_MASTER_KEY: is not set")
+        );
+        assert!(matches!(
+            master_key(&env(&[("SPOTCHECK_MASTER_KEY", &format!(" {} ", "ab".repeat(32)))])),
+            Ok(k) if k == [0xab; 32]
+        ));
     }
 
+    #[cfg(feature = "uploads")]
     #[test]
     fn the_upload_bucket_must_be_named() -> Result<(), StartError> {
         let e = upload_bucket(&env(&[])).err().map(|e| e.to_string());
@@ -187,6 +218,7 @@ mod tests {
         Ok(())
     }
 
+    #[cfg(feature = "dynamodb")]
     #[test]
     fn an_endpoint_override_points_at_a_local_table() -> Result<(), StartError> {
         let c = dynamo_config(&env(&[

@@ -1,4 +1,4 @@
-//! The registry upload bucket on S3: the [`UploadBucket`] port of `spotcheck_api::large_upload`,
+//! The registry upload bucket on S3: the [`UploadBucket`] port of `spotcheck_uploads`,
 //! used by the inspector API (presigned uploads, request records, outcomes) and by the importer
 //! (the uploaded file, outcomes).
 
@@ -8,7 +8,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use spotcheck_api::large_upload::{BucketError, BucketFuture, Presigned, UploadBucket};
+use spotcheck_uploads::{BucketError, BucketFuture, Presigned, UploadBucket};
 
 /// Where the upload bucket is.
 #[derive(Debug, Clone, PartialEq, Eq)]

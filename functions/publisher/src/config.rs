@@ -1,6 +1,7 @@
 //! Configuration from environment variables (see the crate docs for the table).
 
 use spotcheck_domain::calendar::Calendar;
+use spotcheck_lambda::StartError;
 use spotcheck_store::DynamoConfig;
 
 /// The function could not start.
@@ -57,11 +58,13 @@ impl Config {
     /// # Errors
     /// [`ConfigError::Env`] naming a missing variable.
     pub fn from_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let table = required(get, "SPOTCHECK_TABLE")?;
-        let dynamo = match optional(get, "SPOTCHECK_DYNAMODB_ENDPOINT") {
-            Some(e) => DynamoConfig::local(table, e),
-            None => DynamoConfig::aws(table),
-        };
+        let dynamo = spotcheck_lambda::dynamo_config(get).map_err(|e| match e {
+            StartError::Env { name, reason } => ConfigError::Env { name, reason },
+            other => ConfigError::Env {
+                name: "SPOTCHECK_TABLE",
+                reason: other.to_string(),
+            },
+        })?;
         let mut prefix = optional(get, "SPOTCHECK_SITE_PREFIX").unwrap_or_default();
         prefix = prefix.trim_matches('/').to_owned();
         if !prefix.is_empty() {

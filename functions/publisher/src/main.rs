@@ -1,5 +1,6 @@
 //! The `spotcheck-publisher` Lambda binary: configuration, clients built once, then
-//! [`spotcheck_publisher::handle`] under `lambda_runtime`. See the library's docs.
+//! [`spotcheck_publisher::handle`] under `lambda_runtime`. See the library's docs. Logs and the
+//! table's client come from `spotcheck-lambda`, the setup every function shares.
 #![recursion_limit = "256"]
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
@@ -7,22 +8,13 @@ use serde_json::Value;
 use spotcheck_publisher::config::Config;
 use spotcheck_publisher::handle;
 use spotcheck_publisher::s3::S3Site;
-use spotcheck_store::DynamoStore;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .without_time()
-        .with_current_span(false)
-        .init();
+    spotcheck_lambda::init_logging();
     let config = Config::from_env(&|k| std::env::var(k).ok())?;
     let calendar = config.calendar()?;
-    let store = DynamoStore::connect(&config.dynamo).await?;
+    let store = spotcheck_lambda::connect(&config.dynamo).await?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let site = S3Site::new(
         aws_sdk_s3::Client::new(&aws),

@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use spotcheck_domain::canonical_json::to_canonical_bytes;
 use spotcheck_domain::encoding::sha256;
 use spotcheck_domain::ids::Digest;
-use spotcheck_domain::store::StoreError;
+use spotcheck_domain::registry::{Record, RegistrySnapshot};
+use spotcheck_domain::store::{SnapshotInfo, StoreError, StoreResult};
 
 /// SHA-256 of the canonical JSON of `{"op": op, "request": request}`: what an idempotency key is
 /// bound to. The actor and the clock are left out, so a retry made later by the same client
@@ -128,4 +129,28 @@ pub(crate) fn no_approval(id: &spotcheck_domain::lifecycle::PublicationId) -> St
         what: "approval",
         id: id.to_string(),
     }
+}
+
+/// Parses stored snapshot chunks and checks the records still hash to the stored hash.
+pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
+    info: SnapshotInfo,
+    chunks: &[Vec<u8>],
+) -> StoreResult<RegistrySnapshot<T>> {
+    let records: Vec<T> = parse_json_lines(chunks)?;
+    let snap =
+        RegistrySnapshot::from_records(info.number, records).map_err(|d| StoreError::Corrupt {
+            what: "snapshot",
+            reason: format!("{} duplicate ids", d.len()),
+        })?;
+    if snap.hash() != info.hash {
+        return Err(StoreError::Corrupt {
+            what: "snapshot",
+            reason: format!(
+                "records hash to {}, stored hash is {}",
+                snap.hash(),
+                info.hash
+            ),
+        });
+    }
+    Ok(snap)
 }

@@ -8,6 +8,9 @@
 //! suite (`tests/contract/`). The design, the SQLite schema and the DynamoDB single-table layout
 //! are in `docs/storage.md`.
 //!
+//! Each adapter is a cargo feature: `sqlite` (the default) and `dynamodb`; `AnyStore`, the
+//! run-time choice between them, exists when both are on.
+//!
 //! ```
 //! use spotcheck_domain::lifecycle::verify_chain;
 //! use spotcheck_domain::store::{AuditLog, FrameReader, FrameWriter};
@@ -29,15 +32,21 @@
 //! ```
 #![warn(missing_docs)]
 
+#[cfg(all(feature = "sqlite", feature = "dynamodb"))]
 mod any;
 mod common;
+#[cfg(feature = "dynamodb")]
 pub mod dynamo;
 pub mod replay;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testkit;
 
+#[cfg(all(feature = "sqlite", feature = "dynamodb"))]
 pub use any::{AnyStore, StoreConfig};
+#[cfg(feature = "dynamodb")]
 pub use dynamo::{DynamoConfig, DynamoStore};
 pub use replay::{Discrepancy, replay_through_ports};
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

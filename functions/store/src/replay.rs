@@ -10,9 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::de::DeserializeOwned;
 use spotcheck_domain::ids::Digest;
-use spotcheck_domain::lifecycle::{AuditAction, AuditEntry, PlanState};
+use spotcheck_domain::lifecycle::{AuditAction, AuditEntry, Plan, PlanState, Publication};
 use spotcheck_domain::store::{ReadStore, StoreError, StoreResult};
 
 use crate::common::{payload_digest, penalty_publication, result_publication};
@@ -61,6 +60,14 @@ impl<'a> Audited<'a> {
         self.all(action, subject).last().copied()
     }
 
+    /// The latest entry about `subject` of any of `actions`.
+    pub(crate) fn latest(&self, actions: &[AuditAction], subject: &str) -> Option<&'a AuditEntry> {
+        actions
+            .iter()
+            .filter_map(|act| self.last(*act, subject))
+            .max_by_key(|e| e.seq)
+    }
+
     /// Subjects (without their `kind:` prefix) that have an entry of `action`.
     pub(crate) fn subjects(&self, action: AuditAction, prefix: &str) -> BTreeSet<String> {
         self.by
@@ -71,16 +78,33 @@ impl<'a> Audited<'a> {
     }
 }
 
-pub(crate) struct Report(pub(crate) Vec<Discrepancy>);
+/// The discrepancies found so far. Both replays (SQLite's rows, any store's read ports) apply the
+/// rules below; only where the records live differs, and the messages say it.
+pub(crate) struct Report {
+    found: Vec<Discrepancy>,
+    /// `table` (SQLite's state tables) or `store` (what the read ports return).
+    place: &'static str,
+}
 
 impl Report {
+    pub(crate) fn new(place: &'static str) -> Self {
+        Self {
+            found: Vec::new(),
+            place,
+        }
+    }
+
+    pub(crate) fn into_found(self) -> Vec<Discrepancy> {
+        self.found
+    }
+
     pub(crate) fn add(
         &mut self,
         table: &'static str,
         key: impl Into<String>,
         problem: impl Into<String>,
     ) {
-        self.0.push(Discrepancy {
+        self.found.push(Discrepancy {
             table,
             key: key.into(),
             problem: problem.into(),
@@ -116,23 +140,125 @@ impl Report {
             Some(_) => {}
         }
     }
-}
 
-pub(crate) fn parse<T: DeserializeOwned>(
-    report: &mut Report,
-    table: &'static str,
-    key: &str,
-    doc: &str,
-) -> Option<T> {
-    match serde_json::from_str(doc) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            report.add(
-                table,
-                key,
-                format!("edited: the stored document does not parse ({e})"),
-            );
+    /// Every subject audited with `action` (under `prefix`) that is not in `seen`: deleted.
+    pub(crate) fn deleted(
+        &mut self,
+        a: &Audited<'_>,
+        table: &'static str,
+        (action, prefix): (AuditAction, &str),
+        seen: &BTreeSet<String>,
+        audited_as: &str,
+    ) {
+        for key in a.subjects(action, prefix) {
+            if !seen.contains(&key) {
+                let problem = format!(
+                    "deleted: audited as {audited_as}, but not in the {}",
+                    self.place
+                );
+                self.add(table, key, problem);
+            }
+        }
+    }
+
+    /// A plan's document against the entry that last wrote it (created, changed or cancelled),
+    /// unless a commit or draw came after it (the document after one is not itself digested).
+    pub(crate) fn plan_document(&mut self, a: &Audited<'_>, id: &str, plan: &Plan) {
+        let subject = format!("plan:{id}");
+        let last_doc = a.latest(
+            &[
+                AuditAction::PlanCreated,
+                AuditAction::PlanChanged,
+                AuditAction::PlanCancelled,
+            ],
+            &subject,
+        );
+        let last_lifecycle = a.latest(&[AuditAction::Committed, AuditAction::Drawn], &subject);
+        if let Some(d) = last_doc
+            && last_lifecycle.is_none_or(|l| l.seq < d.seq)
+            && let Some(digest) = digest_of(plan)
+        {
+            self.compare("plans", id, Some(d), digest, d.action);
+        }
+    }
+
+    /// A plan's state (`name`) against its `committed` and `drawn` entries: drawn once drawn,
+    /// committed (or cancelled) once committed, neither without such an entry.
+    pub(crate) fn plan_state(&mut self, a: &Audited<'_>, id: &str, name: &str) {
+        let subject = format!("plan:{id}");
+        let committed = a.last(AuditAction::Committed, &subject).is_some();
+        let drawn = a.last(AuditAction::Drawn, &subject).is_some();
+        let expected = if drawn {
+            Some("drawn")
+        } else if committed && name != "cancelled" {
+            Some("committed")
+        } else {
             None
+        };
+        let place = self.place;
+        match expected {
+            Some(want) if name != want => self.add(
+                "plans",
+                id,
+                format!("edited: the audit log has the plan {want}, the {place} {name}"),
+            ),
+            None if matches!(name, "committed" | "drawn") => self.add(
+                "plans",
+                id,
+                format!(
+                    "edited: the {place} has the plan {name}, but no such entry is in the audit log"
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    /// A publication's document against its last `publication_scheduled` or
+    /// `publication_changed` entry.
+    pub(crate) fn publication(&mut self, a: &Audited<'_>, id: &str, p: &Publication) {
+        let entry = a.latest(
+            &[
+                AuditAction::PublicationScheduled,
+                AuditAction::PublicationChanged,
+            ],
+            &format!("publication:{id}"),
+        );
+        if let Some(d) = digest_of(p) {
+            self.compare(
+                "publications",
+                id,
+                entry,
+                d,
+                AuditAction::PublicationScheduled,
+            );
+        }
+    }
+
+    /// A penalty's stored changes (key and digest, in order) against its `penalty_changed`
+    /// entries: the n-th change is what the n-th entry recorded, and no entry is left over.
+    pub(crate) fn penalty_changes(
+        &mut self,
+        number: &str,
+        audited: &[&AuditEntry],
+        stored: &[(String, Option<Digest>)],
+    ) {
+        for (i, (key, d)) in stored.iter().enumerate() {
+            if let Some(d) = d {
+                self.compare(
+                    "penalty_changes",
+                    key,
+                    audited.get(i).copied(),
+                    *d,
+                    AuditAction::PenaltyChanged,
+                );
+            }
+        }
+        for e in audited.iter().skip(stored.len()) {
+            let problem = format!(
+                "deleted: audit entry seq {} recorded a change that is not in the {}",
+                e.seq, self.place
+            );
+            self.add("penalty_changes", format!("{number}#{}", e.seq), problem);
         }
     }
 }
@@ -155,7 +281,7 @@ pub async fn replay_through_ports<S: ReadStore>(
     entries: &[AuditEntry],
 ) -> StoreResult<Vec<Discrepancy>> {
     let a = Audited::new(entries);
-    let mut r = Report(Vec::new());
+    let mut r = Report::new("store");
     let plans = store.list_plans().await?;
     let mut seen_plans = BTreeSet::new();
     let mut approval_ids = BTreeSet::new();
@@ -172,47 +298,10 @@ pub async fn replay_through_ports<S: ReadStore>(
                 "inserted: no plan_created entry in the audit log records this plan",
             );
         }
-        let last_doc = [
-            AuditAction::PlanCreated,
-            AuditAction::PlanChanged,
-            AuditAction::PlanCancelled,
-        ]
-        .into_iter()
-        .filter_map(|act| a.last(act, &subject))
-        .max_by_key(|e| e.seq);
-        let last_lifecycle = [AuditAction::Committed, AuditAction::Drawn]
-            .into_iter()
-            .filter_map(|act| a.last(act, &subject))
-            .max_by_key(|e| e.seq);
-        if let Some(d) = last_doc
-            && last_lifecycle.is_none_or(|l| l.seq < d.seq)
-            && let Some(digest) = digest_of(plan)
-        {
-            r.compare("plans", &id, Some(d), digest, d.action);
-        }
+        r.plan_document(&a, &id, plan);
+        r.plan_state(&a, &id, plan.state.name());
         let committed = a.last(AuditAction::Committed, &subject);
         let drawn = a.last(AuditAction::Drawn, &subject);
-        let name = plan.state.name();
-        match (drawn.is_some(), committed.is_some(), name) {
-            (true, _, n) if n != "drawn" => r.add(
-                "plans",
-                &id,
-                format!("edited: the audit log has the plan drawn, the store {n}"),
-            ),
-            (false, true, n) if n != "committed" && n != "cancelled" => r.add(
-                "plans",
-                &id,
-                format!("edited: the audit log has the plan committed, the store {n}"),
-            ),
-            (false, false, n @ ("committed" | "drawn")) => r.add(
-                "plans",
-                &id,
-                format!(
-                    "edited: the store has the plan {n}, but no such entry is in the audit log"
-                ),
-            ),
-            _ => {}
-        }
         let may_have_commitment = committed.is_some()
             || !matches!(plan.state, PlanState::Draft | PlanState::Cancelled { .. });
         if may_have_commitment {
@@ -277,41 +366,14 @@ pub async fn replay_through_ports<S: ReadStore>(
             }
         }
     }
-    for id in a.subjects(AuditAction::PlanCreated, "plan:") {
-        if !seen_plans.contains(&id) {
-            r.add(
-                "plans",
-                id,
-                "deleted: audited as created, but not in the store",
-            );
-        }
-    }
-    for (action, table, seen) in [
-        (AuditAction::Committed, "commitments", &seen_commitments),
-        (AuditAction::Drawn, "transcripts", &seen_transcripts),
-    ] {
-        for id in a.subjects(action, "plan:") {
-            if !seen.contains(&id) {
-                r.add(
-                    table,
-                    id,
-                    format!(
-                        "deleted: audited as {}, but not in the store",
-                        action.code()
-                    ),
-                );
-            }
-        }
-    }
-    for key in a.subjects(AuditAction::ResultRecorded, "result:") {
-        if !seen_results.contains(&key) {
-            r.add(
-                "results",
-                key,
-                "deleted: audited as recorded, but not in the store",
-            );
-        }
-    }
+    let plan_created = (AuditAction::PlanCreated, "plan:");
+    r.deleted(&a, "plans", plan_created, &seen_plans, "created");
+    let committed = (AuditAction::Committed, "plan:");
+    r.deleted(&a, "commitments", committed, &seen_commitments, "committed");
+    let drawn = (AuditAction::Drawn, "plan:");
+    r.deleted(&a, "transcripts", drawn, &seen_transcripts, "drawn");
+    let recorded = (AuditAction::ResultRecorded, "result:");
+    r.deleted(&a, "results", recorded, &seen_results, "recorded");
 
     let penalties = store.list_penalties().await?;
     let mut seen_penalties = BTreeSet::new();
@@ -329,38 +391,22 @@ pub async fn replay_through_ports<S: ReadStore>(
                 AuditAction::PenaltyRecorded,
             );
         }
+        let stored: Vec<(String, Option<Digest>)> = p
+            .changes
+            .iter()
+            .map(|ch| (format!("{number}#{}", ch.seq), digest_of(ch)))
+            .collect();
         let audited = a.all(AuditAction::PenaltyChanged, &subject);
-        for (i, ch) in p.changes.iter().enumerate() {
-            if let Some(d) = digest_of(ch) {
-                r.compare(
-                    "penalty_changes",
-                    &format!("{number}#{}", ch.seq),
-                    audited.get(i).copied(),
-                    d,
-                    AuditAction::PenaltyChanged,
-                );
-            }
-        }
-        for e in audited.iter().skip(p.changes.len()) {
-            r.add(
-                "penalty_changes",
-                format!("{number}#{}", e.seq),
-                format!(
-                    "deleted: audit entry seq {} recorded a change that is not in the store",
-                    e.seq
-                ),
-            );
-        }
+        r.penalty_changes(&number, audited, &stored);
     }
-    for number in a.subjects(AuditAction::PenaltyRecorded, "penalty:") {
-        if !seen_penalties.contains(&number) {
-            r.add(
-                "penalties",
-                number,
-                "deleted: audited as recorded, but not in the store",
-            );
-        }
-    }
+    let penalty_recorded = (AuditAction::PenaltyRecorded, "penalty:");
+    r.deleted(
+        &a,
+        "penalties",
+        penalty_recorded,
+        &seen_penalties,
+        "recorded",
+    );
 
     let mut approved_subjects = a.subjects(AuditAction::Approved, "approval:");
     let mut ids: BTreeMap<String, spotcheck_domain::lifecycle::PublicationId> = approval_ids
@@ -410,32 +456,15 @@ pub async fn replay_through_ports<S: ReadStore>(
     for p in &publications {
         let id = p.id.to_string();
         seen_publications.insert(id.clone());
-        let subject = format!("publication:{id}");
-        let entry = [
-            AuditAction::PublicationScheduled,
-            AuditAction::PublicationChanged,
-        ]
-        .into_iter()
-        .filter_map(|act| a.last(act, &subject))
-        .max_by_key(|e| e.seq);
-        if let Some(d) = digest_of(p) {
-            r.compare(
-                "publications",
-                &id,
-                entry,
-                d,
-                AuditAction::PublicationScheduled,
-            );
-        }
+        r.publication(&a, &id, p);
     }
-    for id in a.subjects(AuditAction::PublicationScheduled, "publication:") {
-        if !seen_publications.contains(&id) {
-            r.add(
-                "publications",
-                id,
-                "deleted: audited as scheduled, but not in the store",
-            );
-        }
-    }
-    Ok(r.0)
+    let scheduled = (AuditAction::PublicationScheduled, "publication:");
+    r.deleted(
+        &a,
+        "publications",
+        scheduled,
+        &seen_publications,
+        "scheduled",
+    );
+    Ok(r.into_found())
 }

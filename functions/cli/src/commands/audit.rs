@@ -8,6 +8,7 @@ use std::path::Path;
 
 use spotcheck_domain::lifecycle::{AuditEntry, AuditHead, verify_chain};
 use spotcheck_domain::store::AuditLog;
+#[cfg(feature = "dynamodb")]
 use spotcheck_store::AnyStore;
 
 use crate::exit::Failure;
@@ -114,12 +115,17 @@ async fn verify(args: VerifyArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::CheckFailed(format!("audit log: {e}")))?;
     let mut problems: Vec<String> = Vec::new();
     // SQLite: every row of every state table; DynamoDB: what the read ports list.
-    let found = match &store {
-        AnyStore::Sqlite(s) => s.replay_audit().await,
-        AnyStore::Dynamo(d) => spotcheck_store::replay_through_ports(d, &entries).await,
-    }
-    .map_err(other)?;
-    let replayed = matches!(store, AnyStore::Sqlite(_));
+    #[cfg(feature = "dynamodb")]
+    let (found, replayed) = match &store {
+        AnyStore::Sqlite(s) => (s.replay_audit().await, true),
+        AnyStore::Dynamo(d) => (
+            spotcheck_store::replay_through_ports(d, &entries).await,
+            false,
+        ),
+    };
+    #[cfg(not(feature = "dynamodb"))]
+    let (found, replayed) = (store.replay_audit().await, true);
+    let found = found.map_err(other)?;
     problems.extend(found.iter().map(|d| d.to_string()));
     if let Some(kept) = kept
         && let Some(p) = check_against(&entries, kept)

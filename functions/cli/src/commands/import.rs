@@ -18,10 +18,9 @@ use spotcheck_domain::registry::{
 };
 use spotcheck_domain::time::Timestamp;
 use spotcheck_import::{ImportError, import_path, import_target_ids};
-use spotcheck_store::AnyStore;
 
 use crate::exit::Failure;
-use crate::store_args::StoreArgs;
+use crate::store_args::{Store, StoreArgs};
 
 /// Which registry or list the file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -211,7 +210,7 @@ fn app_failure(e: spotcheck_app::AppError) -> Failure {
     }
 }
 
-async fn store_kind(args: &Args, kind: RegistryKind, store: &AnyStore) -> Result<(), Failure> {
+async fn store_kind(args: &Args, kind: RegistryKind, store: &Store) -> Result<(), Failure> {
     let mut options = options(args);
     let mut notes = Vec::new();
     // Reference files given on the command line replace the store's latest snapshots.

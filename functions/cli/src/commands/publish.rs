@@ -16,7 +16,9 @@ use spotcheck_domain::store::{PublicationWriter, ReadStore};
 use spotcheck_domain::time::Timestamp;
 use spotcheck_site::publisher::{Options, Report, run as run_publisher};
 use spotcheck_site::sink::LocalDir;
-use spotcheck_store::{AnyStore, SqliteStore};
+use spotcheck_store::SqliteStore;
+#[cfg(feature = "dynamodb")]
+use spotcheck_store::AnyStore;
 use tower::ServiceExt;
 
 use crate::exit::Failure;
@@ -91,10 +93,13 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             load_demo(&args.store.data, now).await?;
         }
         let store = args.store.open(!args.demo).await?;
+        #[cfg(feature = "dynamodb")]
         match &store {
             AnyStore::Sqlite(s) => publish(s, &calendar, &site, &opts, args.due).await,
             AnyStore::Dynamo(s) => publish(s, &calendar, &site, &opts, args.due).await,
         }
+        #[cfg(not(feature = "dynamodb"))]
+        publish(&store, &calendar, &site, &opts, args.due).await
     })?;
     let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Other(e.into()))?;
     if let Some(path) = &args.report {

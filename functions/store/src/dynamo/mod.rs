@@ -878,7 +878,7 @@ impl RegistryReader for DynamoStore {
                 count as usize,
             )
             .await?;
-        crate::sqlite::rebuild_snapshot(info, &chunks)
+        crate::common::rebuild_snapshot(info, &chunks)
     }
 }
 

@@ -43,8 +43,8 @@ use spotcheck_domain::time::Timestamp;
 use tracing::instrument;
 
 use crate::common::{
-    from_json, json_line_chunks, key_reused, no_approval, parse_json_lines, payload_digest,
-    penalty_publication, request_digest, result_publication, subject, to_json,
+    from_json, json_line_chunks, key_reused, no_approval, payload_digest,
+    penalty_publication, rebuild_snapshot, request_digest, result_publication, subject, to_json,
 };
 
 /// Frame entries per stored chunk (about 0.6 MB for typical ids).
@@ -594,30 +594,6 @@ impl RegistryReader for SqliteStore {
             .await?;
         rebuild_snapshot(info, &chunks)
     }
-}
-
-/// Parses stored snapshot chunks and checks the records still hash to the stored hash.
-pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
-    info: SnapshotInfo,
-    chunks: &[Vec<u8>],
-) -> StoreResult<RegistrySnapshot<T>> {
-    let records: Vec<T> = parse_json_lines(chunks)?;
-    let snap =
-        RegistrySnapshot::from_records(info.number, records).map_err(|d| StoreError::Corrupt {
-            what: "snapshot",
-            reason: format!("{} duplicate ids", d.len()),
-        })?;
-    if snap.hash() != info.hash {
-        return Err(StoreError::Corrupt {
-            what: "snapshot",
-            reason: format!(
-                "records hash to {}, stored hash is {}",
-                snap.hash(),
-                info.hash
-            ),
-        });
-    }
-    Ok(snap)
 }
 
 impl RegistryWriter for SqliteStore {

@@ -25,6 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
+use serde::de::DeserializeOwned;
 use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::ids::Digest;
 use spotcheck_domain::lifecycle::{
@@ -35,7 +36,27 @@ use spotcheck_domain::store::StoreResult;
 
 use super::translate;
 pub use crate::replay::Discrepancy;
-use crate::replay::{Audited, Report, digest_of, parse};
+use crate::replay::{Audited, Report, digest_of};
+
+/// The stored document, or `None` (reported as edited) when it no longer parses.
+fn parse<T: DeserializeOwned>(
+    report: &mut Report,
+    table: &'static str,
+    key: &str,
+    doc: &str,
+) -> Option<T> {
+    match serde_json::from_str(doc) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            report.add(
+                table,
+                key,
+                format!("edited: the stored document does not parse ({e})"),
+            );
+            None
+        }
+    }
+}
 
 fn rows<const N: usize>(c: &Connection, sql: &str) -> StoreResult<Vec<[String; N]>> {
     let mut stmt = c.prepare(sql).map_err(translate)?;
@@ -61,7 +82,7 @@ fn rows<const N: usize>(c: &Connection, sql: &str) -> StoreResult<Vec<[String; N
 /// checks separately), in table order.
 pub(crate) fn replay(c: &Connection, entries: &[AuditEntry]) -> StoreResult<Vec<Discrepancy>> {
     let audited = Audited::new(entries);
-    let mut report = Report(Vec::new());
+    let mut report = Report::new("table");
     plans(c, &audited, &mut report)?;
     commitments(c, &audited, &mut report)?;
     transcripts(c, &audited, &mut report)?;
@@ -70,7 +91,7 @@ pub(crate) fn replay(c: &Connection, entries: &[AuditEntry]) -> StoreResult<Vec<
     penalties(c, &audited, &mut report)?;
     publications(c, &audited, &mut report)?;
     snapshots_and_trees(c, &audited, &mut report)?;
-    Ok(report.0)
+    Ok(report.into_found())
 }
 
 fn plans(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
@@ -97,60 +118,16 @@ fn plans(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
                 format!("edited: the state column says {state}, the document {name}"),
             );
         }
-        let last_doc = [
-            AuditAction::PlanCreated,
-            AuditAction::PlanChanged,
-            AuditAction::PlanCancelled,
-        ]
-        .into_iter()
-        .filter_map(|act| a.last(act, &subject))
-        .max_by_key(|e| e.seq);
-        let last_lifecycle = [AuditAction::Committed, AuditAction::Drawn]
-            .into_iter()
-            .filter_map(|act| a.last(act, &subject))
-            .max_by_key(|e| e.seq);
-        let committed = a.last(AuditAction::Committed, &subject).is_some();
-        let drawn = a.last(AuditAction::Drawn, &subject).is_some();
-        match (last_doc, last_lifecycle) {
-            (Some(d), l) if l.is_none_or(|l| l.seq < d.seq) => {
-                if let Some(digest) = digest_of(&plan) {
-                    r.compare("plans", &id, Some(d), digest, d.action);
-                }
-            }
-            _ => {}
-        }
-        let expected = if drawn {
-            Some("drawn")
-        } else if committed && name != "cancelled" {
-            Some("committed")
-        } else {
-            None
-        };
-        match expected {
-            Some(want) if name != want => r.add(
-                "plans",
-                &id,
-                format!("edited: the audit log has the plan {want}, the table {name}"),
-            ),
-            None if matches!(name, "committed" | "drawn") => r.add(
-                "plans",
-                &id,
-                format!(
-                    "edited: the table has the plan {name}, but no such entry is in the audit log"
-                ),
-            ),
-            _ => {}
-        }
+        r.plan_document(a, &id, &plan);
+        r.plan_state(a, &id, name);
     }
-    for id in a.subjects(AuditAction::PlanCreated, "plan:") {
-        if !seen.contains(&id) {
-            r.add(
-                "plans",
-                id,
-                "deleted: audited as created, but not in the table",
-            );
-        }
-    }
+    r.deleted(
+        a,
+        "plans",
+        (AuditAction::PlanCreated, "plan:"),
+        &seen,
+        "created",
+    );
     Ok(())
 }
 
@@ -182,15 +159,13 @@ fn commitments(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<(
         let entry = a.last(AuditAction::Committed, &format!("plan:{id}"));
         r.compare("commitments", &id, entry, computed, AuditAction::Committed);
     }
-    for id in a.subjects(AuditAction::Committed, "plan:") {
-        if !seen.contains(&id) {
-            r.add(
-                "commitments",
-                id,
-                "deleted: audited as committed, but not in the table",
-            );
-        }
-    }
+    r.deleted(
+        a,
+        "commitments",
+        (AuditAction::Committed, "plan:"),
+        &seen,
+        "committed",
+    );
     Ok(())
 }
 
@@ -225,15 +200,13 @@ fn transcripts(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<(
         let entry = a.last(AuditAction::Drawn, &format!("plan:{id}"));
         r.compare("transcripts", &id, entry, computed, AuditAction::Drawn);
     }
-    for id in a.subjects(AuditAction::Drawn, "plan:") {
-        if !seen.contains(&id) {
-            r.add(
-                "transcripts",
-                id,
-                "deleted: audited as drawn, but not in the table",
-            );
-        }
-    }
+    r.deleted(
+        a,
+        "transcripts",
+        (AuditAction::Drawn, "plan:"),
+        &seen,
+        "drawn",
+    );
     Ok(())
 }
 
@@ -263,15 +236,8 @@ fn results(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
             r.compare("results", &key, entry, d, AuditAction::ResultRecorded);
         }
     }
-    for key in a.subjects(AuditAction::ResultRecorded, "result:") {
-        if !seen.contains(&key) {
-            r.add(
-                "results",
-                key,
-                "deleted: audited as recorded, but not in the table",
-            );
-        }
-    }
+    let recorded = (AuditAction::ResultRecorded, "result:");
+    r.deleted(a, "results", recorded, &seen, "recorded");
     Ok(())
 }
 
@@ -337,15 +303,8 @@ fn penalties(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()>
             r.compare("penalties", &number, entry, d, AuditAction::PenaltyRecorded);
         }
     }
-    for number in a.subjects(AuditAction::PenaltyRecorded, "penalty:") {
-        if !seen.contains(&number) {
-            r.add(
-                "penalties",
-                number,
-                "deleted: audited as recorded, but not in the table",
-            );
-        }
-    }
+    let recorded = (AuditAction::PenaltyRecorded, "penalty:");
+    r.deleted(a, "penalties", recorded, &seen, "recorded");
     let mut changes: BTreeMap<String, Vec<(String, Option<Digest>)>> = BTreeMap::new();
     for [number, seq, doc] in rows::<3>(
         c,
@@ -361,27 +320,7 @@ fn penalties(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()>
     for number in numbers {
         let audited = a.all(AuditAction::PenaltyChanged, &format!("penalty:{number}"));
         let stored = changes.get(&number).map_or(&[][..], Vec::as_slice);
-        for (i, (key, d)) in stored.iter().enumerate() {
-            if let Some(d) = d {
-                r.compare(
-                    "penalty_changes",
-                    key,
-                    audited.get(i).copied(),
-                    *d,
-                    AuditAction::PenaltyChanged,
-                );
-            }
-        }
-        for e in audited.iter().skip(stored.len()) {
-            r.add(
-                "penalty_changes",
-                format!("{number}#{}", e.seq),
-                format!(
-                    "deleted: audit entry seq {} recorded a change that is not in the table",
-                    e.seq
-                ),
-            );
-        }
+        r.penalty_changes(&number, audited, stored);
     }
     Ok(())
 }
@@ -403,33 +342,10 @@ fn publications(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<
                 ),
             );
         }
-        let subject = format!("publication:{id}");
-        let entry = [
-            AuditAction::PublicationScheduled,
-            AuditAction::PublicationChanged,
-        ]
-        .into_iter()
-        .filter_map(|act| a.last(act, &subject))
-        .max_by_key(|e| e.seq);
-        if let Some(d) = digest_of(&p) {
-            r.compare(
-                "publications",
-                &id,
-                entry,
-                d,
-                AuditAction::PublicationScheduled,
-            );
-        }
+        r.publication(a, &id, &p);
     }
-    for id in a.subjects(AuditAction::PublicationScheduled, "publication:") {
-        if !seen.contains(&id) {
-            r.add(
-                "publications",
-                id,
-                "deleted: audited as scheduled, but not in the table",
-            );
-        }
-    }
+    let scheduled = (AuditAction::PublicationScheduled, "publication:");
+    r.deleted(a, "publications", scheduled, &seen, "scheduled");
     Ok(())
 }
 
@@ -458,15 +374,8 @@ fn snapshots_and_trees(c: &Connection, a: &Audited<'_>, r: &mut Report) -> Store
             Some(_) => {}
         }
     }
-    for key in a.subjects(AuditAction::SnapshotStored, "snapshot:") {
-        if !seen.contains(&key) {
-            r.add(
-                "snapshots",
-                key,
-                "deleted: audited as stored, but not in the table",
-            );
-        }
-    }
+    let stored = (AuditAction::SnapshotStored, "snapshot:");
+    r.deleted(a, "snapshots", stored, &seen, "stored");
     let mut seen = BTreeSet::new();
     for [kind, root] in rows::<2>(c, "SELECT kind, root FROM trees ORDER BY kind, root")? {
         let key = format!("{kind}:{root}");

@@ -1,10 +1,14 @@
+//! # spotcheck-uploads
+//!
 //! Large registry files: uploaded straight to an object store (S3, through a presigned `PUT`) and
 //! imported by the importer function, which records the outcome where the inspector API reads it.
 //!
-//! This module holds what the API and the importer (`functions/importer`) share — the
-//! [`UploadBucket`] port, the key layout, the request record and the outcome document — and no
-//! AWS code: the S3 adapter lives in `spotcheck-lambda`, so `spotcheck serve` (SQLite, no AWS)
-//! builds without it and answers the upload routes with a problem document instead.
+//! This crate holds what the upload routes (`spotcheck_api`, which re-exports it as
+//! `spotcheck_api::large_upload`) and the importer (`functions/importer`) share — the
+//! [`UploadBucket`] port, the key layout, the request record and the outcome document — and
+//! neither HTTP nor AWS code: the S3 adapter lives in `spotcheck-lambda`, so `spotcheck serve`
+//! (SQLite, no AWS) builds without it and answers the upload routes with a problem document
+//! instead, and the importer function links no HTTP framework.
 //!
 //! # Key layout (one bucket)
 //!
@@ -20,7 +24,7 @@
 //! and a presigned link to the whole list).
 //!
 //! ```
-//! use spotcheck_api::large_upload::{UploadId, UploadKey};
+//! use spotcheck_uploads::{UploadId, UploadKey};
 //! use spotcheck_domain::registry::RegistryKind;
 //! let id: UploadId = "0123456789abcdef0123456789abcdef".parse()?;
 //! let key = UploadKey { department: "莆田市文化和旅游局".into(), kind: RegistryKind::Guides, id };
@@ -28,6 +32,8 @@
 //! assert_eq!(UploadKey::parse(&key.to_string())?, key);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+#![warn(missing_docs)]
 
 use std::future::Future;
 use std::pin::Pin;
