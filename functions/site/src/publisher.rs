@@ -386,6 +386,7 @@ where
                 .commitment
                 .as_ref()
                 .and_then(|c| c.canonical_bytes().ok()),
+            timestamps: timestamp_files(&pr.timestamps),
             ..PlanFiles::default()
         };
         if v.draw.is_some()
@@ -495,6 +496,30 @@ where
     report.site = update(sink, &files).await?;
     if let Some(h) = head {
         store.record_published_head(&h, opts.now).await?;
+
+/// A plan's published time-stamp files: each obtained token as `commitment.<authority>.tsr`, and
+/// `tsa-anchors.pem`, the trust anchors they chain to.
+fn timestamp_files(
+    records: &[spotcheck_domain::lifecycle::TimestampRecord],
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = records
+        .iter()
+        .filter_map(|r| match &r.status {
+            spotcheck_domain::lifecycle::TimestampStatus::Obtained { response, .. } => {
+                Some((r.file_name(), response.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let anchors = spotcheck_app::timestamps::anchors_pem(records);
+    if !anchors.is_empty() {
+        files.push((
+            spotcheck_app::timestamps::ANCHORS_FILE.to_owned(),
+            anchors.into_bytes(),
+        ));
+    }
+    files
+}
     }
     drop(guard);
     info!(

@@ -229,6 +229,21 @@ pub struct CommitmentView {
     pub witnesses: Vec<String>,
     /// Promised drand round, if any.
     pub drand_round: Option<String>,
+    /// The commitment's RFC 3161 time-stamp tokens (时间戳), by authority.
+    pub timestamps: Vec<TimestampView>,
+}
+
+/// One time-stamp token of a commitment, as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimestampView {
+    /// The authority's configured name.
+    pub authority: String,
+    /// The token's file beside the commitment, `commitment.<authority>.tsr`.
+    pub file: String,
+    /// `genTime` in Beijing time (北京时间), to the second.
+    pub gen_time: String,
+    /// Who signed it (the authority certificate's subject).
+    pub signer: String,
 }
 
 /// A draw, as published.
@@ -582,6 +597,17 @@ fn plan_view_at(
     });
     let mut results = Vec::new();
     for r in &pr.results {
+        timestamps: spotcheck_app::timestamps::public_timestamps(&pr.timestamps)
+            .into_iter()
+            .map(|t| TimestampView {
+                authority: t.authority.to_string(),
+                file: t.file,
+                gen_time: (t.gen_time + chrono::TimeDelta::hours(8))
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                signer: t.signer,
+            })
+            .collect(),
         let rr = RecordRef::Result {
             plan: r.plan.clone(),
             target: r.target.clone(),

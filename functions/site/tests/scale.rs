@@ -133,6 +133,7 @@ fn plan_files(r: &Records) -> BTreeMap<String, PlanFiles> {
                 .and_then(|t| t.canonical_bytes().ok()),
             frame: None,
             pool: None,
+            timestamps: Vec::new(),
         },
     );
     m

@@ -80,11 +80,9 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/plans/{id}/commit", post(commit_plan::<S>))
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
+        .route("/plans/{id}/timestamps", get(super::timestamps::list::<S>))
+        .route("/plans/{id}/timestamps", post(super::timestamps::retry::<S>))
         .route("/plans/{id}/results", post(record_result::<S>))
-        .route(
-            "/plans/{id}/timestamps",
-            get(super::timestamps::list::<S>).post(super::timestamps::retry::<S>),
-        )
         .route("/penalties", post(record_penalty::<S>))
         .route("/penalties/{number}/changes", post(change_penalty::<S>))
         .route(

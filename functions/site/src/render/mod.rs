@@ -57,6 +57,10 @@ pub mod media {
     pub const CSS: &str = "text/css; charset=utf-8";
     /// JavaScript.
     pub const JS: &str = "text/javascript; charset=utf-8";
+    /// An RFC 3161 time-stamp response (`commitment.<authority>.tsr`).
+    pub const TSR: &str = "application/timestamp-reply";
+    /// PEM certificates (`tsa-anchors.pem`).
+    pub const PEM: &str = "application/x-pem-file";
 }
 
 /// Site-wide settings.
@@ -94,6 +98,9 @@ pub struct PlanFiles {
     pub frame: Option<(String, Option<Vec<u8>>)>,
     /// `(root hex, csv bytes or None to keep)`.
     pub pool: Option<(String, Option<Vec<u8>>)>,
+    /// The commitment's time-stamp tokens, `(commitment.<authority>.tsr, DER)`, and the trust
+    /// anchors they chain to, `(tsa-anchors.pem, PEM)` (docs/draw-spec.md §16).
+    pub timestamps: Vec<(String, Vec<u8>)>,
 }
 
 fn env() -> Result<Environment<'static>, SiteError> {
@@ -430,6 +437,15 @@ pub fn render(
     r.feed("results", "抽查情况及查处结果", entries)?;
 
     // Penalties.
+            for (name, body) in &files.timestamps {
+                let kind = if name.ends_with(".pem") {
+                    media::PEM
+                } else {
+                    media::TSR
+                };
+                r.out
+                    .push(SiteFile::new(format!("{dir}/{name}"), kind, body.clone()));
+            }
     r.page(
         "penalties.html",
         "penalties/index.html",
