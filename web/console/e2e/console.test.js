@@ -180,6 +180,14 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await sup.getByLabel('违法事实').fill('抽查发现该社2026年10月组团未签订书面合同。');
   await sup.getByLabel('处罚依据').fill('《中华人民共和国旅游法》第九十五条');
   await sup.getByLabel('处罚结果').fill('警告');
+  // The credit platform's fields, generated from the API's schema.
+  await sup.getByLabel('填写信用信息公示（信用中国）').check();
+  await sup.getByLabel('行政相对人类别').selectOption('legal_person');
+  await sup.getByLabel('警告', { exact: true }).check();
+  await sup.getByRole('textbox', { name: '违法行为类型', exact: true }).fill('未与旅游者签订书面旅游合同');
+  await sup.getByLabel('处罚机关统一社会信用代码').fill('11350300MB00000009');
+  await sup.getByRole('textbox', { name: '数据来源单位', exact: true }).fill('莆田市文化和旅游局');
+  await sup.getByLabel('数据来源单位统一社会信用代码').fill('11350300MB00000009');
   await sup.getByRole('button', { name: '保存处罚决定' }).click();
   await sup.getByText(/处罚决定 .* 已保存，待他人审核后公开。/).waitFor();
   await sup.context().close();

@@ -206,30 +206,45 @@ function Summary({ plan }) {
   </dl>`;
 }
 
-function Timestamps({ plan }) {
-  const t = plan.timestamps || plan.state.timestamps;
-  if (!Array.isArray(t) || !t.length) return null;
-  return html`<h2>可信时间戳</h2><ul class="list">${t.map((x) => html`<li>${x.authority || x.name || ''}：${x.status || x.state || ''}</li>`)}</ul>`;
+const TSA_STATUS = { pending: '待取得', failed: '未取得', obtained: '已取得' };
+
+/** Each time-stamping authority's token for the commitment (RFC 3161), with a retry for failures. */
+function Timestamps({ id, records, me, onRetry }) {
+  if (!Array.isArray(records) || !records.length) return null;
+  return html`<section aria-labelledby="h-tsa"><h2 id="h-tsa">可信时间戳</h2>
+    <div class="table-wrap"><table><caption class="sr">承诺值的可信时间戳</caption>
+      <thead><tr><th scope="col">时间戳服务机构</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead>
+      <tbody>${records.map((r) => html`<tr><td>${r.authority}</td><td class=${r.status === 'failed' ? 'overdue' : ''}>${TSA_STATUS[r.status] || r.status}</td>
+        <td>${r.status === 'obtained' ? html`时间 ${cnTime(r.gen_time)}；签发者 ${r.signer}` : r.status === 'failed' ? `${r.reason}（${r.code}），已尝试 ${r.attempts} 次` : '正在申请'}</td></tr>`)}</tbody>
+    </table></div>
+    ${records.some((r) => r.status !== 'obtained') && can(me, 'supervisor') ? html`<p><button type="button" onClick=${onRetry}>重新申请时间戳</button></p>` : null}
+  </section>`;
 }
 
 export function PlanDetail({ id, me }) {
   const [problem, setProblem] = useState(null);
   const [ok, setOk] = useState(null);
   const [busy, setBusy] = useState(false);
-  return html`<${Load} fn=${() => Promise.all([findPlan(id), get(`/api/public/plans/${encodeURIComponent(id)}/transcript`).catch(() => null)])} deps=${[id]}>${([plan, transcript], reload) => {
+  const [stamps, setStamps] = useState(null);
+  return html`<${Load} fn=${() => Promise.all([findPlan(id), get(`/api/public/plans/${encodeURIComponent(id)}/transcript`).catch(() => null), get(`/api/plans/${encodeURIComponent(id)}/timestamps`).catch(() => null)])} deps=${[id]}>${([plan, transcript, timestamps], reload) => {
+    async function retry() {
+      setProblem(null);
+      try { setStamps(await post(`/api/plans/${encodeURIComponent(id)}/timestamps`)); } catch (e) { setProblem(e); }
+    }
     const st = plan.state.state;
     async function commit() {
       setBusy(true); setProblem(null);
       try {
         const r = await post(`/api/plans/${encodeURIComponent(id)}/commit`);
         setOk(`已提交承诺并公示。承诺值：${r.commitment_hash}`);
+        if (Array.isArray(r.timestamps)) setStamps(r.timestamps);
         reload();
       } catch (e) { setProblem(e); } finally { setBusy(false); }
     }
     return html`<${PageTitle}>${plan.spec.title}</${PageTitle}>
       <${Notice} error=${problem} ok=${ok} />
       <${Summary} plan=${plan} />
-      <${Timestamps} plan=${plan} />
+      <${Timestamps} id=${id} records=${stamps || timestamps} me=${me} onRetry=${retry} />
       <div class="actions">
         ${st === 'draft' && can(me, 'supervisor') ? html`<button type="button" class="primary" disabled=${busy} onClick=${commit}>提交承诺并公示</button>
           <p class="hint">提交后将按最新名录快照冻结抽查对象名录和检查人员名录，生成承诺值并对外公示；此后抽取规则不得更改。</p>` : null}

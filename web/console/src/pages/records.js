@@ -4,6 +4,7 @@ import { get, post } from '../api.js';
 import { Field, Load, Notice, PageTitle } from '../components.js';
 import { METHOD, RESULT } from '../labels.js';
 import { findPlan } from './plans.js';
+import { SchemaField, buildValue } from '../schema-form.js';
 
 const dateError = (v, label, { notBefore } = {}) => {
   if (!v) return `请填写${label}`;
@@ -92,7 +93,11 @@ export function PenaltyForm({ me, plan, target }) {
   return html`<${PageTitle}>录入行政处罚决定</${PageTitle}>
   <${Load} fn=${() => get('/openapi.json')}>${(openapi) => {
     const { props, required } = schemaOf(openapi, 'PenaltyDecision');
-    const fields = Object.keys(props).filter((k) => !['party', 'plan', 'target'].includes(k));
+    const all = Object.keys(props).filter((k) => !['party', 'plan', 'target'].includes(k));
+    // Fields the console knows get their own wording; any other field of the schema (e.g. the
+    // credit platform's disclosure fields) is generated from the schema itself.
+    const fields = all.filter((k) => k in PENALTY_FIELDS);
+    const extra = all.filter((k) => !(k in PENALTY_FIELDS));
     const order = Object.keys(PENALTY_FIELDS);
     fields.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
     const kindOf = (k) => {
@@ -115,6 +120,11 @@ export function PenaltyForm({ me, plan, target }) {
         else if (kind === 'date' && v) { const d = dateError(v, label); if (d) e[k] = d; }
         else if (kind === 'number' && v && !/^-?\d+(\.\d+)?$/.test(v)) e[k] = `${label}须为数字`;
       }
+      const built = {};
+      for (const k of extra) {
+        const x = buildValue(openapi, props[k], `x.${k}`, required.has(k), f, e, k);
+        if (x !== undefined) built[k] = x;
+      }
       if (f.partyKind === 'organisation') {
         if (!(f.party_name || '').trim()) e.party_name = '请填写当事人名称';
         if (f.credit_code && !/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(f.credit_code.trim())) e.credit_code = '统一社会信用代码应为18位，请核对';
@@ -135,11 +145,15 @@ export function PenaltyForm({ me, plan, target }) {
       body.party = f.partyKind === 'organisation'
         ? { kind: 'organisation', name: f.party_name.trim(), credit_code: f.credit_code?.trim() || null }
         : { kind: 'natural_person', masked_name: f.masked_name.trim(), guide_card: f.guide_card?.trim() || null };
+      Object.assign(body, built);
       if ('plan' in props) body.plan = plan || null;
       if ('target' in props) body.target = target || null;
       try { setSaved(await post('/api/penalties', body)); } catch (err) {
         const field = fields.find((k) => err.detail && err.detail.includes(k));
-        if (field) setErrors({ [field]: `${PENALTY_FIELDS[field]?.label || field}不符合要求：${err.detail}` });
+        const nested = Object.keys(f).filter((k) => k.startsWith('x.') && !k.endsWith('?')).sort((a, b) => b.length - a.length)
+          .find((k) => err.detail && err.detail.includes(k.slice(2)));
+        if (nested) setErrors({ [nested]: `不符合要求：${err.detail}` });
+        else if (field) setErrors({ [field]: `${PENALTY_FIELDS[field]?.label || field}不符合要求：${err.detail}` });
         setProblem(err);
       }
     }
@@ -169,6 +183,7 @@ export function PenaltyForm({ me, plan, target }) {
           <${Field} label="导游证号">${(a) => html`<input ...${a} value=${f.guide_card || ''} onInput=${set('guide_card')} />`}</${Field}>`}
       </fieldset>
       <fieldset><legend>处罚决定</legend>${fields.map(widget)}</fieldset>
+      ${extra.map((k) => html`<${SchemaField} openapi=${openapi} name=${k} schema=${props[k]} path=${`x.${k}`} required=${required.has(k)} values=${f} errors=${errors} onChange=${(path, v) => { setF({ ...f, [path]: v }); if (errors[path]) setErrors({ ...errors, [path]: null }); }} />`)}
       <p class="actions"><button type="submit" class="primary">保存处罚决定</button> <a href="#/penalties">取消</a></p>
     </form>`;
   }}</${Load}>`;
