@@ -425,8 +425,11 @@ pub struct WithdrawalView {
 /// One line of the publication register (every duty, with its deadline and timeliness).
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterLine {
-    /// Publication id.
+    /// Publication id (machine-readable; the page shows the title).
     pub id: String,
+    /// What is published, in words: the plan's title, the business's name, the decision's
+    /// number (a public document number), the item list's version.
+    pub title: String,
     /// Kind label.
     pub kind: &'static str,
     /// Event date.
@@ -905,6 +908,7 @@ pub fn build_public(
         }
         m.register.push(RegisterLine {
             id: p.id.to_string(),
+            title: register_title(records, p),
             kind: kind_label(p.kind),
             event_date: p.event_date.to_string(),
             status: Status::of(p),
@@ -912,6 +916,37 @@ pub fn build_public(
         });
     }
     m
+}
+
+/// A register line's title (never an internal id: a record the public cannot see yet is named by
+/// its kind only).
+fn register_title(records: &Records, p: &Publication) -> String {
+    let plan_title = |plan: &str| records.plans.get(plan).map(|pr| pr.plan.spec.title.clone());
+    let unnamed = || format!("{}（尚未公开）", kind_label(p.kind));
+    match &p.record {
+        RecordRef::Snapshot { number, .. } => format!("随机抽查事项清单（第 {number} 版）"),
+        RecordRef::Plan { plan } => plan_title(plan.as_str()).map_or_else(unnamed, |t| {
+            if p.kind == PublicationKind::Draw {
+                format!("抽取结果：{t}")
+            } else {
+                format!("抽查计划：{t}")
+            }
+        }),
+        RecordRef::Result { plan, target } => {
+            match (
+                plan_title(plan.as_str()),
+                records.names.targets.get(target.as_str()),
+            ) {
+                (Some(t), Some(name)) => format!("{name}（{t}）"),
+                (Some(t), None) => format!("抽查情况及查处结果（{t}）"),
+                _ => unnamed(),
+            }
+        }
+        RecordRef::Penalty { number } => match p.kind {
+            PublicationKind::PenaltyWithdrawal => format!("撤回公告：{number}"),
+            _ => format!("行政处罚决定 {number}"),
+        },
+    }
 }
 
 fn link_of(p: &Publication) -> Option<String> {

@@ -548,3 +548,104 @@ fn a_decision_revoked_before_it_was_ever_published_gets_no_withdrawal_notice()
     })?;
     Ok(())
 }
+
+/// Every `<id>` and `<updated>` of an Atom file, in order.
+fn atom_values(xml: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    xml.split(open.as_str())
+        .skip(1)
+        .filter_map(|s| {
+            s.split_once(close.as_str()).map(|(v, _)| {
+                // The template escapes as HTML does (`/` as a character reference): valid XML.
+                v.replace("&#x2f;", "/").replace("&amp;", "&")
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn feed_ids_come_from_the_base_url_times_are_rfc3339_and_the_register_shows_titles()
+-> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let cal = Calendar::embedded()?;
+    let feeds = ["items", "plans", "results", "penalties", "withdrawals"];
+    let ids = |root: &Path| -> Result<Vec<String>, BoxError> {
+        let mut out = Vec::new();
+        for f in feeds {
+            out.extend(atom_values(
+                &std::fs::read_to_string(root.join(format!("{f}/feed.atom")))?,
+                "id",
+            ));
+        }
+        Ok(out)
+    };
+    let (a, a2, b, bare) = rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 2).await?;
+        let mut out = Vec::new();
+        for (name, base) in [
+            ("a", Some("https://wlj.example.gov.cn/gk/")),
+            ("a2", Some("https://wlj.example.gov.cn/gk/")),
+            ("b", Some("https://other.example.gov.cn/")),
+            ("bare", None),
+        ] {
+            let site = LocalDir::new(dir.path().join(name))?;
+            let mut o = opts("2026-11-26")?;
+            o.render.base_url = base.map(str::to_owned);
+            run(&store, &cal, &site, &o, || site.lock()).await?;
+            out.push(site.root().to_path_buf());
+        }
+        Ok::<_, BoxError>((
+            out[0].clone(),
+            out[1].clone(),
+            out[2].clone(),
+            out[3].clone(),
+        ))
+    })?;
+    let (ia, ia2, ib, ibare) = (ids(&a)?, ids(&a2)?, ids(&b)?, ids(&bare)?);
+    assert!(ia.len() > feeds.len(), "no entries: {ia:?}");
+    assert_eq!(ia, ia2, "the same site gives the same ids in every run");
+    assert!(
+        ia.iter()
+            .all(|i| i.starts_with("https://wlj.example.gov.cn/gk/")),
+        "{ia:?}"
+    );
+    assert!(
+        ib.iter()
+            .all(|i| i.starts_with("https://other.example.gov.cn/"))
+    );
+    assert!(ia.iter().all(|i| !ib.contains(i)), "two sites share an id");
+    assert!(
+        ibare
+            .iter()
+            .all(|i| i.starts_with("urn:uuid:") && i.len() == 45),
+        "{ibare:?}"
+    );
+    let unique: std::collections::BTreeSet<&String> = ia.iter().collect();
+    assert_eq!(unique.len(), ia.len(), "an id is used twice");
+    for f in feeds {
+        let xml = std::fs::read_to_string(a.join(format!("{f}/feed.atom")))?;
+        for t in atom_values(&xml, "updated") {
+            chrono::DateTime::parse_from_rfc3339(&t).map_err(|e| format!("{f}: {t}: {e}"))?;
+        }
+    }
+    // The register names what was published, never the internal publication id.
+    let register = std::fs::read_to_string(a.join("publications/index.html"))?;
+    assert!(
+        register.contains("抽查计划：2026年旅行社随机抽查"),
+        "no plan title"
+    );
+    assert!(register.contains("行政处罚决定 莆文旅罚〔2026〕1号"));
+    for internal in [
+        "plan:P1",
+        "draw:P1",
+        "check-result:P1/",
+        "penalty-decision:",
+    ] {
+        assert!(
+            !register.contains(internal),
+            "the register shows {internal}"
+        );
+    }
+    Ok(())
+}

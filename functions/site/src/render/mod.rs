@@ -191,6 +191,11 @@ impl Renderer<'_> {
     ) -> Result<(), SiteError> {
         entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
         entries.truncate(100);
+        let feed_path = format!("{dir}/feed.atom");
+        for e in &mut entries {
+            e.atom_id = atom_id(&self.opts, &format!("{feed_path}#{}", e.id));
+        }
+        let feed_id = atom_id(&self.opts, &feed_path);
         let updated = entries.first().map_or_else(
             || "2018-01-01T00:00:00+08:00".to_owned(),
             |e| e.updated.clone(),
@@ -209,7 +214,7 @@ impl Renderer<'_> {
             })?;
         let xml = tmpl
             .render(context! {
-                dir => dir, title => title, updated => updated, entries => entries,
+                dir => dir, feed_id => feed_id, title => title, updated => updated, entries => entries,
                 prefix => prefix, base_url => self.opts.base_url, site_title => self.opts.site_title,
                 audit_head => self.opts.audit_head,
             })
@@ -226,8 +231,59 @@ impl Renderer<'_> {
     }
 }
 
+/// An Atom id (RFC 4287 §4.2.6) for `path` (`<dir>/feed.atom`, or that with `#<entry>`), the same
+/// in every run and in every deployment of the same site, and different between sites: with a
+/// base URL, the path resolved against it (`https://wlj.example.gov.cn/gk/penalties/feed.atom#…`);
+/// without one, a name-based UUID (RFC 9562 version 8, SHA-256) of the site title and the path.
+fn atom_id(opts: &RenderOptions, path: &str) -> String {
+    let escaped: String = path
+        .chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() || "-._~/#:@!$&()*+,;=".contains(c) {
+                vec![c.to_string()]
+            } else {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect();
+    match &opts.base_url {
+        Some(base) => {
+            let sep = if base.ends_with('/') { "" } else { "/" };
+            format!("{base}{sep}{escaped}")
+        }
+        None => {
+            use sha2::Digest as _;
+            let mut h = sha2::Sha256::new();
+            h.update(opts.site_title.as_bytes());
+            h.update([0]);
+            h.update(path.as_bytes());
+            let d = h.finalize();
+            let mut b = [0u8; 16];
+            b.copy_from_slice(&d[..16]);
+            b[6] = (b[6] & 0x0f) | 0x80; // version 8
+            b[8] = (b[8] & 0x3f) | 0x80; // RFC 9562 variant
+            let x = hex::encode(b);
+            format!(
+                "urn:uuid:{}-{}-{}-{}-{}",
+                &x[0..8],
+                &x[8..12],
+                &x[12..16],
+                &x[16..20],
+                &x[20..32]
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 struct FeedEntry {
+    /// The entry's Atom id (set by `feed`).
+    #[serde(default)]
+    atom_id: String,
     id: String,
     title: String,
     updated: String,
@@ -307,6 +363,7 @@ pub fn render(
         .item_lists
         .iter()
         .map(|v| FeedEntry {
+            atom_id: String::new(),
             id: format!("item-list/{}", v.number),
             title: format!(
                 "随机抽查事项清单（第 {} 版，{} 项）",
@@ -344,6 +401,7 @@ pub fn render(
         )?;
         r.json(&format!("{dir}/index.json"), p)?;
         entries.push(FeedEntry {
+            atom_id: String::new(),
             id: format!("plan/{}", p.id),
             title: format!("抽查计划：{}", p.title),
             updated: rfc3339(p.status.published_at.as_deref()),
@@ -352,6 +410,7 @@ pub fn render(
         });
         if let Some(d) = &p.draw {
             entries.push(FeedEntry {
+                atom_id: String::new(),
                 id: format!("draw/{}", p.id),
                 title: format!("抽取结果：{}", p.title),
                 updated: rfc3339(d.status.published_at.as_deref()),
@@ -426,6 +485,7 @@ pub fn render(
         )?;
         for res in &b.results {
             entries.push(FeedEntry {
+                atom_id: String::new(),
                 id: format!("check-result/{}/{}", res.plan, res.target),
                 title: format!("{}：{}", b.name, res.outcome),
                 updated: rfc3339(res.status.published_at.as_deref()),
@@ -462,6 +522,7 @@ pub fn render(
             context! { p },
         )?;
         entries.push(FeedEntry {
+            atom_id: String::new(),
             id: format!("penalty/{}", p.slug),
             title: format!("行政处罚决定 {}", p.number),
             updated: rfc3339(p.status.published_at.as_deref()),
@@ -483,6 +544,7 @@ pub fn render(
         .withdrawals
         .iter()
         .map(|w| FeedEntry {
+            atom_id: String::new(),
             id: format!("withdrawal/{}", w.slug),
             title: format!("撤回公告：{}", w.number),
             updated: rfc3339(w.status.published_at.as_deref()),
