@@ -163,6 +163,17 @@ test('without its intermediate in the token the signer does not chain; with the 
     'CN=spotcheck test intermediate,O=spotcheck test,C=CN');
 });
 
+test("an intermediate whose signature has an unused bit does not extend the chain (the reference crate's reading)", async () => {
+  const response = reply(tsa);
+  // The intermediate's signature by the RSA root: BIT STRING of 257 bytes, the first the unused bits.
+  const at = response.findIndex((_, i) => [0x03, 0x82, 0x01, 0x01, 0x00].every((b, j) => response[i + j] === b));
+  assert.ok(at > 0);
+  await verifyResponse(response, HASH, anchors);
+  const bad = response.slice();
+  bad[at + 4] = 0x01;
+  assert.equal(await codeOf(verifyResponse(bad, HASH, anchors)), 'timestamp-untrusted');
+});
+
 test('an intermediate that is not a CA does not extend the chain', async () => {
   issue('fake-ca', 'fake intermediate', 'root', 'p256',
     'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyCertSign\nsubjectKeyIdentifier=hash\n');

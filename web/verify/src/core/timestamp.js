@@ -325,6 +325,8 @@ function checkValidAt(cert, atSeconds) {
 /** Whether `issuer` issued `cert`: names match and its key verifies `cert`'s signature. */
 async function signedBy(subtle, cert, issuer) {
   if (!bytesEqual(cert.issuer, issuer.subject)) return false;
+  // A signature is a whole number of bytes: a BIT STRING with unused bits is no signature.
+  if (cert.pki.signatureValue.valueBlock.unusedBits !== 0) return false;
   try {
     await verifySignature(subtle, issuer.spki, cert.pki.signatureAlgorithm.algorithmId, null, cert.tbs,
       cert.pki.signatureValue.valueBlock.valueHexView);
