@@ -253,8 +253,9 @@ impl JointPlan {
     }
 }
 
-/// Which departments a joint team must hold (spec §17.2): JSON `"all"` or `{"lead_plus": n}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which departments a joint team must hold (spec §17.2): JSON `"all"` or `{"lead_plus": n}`,
+/// read in exactly these spellings (not serde's `{"all": null}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Requirement {
     /// Every department of the plan.
@@ -263,6 +264,29 @@ pub enum Requirement {
     /// The lead and this many partners, drawn for each target.
     #[serde(rename = "lead_plus")]
     LeadPlus(u32),
+}
+
+impl<'de> Deserialize<'de> for Requirement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            Plus(LeadPlus),
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct LeadPlus {
+            lead_plus: u32,
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "all" => Ok(Requirement::All),
+            Raw::Plus(p) => Ok(Requirement::LeadPlus(p.lead_plus)),
+            Raw::Word(_) => Err(serde::de::Error::custom(
+                "require is \"all\" or {\"lead_plus\": n}",
+            )),
+        }
+    }
 }
 
 impl DrawParameters {
@@ -448,6 +472,35 @@ mod tests {
         }
         // A request (what an operator gives to commit) may omit strata.
         assert!(serde_json::from_str::<DrawParameters>(r#"{"inspectors_per_target":2}"#).is_ok());
+    }
+
+    #[test]
+    fn a_requirement_is_read_in_its_two_spellings_only() {
+        let read = |s: &str| serde_json::from_str::<Requirement>(s).ok();
+        assert_eq!(read(r#""all""#), Some(Requirement::All));
+        assert_eq!(read(r#"{"lead_plus":2}"#), Some(Requirement::LeadPlus(2)));
+        for bad in [
+            r#"{"all":null}"#,
+            r#""All""#,
+            r#""lead_plus""#,
+            r#"{"lead_plus":1,"x":1}"#,
+            r#"{"lead_plus":1.0}"#,
+            r#"{"lead_plus":4294967296}"#,
+            r#"{"lead_plus":null}"#,
+            "null",
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+        assert_eq!(
+            serde_json::to_string(&Requirement::LeadPlus(1))
+                .ok()
+                .as_deref(),
+            Some(r#"{"lead_plus":1}"#)
+        );
+        assert_eq!(
+            serde_json::to_string(&Requirement::All).ok().as_deref(),
+            Some(r#""all""#)
+        );
     }
 
     proptest! {
