@@ -46,6 +46,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::pending_approvals,
         inspector::duties,
         inspector::assignments,
+        inspector::audit_log,
         inspector::commit_plan,
         inspector::draw_plan,
         inspector::cancel_plan,

@@ -362,6 +362,102 @@ pub async fn assignments<S: ReadStore>(
     Ok(out)
 }
 
+/// One entry of the audit log as a supervisor browses it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRecord {
+    /// Its position in the hash chain (1 for the first).
+    pub seq: u64,
+    /// When.
+    pub at: Timestamp,
+    /// Who (the token's subject).
+    pub actor: String,
+    /// What (`plan_created`, `committed`, `drawn`, `result_recorded`, `approved`, …).
+    pub action: String,
+    /// To what, e.g. `plan:PT-2026-001`.
+    pub subject: String,
+    /// The entry's hash (`spotcheck audit verify` checks the chain).
+    pub hash: String,
+}
+
+/// The most entries one page of [`audit_log`] returns.
+pub const AUDIT_PAGE_MAX: usize = 200;
+
+/// The audit log as the department's supervisors see it, newest first: the entries about the
+/// department's plans (their frames and pools), results, decisions and approvals, and the
+/// registry snapshots every department shares. `before` pages back (entries with a smaller
+/// `seq`), `limit` is at most [`AUDIT_PAGE_MAX`], and `query` keeps the entries whose subject,
+/// actor or action contains it.
+///
+/// # Errors
+/// 403 without the supervisor role.
+pub async fn audit_log<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+    before: Option<u64>,
+    limit: usize,
+    query: Option<&str>,
+) -> Result<Vec<AuditRecord>, AppError> {
+    staff.require(Role::Supervisor)?;
+    let records = load(store).await?;
+    let mut own: Vec<String> = Vec::new();
+    for pr in records.plans.values() {
+        let plan = &pr.plan;
+        if plan.spec.department != staff.department {
+            continue;
+        }
+        own.push(plan.spec.id.to_string());
+        if let Some(f) = &plan.frame {
+            own.push(format!("frame:{}", f.root));
+        }
+        if let Some(p) = &plan.pool {
+            own.push(format!("pool:{}", p.root));
+        }
+    }
+    for p in &records.penalties {
+        if p.decision.authority == staff.department {
+            own.push(p.decision.number.to_string());
+        }
+    }
+    // A subject names a record by its id after a `:` and before a `/`, `:` or its end.
+    let names_own = |subject: &str| {
+        subject.starts_with("snapshot:")
+            || own.iter().any(|id| {
+                subject == id
+                    || subject.match_indices(id.as_str()).any(|(i, _)| {
+                        let before_ok = i == 0 || subject[..i].ends_with(':');
+                        let rest = &subject[i + id.len()..];
+                        before_ok
+                            && (rest.is_empty() || rest.starts_with('/') || rest.starts_with(':'))
+                    })
+            })
+    };
+    let query = query.map(str::trim).filter(|q| !q.is_empty());
+    let mut out: Vec<AuditRecord> = store
+        .audit_entries()
+        .await?
+        .into_iter()
+        .filter(|e| before.is_none_or(|b| e.seq < b))
+        .filter(|e| names_own(&e.subject))
+        .map(|e| AuditRecord {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor.to_string(),
+            action: e.action.code().to_owned(),
+            subject: e.subject,
+            hash: e.hash.to_string(),
+        })
+        .filter(|r| {
+            query.is_none_or(|q| {
+                r.subject.contains(q) || r.actor.contains(q) || r.action.contains(q)
+            })
+        })
+        .collect();
+    out.sort_by_key(|e| std::cmp::Reverse(e.seq));
+    out.truncate(limit.clamp(1, AUDIT_PAGE_MAX));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod working_day_tests {
     use super::working_days_left;

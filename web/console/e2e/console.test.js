@@ -190,6 +190,15 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await sup.getByLabel('数据来源单位统一社会信用代码').fill('11350300MB00000009');
   await sup.getByRole('button', { name: '保存处罚决定' }).click();
   await sup.getByText(/处罚决定 .* 已保存，待他人审核后公开。/).waitFor();
+
+  // The audit log: this plan's commit and draw, found by searching.
+  await sup.getByRole('link', { name: '审计日志' }).click();
+  await sup.getByRole('heading', { name: '审计日志' }).waitFor();
+  await sup.getByLabel('按对象、操作人或操作查找').fill('PT-2026-E2E');
+  await sup.getByRole('button', { name: '查找' }).click();
+  await sup.getByRole('cell', { name: '提交承诺并公示' }).first().waitFor();
+  assert.ok(await sup.getByRole('cell', { name: '抽取', exact: true }).count() >= 1);
+  await check(sup, 'audit-log');
   await sup.context().close();
 
   // 6. Someone else approves both, each text beside its public rendering, and finds the result public.

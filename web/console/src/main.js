@@ -15,6 +15,7 @@ import { ResultForm, PenaltyForm, Penalties } from './pages/records.js';
 import { Approvals } from './pages/approvals.js';
 import { Registries } from './pages/registries.js';
 import { PublicPlan } from './pages/public.js';
+import { Audit } from './pages/audit.js';
 
 const has = (me, ...roles) => me && me.roles.some((r) => roles.includes(r) || r === 'admin');
 
@@ -25,6 +26,7 @@ function Nav({ me, path }) {
     ['/penalties', '行政处罚', has(me, 'inspector')],
     ['/approvals', '审核', has(me, 'supervisor', 'publisher')],
     ['/registries', '名录管理', me?.roles.includes('registrar')],
+    ['/audit', '审计日志', has(me, 'supervisor')],
   ];
   return html`<nav aria-label="主导航" class="nav"><ul>
     ${items.filter((i) => i[2]).map(([href, label]) => {
@@ -49,6 +51,7 @@ function Page({ route, me }) {
   if (a === 'penalties') return html`<${Penalties} me=${me} />`;
   if (a === 'approvals') return html`<${Approvals} me=${me} />`;
   if (a === 'registries') return html`<${Registries} me=${me} />`;
+  if (a === 'audit') return html`<${Audit} />`;
   return html`<p>页面不存在。<a href="#/">返回工作台</a></p>`;
 }
 

@@ -77,6 +77,7 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/approvals", get(pending_approvals::<S>))
         .route("/duties", get(duties::<S>))
         .route("/assignments", get(assignments::<S>))
+        .route("/audit", get(audit_log::<S>))
         .route("/plans/{id}/commit", post(commit_plan::<S>))
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
@@ -996,5 +997,50 @@ async fn preview_plan<S: WriteStore>(
 ) -> Result<Json<plans::Preview>, ApiError> {
     Ok(Json(
         plans::preview_plan(&*st.store, &staff(&principal)?, &spec, (st.clock)()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// Only entries before this one (its `seq`): the next page back.
+    #[serde(default)]
+    before: Option<u64>,
+    /// How many entries, at most 200 (default 50).
+    #[serde(default)]
+    limit: Option<usize>,
+    /// Only entries whose subject, actor or action contains this text.
+    #[serde(default)]
+    q: Option<String>,
+}
+
+/// The audit log of your department's records, newest first (supervisor): plans with their
+/// frames and pools, results, decisions, approvals, and the shared registry snapshots.
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Audit entries, newest first", body = Vec<queries::AuditRecord>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn audit_log<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Result<Json<Vec<queries::AuditRecord>>, ApiError> {
+    Ok(Json(
+        queries::audit_log(
+            &*st.store,
+            &staff(&principal)?,
+            q.before,
+            q.limit.unwrap_or(50),
+            q.q.as_deref(),
+        )
+        .await?,
     ))
 }
