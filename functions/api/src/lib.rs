@@ -87,12 +87,12 @@ pub struct InspectorState<S> {
     /// Where the drand rounds that beacon plans promise come from; `None` answers 503
     /// `beacon-unavailable` to the draw of such a plan.
     pub beacon: Option<Arc<dyn spotcheck_app::Beacon>>,
-    /// The minimum notice before a planned draw and the scheduling horizon.
-    pub schedule: spotcheck_domain::lifecycle::SchedulePolicy,
-}
     /// The time-stamping authorities each commitment is sent to (docs/draw-spec.md §16); `None`
     /// stamps nothing, and the retry route answers 503 `tsa-not-configured`.
     pub timestamper: Option<Arc<dyn spotcheck_app::Timestamper>>,
+    /// The minimum notice before a planned draw and the scheduling horizon.
+    pub schedule: spotcheck_domain::lifecycle::SchedulePolicy,
+}
 
 impl<S> Clone for InspectorState<S> {
     fn clone(&self) -> Self {
@@ -102,10 +102,10 @@ impl<S> Clone for InspectorState<S> {
             sealer: self.sealer.clone(),
             clock: Arc::clone(&self.clock),
             beacon: self.beacon.clone(),
+            timestamper: self.timestamper.clone(),
             schedule: self.schedule,
         }
     }
-            timestamper: self.timestamper.clone(),
 }
 
 impl<S: Send + Sync> auth::HasAuthenticator for InspectorState<S> {

@@ -60,11 +60,11 @@ use crate::routes::{inspector, public, uploads};
         uploads::request_upload,
         uploads::upload_status,
         crate::routes::reports::download,
-    ),
         crate::routes::timestamps::list,
         crate::routes::timestamps::retry,
         public::timestamps,
         public::timestamp_file,
+    ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),
     tags(

@@ -496,6 +496,20 @@ where
     report.site = update(sink, &files).await?;
     if let Some(h) = head {
         store.record_published_head(&h, opts.now).await?;
+    }
+    drop(guard);
+    info!(
+        scheduled = report.scheduled.len(),
+        published = report.published.len(),
+        taken_down = report.taken_down.len(),
+        overdue = report.overdue.len(),
+        due_soon = report.due_soon.len(),
+        written = report.site.written,
+        deleted = report.site.deleted,
+        "publisher run done"
+    );
+    Ok(report)
+}
 
 /// A plan's published time-stamp files: each obtained token as `commitment.<authority>.tsr`, and
 /// `tsa-anchors.pem`, the trust anchors they chain to.
@@ -519,18 +533,4 @@ fn timestamp_files(
         ));
     }
     files
-}
-    }
-    drop(guard);
-    info!(
-        scheduled = report.scheduled.len(),
-        published = report.published.len(),
-        taken_down = report.taken_down.len(),
-        overdue = report.overdue.len(),
-        due_soon = report.due_soon.len(),
-        written = report.site.written,
-        deleted = report.site.deleted,
-        "publisher run done"
-    );
-    Ok(report)
 }

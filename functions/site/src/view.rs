@@ -597,9 +597,6 @@ fn plan_view_at(
             .drand
             .as_ref()
             .map(|d| serde_json::to_string(d).unwrap_or_default()),
-    });
-    let mut results = Vec::new();
-    for r in &pr.results {
         timestamps: spotcheck_app::timestamps::public_timestamps(&pr.timestamps)
             .into_iter()
             .map(|t| TimestampView {
@@ -611,6 +608,9 @@ fn plan_view_at(
                 signer: t.signer,
             })
             .collect(),
+    });
+    let mut results = Vec::new();
+    for r in &pr.results {
         let rr = RecordRef::Result {
             plan: r.plan.clone(),
             target: r.target.clone(),

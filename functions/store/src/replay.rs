@@ -375,6 +375,30 @@ pub async fn replay_through_ports<S: ReadStore>(
     let recorded = (AuditAction::ResultRecorded, "result:");
     r.deleted(&a, "results", recorded, &seen_results, "recorded");
 
+    // Time-stamp records of every plan with a commitment.
+    let mut seen_timestamps = BTreeSet::new();
+    for id in &seen_commitments {
+        let Ok(pid) = id.parse::<spotcheck_domain::ids::PlanId>() else {
+            continue;
+        };
+        match store.list_timestamps(&pid).await {
+            Ok(records) => {
+                for rec in records {
+                    let key = format!("{}/{}", rec.plan, rec.authority);
+                    seen_timestamps.insert(key.clone());
+                    if let Some(d) = digest_of(&rec) {
+                        let entry =
+                            a.last(AuditAction::TimestampRecorded, &format!("timestamp:{key}"));
+                        r.compare("timestamps", &key, entry, d, AuditAction::TimestampRecorded);
+                    }
+                }
+            }
+            Err(e) => read_error(&mut r, "timestamps", id, &e),
+        }
+    }
+    let stamped = (AuditAction::TimestampRecorded, "timestamp:");
+    r.deleted(&a, "timestamps", stamped, &seen_timestamps, "recorded");
+
     let penalties = store.list_penalties().await?;
     let mut seen_penalties = BTreeSet::new();
     for p in &penalties {

@@ -330,3 +330,48 @@ mod through_ports {
         Ok(())
     }
 }
+
+/// A time-stamp token swapped or a record deleted behind the application's back is named.
+#[tokio::test]
+async fn an_edited_or_deleted_time_stamp_record_is_named() -> R {
+    use spotcheck_domain::lifecycle::{TimestampRecord, TimestampStatus};
+    use spotcheck_domain::store::TimestampWriter;
+    let (s, _dir, _) = world().await?;
+    for (i, authority) in ["tsa-1", "tsa-2"].iter().enumerate() {
+        s.record_timestamp(
+            &meta(&format!("ts-{i}"))?,
+            &TimestampRecord {
+                plan: "PT-REPLAY".parse()?,
+                authority: authority.parse()?,
+                url: "https://tsa.example.cn/tsa".into(),
+                status: TimestampStatus::Obtained {
+                    response: vec![0x30, 0x03, 0x02, 0x01, 0x00],
+                    gen_time: "2026-11-20T08:00:00Z".parse()?,
+                    latest: "2026-11-20T08:00:01Z".parse()?,
+                    signer: "CN=t".into(),
+                    anchor: "CN=a".into(),
+                    anchor_pem: String::new(),
+                },
+                attempts: 1,
+                updated_at: testkit::AT,
+            },
+        )
+        .await?;
+    }
+    assert_eq!(found(&s).await?, vec![]);
+    tamper(
+        &s,
+        "UPDATE timestamps SET doc = json_set(doc, '$.response', '3000') WHERE authority = 'tsa-1';
+         DELETE FROM timestamps WHERE authority = 'tsa-2';",
+    )?;
+    let f = found(&s).await?;
+    assert!(
+        named(&f, "timestamps", "PT-REPLAY/tsa-1", "edited"),
+        "{f:?}"
+    );
+    assert!(
+        named(&f, "timestamps", "PT-REPLAY/tsa-2", "deleted"),
+        "{f:?}"
+    );
+    Ok(())
+}

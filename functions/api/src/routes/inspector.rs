@@ -82,7 +82,10 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
         .route("/plans/{id}/timestamps", get(super::timestamps::list::<S>))
-        .route("/plans/{id}/timestamps", post(super::timestamps::retry::<S>))
+        .route(
+            "/plans/{id}/timestamps",
+            post(super::timestamps::retry::<S>),
+        )
         .route("/plans/{id}/results", post(record_result::<S>))
         .route("/penalties", post(record_penalty::<S>))
         .route("/penalties/{number}/changes", post(change_penalty::<S>))
@@ -220,18 +223,18 @@ async fn commit_plan<S: WriteStore>(
         &|_| {},
     )
     .await?;
-    Ok((
     // Then the commitment hash goes to each time-stamping authority (bounded by the adapter's
     // time limit and retries); a failure is recorded, never undoes the commit.
     let timestamps =
         super::timestamps::stamp_after_commit(&st, &meta, &pid, &committed.plan).await?;
+    Ok((
         StatusCode::CREATED,
         Json(CommitResponse {
             plan: committed.plan,
             commitment: committed.commitment,
             commitment_hash: committed.commitment_hash,
-        }),
             timestamps,
+        }),
     )
         .into_response())
 }
@@ -242,10 +245,10 @@ pub(crate) struct CommitResponse {
     plan: Plan,
     commitment: Commitment,
     commitment_hash: Digest,
-}
     /// Each configured time-stamping authority's status (`pending`, `failed` with the reason, or
     /// `obtained`); empty when none is configured.
     timestamps: Vec<spotcheck_domain::lifecycle::TimestampRecord>,
+}
 
 /// What a draw returns (the whole transcript is at `/api/public/plans/{id}/transcript`).
 #[derive(Serialize, utoipa::ToSchema)]

@@ -274,12 +274,12 @@ async fn load_demo(data: &Path, now: Timestamp) -> Result<(), Failure> {
         sealer: SecretSealer::new(master),
         clock: system_clock(),
         beacon: None,
+        timestamper: None,
         schedule: Default::default(),
     };
     crate::demo_data::load(&state, &jwt_key).await?;
     let router = app(state);
     let token =
-        timestamper: None,
         crate::demo_data::token(&jwt_key, &["admin", "registrar", "supervisor", "inspector"])?;
     let today = spotcheck_site::time::china_date(now);
     let drawn = {

@@ -437,6 +437,15 @@ pub fn render(
                     t.clone(),
                 ));
             }
+            for (name, body) in &files.timestamps {
+                let kind = if name.ends_with(".pem") {
+                    media::PEM
+                } else {
+                    media::TSR
+                };
+                r.out
+                    .push(SiteFile::new(format!("{dir}/{name}"), kind, body.clone()));
+            }
             for (name, f) in [("frame.csv", &files.frame), ("pool.csv", &files.pool)] {
                 if let Some((root, body)) = f {
                     r.out.push(SiteFile {
@@ -497,15 +506,6 @@ pub fn render(
     r.feed("results", "抽查情况及查处结果", entries)?;
 
     // Penalties.
-            for (name, body) in &files.timestamps {
-                let kind = if name.ends_with(".pem") {
-                    media::PEM
-                } else {
-                    media::TSR
-                };
-                r.out
-                    .push(SiteFile::new(format!("{dir}/{name}"), kind, body.clone()));
-            }
     r.page(
         "penalties.html",
         "penalties/index.html",

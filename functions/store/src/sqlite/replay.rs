@@ -21,6 +21,8 @@
 //!   `committed` / `drawn` entries (the document after a commit or draw is not itself digested).
 //! * `snapshots`: the hash column against `snapshot_stored`; `trees`: one `frame_stored` /
 //!   `pool_stored` entry per stored root (the chunks' content is checked when they are read).
+//! * `timestamps`: the digest of each time-stamp record against the last `timestamp_recorded`
+//!   entry of `timestamp:<plan>/<authority>`, and the status column against the document.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,7 +32,7 @@ use spotcheck_domain::draw::{Commitment, Transcript};
 use spotcheck_domain::ids::Digest;
 use spotcheck_domain::lifecycle::{
     Approval, AuditAction, AuditEntry, InspectionResult, PenaltyChange, PenaltyRecord, Plan,
-    Publication,
+    Publication, TimestampRecord,
 };
 use spotcheck_domain::store::StoreResult;
 
@@ -91,7 +93,42 @@ pub(crate) fn replay(c: &Connection, entries: &[AuditEntry]) -> StoreResult<Vec<
     penalties(c, &audited, &mut report)?;
     publications(c, &audited, &mut report)?;
     snapshots_and_trees(c, &audited, &mut report)?;
+    timestamps(c, &audited, &mut report)?;
     Ok(report.into_found())
+}
+
+/// `timestamps`: the digest of each record against the last `timestamp_recorded` entry of
+/// `timestamp:<plan>/<authority>`, the status column against the document, and every audited
+/// record still there.
+fn timestamps(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for [plan, authority, status, doc] in rows::<4>(
+        c,
+        "SELECT plan_id, authority, status, doc FROM timestamps ORDER BY plan_id, authority",
+    )? {
+        let key = format!("{plan}/{authority}");
+        seen.insert(key.clone());
+        let Some(record) = parse::<TimestampRecord>(r, "timestamps", &key, &doc) else {
+            continue;
+        };
+        if record.status.name() != status {
+            r.add(
+                "timestamps",
+                &key,
+                format!(
+                    "edited: the status column says {status}, the document {}",
+                    record.status.name()
+                ),
+            );
+        }
+        if let Some(d) = digest_of(&record) {
+            let entry = a.last(AuditAction::TimestampRecorded, &format!("timestamp:{key}"));
+            r.compare("timestamps", &key, entry, d, AuditAction::TimestampRecorded);
+        }
+    }
+    let recorded = (AuditAction::TimestampRecorded, "timestamp:");
+    r.deleted(a, "timestamps", recorded, &seen, "recorded");
+    Ok(())
 }
 
 fn plans(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {

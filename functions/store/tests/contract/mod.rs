@@ -84,9 +84,9 @@ pub trait Store:
     + PublicationReader
     + PublicationWriter
     + ApprovalReader
+    + ApprovalWriter
     + TimestampReader
     + TimestampWriter
-    + ApprovalWriter
     + AuditLog
     + PublishedHeadReader
     + PublishedHeadWriter
@@ -111,9 +111,9 @@ impl<T> Store for T where
         + PublicationReader
         + PublicationWriter
         + ApprovalReader
+        + ApprovalWriter
         + TimestampReader
         + TimestampWriter
-        + ApprovalWriter
         + AuditLog
         + PublishedHeadReader
         + PublishedHeadWriter
@@ -871,6 +871,7 @@ pub async fn the_stored_records_replay_from_the_audit_log<S: Store>(s: S) -> R {
     )?;
     Ok(())
 }
+
 /// Time-stamp records wait beside a commitment: none before it, a failed attempt is replaced by
 /// the next, an obtained token is final, each write is audited once (a retry is replayed).
 pub async fn time_stamps_are_kept_beside_the_commitment_and_a_token_is_final<S: Store>(s: S) -> R {
@@ -958,9 +959,13 @@ pub async fn time_stamps_are_kept_beside_the_commitment_and_a_token_is_final<S: 
         log.last().map(|e| e.subject.as_str()) == Some("timestamp:PT-2026-001/tsa-1"),
         "the audit subject names plan and authority",
     )?;
+    let found = spotcheck_store::replay_through_ports(&s, &log).await?;
+    check(
+        found.is_empty(),
+        &format!("the time-stamp records replay from the audit log: {found:?}"),
+    )?;
     Ok(())
 }
-
 
 /// Instantiates every contract case for one adapter. `$make` is an async fn returning
 /// `Result<Option<Store>, BoxError>` (`None`: skipped, with a message); `$tamper` damages the log.
@@ -989,8 +994,8 @@ macro_rules! contract_suite {
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
         case!(results_and_decisions_are_published_only_after_someone_else_approves);
-        case!(time_stamps_are_kept_beside_the_commitment_and_a_token_is_final);
         case!(the_stored_records_replay_from_the_audit_log);
+        case!(time_stamps_are_kept_beside_the_commitment_and_a_token_is_final);
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn tampering_with_the_audit_log_is_detected_and_named() -> contract::R {
