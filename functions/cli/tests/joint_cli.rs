@@ -317,3 +317,55 @@ fn commit_joint_refuses_a_team_that_cannot_hold_every_department() -> TestResult
     }
     Ok(())
 }
+
+#[test]
+fn the_joint_demo_checks_the_bureau_with_market_regulation_and_verifies() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    let out = spotcheck(d, &["demo", "--joint", "--out-dir", "demo"])?;
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("spotcheck-draw/2 (莆田市文化和旅游局 with 莆田市市场监督管理局)"),
+        "{said}"
+    );
+    let t: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("demo/transcript.json"))?)?;
+    let teams = t["selections"].as_array().ok_or("selections")?;
+    assert!(!teams.is_empty());
+    for s in teams {
+        let team: Vec<&str> = s["inspectors"]
+            .as_array()
+            .ok_or("team")?
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect();
+        assert!(
+            !team[0].starts_with("PT-SJ-") && team[1].starts_with("PT-SJ-"),
+            "{team:?}"
+        );
+    }
+    let out = spotcheck(
+        d,
+        &[
+            "verify",
+            "demo/transcript.json",
+            "--frame",
+            "demo/frame.csv",
+            "--pool",
+            "demo/pool.csv",
+            "--commitment",
+            "demo/commitment.json",
+        ],
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}

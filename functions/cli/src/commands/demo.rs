@@ -26,10 +26,18 @@ pub struct Args {
     /// Folder holding the registry fixtures.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/registries"))]
     pub fixtures: PathBuf,
+    /// A joint check (draw spec version 2) of 莆田市文化和旅游局 with 莆田市市场监督管理局: the
+    /// pool holds the bureau's inspectors and ten of market regulation (ids `PT-SJ-001` …), and
+    /// every team one of each.
+    #[arg(long)]
+    pub joint: bool,
 }
 
 const WITNESS: &str = "莆田市公证处（演示）";
 const PARAMS: &str = r#"{"default": {"ratio": "0.1", "rounding": "up"}, "inspectors_per_target": 2, "max_assignments_per_inspector": 3}"#;
+const LEAD: &str = "莆田市文化和旅游局";
+const PARTNER: &str = "莆田市市场监督管理局";
+const JOINT_PARAMS: &str = r#"{"default": {"ratio": "0.1", "rounding": "up"}, "inspectors_per_target": 2, "max_assignments_per_inspector": 4, "joint": {"lead": "莆田市文化和旅游局", "partners": ["莆田市市场监督管理局"], "require": "all"}}"#;
 
 fn import<T: spotcheck_domain::registry::Record>(
     path: &Path,
@@ -85,6 +93,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut pb = PoolBuilder::new();
     let mut pool_csv = String::from("inspector_id,department,conflicts\n");
     for (i, ins) in inspectors.records().iter().enumerate() {
+        // A joint check draws from the two bureaus that take part, the lead's from the roster.
+        if args.joint && ins.department.as_str() != LEAD {
+            continue;
+        }
         let conflicts: Vec<&str> = ins.conflicts.iter().map(|c| c.as_str()).collect();
         pb.push_fields(
             ins.id.as_str(),
@@ -100,19 +112,28 @@ pub fn run(args: Args) -> Result<(), Failure> {
             conflicts.join(";")
         ));
     }
+    if args.joint {
+        for k in 1..=10 {
+            let id = format!("PT-SJ-{k:03}");
+            pb.push_fields(&id, PARTNER, [], 1000 + k)
+                .map_err(|e| Failure::bad_input(format!("pool: {e}")))?;
+            pool_csv.push_str(&format!("{id},{PARTNER},\n"));
+        }
+    }
     let pool = pb
         .finish()
         .map_err(|e| Failure::bad_input(format!("pool: {e}")))?;
+    let params = if args.joint { JOINT_PARAMS } else { PARAMS };
 
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| Failure::bad_input(format!("{}: {e}", args.out_dir.display())))?;
     let dir = &args.out_dir;
     write_atomic(&dir.join("frame.csv"), frame_csv.as_bytes())?;
     write_atomic(&dir.join("pool.csv"), pool_csv.as_bytes())?;
-    write_atomic(&dir.join("params.json"), PARAMS.as_bytes())?;
+    write_atomic(&dir.join("params.json"), params.as_bytes())?;
 
     let parameters: DrawParameters =
-        serde_json::from_str(PARAMS).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+        serde_json::from_str(params).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
     let witness = WITNESS
         .parse()
         .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
@@ -160,6 +181,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
         commitment.pool.size,
         commitment.pool.root
     );
+    if args.joint {
+        say!(
+            "   joint         {} ({LEAD} with {PARTNER}): every team one inspector of each",
+            commitment.spec_version
+        );
+    }
     say!(
         "   commitment    {}",
         commitment
@@ -213,7 +240,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .iter()
             .map(|i| {
                 inspectors.get(i.as_str()).map_or_else(
-                    || i.to_string(),
+                    || format!("{i} ({PARTNER})"),
                     |r| format!("{} ({})", r.name, r.department),
                 )
             })
