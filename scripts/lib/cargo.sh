@@ -25,6 +25,9 @@ for line in sys.stdin:
             and not (msg.get("profile") or {}).get("test"):
         print(msg["executable"])
         break
+# Read cargo to the end: closing the pipe early fails it (broken pipe) under pipefail.
+for _ in sys.stdin:
+    pass
 ' "$kind" "$name")" || return 1
   if [[ -z "$path" || ! -x "$path" ]]; then
     echo "cargo built no $kind named $name" >&2
