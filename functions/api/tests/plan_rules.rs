@@ -1054,6 +1054,22 @@ async fn a_check_completed_today_in_china_counts_for_a_commit_in_the_utc_evening
     let mut second = first;
     second["id"] = json!("PT-R-41");
     second["planned_draw_at"] = json!(at(s.now() + DAY + HOUR));
+    // The preview excludes what commit will exclude: the same China date.
+    let r = s.post(&staff, "/api/plans/preview", second.clone()).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let previewed = r.body["provenance"]["exclusions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for target in &checked {
+        let why = previewed
+            .iter()
+            .find(|e| e["target"].as_str() == Some(target))
+            .ok_or_else(|| {
+                format!("{target} checked today is not excluded in the preview: {previewed:?}")
+            })?;
+        assert_eq!(why["last_checked"].as_str(), Some(china_today));
+    }
     let r = s.post(&staff, "/api/plans", second).await?;
     assert_eq!(r.status, 201, "{}", r.body);
     let r = s.post_empty(&staff, "/api/plans/PT-R-41/commit").await?;

@@ -712,9 +712,9 @@ pub async fn preview_plan<S: RegistryReader + PlanReader + ResultReader>(
     spec.validate()?;
     spec.check_draft()?;
     let item = item_of(store, spec).await?;
+    // The same China date commit uses, so the preview excludes what commit will exclude.
     let plan_date = now
-        .to_datetime()
-        .map(|t| t.date_naive())
+        .china_date()
         .ok_or_else(|| AppError::internal("clock out of range"))?;
     let rules = ExclusionRules {
         plan_date,
