@@ -449,13 +449,9 @@ pub fn deadline_of(
     commitment_source: Option<(&Digest, u64)>,
     drawn_at: Timestamp,
 ) -> Option<DateTime<Utc>> {
-    let drawn = drawn_at.to_datetime()?;
     match commitment_source {
-        Some((chain, round)) => {
-            let at = known_chain(chain)?.round_time(round)?.to_datetime()?;
-            Some(at.min(drawn))
-        }
-        None => Some(drawn),
+        Some((chain, round)) => known_chain(chain)?.round_time(round)?.to_datetime(),
+        None => drawn_at.to_datetime(),
     }
 }
 
@@ -545,6 +541,25 @@ mod tests {
             let e = bad.parse::<Authority>().err().map(|e| e.code());
             assert_eq!(e, Some("tsa-config"), "{bad}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn the_deadline_is_the_promised_round_for_a_beacon_draw_else_the_draw()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use spotcheck_domain::draw::QUICKNET;
+        let drawn: Timestamp = "2026-12-06T17:00:00Z".parse()?;
+        let round_time = QUICKNET.round_time(34_590_711).ok_or("round")?;
+        assert_eq!(round_time.to_string(), "2026-12-06T16:44:57Z");
+        assert_eq!(
+            deadline_of(Some((&QUICKNET.chain_hash, 34_590_711)), drawn),
+            round_time.to_datetime()
+        );
+        assert_eq!(deadline_of(None, drawn), drawn.to_datetime());
+        assert_eq!(
+            deadline_of(Some((&Digest::from_bytes([0; 32]), 1)), drawn),
+            None
+        );
         Ok(())
     }
 
