@@ -46,6 +46,14 @@ pub enum SiteError {
         /// Why it failed.
         reason: String,
     },
+    /// The site configuration file is unreadable or invalid.
+    #[error("site configuration {file}: {reason}")]
+    Config {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl SiteError {

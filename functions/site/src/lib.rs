@@ -39,6 +39,7 @@
 
 pub mod duties;
 pub mod error;
+pub mod identity;
 pub mod publisher;
 pub mod render;
 pub mod sink;

@@ -649,3 +649,64 @@ fn feed_ids_come_from_the_base_url_times_are_rfc3339_and_the_register_shows_titl
     }
     Ok(())
 }
+
+#[test]
+fn the_bureau_named_in_the_site_configuration_heads_every_page_and_signs_the_footer()
+-> Result<(), BoxError> {
+    use spotcheck_site::identity::SiteIdentity;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/site");
+    let identity = SiteIdentity::load(&fixtures.join("site-config.demo.json"))?;
+    assert_eq!(
+        identity,
+        SiteIdentity::demo(),
+        "the documented demo file is the demo's"
+    );
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 1).await?;
+        let mut o = opts("2026-11-26")?;
+        o.render.identity = Some(identity.clone());
+        run(&store, &Calendar::embedded()?, &site, &o, || site.lock()).await?;
+        Ok::<_, BoxError>(())
+    })?;
+    let pages: Vec<_> = files_under(site.root())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html") && !p.ends_with("verify.html"))
+        .collect();
+    assert!(pages.len() > 5);
+    for page in pages {
+        let html = std::fs::read_to_string(&page)?;
+        for (label, value) in [
+            ("主办单位", &identity.sponsor),
+            ("承办单位", &identity.organiser),
+            ("联系方式", &identity.contact),
+            ("网站标识码", &identity.site_code),
+            ("ICP 备案号", &identity.icp),
+            ("公安机关备案号", &identity.police_record),
+        ] {
+            assert!(
+                html.contains(&format!("<dt>{label}</dt><dd>{value}</dd>")),
+                "{}: no {label}",
+                page.display()
+            );
+        }
+        assert!(html.contains(&format!(
+            "<span class=\"bureau\">{}</span>",
+            identity.bureau
+        )));
+    }
+    // A file with a wrong site code, or an unknown field, is refused naming it.
+    let bad = dir.path().join("bad.json");
+    let mut v = serde_json::to_value(&identity)?;
+    v["site_code"] = "12345".into();
+    std::fs::write(&bad, v.to_string())?;
+    let e = SiteIdentity::load(&bad).err().ok_or("accepted")?;
+    assert!(e.to_string().contains("site_code"), "{e}");
+    v["site_code"] = "3503000001".into();
+    v["fax"] = "x".into();
+    std::fs::write(&bad, v.to_string())?;
+    assert!(SiteIdentity::load(&bad).is_err());
+    Ok(())
+}

@@ -46,6 +46,11 @@ pub struct Args {
     /// Title shown on every page.
     #[arg(long)]
     pub site_title: Option<String>,
+    /// The bureau's identity for the heading and footer (主办单位, 承办单位, contact, 网站标识码, ICP
+    /// and 公安机关备案号), a JSON file (docs/publication.md, "Site configuration"); `--demo`
+    /// without it uses plainly fake demo values.
+    #[arg(long, value_name = "FILE")]
+    pub site_config: Option<PathBuf>,
     /// Calendar file merged over the embedded years (default: $SPOTCHECK_CALENDAR_FILE).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
@@ -80,6 +85,14 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
     if let Some(t) = &args.site_title {
         opts.render.site_title = t.clone();
     }
+    opts.render.identity = match &args.site_config {
+        Some(f) => Some(
+            spotcheck_site::identity::SiteIdentity::load(f)
+                .map_err(|e| Failure::bad_input(e.to_string()))?,
+        ),
+        None if args.demo => Some(spotcheck_site::identity::SiteIdentity::demo()),
+        None => None,
+    };
     let site = LocalDir::new(&args.site_dir).map_err(|e| Failure::bad_input(e.to_string()))?;
     if args.demo && args.store.data == Path::new("spotcheck.sqlite") {
         args.store.data = PathBuf::from("spotcheck-demo.sqlite");

@@ -73,6 +73,8 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
     /// The audit log's head as of this run, shown in every feed (`spotcheck:auditHead`).
     pub audit_head: Option<spotcheck_domain::lifecycle::AuditHead>,
+    /// The bureau running the site (heading and footer), from the site configuration file.
+    pub identity: Option<crate::identity::SiteIdentity>,
 }
 
 impl Default for RenderOptions {
@@ -81,6 +83,7 @@ impl Default for RenderOptions {
             site_title: "文化和旅游“双随机、一公开”信息公开".into(),
             base_url: None,
             audit_head: None,
+            identity: None,
         }
     }
 }
@@ -163,7 +166,7 @@ impl Renderer<'_> {
                 name: template.into(),
                 reason: e.to_string(),
             })?;
-        let full = context! { root => root, section => section, site_title => self.opts.site_title, ..ctx };
+        let full = context! { root => root, section => section, site_title => self.opts.site_title, identity => self.opts.identity, ..ctx };
         let html = tmpl.render(full).map_err(|e| SiteError::Template {
             name: template.into(),
             reason: format!("{e:#}"),
