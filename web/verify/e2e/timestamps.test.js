@@ -166,6 +166,14 @@ test("a link naming the plan's list of tokens (?timestamps=…/verification) fet
     assert.equal(await page.inputValue('#anchors-url'), `${server.url}/plan/timestamps/tsa-anchors.pem`);
     await page.screenshot({ path: join(SHOTS, 'timestamp-listing.png'), fullPage: true });
     await page.close();
+    // The plan's own JSON (/plans/{id}) lists them too, under `timestamps`: the files are under /plans/{id}/timestamps/.
+    writeFileSync(join(plan, 'PT-2026-001'), JSON.stringify({ id: 'PT-2026-001',
+      timestamps: { tokens: [{ file: 'commitment.test-tsa.tsr' }], trust_anchors: 'tsa-anchors.pem', statement: '…' } }));
+    const byPlan = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/PT-2026-001`);
+    await byPlan.page.click('#verify-button');
+    await byPlan.page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
+    assert.equal(await byPlan.page.inputValue('#timestamps-url'), `${server.url}/plan/PT-2026-001/timestamps/commitment.test-tsa.tsr`);
+    await byPlan.page.close();
     // A list naming anything but a plain file name beside it is refused, not followed.
     const bad = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/verification-bad`);
     await bad.page.click('#verify-button');

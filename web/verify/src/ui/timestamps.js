@@ -31,8 +31,9 @@ const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * The plan's list of tokens, as the public API answers `/plans/{id}/timestamps` ({ tokens:
- * [{ file }], trust_anchors }) or `/plans/{id}/verification` (the same under `timestamps`): each
- * file is at `timestamps/<file>` beside the answer. Fills the URL fields with what it names.
+ * [{ file }], trust_anchors }), or `/plans/{id}` and `/plans/{id}/verification` (the same under
+ * `timestamps`): each file is at `/plans/{id}/timestamps/<file>`. Fills the URL fields with what
+ * it names.
  */
 async function readListing() {
   const r = await readSource({ fileInput: { files: [] }, urlInput: { value: listing }, label: '时间戳清单' });
@@ -49,7 +50,11 @@ async function readListing() {
     || (anchors !== null && (typeof anchors !== 'string' || !PLAIN_NAME.test(anchors)))) {
     throw new SourceError(`时间戳清单 (${listing}) 的格式不对: 应列出 tokens[].file 和 trust_anchors。`);
   }
-  const at = (name) => new URL(`timestamps/${name}`, new URL(listing, document.baseURI)).href;
+  // The plan's JSON (…/plans/{id}), its /timestamps or its /verification: files at …/plans/{id}/timestamps/<file>.
+  const base = new URL(listing, document.baseURI);
+  base.pathname = `${base.pathname.replace(/\/(timestamps|verification)\/?$/, '').replace(/\/$/, '')}/timestamps/`;
+  base.search = '';
+  const at = (name) => new URL(name, base).href;
   $('timestamps-url').value = files.map(at).join(' ');
   if (anchors !== null && !$('anchors-url').value.trim()) $('anchors-url').value = at(anchors);
 }
