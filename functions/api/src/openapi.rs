@@ -57,6 +57,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::approve_penalty,
         inspector::approve_penalty_change,
         inspector::upload_registry,
+        inspector::search_registry,
         uploads::request_upload,
         uploads::upload_status,
         crate::routes::reports::download,

@@ -458,6 +458,118 @@ pub async fn audit_log<S: ReadStore>(
     Ok(out)
 }
 
+/// The latest snapshot of a registry and the records of it that match a search.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrySearch {
+    /// The snapshot searched (the newest), `0` when none was imported.
+    pub snapshot: u64,
+    /// Its canonical hash (empty when none).
+    pub hash: String,
+    /// Its number of records.
+    pub records: u64,
+    /// When it was stored.
+    pub stored_at: Option<Timestamp>,
+    /// The matching records as stored (at most [`SEARCH_MAX`]), in snapshot order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub hits: Vec<serde_json::Value>,
+}
+
+/// The most records one search returns.
+pub const SEARCH_MAX: usize = 50;
+
+/// Searches the newest snapshot of a registry (any staff role): the records with a text field
+/// containing `query` (a name, credit code, licence or card number, region code). An empty
+/// query returns the first records.
+///
+/// # Errors
+/// 403 without a staff role.
+pub async fn search_registry<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+    kind: spotcheck_domain::registry::RegistryKind,
+    query: &str,
+) -> Result<RegistrySearch, AppError> {
+    use spotcheck_domain::registry::{
+        CheckItem, Guide, Inspector, OnlineOperator, RegistryKind, TravelAgency,
+    };
+    if staff.roles.is_empty() {
+        return Err(AppError::new(
+            crate::ErrorKind::Forbidden,
+            "missing-role",
+            "this needs a staff role",
+        ));
+    }
+    let Some(info) = store.latest_snapshot(kind).await? else {
+        return Ok(RegistrySearch {
+            snapshot: 0,
+            hash: String::new(),
+            records: 0,
+            stored_at: None,
+            hits: Vec::new(),
+        });
+    };
+    let q = query.trim();
+    let hits = match kind {
+        RegistryKind::Agencies => matches(
+            store
+                .get_snapshot::<TravelAgency>(info.number)
+                .await?
+                .records(),
+            q,
+        ),
+        RegistryKind::Guides => {
+            matches(store.get_snapshot::<Guide>(info.number).await?.records(), q)
+        }
+        RegistryKind::Operators => matches(
+            store
+                .get_snapshot::<OnlineOperator>(info.number)
+                .await?
+                .records(),
+            q,
+        ),
+        RegistryKind::Inspectors => matches(
+            store
+                .get_snapshot::<Inspector>(info.number)
+                .await?
+                .records(),
+            q,
+        ),
+        RegistryKind::Items => matches(
+            store
+                .get_snapshot::<CheckItem>(info.number)
+                .await?
+                .records(),
+            q,
+        ),
+    };
+    Ok(RegistrySearch {
+        snapshot: info.number,
+        hash: info.hash.to_string(),
+        records: info.records,
+        stored_at: Some(info.stored_at),
+        hits,
+    })
+}
+
+/// The records (as JSON) with a string anywhere in them that contains `q`.
+fn matches<T: Serialize>(records: &[T], q: &str) -> Vec<serde_json::Value> {
+    fn contains(v: &serde_json::Value, q: &str) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.contains(q),
+            serde_json::Value::Array(a) => a.iter().any(|x| contains(x, q)),
+            serde_json::Value::Object(o) => o.values().any(|x| contains(x, q)),
+            _ => false,
+        }
+    }
+    records
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .filter(|v| q.is_empty() || contains(v, q))
+        .take(SEARCH_MAX)
+        .collect()
+}
+
 #[cfg(test)]
 mod working_day_tests {
     use super::working_days_left;

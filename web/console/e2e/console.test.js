@@ -88,6 +88,12 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   assert.match(await rows.first().innerText(), /第 4 行/);
   assert.ok(await reg.getByRole('link', { name: '下载错误报告（CSV）' }).isVisible());
   await check(reg, 'registries-error-report');
+  // The snapshot in force is unchanged, and searchable by credit code.
+  await reg.getByLabel('名称、统一社会信用代码或许可证号').fill('91350302MA00000ETT');
+  await reg.getByRole('button', { name: '查询' }).click();
+  await reg.getByText(/旅行社名录当前为第 1 版快照/).waitFor();
+  await reg.getByRole('cell', { name: '莆田宁海商务旅行社有限公司' }).waitFor();
+  await check(reg, 'registries-search');
   await reg.context().close();
 
   // 2. The inspector and supervisor plans a check, commits it and prints the notice.

@@ -77,6 +77,7 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/approvals", get(pending_approvals::<S>))
         .route("/duties", get(duties::<S>))
         .route("/assignments", get(assignments::<S>))
+        .route("/registries/{kind}", get(search_registry::<S>))
         .route("/audit", get(audit_log::<S>))
         .route("/plans/{id}/commit", post(commit_plan::<S>))
         .route("/plans/{id}/draw", post(draw_plan::<S>))
@@ -1043,6 +1044,50 @@ async fn audit_log<S: WriteStore>(
             q.before,
             q.limit.unwrap_or(50),
             q.q.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SearchQuery {
+    /// Text to find in a record: a name, credit code, licence or card number, region code.
+    #[serde(default)]
+    q: Option<String>,
+}
+
+/// Searches the newest snapshot of a registry (any staff role): its number, hash and size, and
+/// the first 50 records containing `q`.
+#[utoipa::path(
+    get,
+    path = "/api/registries/{kind}",
+    tag = "inspector",
+    security(("bearer" = [])),
+    params(
+        ("kind" = RegistryKind, Path, description = "Which registry"),
+        SearchQuery
+    ),
+    responses(
+        (status = 200, description = "The newest snapshot and the matching records", body = queries::RegistrySearch),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+async fn search_registry<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+    Path(kind): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<SearchQuery>,
+) -> Result<Json<queries::RegistrySearch>, ApiError> {
+    let kind = crate::large_upload::parse_kind(&kind)
+        .map_err(|e| ApiError::bad_request("invalid-path", e))?;
+    Ok(Json(
+        queries::search_registry(
+            &*st.store,
+            &staff(&principal)?,
+            kind,
+            q.q.as_deref().unwrap_or(""),
         )
         .await?,
     ))

@@ -1,10 +1,44 @@
 import { useState } from 'preact/hooks';
-import { html } from '../util.js';
-import { upload } from '../api.js';
+import { html, cnTime } from '../util.js';
+import { get, upload } from '../api.js';
 import { Field, Notice, PageTitle } from '../components.js';
-import { REGISTRY, problemText } from '../labels.js';
+import { REGISTRY, STATUS, problemText } from '../labels.js';
 
 const csvCell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+
+const COLUMN = {
+  credit_code: '统一社会信用代码', licence: '许可证号', name: '名称', address: '经营场所', region: '行政区划', credit_class: '信用等级',
+  status: '经营状态', card: '导游证号', languages: '语种', level: '等级', agency: '所属旅行社', outbound: '出境旅游业务',
+  id: '人员编号', department: '所属部门', specialties: '检查领域', conflicts: '回避对象', code: '事项编码', website: '网址', platform: '平台',
+};
+const cell = (k, v) => (v == null ? '' : k === 'status' ? STATUS[v] || v : Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? (v ? '是' : '否') : String(v));
+
+/** 名录查询: the newest snapshot, searched by name, credit code, licence or card number. */
+function Search() {
+  const [kind, setKind] = useState('agencies');
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState(null);
+  const [problem, setProblem] = useState(null);
+  async function submit(ev) {
+    ev.preventDefault();
+    setProblem(null);
+    try { setFound({ kind, ...(await get(`/api/registries/${kind}?q=${encodeURIComponent(q.trim())}`)) }); } catch (e) { setProblem(e); }
+  }
+  const cols = found?.hits.length ? Object.keys(found.hits[0]).filter((k) => k !== 'address' && k !== 'legal_basis' && k !== 'content').slice(0, 7) : [];
+  return html`<section aria-labelledby="h-search"><h2 id="h-search">名录查询</h2>
+    <form class="form row" role="search" onSubmit=${submit}>
+      <${Field} label="查询的名录">${(a) => html`<select ...${a} value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>${Object.entries(REGISTRY).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+      <${Field} label="名称、统一社会信用代码或许可证号">${(a) => html`<input ...${a} type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} />`}</${Field}>
+      <p><button type="submit">查询</button></p>
+    </form>
+    <${Notice} error=${problem} />
+    ${found ? (found.snapshot ? html`<p role="status">${REGISTRY[found.kind]}当前为第 ${found.snapshot} 版快照（${cnTime(found.stored_at)} 导入，共 ${found.records} 条），找到 ${found.hits.length}${found.hits.length === 50 ? '（仅显示前50）' : ''} 条。</p>
+      ${found.hits.length ? html`<div class="table-wrap"><table><caption class="sr">查询结果</caption>
+        <thead><tr>${cols.map((k) => html`<th scope="col">${COLUMN[k] || k}</th>`)}</tr></thead>
+        <tbody>${found.hits.map((h) => html`<tr>${cols.map((k) => html`<td>${cell(k, h[k])}</td>`)}</tr>`)}</tbody></table></div>` : null}`
+      : html`<p role="status">${REGISTRY[found.kind]}尚未导入。</p>`) : null}
+  </section>`;
+}
 
 /** 名录管理: upload a registry file (CSV or .xlsx) as the next snapshot, with its error report. */
 export function Registries() {
@@ -42,5 +76,6 @@ export function Registries() {
       <div class="table-wrap"><table><caption class="sr">错误行</caption>
         <thead><tr><th scope="col">行号</th><th scope="col">字段</th><th scope="col">问题</th></tr></thead>
         <tbody>${errors.map((e) => html`<tr><td>第 ${e.row} 行</td><td>${e.field || '整行'}</td><td>${e.reason}</td></tr>`)}</tbody>
-      </table></div></section>` : null}`;
+      </table></div></section>` : null}
+    <${Search} />`;
 }
