@@ -362,6 +362,8 @@ pub struct BusinessView {
     pub slug: String,
     /// Results, newest first.
     pub results: Vec<ResultView>,
+    /// Current penalty decisions against this business: `(number, page link from the site root)`.
+    pub penalties: Vec<(String, String)>,
 }
 
 /// A penalty decision (seed items 15–17 fields).
@@ -397,6 +399,20 @@ pub struct PenaltyView {
     pub displayed_until: Option<String>,
     /// The decision's publication.
     pub status: Status,
+    /// 处罚类别 (the credit-platform categories), when recorded.
+    pub categories: Option<String>,
+    /// 罚款金额（万元）, when recorded.
+    pub fine: Option<String>,
+    /// 没收违法所得、没收非法财物的金额（万元）, when recorded.
+    pub confiscation: Option<String>,
+    /// The spot-check plan the decision followed, if any.
+    pub plan_id: Option<String>,
+    /// The target the decision concerns, if it followed a spot check.
+    pub target: Option<String>,
+    /// Link (from the site root) and title of that plan's page, when published.
+    pub plan_link: Option<(String, String)>,
+    /// Link (from the site root) to the business's results page, when published.
+    pub business_link: Option<String>,
 }
 
 /// A withdrawn decision with its reason.
@@ -746,6 +762,27 @@ pub fn penalty_view(
         minor: d.minor,
         displayed_until,
         status: Status::of(publication),
+        categories: d.disclosure.as_ref().map(|x| {
+            x.categories
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join("；")
+        }),
+        fine: d
+            .disclosure
+            .as_ref()
+            .and_then(|x| x.fine)
+            .map(|w| w.to_string()),
+        confiscation: d
+            .disclosure
+            .as_ref()
+            .and_then(|x| x.confiscation)
+            .map(|w| w.to_string()),
+        plan_id: d.plan.as_ref().map(ToString::to_string),
+        target: d.target.as_ref().map(ToString::to_string),
+        plan_link: None,
+        business_link: None,
     }
 }
 
@@ -843,6 +880,7 @@ pub fn build_public(
                         kind_slug: r.kind_slug,
                         slug: r.business_slug.clone(),
                         results: Vec::new(),
+                        penalties: Vec::new(),
                     })
                     .results
                     .push(r.clone());
@@ -873,7 +911,21 @@ pub fn build_public(
             && published(Some(dp))
             && public.decisions.contains(p.decision.number.as_str())
         {
-            m.penalties.push(penalty_view(p, dp, calendar));
+            let mut v = penalty_view(p, dp, calendar);
+            v.plan_link = v.plan_id.as_ref().and_then(|id| {
+                m.plans
+                    .iter()
+                    .find(|pl| &pl.id == id)
+                    .map(|pl| (format!("plans/{}/index.html", pl.slug), pl.title.clone()))
+            });
+            if let Some(t) = &v.target
+                && let Some(b) = m.businesses.iter_mut().find(|b| &b.target == t)
+            {
+                v.business_link = Some(format!("results/{}/{}.html", b.kind_slug, b.slug));
+                b.penalties
+                    .push((v.number.clone(), format!("penalties/{}.html", v.slug)));
+            }
+            m.penalties.push(v);
         }
         if let Some(wp) =
             pubs.get(PublicationId::of(PublicationKind::PenaltyWithdrawal, &rec).as_str())

@@ -710,3 +710,50 @@ fn the_bureau_named_in_the_site_configuration_heads_every_page_and_signs_the_foo
     assert!(SiteIdentity::load(&bad).is_err());
     Ok(())
 }
+
+#[test]
+fn a_decision_after_a_check_links_to_the_business_and_the_plan_and_back() -> Result<(), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(dir.path().join("s.sqlite"))?;
+    let site = LocalDir::new(dir.path().join("site"))?;
+    let number = "莆文旅罚〔2026〕9号";
+    let target = rt()?.block_on(async {
+        seed(&store, "4 2 6 1", 1).await?;
+        let results =
+            spotcheck_domain::store::ResultReader::list_results(&store, &"P1".parse()?).await?;
+        let target = results.first().ok_or("no result")?.target.to_string();
+        let mut d = serde_json::to_value(penalty(number, false, false, "2026-11-20")?)?;
+        d["plan"] = "P1".into();
+        d["target"] = target.clone().into();
+        store
+            .record_penalty(&testkit::meta("x9")?, serde_json::from_value(d)?)
+            .await?;
+        approve(&store, &format!("penalty-decision:{number}")).await?;
+        publish(&store, &site, "2026-11-26").await?;
+        Ok::<_, BoxError>(target)
+    })?;
+    let slug = spotcheck_site::view::slug(number);
+    // Attribute values are HTML-escaped (`/` as `&#x2f;`, which browsers read as `/`).
+    let read = |p: &str| -> Result<String, BoxError> {
+        Ok(std::fs::read_to_string(site.root().join(p))?.replace("&#x2f;", "/"))
+    };
+    let page = read(&format!("penalties/{slug}.html"))?;
+    assert!(
+        page.contains("href=\"../plans/P1/index.html\""),
+        "no plan link"
+    );
+    let business = format!(
+        "results/agencies/{}.html",
+        spotcheck_site::view::slug(&target)
+    );
+    assert!(
+        page.contains(&format!("href=\"../{business}\"")),
+        "no business link"
+    );
+    let b = read(&business)?;
+    assert!(
+        b.contains(&format!("href=\"../../penalties/{slug}.html\"")),
+        "no link back"
+    );
+    Ok(())
+}

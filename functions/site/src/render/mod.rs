@@ -196,9 +196,9 @@ impl Renderer<'_> {
         entries.truncate(100);
         let feed_path = format!("{dir}/feed.atom");
         for e in &mut entries {
-            e.atom_id = atom_id(&self.opts, &format!("{feed_path}#{}", e.id));
+            e.atom_id = atom_id(self.opts, &format!("{feed_path}#{}", e.id));
         }
-        let feed_id = atom_id(&self.opts, &feed_path);
+        let feed_id = atom_id(self.opts, &feed_path);
         let updated = entries.first().map_or_else(
             || "2018-01-01T00:00:00+08:00".to_owned(),
             |e| e.updated.clone(),
