@@ -52,8 +52,18 @@ async fn the_newest_snapshot_is_searched_by_code_and_name() -> R {
     );
     let by_name = search_registry(&store, &staff, RegistryKind::Agencies, "鳌山假日").await?;
     assert!(!by_name.hits.is_empty());
-    assert!(by_name.hits.iter().all(|h| h.to_string().contains("鳌山假日")));
-    assert!(by_name.hits.iter().any(|h| h.to_string().contains("91350305MA00001TMQ")));
+    assert!(
+        by_name
+            .hits
+            .iter()
+            .all(|h| h.to_string().contains("鳌山假日"))
+    );
+    assert!(
+        by_name
+            .hits
+            .iter()
+            .any(|h| h.to_string().contains("91350305MA00001TMQ"))
+    );
     assert!(
         search_registry(&store, &staff, RegistryKind::Agencies, "不存在的旅行社")
             .await?
