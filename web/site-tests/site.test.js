@@ -198,3 +198,17 @@ test("axe-core finds no serious or critical violation on any page type, normal o
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("no page is wider than the screen, at 1280 px and at a 390 px phone", async () => {
+  const wide = [];
+  for (const width of [1280, 390]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    for (const [name, url] of Object.entries(pageTypes())) {
+      await page.goto(base + url);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (w > width) wide.push(`${name} at ${width} px: ${w} px wide`);
+    }
+    await page.close();
+  }
+  assert.deepEqual(wide, []);
+});
