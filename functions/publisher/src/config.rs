@@ -30,6 +30,8 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Page title.
     pub site_title: Option<String>,
+    /// The site configuration file (the bureau's identity), deployed with the function.
+    pub site_config: Option<String>,
     /// Calendar override file.
     pub calendar_file: Option<String>,
     /// CloudWatch namespace.
@@ -76,6 +78,7 @@ impl Config {
             prefix,
             base_url: optional(get, "SPOTCHECK_SITE_BASE_URL"),
             site_title: optional(get, "SPOTCHECK_SITE_TITLE"),
+            site_config: optional(get, "SPOTCHECK_SITE_CONFIG"),
             calendar_file: optional(get, "SPOTCHECK_CALENDAR_FILE"),
             metric_namespace: optional(get, "SPOTCHECK_METRIC_NAMESPACE")
                 .unwrap_or_else(|| "Spotcheck".into()),

@@ -16,6 +16,7 @@
 //! | `SPOTCHECK_SITE_PREFIX` | no | key prefix inside the bucket, e.g. `public/` (default: none) |
 //! | `SPOTCHECK_SITE_BASE_URL` | no | the site's public URL, for feeds and download commands |
 //! | `SPOTCHECK_SITE_TITLE` | no | title shown on every page |
+//! | `SPOTCHECK_SITE_CONFIG` | no | the site configuration file (the bureau's identity, deployed with the function; docs/publication.md) |
 //! | `SPOTCHECK_CALENDAR_FILE` | no | a calendar file (deployed with the function) merged over the embedded years |
 //! | `SPOTCHECK_DYNAMODB_ENDPOINT` | no | endpoint override (tests, emulators) |
 //! | `SPOTCHECK_METRIC_NAMESPACE` | no | CloudWatch namespace of the metrics (default `Spotcheck`) |
@@ -65,6 +66,11 @@ pub async fn handle(
     opts.render.base_url = config.base_url.clone();
     if let Some(t) = &config.site_title {
         opts.render.site_title = t.clone();
+    }
+    if let Some(f) = &config.site_config {
+        opts.render.identity = Some(spotcheck_site::identity::SiteIdentity::load(
+            std::path::Path::new(f),
+        )?);
     }
     let report = run(store, calendar, site, &opts, || Ok(())).await?;
     tracing::info!(report = %serde_json::to_string(&report)?, "publisher report");
