@@ -467,21 +467,7 @@ where
     S: ReadStore + PublicationWriter + spotcheck_domain::store::PublishedHeadWriter,
     K: SiteSink,
 {
-    let mut report = Report {
-        format: "spotcheck-publish-report/1",
-        now: opts.now,
-        today: china_date(opts.now),
-        scheduled: Vec::new(),
-        published: Vec::new(),
-        taken_down: Vec::new(),
-        done_by_other_run: 0,
-        blocked: Vec::new(),
-        awaiting_approval: Vec::new(),
-        problems: Vec::new(),
-        overdue: Vec::new(),
-        due_soon: Vec::new(),
-        site: SiteStats::default(),
-    };
+    let mut report = Report::empty(opts.now);
     apply_duties(store, calendar, opts, &mut report).await?;
     let guard = lock()?;
     // Re-read under the lock, so the last writer renders the newest state.
