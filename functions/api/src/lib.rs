@@ -18,11 +18,11 @@ pub mod hygiene;
 pub mod openapi;
 pub mod routes;
 pub mod sealer;
+pub mod staff_networks;
 
 /// The large-upload port, key layout and documents (the crate `spotcheck-uploads`, shared with the
 /// importer function, which does not link this HTTP crate).
 pub use spotcheck_uploads as large_upload;
-pub mod staff_networks;
 
 use std::sync::Arc;
 
@@ -88,7 +88,7 @@ pub struct InspectorState<S> {
     /// `beacon-unavailable` to the draw of such a plan.
     pub beacon: Option<Arc<dyn spotcheck_app::Beacon>>,
     /// The time-stamping authorities each commitment is sent to (docs/draw-spec.md §16); `None`
-    /// stamps nothing, and the retry route answers 503 `tsa-not-configured`.
+    /// stamps nothing, and the retry route answers 409 `tsa-not-configured`.
     pub timestamper: Option<Arc<dyn spotcheck_app::Timestamper>>,
     /// The minimum notice before a planned draw and the scheduling horizon.
     pub schedule: spotcheck_domain::lifecycle::SchedulePolicy,

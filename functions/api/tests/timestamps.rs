@@ -81,9 +81,6 @@ impl Service {
     /// A service at the real time, stamping with the authority at `url` under `anchor_pem`
     /// (one quick attempt of 2 s), with the fixtures' registries imported.
     async fn start(url: &str, anchor_pem: &str) -> R<Self> {
-        let dir = tempfile::tempdir()?;
-        let clock = Arc::new(AtomicI64::new(real_now()?));
-        let c = Arc::clone(&clock);
         let retry = RetryPolicy {
             attempts: 2,
             first_backoff: Duration::from_millis(50),
@@ -96,13 +93,21 @@ impl Service {
             anchor_pem,
             Box::new(|| 0x5eed_0000_0000_0001),
         )?;
+        Self::start_with(Some(Arc::new(set))).await
+    }
+
+    /// A service at the real time with `timestamper` (none: a server without authorities).
+    async fn start_with(timestamper: Option<Arc<dyn spotcheck_app::Timestamper>>) -> R<Self> {
+        let dir = tempfile::tempdir()?;
+        let clock = Arc::new(AtomicI64::new(real_now()?));
+        let c = Arc::clone(&clock);
         let router = app(InspectorState {
             store: Arc::new(SqliteStore::open(dir.path().join("d.sqlite"))?),
             auth: Authenticator::local(&KEY)?,
             sealer: SecretSealer::new([9; 32]),
             clock: Arc::new(move || Timestamp::from_unix(c.load(Ordering::SeqCst))),
             beacon: None,
-            timestamper: Some(Arc::new(set)),
+            timestamper,
             schedule: Default::default(),
         });
         let s = Self {
@@ -426,5 +431,21 @@ async fn a_plan_that_requires_a_token_is_not_drawn_until_one_is_obtained() -> Te
         .await?;
     assert_eq!(late.status, 409, "{}", late.body);
     assert_eq!(late.body["code"], "timestamp-not-committed");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_authorities_answers_the_retry_with_a_conflict_not_an_outage() -> TestResult
+{
+    let s = Service::start_with(None).await?;
+    let staff = token(&["inspector", "supervisor"])?;
+    let c = s.commit(&staff, "PT-TS-4", false).await?;
+    assert_eq!(c.status, 201, "{}", c.body);
+    // Nothing to retry here, ever: 409 names the configuration, where a 503 would invite retries.
+    let r = s
+        .post(&staff, "/api/plans/PT-TS-4/timestamps", None)
+        .await?;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["code"], "tsa-not-configured");
     Ok(())
 }

@@ -376,8 +376,8 @@ fn truncate(s: &str, max: usize) -> String {
 ///
 /// # Errors
 /// 403 outside role or department; 409 for a plan not committed (or already drawn: a token
-/// obtained after the draw proves nothing the draw needs); 503 `tsa-not-configured` on a server
-/// without authorities; the store's errors.
+/// obtained after the draw proves nothing the draw needs); 409 `tsa-not-configured` on a server
+/// without authorities (a configuration, not an outage: retrying cannot help); the store's errors.
 pub async fn retry_timestamps<S>(
     store: &S,
     tsa: Option<&dyn Timestamper>,
@@ -437,7 +437,7 @@ async fn own_plan<S: PlanReader>(store: &S, staff: &Staff, id: &PlanId) -> Resul
 
 fn not_configured() -> AppError {
     AppError::new(
-        ErrorKind::Unavailable,
+        ErrorKind::Conflict,
         "tsa-not-configured",
         "this server has no time-stamping authority configured (spotcheck serve --tsa, or SPOTCHECK_TSA_URLS on AWS)",
     )

@@ -87,7 +87,7 @@ pub(crate) async fn list<S: WriteStore>(
     ),
     responses(
         (status = 200, description = "Every configured authority's status after the retry", body = Vec<TimestampRecord>),
-        (status = 503, description = "`tsa-not-configured`: this server has no time-stamping authority"),
+        (status = 409, description = "`timestamp-not-committed`: the plan is not committed or is already drawn; `tsa-not-configured`: this server has no time-stamping authority"),
         crate::error::CommonErrors,
         crate::error::AuthErrors
     )
