@@ -679,9 +679,7 @@ fn plan_view_at(
                 transcript_digest: t.digest.to_hex(),
                 selections: sel,
                 commands: verify_commands(&id, &hash, base_url),
-                verifier: format!(
-                    "verify.html?transcript={dir}transcript.json&frame={dir}frame.csv&pool={dir}pool.csv&commitment={dir}commitment.json"
-                ),
+                verifier: verifier_link(&dir, &pr.timestamps),
             })
         }
         _ => None,
@@ -712,6 +710,22 @@ fn plan_view_at(
         draw,
         results,
     })
+}
+
+/// The verifier page's link for a drawn plan: its files, and each published time-stamp token
+/// with the authorities' anchors beside them, so the page checks the tokens too.
+fn verifier_link(dir: &str, timestamps: &[spotcheck_domain::lifecycle::TimestampRecord]) -> String {
+    let mut link = format!(
+        "verify.html?transcript={dir}transcript.json&frame={dir}frame.csv&pool={dir}pool.csv&commitment={dir}commitment.json"
+    );
+    let tokens = spotcheck_app::timestamps::public_timestamps(timestamps);
+    for t in &tokens {
+        link.push_str(&format!("&timestamp={dir}{}", t.file));
+    }
+    if !tokens.is_empty() {
+        link.push_str(&format!("&anchors={dir}tsa-anchors.pem"));
+    }
+    link
 }
 
 fn party(p: &PenaltyRecord) -> (String, &'static str, Option<String>) {

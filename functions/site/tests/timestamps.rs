@@ -110,10 +110,17 @@ fn the_plan_page_shows_the_time_stamp_and_the_token_is_published_beside_the_comm
         page.contains(r#"<a href="commitment.tsa-1.tsr">"#),
         "{page}"
     );
+    // The verifier link names the token and the anchors, so the page checks them too.
+    let link = page.replace("&amp;", "&").replace("&#x2f;", "/");
+    assert!(
+        link.contains("&timestamp=plans/P1/commitment.tsa-1.tsr&anchors=plans/P1/tsa-anchors.pem"),
+        "{page}"
+    );
 
     let other = dir.path().join("site/plans/P2");
     assert!(!other.join("tsa-anchors.pem").exists());
     let page = std::fs::read_to_string(other.join("index.html"))?;
     assert!(page.contains("无：承诺的公布时间仅凭本机关自述"), "{page}");
+    assert!(!page.contains("timestamp="), "{page}");
     Ok(())
 }
