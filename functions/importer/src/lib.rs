@@ -39,13 +39,13 @@ mod event;
 mod store;
 
 use serde::Serialize;
+use spotcheck_domain::lifecycle::{Actor, WriteMeta};
+use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, StoreError};
+use spotcheck_domain::time::Timestamp;
 use spotcheck_uploads::{
     BucketError, MAX_UPLOAD_BYTES, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadBucket, UploadId,
     UploadKey, UploadRequest,
 };
-use spotcheck_domain::lifecycle::{Actor, WriteMeta};
-use spotcheck_domain::store::{RegistryReader, RegistryWriter, SnapshotInfo, StoreError};
-use spotcheck_domain::time::Timestamp;
 
 pub use event::{ObjectCreated, parse_event};
 pub use store::{MAX_PROBLEMS, RECOVERY_PROBES};

@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use spotcheck_uploads::{
-    MemoryBucket, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadRequest,
-};
 use spotcheck_domain::registry::{RegistryKind, TravelAgency};
 use spotcheck_domain::store::RegistryReader;
 use spotcheck_store::SqliteStore;
+use spotcheck_uploads::{MemoryBucket, OUTCOME_ERRORS, Outcome, OutcomeResult, UploadRequest};
 
 use super::*;
 

@@ -16,9 +16,9 @@ use spotcheck_domain::store::{PublicationWriter, ReadStore};
 use spotcheck_domain::time::Timestamp;
 use spotcheck_site::publisher::{Options, Report, run as run_publisher};
 use spotcheck_site::sink::LocalDir;
-use spotcheck_store::SqliteStore;
 #[cfg(feature = "dynamodb")]
 use spotcheck_store::AnyStore;
+use spotcheck_store::SqliteStore;
 use tower::ServiceExt;
 
 use crate::exit::Failure;

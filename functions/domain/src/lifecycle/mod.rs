@@ -37,10 +37,10 @@ mod stored;
 mod timestamp;
 
 pub use approval::{Approval, ApprovalStatus, Approved};
+pub use audit::{AuditAction, AuditChainError, AuditEntry, AuditHead, GENESIS_HASH, verify_chain};
 pub use disclosure::{
     CreditDisclosure, IdDocument, IdDocumentKind, PenaltyCategory, SubjectCategory, WanYuan,
 };
-pub use audit::{AuditAction, AuditChainError, AuditEntry, AuditHead, GENESIS_HASH, verify_chain};
 pub use meta::{Actor, IdempotencyKey, WriteMeta};
 pub use penalty::{
     DecisionNumber, MaskedName, Party, PenaltyChange, PenaltyChangeKind, PenaltyDecision,
