@@ -3,7 +3,8 @@
 # and checkov into .tools/checkov-venv (its boto3 pin conflicts with aws-sam-cli's); lints and validates
 # infra/template.yaml offline for both partitions (cfn-lint for cn-north-1, cn-northwest-1 and us-east-1,
 # sam validate in aws-cn and aws), runs checkov on the expanded template; builds the Lambda packages for
-# the host with cargo-lambda and reports their sizes (goal <= 15 MB each). Fails loudly (never skips) when
+# the host with cargo-lambda, reports their sizes (goal <= 15 MB each) and runs each against a local
+# Lambda Runtime API (scripts/lambda-cold-start.py --check). Fails loudly (never skips) when
 # a tool cannot be installed or a check fails. SPOTCHECK_INFRA_TEMPLATE_ONLY=1 stops before the build.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -124,4 +125,11 @@ for l in "${lambdas[@]}"; do
     fail=1
   fi
 done
+# Each function starts and answers one real event against a local stand-in for the Lambda Runtime
+# API, with every AWS endpoint a closed local port (functional only: no timing is checked; without
+# --check the script prints the cold-start figures of docs/performance.md).
+if ! python3 scripts/lambda-cold-start.py --check --dir target/lambda; then
+  echo "a Lambda function did not start or did not answer its event (above)" >&2
+  fail=1
+fi
 exit "$fail"
