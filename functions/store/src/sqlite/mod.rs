@@ -43,8 +43,8 @@ use spotcheck_domain::time::Timestamp;
 use tracing::instrument;
 
 use crate::common::{
-    from_json, json_line_chunks, key_reused, no_approval, payload_digest,
-    penalty_publication, rebuild_snapshot, request_digest, result_publication, subject, to_json,
+    from_json, json_line_chunks, key_reused, no_approval, payload_digest, penalty_publication,
+    rebuild_snapshot, request_digest, result_publication, subject, to_json,
 };
 
 /// Frame entries per stored chunk (about 0.6 MB for typical ids).

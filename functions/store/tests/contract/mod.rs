@@ -25,7 +25,6 @@ pub type R = Result<(), BoxError>;
 /// Published audit heads: none before the first; the newest (highest `seq`) is read; a head
 /// recorded twice keeps its first record; recording one writes no audit entry.
 pub async fn published_heads_are_written_once_and_the_newest_is_read<S: Store>(s: S) -> R {
-    use spotcheck_domain::store::{PublishedHeadReader as _, PublishedHeadWriter as _};
     assert_eq!(s.published_head().await?, None);
     for i in 0..3 {
         s.create_plan(
