@@ -380,8 +380,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let router = harden(app(state).merge(console), &hygiene);
         // Full problem reports of refused registry uploads, owner-only beside the database.
         let dir = sibling(&data, ".reports");
-        let reports = spotcheck_api::routes::reports::ProblemReports::open(&dir, Default::default())
-            .map_err(|e| Failure::bad_input(format!("{}: {e}", dir.display())))?;
+        let reports =
+            spotcheck_api::routes::reports::ProblemReports::open(&dir, Default::default())
+                .map_err(|e| Failure::bad_input(format!("{}: {e}", dir.display())))?;
         let router = router.layer(axum::Extension(reports));
         serve(
             router,
