@@ -291,6 +291,49 @@ fn pool_from(
     b.finish().map_err(|e| bad(e.to_string()))
 }
 
+/// The frame (the latest registry snapshot of the target kind, filtered, with the repeat limit's
+/// exclusions as of the China date of `now`) and the inspector pool that a commit of `spec` at
+/// `now` draws from: one function, so the preview shows exactly what commit will commit to.
+async fn frame_and_pool<S: RegistryReader + PlanReader + ResultReader>(
+    store: &S,
+    spec: &PlanSpec,
+    item: &CheckItem,
+    now: Timestamp,
+) -> Result<(Frame, FrameProvenance, InspectorPool), AppError> {
+    // The bureau's date (China), like the dates results are completed on.
+    let plan_date = now
+        .china_date()
+        .ok_or_else(|| AppError::internal("clock out of range"))?;
+    let rules = ExclusionRules {
+        plan_date,
+        repeat_limit: item.repeat_limit.clone(),
+        history: match item.repeat_limit {
+            Some(_) => history(store, item).await?,
+            None => Vec::new(),
+        },
+    };
+    let (frame, provenance) = match spec.target_kind {
+        TargetKind::Agency => frame_from(
+            &latest::<S, TravelAgency>(store, RegistryKind::Agencies).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::Guide => frame_from(
+            &latest::<S, Guide>(store, RegistryKind::Guides).await?,
+            spec,
+            &rules,
+        )?,
+        TargetKind::OnlineOperator => frame_from(
+            &latest::<S, OnlineOperator>(store, RegistryKind::Operators).await?,
+            spec,
+            &rules,
+        )?,
+    };
+    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
+    let pool = pool_from(&roster, spec)?;
+    Ok((frame, provenance, pool))
+}
+
 /// The steps of a commit, in order, reported to the observer as each is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommitStep {
@@ -397,38 +440,8 @@ pub async fn commit_plan<S: CommitStore>(
         return Err(refuse_state(&plan, "committed"));
     }
     let item = check_spec(store, &plan.spec, now, policy).await?;
-    // The bureau's date (China), like the dates results are completed on.
-    let plan_date = now
-        .china_date()
-        .ok_or_else(|| AppError::internal("clock out of range"))?;
-    let rules = ExclusionRules {
-        plan_date,
-        repeat_limit: item.repeat_limit.clone(),
-        history: match item.repeat_limit {
-            Some(_) => history(store, &item).await?,
-            None => Vec::new(),
-        },
-    };
     let spec = &plan.spec;
-    let (frame, provenance) = match spec.target_kind {
-        TargetKind::Agency => frame_from(
-            &latest::<S, TravelAgency>(store, RegistryKind::Agencies).await?,
-            spec,
-            &rules,
-        )?,
-        TargetKind::Guide => frame_from(
-            &latest::<S, Guide>(store, RegistryKind::Guides).await?,
-            spec,
-            &rules,
-        )?,
-        TargetKind::OnlineOperator => frame_from(
-            &latest::<S, OnlineOperator>(store, RegistryKind::Operators).await?,
-            spec,
-            &rules,
-        )?,
-    };
-    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
-    let pool = pool_from(&roster, spec)?;
+    let (frame, provenance, pool) = frame_and_pool(store, spec, &item, now).await?;
 
     let secret = secrets.seal(id, now).await?;
     // Feasibility is checked before anything is written.
@@ -712,37 +725,7 @@ pub async fn preview_plan<S: RegistryReader + PlanReader + ResultReader>(
     spec.validate()?;
     spec.check_draft()?;
     let item = item_of(store, spec).await?;
-    // The same China date commit uses, so the preview excludes what commit will exclude.
-    let plan_date = now
-        .china_date()
-        .ok_or_else(|| AppError::internal("clock out of range"))?;
-    let rules = ExclusionRules {
-        plan_date,
-        repeat_limit: item.repeat_limit.clone(),
-        history: match item.repeat_limit {
-            Some(_) => history(store, &item).await?,
-            None => Vec::new(),
-        },
-    };
-    let (frame, provenance) = match spec.target_kind {
-        TargetKind::Agency => frame_from(
-            &latest::<S, TravelAgency>(store, RegistryKind::Agencies).await?,
-            spec,
-            &rules,
-        )?,
-        TargetKind::Guide => frame_from(
-            &latest::<S, Guide>(store, RegistryKind::Guides).await?,
-            spec,
-            &rules,
-        )?,
-        TargetKind::OnlineOperator => frame_from(
-            &latest::<S, OnlineOperator>(store, RegistryKind::Operators).await?,
-            spec,
-            &rules,
-        )?,
-    };
-    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
-    let pool = pool_from(&roster, spec)?;
+    let (frame, provenance, pool) = frame_and_pool(store, spec, &item, now).await?;
     let problem = |e: spotcheck_domain::draw::DrawError| {
         let e = AppError::from(e);
         PreviewProblem {
