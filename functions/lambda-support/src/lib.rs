@@ -10,7 +10,6 @@
 //! |---|---|---|
 //! | `SPOTCHECK_TABLE` | all | DynamoDB table name |
 //! | `SPOTCHECK_DYNAMODB_ENDPOINT` | all (optional) | endpoint override (tests, local emulators) |
-//! | `SPOTCHECK_MASTER_KEY` | inspector-api | 64 hex characters: the master key plan secrets derive from (inject from Secrets Manager) |
 //! | `SPOTCHECK_UPLOAD_BUCKET` | inspector-api, importer | the registry upload bucket ([`uploads`]) |
 //! | `RUST_LOG` | all (optional) | log filter, default `info` |
 #![warn(missing_docs)]
@@ -25,7 +24,6 @@ use spotcheck_store::{DynamoConfig, DynamoStore};
 pub const ENV_VARS: &[&str] = &[
     "SPOTCHECK_TABLE",
     "SPOTCHECK_DYNAMODB_ENDPOINT",
-    "SPOTCHECK_MASTER_KEY",
     "SPOTCHECK_UPLOAD_BUCKET",
     "SPOTCHECK_MIN_NOTICE_MINUTES",
     "RUST_LOG",
@@ -73,21 +71,6 @@ pub fn dynamo_config(get: &dyn Fn(&str) -> Option<String>) -> Result<DynamoConfi
             None => DynamoConfig::aws(table),
         },
     )
-}
-
-/// The master key plan secrets derive from, from `SPOTCHECK_MASTER_KEY` (64 hex characters; the
-/// caller builds `spotcheck_api::SecretSealer::new` from it).
-///
-/// # Errors
-/// [`StartError::Env`] if it is missing or not 64 hex characters (the message never echoes it).
-pub fn master_key(get: &dyn Fn(&str) -> Option<String>) -> Result<[u8; 32], StartError> {
-    let text = required(get, "SPOTCHECK_MASTER_KEY")?;
-    let mut key = [0u8; 32];
-    hex::decode_to_slice(text.trim(), &mut key).map_err(|_| StartError::Env {
-        name: "SPOTCHECK_MASTER_KEY",
-        reason: "the master key must be 64 hex characters".into(),
-    })?;
-    Ok(key)
 }
 
 /// The scheduling policy: the minimum notice between commit and planned draw from
@@ -181,27 +164,6 @@ mod tests {
             e.as_deref(),
             Some("environment variable SPOTCHECK_TABLE: is not set")
         );
-    }
-
-    #[test]
-    fn a_bad_master_key_is_named_without_echoing_it() {
-        let e = master_key(&env(&[("SPOTCHECK_MASTER_KEY", "zz-secret-zz")]))
-            .err()
-            .map(|e| e.to_string());
-        assert!(
-            e.as_ref()
-                .is_some_and(|m| m.contains("SPOTCHECK_MASTER_KEY") && !m.contains("zz-secret")),
-            "{e:?}"
-        );
-        let e = master_key(&env(&[])).err().map(|e| e.to_string());
-        assert_eq!(
-            e.as_deref(),
-            Some("environment variable SPOTCHECK_MASTER_KEY: is not set")
-        );
-        assert!(matches!(
-            master_key(&env(&[("SPOTCHECK_MASTER_KEY", &format!(" {} ", "ab".repeat(32)))])),
-            Ok(k) if k == [0xab; 32]
-        ));
     }
 
     #[cfg(feature = "uploads")]
