@@ -502,13 +502,16 @@ async fn later_runs_write_only_what_changed_and_delete_withdrawn_and_expired_dec
     assert_eq!(touched(&w1, &w2), changed);
     assert!(changed.contains(&page("莆文旅罚〔2026〕4号")));
     assert_eq!(report.site.written, changed.len() - 1);
+    // Every feed carries the audit head, so the five feeds change with any new record.
     assert!(
-        report.site.written <= 8,
+        report.site.written <= 12,
         "one decision rewrote {} files: {changed:?}",
         report.site.written
     );
     assert!(
-        !changed.iter().any(|p| p.starts_with("plans/")),
+        !changed
+            .iter()
+            .any(|p| p.starts_with("plans/") && p != "plans/feed.atom"),
         "{changed:?}"
     );
 
