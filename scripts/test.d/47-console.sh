@@ -38,7 +38,11 @@ npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-  [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  # The server dies of the TERM sent here: its status must not become the script's.
+  if [[ -n "$server" ]]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
