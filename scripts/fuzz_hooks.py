@@ -177,12 +177,29 @@ def _valid(op: str, st: dict, case) -> bool:
             return False
         case.path_parameters = {"id": pid}
         if key == "amend":
+            # A draft made just now: the stateful phase's links can reach and cancel the ones
+            # made at setup before their amend comes.
+            pid = f"FZ-AMEND-NOW-{next(_new_ids)}"
+            requests.post(os.environ["SPOTCHECK_FUZZ_BASE"] + "/api/plans", timeout=30,
+                          headers={"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"},
+                          json=_plan(pid, time.time() + 3600)).raise_for_status()
+            case.path_parameters = {"id": pid}
             spec = {**_plan(pid, time.time() + 7200), "title": "模糊测试抽查（修订）"}
             case.body = {"expected_version": 1, "spec": spec}
         elif key in ("withdraw", "cancel"):
             case.body = {"reason": "模糊测试"}
         elif key == "draw":
-            time.sleep(max(0.0, st["draw_at"] + 1 - time.time()))
+            # Likewise a plan committed just now (the server runs with no minimum notice).
+            pid = f"FZ-DRAW-NOW-{next(_new_ids)}"
+            auth = {"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"}
+            base = os.environ["SPOTCHECK_FUZZ_BASE"]
+            at = time.time() + 2
+            requests.post(base + "/api/plans", timeout=30, headers=auth,
+                          json=_plan(pid, at)).raise_for_status()
+            requests.post(base + f"/api/plans/{pid}/commit", timeout=30,
+                          headers=auth).raise_for_status()
+            case.path_parameters = {"id": pid}
+            time.sleep(max(0.0, at + 1.5 - time.time()))
             case.body = {"witnesses": [{"name": "观察员 李某", "value": "2 7 1 8 2 8"}]}
     elif op == "POST /api/plans/{id}/results":
         t = _take(st, "result")
