@@ -46,7 +46,7 @@ pub use penalty::{
     DecisionNumber, MaskedName, Party, PenaltyChange, PenaltyChangeKind, PenaltyDecision,
     PenaltyRecord,
 };
-pub use plan::{Plan, PlanChange, PlanSpec, PlanState};
+pub use plan::{ImplementationPeriod, PartnerApproval, Plan, PlanChange, PlanSpec, PlanState};
 pub use publication::{
     Publication, PublicationId, PublicationKind, PublicationState, PublicationTransition, RecordRef,
 };

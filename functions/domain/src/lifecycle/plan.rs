@@ -38,6 +38,21 @@ pub struct PlanSpec {
     /// configured authority (docs/draw-spec.md §16); absent means no.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requires_timestamp: bool,
+    /// 实施期限: the dates (China) within which the drawn targets are checked, published on the
+    /// plan page; absent means not stated. Not part of the commitment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementation_period: Option<ImplementationPeriod>,
+}
+
+/// A plan's 实施期限: from `from` to `to`, both days included (dates in China, UTC+8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImplementationPeriod {
+    /// The first day.
+    pub from: chrono::NaiveDate,
+    /// The last day (not before `from`).
+    pub to: chrono::NaiveDate,
 }
 
 impl PlanSpec {

@@ -147,6 +147,25 @@ impl PlanSpec {
                 reason: "needs at least one witness or a drand beacon round".into(),
             });
         }
+        if let Some(p) = &self.implementation_period {
+            if p.to < p.from {
+                return Err(ScheduleError::Draft {
+                    field: "implementation_period",
+                    reason: format!("ends on {} before it starts on {}", p.to, p.from),
+                });
+            }
+            if let Some(draw_day) = date_of(self.planned_draw_at)
+                && p.to < draw_day
+            {
+                return Err(ScheduleError::Draft {
+                    field: "implementation_period",
+                    reason: format!(
+                        "ends on {} before the planned draw on {draw_day} (China time)",
+                        p.to
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 
@@ -323,6 +342,41 @@ mod tests {
 
     fn refused<T>(r: Result<T, ScheduleError>) -> Result<ScheduleError, &'static str> {
         r.err().ok_or("accepted, should be refused")
+    }
+
+    #[test]
+    fn an_implementation_period_must_end_after_it_starts_and_not_before_the_draw() -> R {
+        let mut s = spec("2026-12-02T02:00:00Z")?;
+        let day = |d: &str| d.parse::<NaiveDate>();
+        s.implementation_period = Some(super::super::ImplementationPeriod {
+            from: day("2026-12-02")?,
+            to: day("2026-12-31")?,
+        });
+        s.check_draft()?;
+        s.implementation_period = Some(super::super::ImplementationPeriod {
+            from: day("2026-12-10")?,
+            to: day("2026-12-09")?,
+        });
+        let err = refused(s.check_draft())?;
+        assert!(
+            matches!(
+                err,
+                ScheduleError::Draft {
+                    field: "implementation_period",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // 2026-12-01T18:00Z is 12-02 in China: a period ending 12-01 ends before the draw.
+        let mut s = spec("2026-12-01T18:00:00Z")?;
+        s.implementation_period = Some(super::super::ImplementationPeriod {
+            from: day("2026-11-20")?,
+            to: day("2026-12-01")?,
+        });
+        let err = refused(s.check_draft())?;
+        assert!(err.to_string().contains("2026-12-02"), "{err}");
+        Ok(())
     }
 
     #[test]
