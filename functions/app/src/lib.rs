@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod plans;
 pub mod ports;
 pub mod public;
@@ -18,6 +19,7 @@ pub mod queries;
 pub mod records;
 pub mod registry;
 pub mod staff;
+pub mod statistics;
 pub mod timestamps;
 
 pub use error::{AppError, ErrorKind};
