@@ -55,8 +55,10 @@ test('the page is labelled and in Chinese', async () => {
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll('input, textarea')].filter((i) => i.labels.length === 0).map((i) => i.id));
   assert.deepEqual(unlabelled, []);
-  // Keyboard: the first file input is reachable with Tab after the skip link.
+  // Keyboard: the skip link first, then the link back to the site, then the first file input.
   await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'site-home');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'transcript-file');
   assert.deepEqual(errors, []);
@@ -74,6 +76,14 @@ test('a demo draw verifies in the page from file://, every check passing, in a w
   assert.equal(r.frameHanded, true, 'the frame file was handed to the worker at the click');
   assert.deepEqual(r.statuses, CHECKS.map((c) => [c.id, 'pass']));
   assert.match(r.verdict, /验证通过/);
+  // Times in 北京时间, labelled: committed 2026-11-26T08:00:00Z, drawn 2026-11-27T09:30:00Z.
+  assert.match(r.verdict, /承诺时间 2026-11-26 16:00:00（北京时间），抽取时间 2026-11-27 17:30:00（北京时间）。/);
+  assert.doesNotMatch(r.verdict, /T08:00:00Z|T09:30:00Z/);
+  assert.match(r.verdict, /从 5000 个检查对象中抽取/);
+  // Spec sections are cited in words, each a link to the spec; no bare § anywhere on the page.
+  assert.equal(await page.innerText('#checks li[data-check=format] a.sec'), '见《抽取规范》第 13.1 节');
+  assert.equal(await page.getAttribute('#checks li[data-check=format] a.sec', 'href'), 'draw-spec.txt');
+  assert.doesNotMatch(await page.innerText('body'), /§/);
   assert.match(await page.textContent('#cli-verify'), /spotcheck verify transcript\.json --frame frame\.csv --pool pool\.csv --commitment commitment\.json/);
   assert.deepEqual(errors, []);
   await page.close();
@@ -255,8 +265,8 @@ test('a drand draw verifies offline in the page: the drand line names round 1000
   assert.deepEqual(r.statuses, CHECKS.map((c) => [c.id, 'pass']));
   const line = await page.innerText('#checks li[data-check=drand]');
   assert.match(line, /drand 公共随机信标/);
-  assert.match(line, /drand quicknet 链 \(链哈希 52db9ba7…0c84e971\) 第 1000 轮, 发布于 2023-08-23T15:59:24Z: BLS 签名有效/);
-  assert.match(r.verdict, /drand quicknet 链第 1000 轮/);
+  assert.match(line, /drand quicknet 链（链哈希 52db9ba7…0c84e971）第 1000 轮，发布于 2023-08-23 23:59:24（北京时间）：BLS 签名有效/);
+  assert.match(r.verdict, /drand quicknet 链第 1000 轮，发布于 2023-08-23 23:59:24（北京时间），其签名已离线验证/);
   assert.deepEqual(requests, []);
   assert.deepEqual(errors, []);
   // One flipped bit of the signature: the page names entropy.drand.signature, as the CLI does.
@@ -280,5 +290,50 @@ test('a witness-only draw shows that no drand round was promised', async () => {
   assert.equal(r.state, 'verified', r.verdict);
   assert.match(await page.innerText('#checks li[data-check=drand]'), /承诺没有指定 drand 轮次/);
   assert.doesNotMatch(r.verdict, /drand/);
+  await page.close();
+});
+
+test('the page links back to the site home it is served under', async () => {
+  const server = await serve({ '/sjgk/': join(PAGE, '..') });
+  try {
+    const { page, errors } = await openPage(`${server.url}/sjgk/verify.html`);
+    const home = await page.$eval('#site-home', (a) => ({ href: a.href, text: a.textContent }));
+    assert.equal(home.href, `${server.url}/sjgk/index.html`);
+    assert.match(home.text, /返回网站首页/);
+    assert.equal(await page.$eval('footer a[href="index.html"]', (a) => a.href), `${server.url}/sjgk/index.html`);
+    assert.equal(await page.$eval('footer a[href="draw-spec.txt"]', (a) => a.href), `${server.url}/sjgk/draw-spec.txt`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('for a guide plan (?kind=guide) the page says 导游, never 企业', async () => {
+  const t = JSON.parse(readFileSync(files.transcript, 'utf8'));
+  const target = t.selections[0].target;
+  const proofPath = join(dir, 'proof-guide.json');
+  execFileSync(bin, ['prove', files.frame, target, '--out', proofPath]);
+  const { page, errors } = await openPage(`${pathToFileURL(PAGE).href}?kind=guide`);
+  assert.equal(await page.innerText('#proof-h'), '二、某名导游是否在抽查名录中？');
+  const r = await verifyInPage(page, files);
+  assert.equal(r.state, 'verified', r.verdict);
+  assert.match(r.verdict, /从 5000 名导游中抽取 \d+ 名，每名都分配了检查人员/);
+  await page.setInputFiles('#proof-file', proofPath);
+  await page.click('#proof-button');
+  await page.waitForSelector('#proof-result .verdict');
+  const text = await page.innerText('#proof-result');
+  assert.match(text, /该导游在本次抽取中被抽中/);
+  assert.match(text, /共 5000 名导游/);
+  assert.doesNotMatch(await page.innerText('body'), /企业/);
+  await page.locator('section[aria-labelledby=proof-h]').screenshot({ path: join(SHOTS, 'proof-guide.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without a kind the page says 检查对象, not 企业', async () => {
+  const { page } = await openPage();
+  assert.equal(await page.innerText('#proof-h'), '二、某个检查对象是否在抽查名录中？');
+  assert.doesNotMatch(await page.innerText('body'), /企业/);
   await page.close();
 });

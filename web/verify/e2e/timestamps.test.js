@@ -82,14 +82,14 @@ for (const v of VECTORS.vectors) {
     assert.deepEqual(ts.result.outcomes, [{ label: v.file, code: v.want_err ?? null }]);
     assert.equal(ts.result.proven, v.want_err === undefined);
     if (v.want_err) {
-      assert.match(ts.text, /✘ 时间戳: 没有有效的时间戳/);
+      assert.match(ts.text, /✘ 时间戳：没有有效的时间戳/);
       assert.match(ts.text, /只有抽查机关自己的说法为凭/);
       assert.ok(ts.text.includes(v.want_err), ts.text);
     } else {
       // genTime 2026-12-06T16:43:56Z is 2026-12-07 00:43:56 in Beijing.
       assert.match(ts.text, /✔ 时间戳/);
-      assert.match(ts.text, /时间戳机构 CN=spotcheck test TSA,O=spotcheck test,C=CN, 时间 2026-12-07 00:43:56 \(北京时间\)/);
-      assert.match(ts.text, /截止时间是誊本记录的抽取时间 2026-12-07 00:44:57 \(北京时间\)/);
+      assert.match(ts.text, /时间戳机构 CN=spotcheck test TSA,O=spotcheck test,C=CN，时间 2026-12-07 00:43:56（北京时间）/);
+      assert.match(ts.text, /截止时间是誊本记录的抽取时间 2026-12-07 00:44:57（北京时间）：时间戳必须早于它（见《抽取规范》第 16.4 节）/);
     }
     await page.screenshot({ path: join(SHOTS, `timestamp-${v.name}.png`), fullPage: true });
     assert.deepEqual(errors, []);
@@ -104,7 +104,7 @@ test('without a token the page says the publication time rests on the bureau\'s 
   const ts = await timestampResult(page);
   assert.deepEqual(ts.result.outcomes, []);
   assert.equal(ts.result.proven, false);
-  assert.match(ts.text, /没有时间戳: 承诺的公布时间只有抽查机关自己的说法为凭/);
+  assert.match(ts.text, /没有时间戳：承诺的公布时间只有抽查机关自己的说法为凭/);
   // A token without the anchors cannot be judged, and the page says why.
   await page.setInputFiles('#timestamps-file', join(TSR, 'valid.tsr'));
   await verifyInPage(page, draws.valid);
@@ -178,7 +178,7 @@ test("a link naming the plan's list of tokens (?timestamps=…/verification) fet
     const bad = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/verification-bad`);
     await bad.page.click('#verify-button');
     await bad.page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
-    assert.match((await timestampResult(bad.page)).text, /时间戳清单 .* 的格式不对/);
+    assert.match((await timestampResult(bad.page)).text, /时间戳清单（.*）的格式不对/);
     await bad.page.close();
     assert.deepEqual([...errors, ...bad.errors], []);
   } finally {

@@ -160,5 +160,5 @@ test('a commitment that §9.2 would refuse, if it gets stuck, is reported as sel
   t.digest = toHex(H(canonicalBytes(t)));
   const r = await verifyDraw({ transcript: t, loadFrame: () => frame, loadPool: () => pool });
   assert.equal(r.failure.field, 'selections');
-  assert.match(r.failure.detail, /§9\.2/);
+  assert.match(r.failure.detail, /《抽取规范》第 9\.2 节/);
 });

@@ -103,14 +103,14 @@ test('one good token among bad ones proves the time; the bad ones are still repo
   assert.equal(utcText(a.proven.genTime), valid.expected.gen_time);
   assert.deepEqual(a.outcomes.filter((o) => o.error).map((o) => [o.label, o.error.code]),
     [['wrong-signer.tsr', 'timestamp-untrusted'], ['wrong-imprint.tsr', 'timestamp-imprint']]);
-  assert.match(assessmentText(a), /^承诺最晚在 2026-12-07 00:43:57 \(北京时间\) 已经存在: 由时间戳机构 CN=spotcheck test TSA/);
+  assert.match(assessmentText(a), /^承诺最晚在 2026-12-07 00:43:57（北京时间）已经存在：由时间戳机构 CN=spotcheck test TSA/);
   // Before a deadline the good token does not beat, nothing is proven, and it says so.
   const early = await assessTokens(tokens, HASH, a.proven.genTime - 1_000_000_000n, ANCHORS);
   assert.equal(early.proven, null);
   assert.ok(early.outcomes.some((o) => o.label === 'valid.tsr' && o.error.code === 'timestamp-too-late'));
   assert.match(assessmentText(early), /只有抽查机关自己的说法为凭/);
   const none = await assessTokens([], HASH, a.proven.genTime, ANCHORS);
-  assert.match(assessmentText(none), /^没有时间戳: 承诺的公布时间只有抽查机关自己的说法为凭/);
+  assert.match(assessmentText(none), /^没有时间戳：承诺的公布时间只有抽查机关自己的说法为凭/);
 });
 
 test('the deadline is strict and counts the accuracy and fractions of a second', () => {

@@ -29,7 +29,7 @@ export function assignInspectors(pool, selected, m, cap, key) {
       const E = [...set].sort((a, b) => a - b);
       const e = A.length - E.length;
       if (e < 1) {
-        throw Object.assign(new Error(`没有可分配给 ${target} 的检查人员: 该承诺不满足 §9.2, 抽取无法完成`),
+        throw Object.assign(new Error(`没有可分配给 ${target} 的检查人员：该承诺不满足《抽取规范》第 9.2 节，抽取无法完成`),
           { code: 'assignment-stuck' });
       }
       let p = stream.below(e);

@@ -109,18 +109,18 @@ export function checkRound(chain, round, signatureHex, randomnessHex) {
     key = publicKeyOf(chain);
   } catch (e) {
     // A broken table entry, not a bad transcript; named as beacon.rs names it.
-    throw fail('commitment.entropy_source.drand.chain_hash', 'beacon-chain-key', `drand ${chain.name} 链的公钥无效: ${e.message}`);
+    throw fail('commitment.entropy_source.drand.chain_hash', 'beacon-chain-key', `drand ${chain.name} 链的公钥无效：${e.message}`);
   }
   const signature = fromHex(signatureHex);
   let valid;
   try {
     valid = verifyRoundSignature(chain, round, signature, key);
   } catch (e) {
-    throw fail('entropy.drand.signature', 'beacon-signature', `第 ${round} 轮的签名格式错误: ${e.message}`);
+    throw fail('entropy.drand.signature', 'beacon-signature', `第 ${round} 轮的签名格式错误：${e.message}`);
   }
   if (!valid) {
     throw fail('entropy.drand.signature', 'beacon-signature',
-      `BLS 签名验证失败: 这不是 drand ${chain.name} 链用其公钥对第 ${round} 轮的签名`);
+      `BLS 签名验证失败：这不是 drand ${chain.name} 链用其公钥对第 ${round} 轮的签名`);
   }
   const randomness = H(signature);
   if (!bytesEqual(randomness, fromHex(randomnessHex))) {
@@ -138,15 +138,15 @@ export function checkSource(source, committedAt, path = 'commitment.entropy_sour
   const chain = knownChain(source.chain_hash);
   if (!chain) {
     throw fail(`${path}.chain_hash`, 'beacon-unknown-chain',
-      `未知的 drand 链 ${source.chain_hash} (本页面只认识 quicknet ${QUICKNET.chainHash.slice(0, 8)}…, 规范 §7.3)`);
+      `未知的 drand 链 ${source.chain_hash}（本页面只认识 quicknet ${QUICKNET.chainHash.slice(0, 8)}…，《抽取规范》第 7.3 节）`);
   }
   const time = roundTime(chain, source.round);
   if (time === null) {
-    throw fail(`${path}.round`, 'beacon-invalid-round', `drand 轮次 ${source.round} 不可用 (轮次从 1 到 2^53 − 1)`);
+    throw fail(`${path}.round`, 'beacon-invalid-round', `drand 轮次 ${source.round} 不可用（轮次从 1 到 2^53 − 1）`);
   }
   if (time <= unixOf(committedAt)) {
     throw fail(`${path}.round`, 'beacon-round-not-after-commit',
-      `drand ${chain.name} 第 ${source.round} 轮发布于 ${timestampOf(time)}, 不晚于承诺时间 ${committedAt}: 承诺时其数值可能已为人所知`);
+      `drand ${chain.name} 第 ${source.round} 轮发布于 ${timestampOf(time)}，不晚于承诺时间 ${committedAt}：承诺时其数值可能已为人所知`);
   }
   return { chain, time };
 }
@@ -160,15 +160,15 @@ export function checkSource(source, committedAt, path = 'commitment.entropy_sour
 export function checkDrawBeacon(source, given, committedAt, drawnAt) {
   // 7a
   if (source.witnesses.length === 0 && source.drand === undefined) {
-    throw fail('commitment.entropy_source', 'invalid-parameters', '既没有指定见证人, 也没有指定 drand 轮次 (§7.3)');
+    throw fail('commitment.entropy_source', 'invalid-parameters', '既没有指定见证人，也没有指定 drand 轮次（见《抽取规范》第 7.3 节）');
   }
   // 7b
   if (source.drand === undefined && given.drand === undefined) return null;
   if (given.drand === undefined) {
-    throw fail('entropy.drand', 'beacon-missing', `承诺指定了 drand 第 ${source.drand.round} 轮, 誊本中却没有该轮的数据`);
+    throw fail('entropy.drand', 'beacon-missing', `承诺指定了 drand 第 ${source.drand.round} 轮，誊本中却没有该轮的数据`);
   }
   if (source.drand === undefined) {
-    throw fail('entropy.drand', 'beacon-unexpected', '誊本中有 drand 轮次, 但承诺没有指定任何 drand 轮次');
+    throw fail('entropy.drand', 'beacon-unexpected', '誊本中有 drand 轮次，但承诺没有指定任何 drand 轮次');
   }
   // 7c
   const { chain, time } = checkSource(source.drand, committedAt);
@@ -187,7 +187,7 @@ export function checkDrawBeacon(source, given, committedAt, drawnAt) {
   // 7g
   if (unixOf(drawnAt) < time) {
     throw fail('drawn_at', 'beacon-too-early',
-      `drand 第 ${b.round} 轮发布于 ${timestampOf(time)}, 抽取时间 ${drawnAt} 早于此时间`,
+      `drand 第 ${b.round} 轮发布于 ${timestampOf(time)}，抽取时间 ${drawnAt} 早于此时间`,
       { recorded: drawnAt, recomputed: `≥ ${timestampOf(time)}` });
   }
   return { chain: chain.name, chain_hash: chain.chainHash, round: b.round, time: timestampOf(time), randomness: b.randomness };

@@ -5,7 +5,7 @@ import { trimWhiteSpace } from './text-rules.js';
 
 export class CsvError extends Error {
   constructor(message, line) {
-    super(line ? `第 ${line} 行: ${message}` : message);
+    super(line ? `第 ${line} 行：${message}` : message);
     this.name = 'CsvError';
     this.line = line;
   }
@@ -86,7 +86,7 @@ export function readCsv(text, columns, onRecord, onProgress) {
       continue;
     }
     if (fields.length !== header.length) {
-      throw new CsvError(`有 ${fields.length} 个字段, 表头有 ${header.length} 个`, recordLine);
+      throw new CsvError(`有 ${fields.length} 个字段，表头有 ${header.length} 个`, recordLine);
     }
     onRecord(map.map((at) => fields[at]), recordLine);
     if (onProgress && i >= nextProgress) {
@@ -94,7 +94,7 @@ export function readCsv(text, columns, onRecord, onProgress) {
       nextProgress = i + (1 << 18);
     }
   }
-  if (header === null) throw new CsvError('文件为空 (需要表头行)', 1);
+  if (header === null) throw new CsvError('文件为空（需要表头行）', 1);
   if (onProgress) onProgress(1);
 }
 
@@ -103,7 +103,7 @@ export function decodeUtf8(bytes) {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new CsvError('文件不是有效的 UTF-8 编码 (请另存为 UTF-8)', 0);
+    throw new CsvError('文件不是有效的 UTF-8 编码（请另存为 UTF-8）', 0);
   }
 }
 
@@ -113,7 +113,7 @@ const headerName = (h) => trimWhiteSpace(h.replace(/^\uFEFF+/, ''));
 function locate(header, columns, line) {
   return columns.map((name) => {
     const at = header.indexOf(name);
-    if (at < 0) throw new CsvError(`缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, line);
+    if (at < 0) throw new CsvError(`缺少列 ${JSON.stringify(name)}（表头为 ${header.join(', ')}）`, line);
     return at;
   });
 }
@@ -134,12 +134,12 @@ function readUnquoted(text, columns, onRecord, onProgress) {
       continue;
     }
     if (fields.length !== header.length) {
-      throw new CsvError(`有 ${fields.length} 个字段, 表头有 ${header.length} 个`, k + 1);
+      throw new CsvError(`有 ${fields.length} 个字段，表头有 ${header.length} 个`, k + 1);
     }
     if (columns.length === 2) onRecord([fields[map[0]], fields[map[1]]], k + 1);
     else onRecord(map.map((at) => fields[at]), k + 1);
     if (onProgress && k % step === 0) onProgress(k / lines.length);
   }
-  if (header === null) throw new CsvError('文件为空 (需要表头行)', 1);
+  if (header === null) throw new CsvError('文件为空（需要表头行）', 1);
   if (onProgress) onProgress(1);
 }

@@ -27,7 +27,7 @@ export function commit({ plan_id, committed_at, parameters, entropy_source }, fr
     source.drand = { chain_hash: entropy_source.drand.chain_hash, round: entropy_source.drand.round };
     checkSource(source.drand, committed_at, 'entropy_source.drand'); // §7.3: known chain, round after commit
   } else if (source.witnesses.length === 0) {
-    throw new FieldError('entropy_source', '既没有指定见证人, 也没有指定 drand 轮次 (§7.3)', { code: 'invalid-parameters' });
+    throw new FieldError('entropy_source', '既没有指定见证人，也没有指定 drand 轮次（见《抽取规范》第 7.3 节）', { code: 'invalid-parameters' });
   }
   return {
     spec_version: params.joint ? JOINT_SPEC_VERSION : SPEC_VERSION,

@@ -70,11 +70,11 @@ export function readFrameFile(bytes) {
 export function entryProblems(entries) {
   for (const e of entries) {
     const p = idProblem(e.target, 128) ?? idProblem(e.stratum, 128);
-    if (p) return `第 ${e.line} 行: ${p}`;
+    if (p) return `第 ${e.line} 行：${p}`;
   }
   const seen = new Set();
   for (const e of entries) {
-    if (seen.has(e.target)) return `第 ${e.line} 行: target_id ${JSON.stringify(e.target)} 重复 (§4.1)`;
+    if (seen.has(e.target)) return `第 ${e.line} 行：target_id ${JSON.stringify(e.target)} 重复（见《抽取规范》第 4.1 节）`;
     seen.add(e.target);
   }
   return null;

@@ -13,7 +13,7 @@ import { sortIdSlices } from './byte-sort.js';
 export class InputError extends Error {
   /** kind: 'frame' | 'pool' (the vector want_err codes); line: the file line, when known. */
   constructor(kind, message, line) {
-    super(line ? `第 ${line} 行: ${message}` : message);
+    super(line ? `第 ${line} 行：${message}` : message);
     this.name = 'InputError';
     this.kind = kind;
     this.line = line;
@@ -75,7 +75,7 @@ class Fields {
 /** Why the bytes are not a §4.1 identifier (null if they are one). ASCII is checked in place. */
 function sliceProblem(bytes, start, len, max) {
   if (len === 0) return '不能为空';
-  if (len > max) return `最多 ${max} 字节 UTF-8, 实为 ${len}`;
+  if (len > max) return `最多 ${max} 字节 UTF-8，实为 ${len}`;
   for (let i = start; i < start + len; i++) {
     const b = bytes[i];
     if (b >= 0x80) return idProblem(decoder.decode(bytes.subarray(start, start + len)), max);
@@ -227,7 +227,7 @@ function canonicalEntries(f, onProgress) {
     const k = gatherBlock(f, order, stratumRaw, idStart, idLen, stratumOf, from, Math.min(n, from + BLOCK));
     if (k >= 0) {
       const id = decoder.decode(bytes.subarray(idStart[k], idStart[k] + idLen[k]));
-      throw new InputError('frame', `target_id ${JSON.stringify(id)} 重复 (§4.1)`, Math.max(f.line[order[k]], f.line[order[k - 1]]));
+      throw new InputError('frame', `target_id ${JSON.stringify(id)} 重复（见《抽取规范》第 4.1 节）`, Math.max(f.line[order[k]], f.line[order[k - 1]]));
     }
   }
   if (onProgress) onProgress(0.2);
@@ -1034,7 +1034,7 @@ export class UnquotedScanner {
   /** Scans the rest of the file; returns the fields of scanUnquoted. */
   finish(onProgress = null) {
     this.scan(this.bytes.length, onProgress);
-    if (this.st.header === null) throw new InputError('frame', '文件为空 (需要表头行)', 1);
+    if (this.st.header === null) throw new InputError('frame', '文件为空（需要表头行）', 1);
     if (onProgress) onProgress(1);
     return this.f;
   }
@@ -1058,7 +1058,7 @@ export class UnquotedScanner {
       }
       [st.idCol, st.sCol] = ['target_id', 'stratum'].map((name) => {
         const at = header.indexOf(name);
-        if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)} (表头为 ${header.join(', ')})`, thisLine);
+        if (at < 0) throw new InputError('frame', `缺少列 ${JSON.stringify(name)}（表头为 ${header.join(', ')}）`, thisLine);
         return at;
       });
       st.header = header;
@@ -1157,7 +1157,7 @@ function scanBlock(bytes, st, f, limit) {
     const special = scanLine(bytes, st);
     const nf = st.nf;
     if (nf === 1 && st.lens[0] === 0) continue; // blank line
-    if (nf !== width) throw new InputError('frame', `有 ${nf} 个字段, 表头有 ${width} 个`, thisLine);
+    if (nf !== width) throw new InputError('frame', `有 ${nf} 个字段，表头有 ${width} 个`, thisLine);
     f.push(st.starts[idCol], st.lens[idCol], st.starts[sCol], st.lens[sCol], thisLine);
     f.special |= special;
   }

@@ -12,7 +12,7 @@ const isU32 = (x) => Number.isSafeInteger(x) && x >= 0 && x <= 0xffffffff;
 function department(v, path, code) {
   if (typeof v !== 'string') throw new FieldError(path, '部门应为字符串', { code });
   const p = idProblem(v, 128);
-  if (p) throw new FieldError(path, `部门名称无效: ${p}`, { code });
+  if (p) throw new FieldError(path, `部门名称无效：${p}`, { code });
   return v;
 }
 
@@ -24,10 +24,10 @@ function department(v, path, code) {
 export function parseJoint(v, path, code) {
   if (!isObj(v)) throw new FieldError(path, '联合抽查计划应为对象', { code });
   for (const k of Object.keys(v)) {
-    if (!['lead', 'partners', 'require'].includes(k)) throw new FieldError(join(path, k), '不允许的成员 (§17.2)', { code });
+    if (!['lead', 'partners', 'require'].includes(k)) throw new FieldError(join(path, k), '不允许的成员（见《抽取规范》第 17.2 节）', { code });
   }
   for (const k of ['lead', 'partners', 'require']) {
-    if (!(k in v)) throw new FieldError(join(path, k), '缺少此成员 (§17.2)', { code });
+    if (!(k in v)) throw new FieldError(join(path, k), '缺少此成员（见《抽取规范》第 17.2 节）', { code });
   }
   const lead = department(v.lead, join(path, 'lead'), code);
   if (!Array.isArray(v.partners)) throw new FieldError(join(path, 'partners'), '应为数组', { code });
@@ -65,11 +65,11 @@ export function checkJointRules(params, path = 'parameters') {
     if (joint.partners.indexOf(p) !== i) throw new FieldError(at, `配合部门 ${p} 重复`, { code });
   });
   if (joint.require !== 'all' && (joint.require < 1 || joint.require > joint.partners.length)) {
-    throw new FieldError(at, `lead_plus 为 ${joint.require}, 应在 1 至 ${joint.partners.length} 之间`, { code });
+    throw new FieldError(at, `lead_plus 为 ${joint.require}，应在 1 至 ${joint.partners.length} 之间`, { code });
   }
   const r = requiredPerTeam(joint);
   if (params.m < r) {
-    throw new FieldError(join(path, 'inspectors_per_target'), `每个检查组须含 ${r} 个部门的人员, 但每个对象只分配 ${params.m} 人`,
+    throw new FieldError(join(path, 'inspectors_per_target'), `每个检查组须含 ${r} 个部门的人员，但每个对象只分配 ${params.m} 人`,
       { code: 'team-too-small' });
   }
 }
@@ -87,7 +87,7 @@ export function jointDepartments(joint, pool, path = 'parameters.joint') {
   for (let i = 0; i < pool.size; i++) {
     const d = number.get(pool.departments[i]);
     if (d === undefined) {
-      throw new FieldError(path, `检查人员 ${pool.ids[i]} 属于 ${pool.departments[i]}, 不是本计划的部门`, { code: 'unknown-department' });
+      throw new FieldError(path, `检查人员 ${pool.ids[i]} 属于 ${pool.departments[i]}，不是本计划的部门`, { code: 'unknown-department' });
     }
     of[i] = d;
     members[d].push(i);
@@ -120,7 +120,7 @@ export function checkJointFeasible(frame, pool, params, strata, deps, path = 'pa
     const P = deps.members[d].length;
     if (P - capped - worst[d] < 1) {
       throw new FieldError(path,
-        `${name} 的检查人员不足: 共 ${P} 人, 可能达到上限 ${capped} 人, 单个对象最多回避 ${worst[d]} 人, 每个检查组需要 1 人 (§17.5)`,
+        `${name} 的检查人员不足：共 ${P} 人，可能达到上限 ${capped} 人，单个对象最多回避 ${worst[d]} 人，每个检查组需要 1 人（见《抽取规范》第 17.5 节）`,
         { code: 'insufficient-department-inspectors' });
     }
   });
@@ -130,7 +130,7 @@ export function checkJointFeasible(frame, pool, params, strata, deps, path = 'pa
 function pick(stream, list, E, target) {
   const e = list.length - E.length;
   if (e < 1) {
-    throw Object.assign(new Error(`没有可分配给 ${target} 的检查人员: 该承诺不满足 §17.5, 抽取无法完成`),
+    throw Object.assign(new Error(`没有可分配给 ${target} 的检查人员：该承诺不满足《抽取规范》第 17.5 节，抽取无法完成`),
       { code: 'assignment-stuck' });
   }
   let p = stream.below(e);

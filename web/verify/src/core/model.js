@@ -9,7 +9,7 @@ import { SPEC_VERSION, JOINT_SPEC_VERSION } from './keys.js';
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function members(v, path, required, optional = []) {
-  if (!isObj(v)) throw new FieldError(path || '(根)', '应为 JSON 对象');
+  if (!isObj(v)) throw new FieldError(path || '（根）', '应为 JSON 对象');
   for (const k of Object.keys(v)) {
     if (!required.includes(k) && !optional.includes(k)) throw new FieldError(join(path, k), '不允许的成员');
   }
@@ -43,7 +43,7 @@ const str = (v, path) => text(v, path, (x) => (typeof x === 'string' ? null : '�
 /** A beacon signature (§7.3): hex of 1 to 96 bytes, either case; returned in lower case. */
 function signatureHex(v, path) {
   if (typeof v !== 'string' || !/^([0-9a-fA-F]{2}){1,96}$/.test(v)) {
-    throw new FieldError(path, '应为 1–96 字节的十六进制 (§7.3)');
+    throw new FieldError(path, '应为 1–96 字节的十六进制（见《抽取规范》第 7.3 节）');
   }
   return v.toLowerCase();
 }
@@ -95,14 +95,14 @@ export function readCommitment(v, path = 'commitment') {
   const entropySource = { witnesses };
   if ('drand' in v.entropy_source) entropySource.drand = drandSource(v.entropy_source.drand, join(esPath, 'drand'));
   witnesses.forEach((w, i) => {
-    if (witnesses.indexOf(w) !== i) throw new FieldError(`${wPath}[${i}]`, '见证人名称重复 (§7.2)');
+    if (witnesses.indexOf(w) !== i) throw new FieldError(`${wPath}[${i}]`, '见证人名称重复（见《抽取规范》第 7.2 节）');
   });
   const specVersion = str(v.spec_version, join(path, 'spec_version'));
   // §17.1: a version-2 commitment has a joint plan and a version-1 one has none (another version
   // is read as it is, for §14 step 1 to name it).
   const jointPath = join(join(path, 'parameters'), 'joint');
-  if (specVersion === SPEC_VERSION && params.joint) throw new FieldError(jointPath, '不允许的成员 (spotcheck-draw/1)');
-  if (specVersion === JOINT_SPEC_VERSION && !params.joint) throw new FieldError(jointPath, '缺少此成员 (spotcheck-draw/2, §17.2)');
+  if (specVersion === SPEC_VERSION && params.joint) throw new FieldError(jointPath, '不允许的成员（spotcheck-draw/1）');
+  if (specVersion === JOINT_SPEC_VERSION && !params.joint) throw new FieldError(jointPath, '缺少此成员（spotcheck-draw/2，《抽取规范》第 17.2 节）');
   const json = {
     spec_version: specVersion,
     plan_id: text(v.plan_id, join(path, 'plan_id'), planIdProblem),

@@ -8,22 +8,22 @@ const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function onlyMembers(v, path, allowed, code) {
   for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) throw new FieldError(join(path, k), `不允许的成员 (§6.1)`, { code });
+    if (!allowed.includes(k)) throw new FieldError(join(path, k), `不允许的成员（见《抽取规范》第 6.1 节）`, { code });
   }
 }
 
 /** Parses a ratio string (§6.1); returns { ppm, text } with text in the shortest (writer) form. */
 export function parseRatio(r, path) {
   const code = 'invalid-parameters';
-  if (typeof r !== 'string') throw new FieldError(path, '比例应为字符串, 如 "0.05"', { code });
+  if (typeof r !== 'string') throw new FieldError(path, '比例应为字符串，如 "0.05"', { code });
   const m = /^([0-9]+)(?:\.([0-9]{1,6}))?$/.exec(r);
-  if (!m) throw new FieldError(path, `比例格式无效: ${JSON.stringify(r)}`, { code });
+  if (!m) throw new FieldError(path, `比例格式无效：${JSON.stringify(r)}`, { code });
   const intDigits = m[1].replace(/^0+/, '');
-  if (intDigits.length > 1) throw new FieldError(path, `比例大于 1: ${r}`, { code });
+  if (intDigits.length > 1) throw new FieldError(path, `比例大于 1：${r}`, { code });
   const whole = intDigits === '' ? 0 : Number(intDigits);
   const frac = (m[2] ?? '').padEnd(6, '0');
   const ppm = whole * 1_000_000 + Number(frac);
-  if (ppm > 1_000_000) throw new FieldError(path, `比例大于 1: ${r}`, { code });
+  if (ppm > 1_000_000) throw new FieldError(path, `比例大于 1：${r}`, { code });
   const f = (m[2] ?? '').replace(/0+$/, '');
   return { ppm, text: f === '' ? String(whole) : `${whole}.${f}` };
 }
@@ -55,12 +55,12 @@ export function parseParameters(v, path = 'parameters') {
   const code = 'invalid-parameters';
   if (!isObj(v)) throw new FieldError(path, '参数应为对象', { code });
   onlyMembers(v, path, ['strata', 'default', 'inspectors_per_target', 'max_assignments_per_inspector', 'joint'], code);
-  if (!isObj(v.strata)) throw new FieldError(join(path, 'strata'), '必须有 strata 对象 (可为 {})', { code });
+  if (!isObj(v.strata)) throw new FieldError(join(path, 'strata'), '必须有 strata 对象（可为 {}）', { code });
   const strata = new Map();
   const strataJson = {};
   for (const [key, rule] of Object.entries(v.strata)) {
     const p = idProblem(key, 128);
-    if (p) throw new FieldError(join(join(path, 'strata'), key), `层名无效: ${p}`, { code });
+    if (p) throw new FieldError(join(join(path, 'strata'), key), `层名无效：${p}`, { code });
     const r = parseRule(rule, join(join(path, 'strata'), key));
     strata.set(key, r);
     strataJson[key] = r.json;
@@ -96,10 +96,10 @@ const isU32 = (x) => Number.isSafeInteger(x) && x >= 0 && x <= 0xffffffff;
 export function checkAssignmentRules(params, path = 'parameters') {
   const code = 'invalid-parameters';
   if (params.m < 2) {
-    throw new FieldError(join(path, 'inspectors_per_target'), '每个对象至少 2 名检查人员 (旅游法 §86; 行政处罚法 §42)', { code });
+    throw new FieldError(join(path, 'inspectors_per_target'), '每个对象至少 2 名检查人员（《旅游法》第八十六条、《行政处罚法》第四十二条）', { code });
   }
   if (params.cap !== null && params.cap < 1) {
-    throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为至少 1 的整数 (不设上限时省略此成员)', { code });
+    throw new FieldError(join(path, 'max_assignments_per_inspector'), '应为至少 1 的整数（不设上限时省略此成员）', { code });
   }
 }
 
@@ -140,7 +140,7 @@ export function computeStrata(frame, params, path = 'parameters') {
     const rule = params.strata.get(key) ?? params.default;
     const sample = sampleSize(N, rule);
     if (sample > N) {
-      throw new FieldError(path, `层 ${JSON.stringify(key)} 抽取 ${sample} 个, 但只有 ${N} 个对象`, { code: 'sample-too-large' });
+      throw new FieldError(path, `层 ${JSON.stringify(key)} 抽取 ${sample} 个，但只有 ${N} 个对象`, { code: 'sample-too-large' });
     }
     total += sample;
     return { key, population: N, sample };
@@ -162,7 +162,7 @@ export function checkFeasible(frame, pool, params, strata, path = 'parameters') 
   }
   if (pool.size - capped - maxC < m) {
     throw new FieldError(path,
-      `检查人员不足: 名单 ${pool.size} 人, 可能达到上限 ${capped} 人, 单个对象最多回避 ${maxC} 人, 每个对象需要 ${m} 人 (§9.2)`,
+      `检查人员不足：名单 ${pool.size} 人，可能达到上限 ${capped} 人，单个对象最多回避 ${maxC} 人，每个对象需要 ${m} 人（见《抽取规范》第 9.2 节）`,
       { code: 'insufficient-inspectors' });
   }
 }

@@ -22,7 +22,7 @@ export function buildPool(entries) {
     for (const c of conflicts) {
       const p3 = idProblem(c, 128);
       if (p3) throw new InputError('pool', `conflicts ${JSON.stringify(c)}: ${p3}`, line);
-      if (seen.has(c)) throw new InputError('pool', `${id}: 回避对象 ${JSON.stringify(c)} 重复 (§5.1)`, line);
+      if (seen.has(c)) throw new InputError('pool', `${id}：回避对象 ${JSON.stringify(c)} 重复（见《抽取规范》第 5.1 节）`, line);
       seen.add(c);
     }
     raw.push({ id, department, conflicts: [...conflicts].sort(compareUtf8), line });
@@ -30,7 +30,7 @@ export function buildPool(entries) {
   const sorted = raw.slice().sort((a, b) => compareUtf8(a.id, b.id));
   for (let k = 1; k < sorted.length; k++) {
     if (sorted[k].id === sorted[k - 1].id) {
-      throw new InputError('pool', `inspector_id ${JSON.stringify(sorted[k].id)} 重复 (§5.1)`, sorted[k].line);
+      throw new InputError('pool', `inspector_id ${JSON.stringify(sorted[k].id)} 重复（见《抽取规范》第 5.1 节）`, sorted[k].line);
     }
   }
   const leaves = sorted.map((r) => {

@@ -22,14 +22,14 @@ export function checkInclusion(proofValue, against = null) {
   try {
     proof = readProof(proofValue);
   } catch (e) {
-    if (e instanceof FieldError) return { ok: false, failure: { field: e.field, detail: `证明文件格式错误: ${e.detail}` } };
+    if (e instanceof FieldError) return { ok: false, failure: { field: e.field, detail: `证明文件格式错误：${e.detail}` } };
     throw e;
   }
   const ok = verifyInclusion(frameLeafHash(proof.target, proof.stratum), proof.index, proof.frame_size,
     proof.path.map(fromHex), fromHex(proof.frame_root));
   if (!ok) {
     return { ok: false, proof, failure: { field: 'path',
-      detail: '审计路径不能从该企业及其分层推导出 frame_root: 证明无效 (企业编号、分层、位置或路径被改动)' } };
+      detail: '审计路径不能从该对象及其分层推导出 frame_root：证明无效（对象编号、分层、位置或路径被改动）' } };
   }
   const out = { ok: true, failure: null, proof };
   if (against !== null) {
@@ -38,7 +38,7 @@ export function checkInclusion(proofValue, against = null) {
     try {
       commitment = readCommitment(isTranscript ? against.commitment : against, 'commitment').json;
     } catch (e) {
-      if (e instanceof FieldError) return { ok: false, proof, failure: { field: e.field, detail: `承诺文件格式错误: ${e.detail}` } };
+      if (e instanceof FieldError) return { ok: false, proof, failure: { field: e.field, detail: `承诺文件格式错误：${e.detail}` } };
       throw e;
     }
     out.plan_id = commitment.plan_id;

@@ -5,7 +5,7 @@
 
 export class JsonSyntaxError extends Error {
   constructor(message, line, column) {
-    super(`JSON 第 ${line} 行第 ${column} 列: ${message}`);
+    super(`JSON 第 ${line} 行第 ${column} 列：${message}`);
     this.name = 'JsonSyntaxError';
     this.line = line;
     this.column = column;
@@ -61,7 +61,7 @@ export function parseStrictJson(text) {
       ws();
       if (text[i] !== '"') fail('应为成员名');
       const key = string();
-      if (Object.prototype.hasOwnProperty.call(out, key)) fail(`成员名重复: ${JSON.stringify(key)}`);
+      if (Object.prototype.hasOwnProperty.call(out, key)) fail(`成员名重复：${JSON.stringify(key)}`);
       ws();
       if (text[i] !== ':') fail('应为 ":"');
       i++;
@@ -135,17 +135,17 @@ export function parseStrictJson(text) {
       }
       i++;
     }
-    if (surrogates && /\p{Surrogate}/u.test(out)) fail('字符串含有不成对的代理项 (无 UTF-8 形式)');
+    if (surrogates && /\p{Surrogate}/u.test(out)) fail('字符串含有不成对的代理项（无 UTF-8 形式）');
     return out;
   };
   const number = () => {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
     if (!m) fail('无效的数字');
     if (m[0].startsWith('-') || m[2] !== undefined || m[3] !== undefined) {
-      fail(`只允许 0 到 2^53−1 的整数 (§3): ${m[0]}`);
+      fail(`只允许 0 到 2^53−1 的整数（见《抽取规范》第 3 节）：${m[0]}`);
     }
     const n = Number(m[0]);
-    if (!Number.isSafeInteger(n)) fail(`整数超出 2^53−1 (§3): ${m[0]}`);
+    if (!Number.isSafeInteger(n)) fail(`整数超出 2^53−1（见《抽取规范》第 3 节）：${m[0]}`);
     i += m[0].length;
     return n;
   };

@@ -14,7 +14,7 @@ export function idProblem(s, maxBytes) {
   if (s.length === 0) return '不能为空';
   if (SURROGATE.test(s)) return '含有不成对的代理项';
   const len = utf8Length(s);
-  if (len > maxBytes) return `最多 ${maxBytes} 字节 UTF-8, 实为 ${len}`;
+  if (len > maxBytes) return `最多 ${maxBytes} 字节 UTF-8，实为 ${len}`;
   const bad = FORBIDDEN_IN_ID.exec(s);
   if (bad) return `含有不允许的字符 U+${bad[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
   return null;
@@ -35,7 +35,7 @@ export function witnessTextProblem(s, maxBytes) {
   if (s.length === 0) return '不能为空';
   if (SURROGATE.test(s)) return '含有不成对的代理项';
   const len = utf8Length(s);
-  if (len > maxBytes) return `最多 ${maxBytes} 字节 UTF-8, 实为 ${len}`;
+  if (len > maxBytes) return `最多 ${maxBytes} 字节 UTF-8，实为 ${len}`;
   if (CONTROL.test(s)) return '含有控制字符';
   if (/^\p{White_Space}|\p{White_Space}$/u.test(s)) return '首尾不能有空白';
   return null;
@@ -44,7 +44,7 @@ export function witnessTextProblem(s, maxBytes) {
 /** §9.1: plan ids. */
 export function planIdProblem(s) {
   if (typeof s !== 'string') return '应为字符串';
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s) ? null : '应为 1–64 个 A–Z a–z 0–9 . _ - 字符, 以字母或数字开头';
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s) ? null : '应为 1–64 个 A–Z a–z 0–9 . _ - 字符，以字母或数字开头';
 }
 
 /** §2: timestamps `YYYY-MM-DDTHH:MM:SSZ`, a real UTC date and time. */

@@ -565,11 +565,11 @@ export async function assessTokens(tokens, commitmentHash, deadline, anchors, op
 export function assessmentText(assessment) {
   const { proven, outcomes, deadline } = assessment;
   if (proven) {
-    return `承诺最晚在 ${beijingText(proven.latest)} (北京时间) 已经存在: 由时间戳机构 ${proven.authority} 签名证明 (RFC 3161), `
-      + `早于截止时间 ${beijingText(deadline)} (北京时间)。`;
+    return `承诺最晚在 ${beijingText(proven.latest)}（北京时间）已经存在：由时间戳机构 ${proven.authority} 签名证明（RFC 3161），`
+      + `早于截止时间 ${beijingText(deadline)}（北京时间）。`;
   }
   if (outcomes.length === 0) {
-    return '没有时间戳: 承诺的公布时间只有抽查机关自己的说法为凭, 没有独立的时间戳机构证明它在随机数产生之前就已存在。';
+    return '没有时间戳：承诺的公布时间只有抽查机关自己的说法为凭，没有独立的时间戳机构证明它在随机数产生之前就已存在。';
   }
-  return `没有一个时间戳有效 (${outcomes.length} 个未通过): 承诺的公布时间只有抽查机关自己的说法为凭。`;
+  return `没有一个时间戳有效（${outcomes.length} 个未通过）：承诺的公布时间只有抽查机关自己的说法为凭。`;
 }

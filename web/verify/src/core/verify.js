@@ -154,7 +154,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
         pub = readCommitment(published, 'commitment').json;
       } catch (e) {
         if (e instanceof FieldError) {
-          throw new FieldError(e.field, `公布的承诺文件格式错误: ${e.detail}`);
+          throw new FieldError(e.field, `公布的承诺文件格式错误：${e.detail}`);
         }
         throw e;
       }
@@ -315,13 +315,13 @@ export async function verifyFiles({ transcriptText, commitmentText = null, frame
   try {
     transcript = parseStrictJson(transcriptText);
   } catch (e) {
-    return syntaxFailure('format', '(誊本文件)', e);
+    return syntaxFailure('format', '（誊本文件）', e);
   }
   if (commitmentText !== null) {
     try {
       published = parseStrictJson(commitmentText);
     } catch (e) {
-      return syntaxFailure('published', '(承诺文件)', e);
+      return syntaxFailure('published', '（承诺文件）', e);
     }
   }
   const parsed = Math.round(now() - started);

@@ -2,7 +2,7 @@
 import { CHECKS } from '../core/verify.js';
 import { checkInclusion } from '../core/proof.js';
 import { parseStrictJson } from '../core/strict-json.js';
-import { CHECK_TEXT, PHASE_TEXT, STATUS_TEXT, drandText } from './texts.js';
+import { CHECK_TEXT, PHASE_TEXT, SPEC_URL, STATUS_TEXT, beijingTime, drandText, kindWord, sectionText } from './texts.js';
 import { readSource, decodeText, SourceError } from './sources.js';
 import { prestartWorker, runVerification, startFrameFile } from './run.js';
 import { prefillTimestamps, showTimestamps } from './timestamps.js';
@@ -29,12 +29,17 @@ for (const [key, s] of Object.entries(SOURCES)) {
   s.urlInput = $(`${key}-url`);
 }
 
+/** What the plan's targets are called (?kind=guide: 导游), for the proof panel and the verdict. */
+const KIND = kindWord(new URLSearchParams(location.search).get('kind'));
+
 /** The transcript loaded by the last verification, for the proof panel. */
 let lastTranscript = null;
 
 /** Query parameters pre-fill the URL fields: ?transcript=…&frame=…&pool=…&commitment=… */
 function prefillFromQuery() {
   const q = new URLSearchParams(location.search);
+  for (const node of document.querySelectorAll('.kind-noun')) node.textContent = KIND.noun;
+  for (const node of document.querySelectorAll('.kind-measure')) node.textContent = KIND.measure;
   for (const key of Object.keys(SOURCES)) if (q.get(key)) SOURCES[key].urlInput.value = q.get(key);
   prefillTimestamps(q);
 }
@@ -43,7 +48,8 @@ function checkItem(c, status) {
   const [title, explain] = CHECK_TEXT[c.id];
   const li = el('li', { 'data-check': c.id, 'data-status': status },
     el('span', { class: `badge ${status}` }, badgeText(status)),
-    el('span', { class: 'check-title' }, title, ' ', el('span', { class: 'sec' }, c.section)),
+    el('span', { class: 'check-title' }, title, ' ',
+      el('a', { class: 'sec', href: SPEC_URL, 'data-section': c.section }, `见《抽取规范》${sectionText(c.section)}`)),
     el('p', { class: 'check-explain' }, explain));
   if (c.id === 'drand' && status === 'pass') li.append(el('p', { class: 'check-explain check-beacon' }, drandText(c.beacon ?? null)));
   if (status === 'fail') li.append(failureBox(c));
@@ -166,7 +172,7 @@ async function onVerify(event) {
     });
     const readMs = Math.round(performance.now() - started);
     for (const key of ['transcript', 'frame', 'pool']) {
-      if (!loaded[key]) throw new SourceError(`请选择${SOURCES[key].label}文件 (或输入其网址)。`);
+      if (!loaded[key]) throw new SourceError(`请选择${SOURCES[key].label}文件（或输入其网址）。`);
     }
     const names = Object.fromEntries(Object.entries(loaded).filter(([, v]) => v).map(([k, v]) => [k, v.name]));
     setCommand(names);
@@ -180,7 +186,7 @@ async function onVerify(event) {
         const i = CHECKS.findIndex((c) => c.id === p.check);
         const base = i / CHECKS.length;
         let value = base;
-        let text = `正在检查: ${CHECK_TEXT[p.check][0]}`;
+        let text = `正在检查：${CHECK_TEXT[p.check][0]}`;
         if (p.check === 'frame' && p.phase) {
           value = base + (p.fraction * (p.phase === 'parse' ? 0.3 : 0.7) + (p.phase === 'hash' ? 0.3 : 0)) / CHECKS.length * 4;
           text = `${PHASE_TEXT[p.phase]}… ${Math.round(p.fraction * 100)}%`;
@@ -200,16 +206,16 @@ async function onVerify(event) {
     }
     const s = report.summary;
     if (report.ok) {
-      verdict(out, true, '✔ 验证通过: 这次抽取可以由公开的数据完整重现。',
-        `计划 ${s.plan_id}: 从 ${s.frame_size} 个检查对象中抽取 ${s.selections} 个, 每个对象都分配了检查人员。`,
-        `承诺时间 ${s.committed_at}, 抽取时间 ${s.drawn_at}。誊本摘要 ${s.digest}。`,
-        s.drand ? `外部随机数包括 drand ${s.drand.chain} 链第 ${s.drand.round} 轮 (发布于 ${s.drand.time}), 其签名已离线验证。` : null,
+      verdict(out, true, '✔ 验证通过：这次抽取可以由公开的数据完整重现。',
+        `计划 ${s.plan_id}：从 ${s.frame_size} ${KIND.measure}${KIND.noun}中抽取 ${s.selections} ${KIND.measure}，每${KIND.measure}都分配了检查人员。`,
+        `承诺时间 ${beijingTime(s.committed_at)}，抽取时间 ${beijingTime(s.drawn_at)}。誊本摘要 ${s.digest}。`,
+        s.drand ? `外部随机数包括 drand ${s.drand.chain} 链第 ${s.drand.round} 轮，发布于 ${beijingTime(s.drand.time)}，其签名已离线验证。` : null,
         `用时 ${(ms / 1000).toFixed(2)} 秒。`);
     } else {
       const f = report.failure;
-      verdict(out, false, `✘ 验证未通过: 字段 ${f.field} 不一致。`,
+      verdict(out, false, `✘ 验证未通过：字段 ${f.field} 不一致。`,
         `${CHECK_TEXT[f.check][0]}: ${f.detail}`,
-        '这说明誊本、名录或人员名录中至少有一个与抽取时使用的不同 (被改动, 或选错了文件)。');
+        '这说明誊本、名录或人员名录中至少有一个与抽取时使用的不同（被改动，或选错了文件）。');
     }
     // The commitment's time-stamp tokens (§16), after the draw: they never change its verdict.
     await showTimestamps(lastTranscript);
@@ -221,7 +227,7 @@ async function onVerify(event) {
     document.body.dataset.frameHanded = String(report.frameHanded ?? false);
     if (!report.ok) document.body.dataset.failedField = report.failure.field;
   } catch (e) {
-    verdict(out, false, '✘ 无法完成验证', e instanceof SourceError ? e.message : `出错: ${e.message ?? e}`);
+    verdict(out, false, '✘ 无法完成验证', e instanceof SourceError ? e.message : `出错：${e.message ?? e}`);
     document.body.dataset.state = 'error';
   } finally {
     progressView.stop();
@@ -237,22 +243,22 @@ async function onProof(event) {
   try {
     const file = $('proof-file').files[0];
     const text = file ? decodeText(await file.arrayBuffer(), '证明文件') : $('proof-text').value.trim();
-    if (!text) throw new SourceError('请选择证明文件, 或粘贴证明内容。');
+    if (!text) throw new SourceError('请选择证明文件，或粘贴证明内容。');
     const proof = parseJson(text, '证明文件');
     const againstFile = $('against-file').files[0];
     const against = againstFile ? parseJson(decodeText(await againstFile.arrayBuffer(), '承诺或誊本'), '承诺或誊本') : lastTranscript;
     $('cli-proof').textContent = `spotcheck check-proof ${file ? file.name : 'proof.json'}${against ? ` --commitment ${againstFile ? againstFile.name : 'commitment.json'}` : ''}`;
     const r = checkInclusion(proof, against);
     if (!r.ok) {
-      verdict(out, false, `✘ 证明无效 (字段 ${r.failure.field})`, r.failure.detail,
-        r.failure.recorded !== undefined ? `证明中: ${r.failure.recorded}; 承诺中: ${r.failure.recomputed}` : null);
+      verdict(out, false, `✘ 证明无效（字段 ${r.failure.field}）`, r.failure.detail,
+        r.failure.recorded !== undefined ? `证明中：${r.failure.recorded}；承诺中：${r.failure.recomputed}` : null);
       return;
     }
     const p = r.proof;
     const drawn = r.drawn === undefined ? null
-      : r.drawn ? `该企业在本次抽取中被抽中, 检查人员: ${r.drawn.inspectors.join('、')}。` : '该企业在本次抽取中未被抽中。';
+      : r.drawn ? `该${KIND.noun}在本次抽取中被抽中，检查人员：${r.drawn.inspectors.join('、')}。` : `该${KIND.noun}在本次抽取中未被抽中。`;
     verdict(out, true, `✔ ${p.target} 在检查对象名录中`,
-      `所属分层 ${p.stratum}, 是名录 (共 ${p.frame_size} 个对象) 中第 ${p.index + 1} 个 (序号 ${p.index})。`,
+      `所属分层 ${p.stratum}，是名录（共 ${p.frame_size} ${KIND.measure}${KIND.noun}）中第 ${p.index + 1} ${KIND.measure}（序号 ${p.index}）。`,
       r.plan_id ? `该名录正是计划 ${r.plan_id} 的承诺中固定的名录。` : `名录根哈希 ${p.frame_root}。提供承诺或誊本可确认它属于哪一次抽取。`,
       drawn);
   } catch (e) {

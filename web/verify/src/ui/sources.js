@@ -20,9 +20,9 @@ function pageOrigin() {
 function askOrigin(target, label) {
   const here = pageOrigin();
   return window.confirm(
-    `${label}的网址不在本页所在的网站${here ? ` (${here})` : ''}:\n\n${target.origin}\n\n` +
-      `完整网址: ${target.href}\n\n` +
-      '只有确认该网站是您信任的发布机构时, 才从它读取文件。是否从这个网站读取?',
+    `${label}的网址不在本页所在的网站${here ? `（${here}）` : ''}：\n\n${target.origin}\n\n` +
+      `完整网址：${target.href}\n\n` +
+      '只有确认该网站是您信任的发布机构时，才从它读取文件。是否从这个网站读取？',
   );
 }
 
@@ -34,11 +34,11 @@ export function allowOrigin(target, label, confirm = askOrigin) {
   const here = pageOrigin();
   if (here && target.origin === here) return;
   if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-    throw new SourceError(`无法获取${label} (${target.href}): 只能读取 http 或 https 网址。请下载该文件后用“选择文件”打开。`);
+    throw new SourceError(`无法获取${label}（${target.href}）：只能读取 http 或 https 网址。请下载该文件后用“选择文件”打开。`);
   }
   if (confirmedOrigins.has(target.origin)) return;
   if (!confirm(target, label)) {
-    throw new SourceError(`未读取${label}: ${target.origin} 不是本页所在的网站, 且未经您确认。请下载该文件后用“选择文件”打开。`);
+    throw new SourceError(`未读取${label}：${target.origin} 不是本页所在的网站，且未经您确认。请下载该文件后用“选择文件”打开。`);
   }
   confirmedOrigins.add(target.origin);
 }
@@ -58,19 +58,19 @@ export async function readSource({ fileInput, urlInput, label }, { asBlob = fals
   try {
     target = new URL(url, document.baseURI);
   } catch {
-    throw new SourceError(`${label}的网址无效: ${url}`);
+    throw new SourceError(`${label}的网址无效：${url}`);
   }
   allowOrigin(target, label);
   let response;
   try {
     response = await fetch(target, { cache: 'no-store', credentials: 'omit' });
   } catch (e) {
-    throw new SourceError(`无法获取${label} (${url}): 网络错误, 或该网站不允许跨域读取。请下载该文件后用“选择文件”打开。`);
+    throw new SourceError(`无法获取${label}（${url}）：网络错误，或该网站不允许跨域读取。请下载该文件后用“选择文件”打开。`);
   }
   if (response.url && new URL(response.url).origin !== target.origin) {
-    throw new SourceError(`未读取${label}: ${target.origin} 将请求转到了另一个网站 (${new URL(response.url).origin})。请下载该文件后用“选择文件”打开。`);
+    throw new SourceError(`未读取${label}：${target.origin} 将请求转到了另一个网站（${new URL(response.url).origin}）。请下载该文件后用“选择文件”打开。`);
   }
-  if (!response.ok) throw new SourceError(`无法获取${label} (${url}): 服务器返回 ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new SourceError(`无法获取${label}（${url}）：服务器返回 ${response.status} ${response.statusText}`);
   const name = decodeURIComponent(new URL(response.url || url, document.baseURI).pathname.split('/').pop() || url);
   return { bytes: await response.arrayBuffer(), name };
 }

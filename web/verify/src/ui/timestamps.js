@@ -10,15 +10,15 @@ import { readSource, decodeText, SourceError } from './sources.js';
 export const TIMESTAMP_CODE_TEXT = {
   'timestamp-malformed': '不是有效的 RFC 3161 时间戳响应文件',
   'timestamp-not-granted': '时间戳机构没有签发时间戳',
-  'timestamp-imprint': '它证明的是另一个哈希, 不是本次承诺的哈希',
-  'timestamp-nonce': '随机数 (nonce) 与请求不符',
+  'timestamp-imprint': '它证明的是另一个哈希，不是本次承诺的哈希',
+  'timestamp-nonce': '随机数（nonce）与请求不符',
   'timestamp-signer': '找不到签名者的证书',
-  'timestamp-signed-attributes': '签名属性缺失, 或与时间戳内容、签名者证书不符',
-  'timestamp-signature': '时间戳机构的签名验证失败 (文件被改动过)',
-  'timestamp-certificate': '签名证书不是时间戳专用证书, 或在签发时不在有效期内',
+  'timestamp-signed-attributes': '签名属性缺失，或与时间戳内容、签名者证书不符',
+  'timestamp-signature': '时间戳机构的签名验证失败（文件被改动过）',
+  'timestamp-certificate': '签名证书不是时间戳专用证书，或在签发时不在有效期内',
   'timestamp-untrusted': '签名者的证书不能追溯到所提供的信任根证书',
-  'timestamp-unsupported': '使用了本页面不支持的算法 (如 SM2、RSA-PSS)',
-  'timestamp-too-late': '时间戳不早于截止时间, 不能证明承诺在随机数产生之前已经存在',
+  'timestamp-unsupported': '使用了本页面不支持的算法（如 SM2、RSA-PSS）',
+  'timestamp-too-late': '时间戳不早于截止时间，不能证明承诺在随机数产生之前已经存在',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -41,14 +41,14 @@ async function readListing() {
   try {
     answer = JSON.parse(decodeText(r.bytes, '时间戳清单'));
   } catch (e) {
-    throw new SourceError(`时间戳清单 (${listing}) 不是 JSON: ${e.message}`);
+    throw new SourceError(`时间戳清单（${listing}）不是 JSON：${e.message}`);
   }
   const list = answer?.timestamps ?? answer;
   const files = Array.isArray(list?.tokens) ? list.tokens.map((t) => t?.file) : null;
   const anchors = list?.trust_anchors ?? null;
   if (!files || !files.every((f) => typeof f === 'string' && PLAIN_NAME.test(f))
     || (anchors !== null && (typeof anchors !== 'string' || !PLAIN_NAME.test(anchors)))) {
-    throw new SourceError(`时间戳清单 (${listing}) 的格式不对: 应列出 tokens[].file 和 trust_anchors。`);
+    throw new SourceError(`时间戳清单（${listing}）的格式不对：应列出 tokens[].file 和 trust_anchors。`);
   }
   // The plan's JSON (…/plans/{id}), its /timestamps or its /verification: files at …/plans/{id}/timestamps/<file>.
   const base = new URL(listing, document.baseURI);
@@ -77,7 +77,7 @@ async function readAnchors() {
   try {
     return readAnchorsPem(decodeText(r.bytes, '信任根证书'));
   } catch (e) {
-    if (e instanceof AnchorError) throw new SourceError(`信任根证书文件 ${r.name} 无法读取: ${e.message}`);
+    if (e instanceof AnchorError) throw new SourceError(`信任根证书文件 ${r.name} 无法读取：${e.message}`);
     throw e;
   }
 }
@@ -104,10 +104,10 @@ const el = (tag, attrs = {}, ...children) => {
 };
 
 function deadlineText(deadline) {
-  const when = `${beijingText(deadline.ns)} (北京时间)`;
+  const when = `${beijingText(deadline.ns)}（北京时间）`;
   return deadline.reason === 'drand'
-    ? `截止时间是承诺指定的 drand ${deadline.chain} 第 ${deadline.round} 轮的发布时间 ${when}: 时间戳必须早于它 (规范 §16.4)。`
-    : `截止时间是誊本记录的抽取时间 ${when}: 时间戳必须早于它 (规范 §16.4)。`;
+    ? `截止时间是承诺指定的 drand ${deadline.chain} 第 ${deadline.round} 轮的发布时间 ${when}：时间戳必须早于它（见《抽取规范》第 16.4 节）。`
+    : `截止时间是誊本记录的抽取时间 ${when}：时间戳必须早于它（见《抽取规范》第 16.4 节）。`;
 }
 
 function outcomeItem(o) {
@@ -117,9 +117,9 @@ function outcomeItem(o) {
     el('span', { class: 'check-title' }, o.label));
   if (o.stamp) {
     li.append(el('p', { class: 'check-explain' },
-      `时间戳机构 ${o.stamp.authority}, 时间 ${beijingText(o.stamp.genTime)} (北京时间)`,
-      o.stamp.latest !== o.stamp.genTime ? `, 误差内最晚 ${beijingText(o.stamp.latest)}` : '',
-      `; 信任根 ${o.stamp.anchor}; 序列号 ${o.stamp.serial}。`));
+      `时间戳机构 ${o.stamp.authority}，时间 ${beijingText(o.stamp.genTime)}（北京时间）`,
+      o.stamp.latest !== o.stamp.genTime ? `，误差内最晚 ${beijingText(o.stamp.latest)}` : '',
+      `；信任根 ${o.stamp.anchor}；序列号 ${o.stamp.serial}。`));
   }
   if (!ok) {
     li.append(el('div', { class: 'failure' }, el('dl', {},
@@ -145,11 +145,11 @@ export async function showTimestamps(transcript) {
     const deadline = deadlineOf(transcript);
     if (tokens.length === 0) {
       result = { proven: false, outcomes: [], text: assessmentText({ proven: null, outcomes: [], deadline: deadline?.ns ?? 0n }) };
-      out.replaceChildren(el('div', { class: 'verdict bad', 'data-ok': 'false' }, el('strong', {}, '时间戳: 无'), el('p', {}, result.text)));
+      out.replaceChildren(el('div', { class: 'verdict bad', 'data-ok': 'false' }, el('strong', {}, '时间戳：无'), el('p', {}, result.text)));
     } else if (transcript?.commitment === undefined || deadline === null) {
-      throw new SourceError('誊本无法读取承诺或截止时间, 无法检查时间戳。');
+      throw new SourceError('誊本无法读取承诺或截止时间，无法检查时间戳。');
     } else if (anchors === null) {
-      throw new SourceError('提供了时间戳, 但没有提供时间戳机构的信任根证书 (PEM): 无法判断是谁签的名。请一并选择信任根证书文件。');
+      throw new SourceError('提供了时间戳，但没有提供时间戳机构的信任根证书（PEM）：无法判断是谁签的名。请一并选择信任根证书文件。');
     } else {
       const hash = H(canonicalBytes(transcript.commitment));
       const a = await assessTokens(tokens, hash, deadline.ns, anchors);
@@ -157,12 +157,12 @@ export async function showTimestamps(transcript) {
       result = { proven: a.proven !== null, outcomes: a.outcomes.map((o) => ({ label: o.label, code: o.error?.code ?? null })), text };
       out.replaceChildren(
         el('div', { class: `verdict ${a.proven ? 'ok' : 'bad'}`, 'data-ok': String(a.proven !== null) },
-          el('strong', {}, a.proven ? '✔ 时间戳: 承诺的存在时间有独立证明' : '✘ 时间戳: 没有有效的时间戳'),
+          el('strong', {}, a.proven ? '✔ 时间戳：承诺的存在时间有独立证明' : '✘ 时间戳：没有有效的时间戳'),
           el('p', {}, text), el('p', {}, deadlineText(deadline))),
         el('ol', { class: 'checks', 'aria-label': '各个时间戳' }, ...a.outcomes.map(outcomeItem)));
     }
   } catch (e) {
-    const message = e instanceof SourceError ? e.message : `出错: ${e?.message ?? e}`;
+    const message = e instanceof SourceError ? e.message : `出错：${e?.message ?? e}`;
     result = { proven: false, error: message };
     out.replaceChildren(el('div', { class: 'verdict bad', 'data-ok': 'false' }, el('strong', {}, '✘ 无法检查时间戳'), el('p', {}, message),
       el('p', {}, '承诺的公布时间因此只有抽查机关自己的说法为凭。')));
