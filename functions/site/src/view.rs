@@ -679,7 +679,7 @@ fn plan_view_at(
                 transcript_digest: t.digest.to_hex(),
                 selections: sel,
                 commands: verify_commands(&id, &hash, base_url),
-                verifier: verifier_link(&dir, &pr.timestamps),
+                verifier: verifier_link(&dir, spec.target_kind, &pr.timestamps),
             })
         }
         _ => None,
@@ -713,8 +713,13 @@ fn plan_view_at(
 }
 
 /// The verifier page's link for a drawn plan: its files, and each published time-stamp token
-/// with the authorities' anchors beside them, so the page checks the tokens too.
-fn verifier_link(dir: &str, timestamps: &[spotcheck_domain::lifecycle::TimestampRecord]) -> String {
+/// with the authorities' anchors beside them, so the page checks the tokens too; and the plan's
+/// target kind, which decides what the page calls a target (导游 for a guide, not 企业).
+fn verifier_link(
+    dir: &str,
+    kind: TargetKind,
+    timestamps: &[spotcheck_domain::lifecycle::TimestampRecord],
+) -> String {
     let mut link = format!(
         "verify.html?transcript={dir}transcript.json&frame={dir}frame.csv&pool={dir}pool.csv&commitment={dir}commitment.json"
     );
@@ -725,6 +730,7 @@ fn verifier_link(dir: &str, timestamps: &[spotcheck_domain::lifecycle::Timestamp
     if !tokens.is_empty() {
         link.push_str(&format!("&anchors={dir}tsa-anchors.pem"));
     }
+    link.push_str(&format!("&kind={}", kind.code()));
     link
 }
 

@@ -116,6 +116,16 @@ fn the_plan_page_shows_the_time_stamp_and_the_token_is_published_beside_the_comm
         link.contains("&timestamp=plans/P1/commitment.tsa-1.tsr&anchors=plans/P1/tsa-anchors.pem"),
         "{page}"
     );
+    // The plan's target kind tells the page what to call a target (an agency here: 旅行社).
+    assert!(link.contains("tsa-anchors.pem&kind=agency"), "{page}");
+    // The spec the verifier page cites (见《抽取规范》第 N 节) is published beside it.
+    assert_eq!(
+        std::fs::read(dir.path().join("site/draw-spec.txt"))?,
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/draw-spec.md"
+        ))?
+    );
 
     let other = dir.path().join("site/plans/P2");
     assert!(!other.join("tsa-anchors.pem").exists());

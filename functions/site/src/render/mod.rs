@@ -15,6 +15,9 @@ use crate::view::{BusinessView, SiteModel};
 
 /// The browser verifier, copied from `web/verify/dist/verify.html` at build time.
 pub const VERIFY_HTML: &[u8] = include_bytes!("../../../../web/verify/dist/verify.html");
+/// The draw spec, beside the verifier as `draw-spec.txt`: the page cites its sections
+/// (见《抽取规范》第 N 节) and links to it.
+pub const DRAW_SPEC: &[u8] = include_bytes!("../../../../docs/draw-spec.md");
 const SITE_CSS: &[u8] = include_bytes!("../../assets/site.css");
 const ELDER_JS: &[u8] = include_bytes!("../../assets/elder.js");
 
@@ -61,6 +64,8 @@ pub mod media {
     pub const TSR: &str = "application/timestamp-reply";
     /// PEM certificates (`tsa-anchors.pem`).
     pub const PEM: &str = "application/x-pem-file";
+    /// Plain text (`draw-spec.txt`).
+    pub const TEXT: &str = "text/plain; charset=utf-8";
 }
 
 /// Site-wide settings.
@@ -330,6 +335,11 @@ pub fn render(
         "verify.html",
         media::HTML,
         VERIFY_HTML.to_vec(),
+    ));
+    r.out.push(SiteFile::new(
+        "draw-spec.txt",
+        media::TEXT,
+        DRAW_SPEC.to_vec(),
     ));
     r.out.push(SiteFile::new(
         "assets/site.css",
