@@ -3,7 +3,9 @@
 Counts every answer per operation (method and path template) by status class and writes the counts
 to $SPOTCHECK_FUZZ_COUNTS when the run ends, for scripts/fuzz-summary.py to print and judge; and
 turns some calls into requests built from state made beforehand (below), so that every operation
-can succeed. Without $SPOTCHECK_FUZZ_TOKEN2 it only counts.
+can succeed. Every request carries $SPOTCHECK_FUZZ_TOKEN; without $SPOTCHECK_FUZZ_TOKEN2 (a second
+person of the same department) and $SPOTCHECK_FUZZ_TOKEN3 (a partner department's supervisor) it
+only counts.
 """
 
 import atexit
@@ -51,10 +53,15 @@ def after_call(context, case, response):
 # run, the hook makes the state those requests need through the API (a second person,
 # $SPOTCHECK_FUZZ_TOKEN2, enters what the fuzzing token must approve), and every fourth call of
 # such an operation is replaced by a request built from that state: the ids created earlier feed
-# the later calls, as OpenAPI links would. The server's answers to these requests go through the
-# same checks and counts as every other.
+# the later calls, as OpenAPI links would. The plan operations (commit, amend, withdraw, cancel,
+# draw, time-stamp retry and token download) get a plan made in the state they need at that
+# moment instead: the stateful phase's links can change any plan they find, so a plan reserved
+# at setup might no longer be in that state when its turn comes. The server's answers to these
+# requests go through the same checks and counts as every other.
 
 DEPT = "莆田市文化和旅游局"
+# A department with inspectors of travel agencies in the demo's inspector registry.
+PARTNER = "城厢区文体旅游局"
 _state: dict | None = None
 _state_lock = threading.Lock()
 _calls: dict[str, int] = {}
@@ -68,12 +75,16 @@ def _china_today() -> str:
     return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).strftime("%Y-%m-%d")
 
 
-def _plan(pid: str, at: float) -> dict:
+def _plan(pid: str, at: float, joint: bool = False) -> dict:
+    parameters: dict = {"default": {"count": 2}, "inspectors_per_target": 2}
+    if joint:
+        # 部门联合抽查 with the partner department of $SPOTCHECK_FUZZ_TOKEN3.
+        parameters["joint"] = {"lead": DEPT, "partners": [PARTNER], "require": "all"}
     return {
         "id": pid, "item": "PT-LY-001", "title": "模糊测试抽查", "department": DEPT,
         "target_kind": "agency", "stratum_scheme": "region",
         "filter": {"mode": "targeted", "regions": ["350300"], "credit_classes": [], "outbound": None, "statuses": []},
-        "parameters": {"default": {"count": 2}, "inspectors_per_target": 2},
+        "parameters": parameters,
         "entropy_source": {"witnesses": ["观察员 李某"]}, "planned_draw_at": _iso(at),
     }
 
@@ -101,20 +112,7 @@ def _setup() -> dict:
         return r
 
     n = 3
-    draw_at = time.time() + 5
-    later = time.time() + 3600
-    st: dict = {"draw_at": draw_at}
-    for kind in ("commit", "amend", "withdraw", "cancel"):
-        ids = [f"FZ-{kind.upper()}-{i}" for i in range(n)]
-        for pid in ids:
-            call("POST", "/api/plans", t1, _plan(pid, later))
-            if kind == "cancel":
-                call("POST", f"/api/plans/{pid}/commit", t1)
-        st[kind] = ids
-    st["draw"] = [f"FZ-DRAW-{i}" for i in range(n)]
-    for pid in st["draw"]:
-        call("POST", "/api/plans", t1, _plan(pid, draw_at))
-        call("POST", f"/api/plans/{pid}/commit", t1)
+    st: dict = {}
     transcript = call("GET", "/api/public/plans/PT-2026-DEMO/transcript", {}).json()
     targets = [s["target"] for s in transcript["selections"]]
     st["proof"] = targets
@@ -158,6 +156,17 @@ def _change() -> dict:
     return {"kind": "revoked", "reason": "复议撤销", "new_result": None, "effective_on": _china_today()}
 
 
+def _fresh(kind: str, at: float, commit: bool, joint: bool = False) -> str:
+    """A draft made now for a draw at `at`, committed if `commit`; its id."""
+    pid = f"FZ-{kind}-NOW-{next(_new_ids)}"
+    base = os.environ["SPOTCHECK_FUZZ_BASE"]
+    auth = {"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"}
+    requests.post(base + "/api/plans", timeout=30, headers=auth, json=_plan(pid, at, joint)).raise_for_status()
+    if commit:
+        requests.post(base + f"/api/plans/{pid}/commit", timeout=30, headers=auth).raise_for_status()
+    return pid
+
+
 def _take(st: dict, key: str):
     items = st.get(key) or []
     return items.pop(0) if items else None
@@ -169,38 +178,38 @@ def _valid(op: str, st: dict, case) -> bool:
         pid = f"FZ-NEW-{next(_new_ids)}"
         case.body = _plan(pid, time.time() + 3600)
     elif op in ("POST /api/plans/{id}/commit", "PUT /api/plans/{id}", "POST /api/plans/{id}/withdraw",
-                "POST /api/plans/{id}/cancel", "POST /api/plans/{id}/draw"):
-        key = {"commit": "commit", "{id}": "amend", "withdraw": "withdraw", "cancel": "cancel",
-               "draw": "draw"}[op.rsplit("/", 1)[1]]
-        pid = _take(st, key)
-        if pid is None:
-            return False
-        case.path_parameters = {"id": pid}
-        if key == "amend":
-            # A draft made just now: the stateful phase's links can reach and cancel the ones
-            # made at setup before their amend comes.
-            pid = f"FZ-AMEND-NOW-{next(_new_ids)}"
-            requests.post(os.environ["SPOTCHECK_FUZZ_BASE"] + "/api/plans", timeout=30,
-                          headers={"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"},
-                          json=_plan(pid, time.time() + 3600)).raise_for_status()
-            case.path_parameters = {"id": pid}
+                "POST /api/plans/{id}/cancel", "POST /api/plans/{id}/draw", "POST /api/plans/{id}/timestamps"):
+        # Each on a plan made at that moment in the state the operation needs: plans made at
+        # setup could be amended, withdrawn, cancelled or drawn by the stateful phase's links
+        # before their turn came.
+        key = op.rsplit("/", 1)[1]
+        if key == "draw":
+            # Committed for a draw two seconds from now (the server runs with no minimum notice).
+            at = time.time() + 2
+            pid = _fresh("DRAW", at, commit=True)
+            time.sleep(max(0.0, at + 1.5 - time.time()))
+            case.body = {"witnesses": [{"name": "观察员 李某", "value": "2 7 1 8 2 8"}]}
+        else:
+            name = {"{id}": "AMEND"}.get(key, key.upper())
+            pid = _fresh(name, time.time() + 3600, commit=key in ("cancel", "timestamps"))
+        if key == "{id}":
             spec = {**_plan(pid, time.time() + 7200), "title": "模糊测试抽查（修订）"}
             case.body = {"expected_version": 1, "spec": spec}
         elif key in ("withdraw", "cancel"):
             case.body = {"reason": "模糊测试"}
-        elif key == "draw":
-            # Likewise a plan committed just now (the server runs with no minimum notice).
-            pid = f"FZ-DRAW-NOW-{next(_new_ids)}"
-            auth = {"Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN']}"}
-            base = os.environ["SPOTCHECK_FUZZ_BASE"]
-            at = time.time() + 2
-            requests.post(base + "/api/plans", timeout=30, headers=auth,
-                          json=_plan(pid, at)).raise_for_status()
-            requests.post(base + f"/api/plans/{pid}/commit", timeout=30,
-                          headers=auth).raise_for_status()
-            case.path_parameters = {"id": pid}
-            time.sleep(max(0.0, at + 1.5 - time.time()))
-            case.body = {"witnesses": [{"name": "观察员 李某", "value": "2 7 1 8 2 8"}]}
+        case.path_parameters = {"id": pid}
+    elif op == "GET /api/public/plans/{id}/timestamps/{file}":
+        # A plan committed just now: its commitment was stamped by the fuzz server's authority.
+        pid = _fresh("STAMPED", time.time() + 3600, commit=True)
+        file = ["commitment.fuzz.tsr", "tsa-anchors.pem"][next(_new_ids) % 2]
+        case.path_parameters = {"id": pid, "file": file}
+        case.headers = {h: v for h, v in (case.headers or {}).items() if h.lower() != "if-none-match"}
+    elif op == "POST /api/plans/{id}/partner-approval":
+        # A joint draft made now, approved by its partner department's supervisor.
+        pid = _fresh("JOINT", time.time() + 3600, commit=False, joint=True)
+        case.path_parameters = {"id": pid}
+        case.body = {"expected_version": 1}
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {os.environ['SPOTCHECK_FUZZ_TOKEN3']}"}
     elif op == "POST /api/plans/{id}/results":
         t = _take(st, "result")
         if t is None:
@@ -271,7 +280,13 @@ MARK = "X-Fuzz-Stateful"
 @schemathesis.hook
 def before_call(context, case, kwargs):
     global _state
-    if not os.environ.get("SPOTCHECK_FUZZ_TOKEN2"):
+    # Every request carries the fuzzing token (set here rather than with --header, which would
+    # override a case that acts as another person).
+    token = os.environ.get("SPOTCHECK_FUZZ_TOKEN")
+    if token:
+        headers = {h: v for h, v in (case.headers or {}).items() if h.lower() != "authorization"}
+        case.headers = {**headers, "Authorization": f"Bearer {token}"}
+    if not (os.environ.get("SPOTCHECK_FUZZ_TOKEN2") and os.environ.get("SPOTCHECK_FUZZ_TOKEN3")):
         return
     op = f"{case.operation.method.upper()} {case.operation.path}"
     with _state_lock:
