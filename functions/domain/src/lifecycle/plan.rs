@@ -61,8 +61,50 @@ impl PlanSpec {
     /// # Errors
     /// [`LifecycleError::Invalid`] naming the field.
     pub fn validate(&self) -> Result<(), LifecycleError> {
-        check_text("title", &self.title, 200, true)
+        check_text("title", &self.title, 200, true)?;
+        if let Some(joint) = &self.parameters.joint
+            && joint.lead != self.department
+        {
+            return Err(LifecycleError::Invalid {
+                field: "parameters.joint.lead",
+                reason: format!(
+                    "the lead department of a joint plan is the department running it ({}), not {}",
+                    self.department, joint.lead
+                ),
+            });
+        }
+        Ok(())
     }
+
+    /// The partner departments of a joint plan (spec §17.2), in committed order; none otherwise.
+    pub fn partners(&self) -> &[Department] {
+        self.parameters
+            .joint
+            .as_ref()
+            .map_or(&[], |j| j.partners.as_slice())
+    }
+
+    /// Whether `department` runs the plan or, for a joint plan, takes part in it as a partner.
+    pub fn involves(&self, department: &Department) -> bool {
+        &self.department == department || self.partners().contains(department)
+    }
+}
+
+/// A partner department's approval of its part in a joint plan (部门联合抽查): its participation
+/// and the pool of its inspectors that the commit will hold, taken from one registry snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerApproval {
+    /// The partner department.
+    pub department: Department,
+    /// The number of the inspector registry snapshot its pool was read from.
+    pub inspectors_snapshot: u64,
+    /// The Merkle root and size of the department's part of the pool (its inspectors of the
+    /// plan's target kind, as pool entries): what the commit's pool must hold of it.
+    pub pool: TreeSummary,
+    /// When it was given.
+    pub approved_at: Timestamp,
 }
 
 /// Where a plan is in its life.
@@ -130,6 +172,11 @@ pub enum PlanChange {
         /// Root and size of the stored pool.
         pool: TreeSummary,
     },
+    /// A partner department approves its part in a joint plan (replacing its earlier approval).
+    ApprovePartner {
+        /// The approval.
+        approval: PartnerApproval,
+    },
 }
 
 /// A plan and its state. `version` increases with every change (optimistic concurrency).
@@ -145,6 +192,10 @@ pub struct Plan {
     pub provenance: Option<FrameProvenance>,
     /// The attached inspector pool, once stored.
     pub pool: Option<TreeSummary>,
+    /// For a joint plan, the partner departments' approvals given so far (one per department;
+    /// a revision of the spec withdraws them all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_approvals: Vec<PartnerApproval>,
     /// Where it is in its life.
     pub state: PlanState,
     /// 1 when created, +1 per change.
@@ -163,6 +214,7 @@ impl Plan {
             frame: None,
             provenance: None,
             pool: None,
+            partner_approvals: Vec::new(),
             state: PlanState::Draft,
             version: 1,
             created_at: at,
@@ -216,6 +268,10 @@ impl Plan {
                     });
                 }
                 spec.validate()?;
+                if spec != self.spec {
+                    // The partners approved the plan as it was.
+                    self.partner_approvals.clear();
+                }
                 self.spec = spec;
             }
             PlanChange::AttachFrame { frame, provenance } => {
@@ -234,12 +290,35 @@ impl Plan {
                 self.provenance = provenance;
             }
             PlanChange::AttachPool { pool } => self.pool = Some(pool),
+            PlanChange::ApprovePartner { approval } => {
+                if !self.spec.partners().contains(&approval.department) {
+                    return Err(LifecycleError::Mismatch {
+                        field: "department",
+                        reason: format!(
+                            "{} is not a partner department of plan {}",
+                            approval.department, self.spec.id
+                        ),
+                    });
+                }
+                self.partner_approvals
+                    .retain(|a| a.department != approval.department);
+                self.partner_approvals.push(approval);
+            }
         }
         Ok(self.bumped(at))
     }
 
+    /// The partner departments of a joint plan that have not approved it yet, in committed order.
+    pub fn missing_partner_approvals(&self) -> Vec<&Department> {
+        self.spec
+            .partners()
+            .iter()
+            .filter(|d| !self.partner_approvals.iter().any(|a| &a.department == *d))
+            .collect()
+    }
+
     /// Draft → Committed. The commitment must be for this plan, its parameters and entropy source,
-    /// and for the attached frame and pool.
+    /// and for the attached frame and pool; a joint plan needs every partner's approval.
     ///
     /// # Errors
     /// `AlreadyCommitted` / `AlreadyDrawn` / `Cancelled`; [`LifecycleError::Mismatch`] naming the
@@ -268,6 +347,14 @@ impl Plan {
                 state: "draft",
             });
         };
+        let missing = self.missing_partner_approvals();
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|d| d.as_str()).collect();
+            return Err(mismatch(
+                "partner_approvals",
+                format!("the joint plan awaits the approval of {}", names.join(", ")),
+            ));
+        }
         if commitment.frame != frame {
             return Err(mismatch(
                 "frame",

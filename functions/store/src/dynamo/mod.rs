@@ -1036,7 +1036,7 @@ impl PlanWriter for DynamoStore {
             let needed = match change {
                 PlanChange::AttachFrame { frame, .. } => Some((TreeKind::Frame, *frame)),
                 PlanChange::AttachPool { pool } => Some((TreeKind::Pool, *pool)),
-                PlanChange::Revise { .. } => None,
+                PlanChange::Revise { .. } | PlanChange::ApprovePartner { .. } => None,
             };
             let next = plan
                 .change(change.clone(), meta.at)
