@@ -140,6 +140,14 @@ impl RegistryReader for AnyStore {
     {
         delegate!(self, s => s.get_snapshot::<T>(number))
     }
+    async fn list_snapshots(
+        &self,
+        kind: RegistryKind,
+        before: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<spotcheck_domain::store::SnapshotEntry>> {
+        delegate!(self, s => s.list_snapshots(kind, before, limit))
+    }
 }
 
 impl RegistryWriter for AnyStore {

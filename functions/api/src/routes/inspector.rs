@@ -63,7 +63,7 @@ impl<T> WriteStore for T where
 }
 
 /// How every POST's `Idempotency-Key` works, as the OpenAPI document says it.
-const IDEMPOTENCY_KEY_DOC: &str = "1-128 characters from `A-Z a-z 0-9 . _ - : /`, scoped to you and the route: a retry with the same key and body replays the first outcome; the same key with another body is 422 `idempotency-key-reused`. Without one, the key is derived from you, the route and the body, so an identical plain retry is recognised too.";
+pub(crate) const IDEMPOTENCY_KEY_DOC: &str = "1-128 characters from `A-Z a-z 0-9 . _ - : /`, scoped to you and the route: a retry with the same key and body replays the first outcome; the same key with another body is 422 `idempotency-key-reused`. Without one, the key is derived from you, the route and the body, so an identical plain retry is recognised too.";
 
 /// The inspector routes, mounted under `/api`.
 pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
@@ -78,8 +78,16 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/duties", get(duties::<S>))
         .route("/assignments", get(assignments::<S>))
         .route("/registries/{kind}", get(search_registry::<S>))
+        .route(
+            "/registries/{kind}/snapshots",
+            get(super::history::list::<S>),
+        )
         .route("/audit", get(audit_log::<S>))
         .route("/plans/{id}/commit", post(commit_plan::<S>))
+        .route(
+            "/plans/{id}/partner-approval",
+            post(super::joint::approve_partner::<S>),
+        )
         .route("/plans/{id}/draw", post(draw_plan::<S>))
         .route("/plans/{id}/cancel", post(cancel_plan::<S>))
         .route("/plans/{id}/timestamps", get(super::timestamps::list::<S>))
@@ -182,7 +190,11 @@ async fn create_plan<S: WriteStore>(
 }
 
 /// Commit: builds the frame from the latest registry snapshot and the pool from the roster,
-/// stores both, derives the sealed secret and records the commitment. Supervisor only.
+/// stores both, derives the sealed secret and records the commitment. Supervisor only. A joint
+/// plan (`parameters.joint`, draw spec §17) is committed by the lead department once every
+/// partner has approved (else 409 `partner-approval-missing` naming them; 409
+/// `partner-pool-changed` when a partner's inspectors changed since its approval), and its pool
+/// holds every participating department's inspectors (a `spotcheck-draw/2` commitment).
 #[utoipa::path(
     post,
     path = "/api/plans/{id}/commit",

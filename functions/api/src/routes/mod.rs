@@ -4,7 +4,9 @@
 
 pub mod audit_head;
 pub mod exports;
+pub mod history;
 pub mod inspector;
+pub mod joint;
 pub mod public;
 pub mod reports;
 mod support;

@@ -55,6 +55,28 @@ pub struct Approval {
     pub recorded_at: Timestamp,
     /// The approval, once given.
     pub approved: Option<Approved>,
+    /// The approver's return of the draft to its author, with the reason; cleared when the author
+    /// amends it (which resubmits it). A returned draft is not approved until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<Returned>,
+}
+
+/// Who returned a draft to its author, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Returned {
+    /// The approver who returned it (never its author).
+    pub by: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// Why, for the author (1–[`Returned::REASON_MAX`] characters, no control characters).
+    pub reason: String,
+}
+
+impl Returned {
+    /// The longest reason, in characters.
+    pub const REASON_MAX: usize = 500;
 }
 
 /// What the publisher needs to know about a record's approval.
@@ -102,6 +124,7 @@ impl Approval {
             recorded_by,
             recorded_at,
             approved: None,
+            returned: None,
         }
     }
 
@@ -131,10 +154,109 @@ impl Approval {
                 ),
             });
         }
+        if self.returned.is_some() {
+            return Err(LifecycleError::InvalidTransition {
+                subject: self.id.to_string(),
+                action: "approve",
+                state: "returned",
+            });
+        }
         Ok(Self {
             approved: Some(Approved { by: by.clone(), at }),
             ..self.clone()
         })
+    }
+
+    /// Whether the draft was returned to its author and not amended since.
+    pub fn is_returned(&self) -> bool {
+        self.returned.is_some()
+    }
+
+    /// Returns the draft to its author with `reason`, as `by` at `at`.
+    ///
+    /// # Errors
+    /// [`LifecycleError::Invalid`] for an empty or over-long reason or one with control
+    /// characters; [`LifecycleError::Mismatch`] (`returned_by`) if `by` entered it;
+    /// [`LifecycleError::InvalidTransition`] once approved or while already returned.
+    pub fn return_to_author(
+        &self,
+        by: &Actor,
+        at: Timestamp,
+        reason: &str,
+    ) -> Result<Self, LifecycleError> {
+        super::check_text("reason", reason, Returned::REASON_MAX, true)?;
+        self.check_draft("return")?;
+        if self.returned.is_some() {
+            return Err(LifecycleError::InvalidTransition {
+                subject: self.id.to_string(),
+                action: "return",
+                state: "returned",
+            });
+        }
+        if *by == self.recorded_by {
+            return Err(LifecycleError::Mismatch {
+                field: "returned_by",
+                reason: format!("{by} entered this record; only another member can return it"),
+            });
+        }
+        Ok(Self {
+            returned: Some(Returned {
+                by: by.clone(),
+                at,
+                reason: reason.trim().to_owned(),
+            }),
+            ..self.clone()
+        })
+    }
+
+    /// The approval after its author amends the draft at `at`: awaiting again, from the
+    /// amendment's time, the return (if any) cleared.
+    ///
+    /// # Errors
+    /// [`LifecycleError::InvalidTransition`] once approved; [`LifecycleError::Mismatch`]
+    /// (`amended_by`) if `by` did not enter it.
+    pub fn resubmit(&self, by: &Actor, at: Timestamp) -> Result<Self, LifecycleError> {
+        self.check_draft("amend")?;
+        self.check_author(by, "amended_by")?;
+        Ok(Self {
+            recorded_at: at,
+            returned: None,
+            ..self.clone()
+        })
+    }
+
+    /// Whether `by` may withdraw the draft (its author, before approval).
+    ///
+    /// # Errors
+    /// [`LifecycleError::InvalidTransition`] once approved; [`LifecycleError::Mismatch`]
+    /// (`withdrawn_by`) if `by` did not enter it.
+    pub fn check_withdraw(&self, by: &Actor) -> Result<(), LifecycleError> {
+        self.check_draft("withdraw")?;
+        self.check_author(by, "withdrawn_by")
+    }
+
+    fn check_draft(&self, action: &'static str) -> Result<(), LifecycleError> {
+        if self.is_approved() {
+            return Err(LifecycleError::InvalidTransition {
+                subject: self.id.to_string(),
+                action,
+                state: "approved",
+            });
+        }
+        Ok(())
+    }
+
+    fn check_author(&self, by: &Actor, field: &'static str) -> Result<(), LifecycleError> {
+        if *by != self.recorded_by {
+            return Err(LifecycleError::Mismatch {
+                field,
+                reason: format!(
+                    "{} entered this draft; only they can amend or withdraw it",
+                    self.recorded_by
+                ),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -194,6 +316,77 @@ mod tests {
         assert!(Approval::required_for(PublicationKind::PenaltyDecision));
         assert!(!Approval::required_for(PublicationKind::PenaltyWithdrawal));
         assert!(!Approval::required_for(PublicationKind::Draw));
+        Ok(())
+    }
+
+    #[test]
+    fn a_returned_draft_waits_for_its_author_to_amend_it_before_approval() -> R {
+        let a = awaiting()?;
+        let at = "2026-11-21T08:00:00Z".parse()?;
+        for bad in [
+            "",
+            "   ",
+            "理由\u{202e}",
+            &"长".repeat(Returned::REASON_MAX + 1),
+        ] {
+            assert!(matches!(
+                a.return_to_author(&"bob".parse()?, at, bad),
+                Err(LifecycleError::Invalid {
+                    field: "reason",
+                    ..
+                })
+            ));
+        }
+        assert!(matches!(
+            a.return_to_author(&"alice".parse()?, at, "请补充"),
+            Err(LifecycleError::Mismatch {
+                field: "returned_by",
+                ..
+            })
+        ));
+        let back = a.return_to_author(&"bob".parse()?, at, " 请补充检查方式 ")?;
+        assert!(back.is_returned());
+        assert_eq!(
+            back.returned.as_ref().map(|r| r.reason.as_str()),
+            Some("请补充检查方式")
+        );
+        assert!(matches!(
+            back.approve(&"bob".parse()?, at),
+            Err(LifecycleError::InvalidTransition {
+                state: "returned",
+                ..
+            })
+        ));
+        assert!(back.return_to_author(&"bob".parse()?, at, "再次").is_err());
+        assert!(matches!(
+            back.resubmit(&"bob".parse()?, at),
+            Err(LifecycleError::Mismatch {
+                field: "amended_by",
+                ..
+            })
+        ));
+        let later = "2026-11-22T08:00:00Z".parse()?;
+        let again = back.resubmit(&"alice".parse()?, later)?;
+        assert!(!again.is_returned());
+        assert_eq!(again.recorded_at, later);
+        let ok = again.approve(&"bob".parse()?, later)?;
+        assert!(ok.resubmit(&"alice".parse()?, later).is_err());
+        assert!(ok.check_withdraw(&"alice".parse()?).is_err());
+        assert!(ok.return_to_author(&"bob".parse()?, later, "晚了").is_err());
+        assert!(again.check_withdraw(&"bob".parse()?).is_err());
+        assert!(again.check_withdraw(&"alice".parse()?).is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn an_approval_without_a_return_serialises_as_before() -> R {
+        let a = awaiting()?;
+        let json = serde_json::to_value(&a)?;
+        assert!(json.get("returned").is_none(), "{json}");
+        let back = a.return_to_author(&"bob".parse()?, "2026-11-21T08:00:00Z".parse()?, "缺页")?;
+        let json = serde_json::to_value(&back)?;
+        assert_eq!(json["returned"]["reason"], "缺页");
+        assert_eq!(serde_json::from_value::<Approval>(json)?, back);
         Ok(())
     }
 

@@ -54,6 +54,16 @@ pub enum AuditAction {
     Approved,
     /// A time-stamp attempt on a commitment was recorded (pending, failed or obtained).
     TimestampRecorded,
+    /// A result or decision awaiting approval was returned to its author with a reason.
+    DraftReturned,
+    /// A result awaiting approval was amended by its author (and so resubmitted).
+    ResultAmended,
+    /// A result awaiting approval was withdrawn by its author.
+    ResultWithdrawn,
+    /// A decision awaiting approval was amended by its author (and so resubmitted).
+    PenaltyAmended,
+    /// A decision awaiting approval was withdrawn by its author.
+    PenaltyWithdrawn,
 }
 
 impl AuditAction {
@@ -75,6 +85,11 @@ impl AuditAction {
             AuditAction::PublicationChanged => "publication_changed",
             AuditAction::Approved => "approved",
             AuditAction::TimestampRecorded => "timestamp_recorded",
+            AuditAction::DraftReturned => "draft_returned",
+            AuditAction::ResultAmended => "result_amended",
+            AuditAction::ResultWithdrawn => "result_withdrawn",
+            AuditAction::PenaltyAmended => "penalty_amended",
+            AuditAction::PenaltyWithdrawn => "penalty_withdrawn",
         }
     }
 }

@@ -36,7 +36,7 @@ mod schedule;
 mod stored;
 mod timestamp;
 
-pub use approval::{Approval, ApprovalStatus, Approved};
+pub use approval::{Approval, ApprovalStatus, Approved, Returned};
 pub use audit::{AuditAction, AuditChainError, AuditEntry, AuditHead, GENESIS_HASH, verify_chain};
 pub use disclosure::{
     CreditDisclosure, IdDocument, IdDocumentKind, PenaltyCategory, SubjectCategory, WanYuan,

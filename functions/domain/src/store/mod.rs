@@ -38,8 +38,12 @@ use crate::lifecycle::{
 use crate::registry::{Record, RegistryKind, RegistrySnapshot};
 use crate::time::Timestamp;
 
+mod drafts;
 mod published_head;
+mod snapshot_history;
+pub use drafts::DraftWriter;
 pub use published_head::{PublishedHead, PublishedHeadReader, PublishedHeadWriter};
+pub use snapshot_history::SnapshotEntry;
 
 /// The `what` of the [`StoreError::Conflict`] every adapter returns when an idempotency key is
 /// reused for a different request (callers answer it differently from a state conflict).
@@ -165,6 +169,18 @@ pub trait RegistryReader: Send + Sync {
     ) -> impl Future<Output = StoreResult<RegistrySnapshot<T>>> + Send
     where
         T: Record + serde::de::DeserializeOwned + Send;
+
+    /// Up to `limit` snapshots of `kind` numbered below `before` (all when `None`), newest first,
+    /// each with who stored it.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`]; [`StoreError::Unavailable`].
+    fn list_snapshots(
+        &self,
+        kind: RegistryKind,
+        before: Option<u64>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<SnapshotEntry>>> + Send;
 }
 
 /// Stores registry snapshots (immutable once stored).

@@ -12,6 +12,7 @@
 
 mod items;
 mod published_head;
+mod snapshots;
 mod table;
 mod timestamps;
 
@@ -880,6 +881,16 @@ impl RegistryReader for DynamoStore {
             .await?;
         crate::common::rebuild_snapshot(info, &chunks)
     }
+
+    #[instrument(skip(self), fields(store = "dynamodb"), err)]
+    async fn list_snapshots(
+        &self,
+        kind: RegistryKind,
+        before: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<spotcheck_domain::store::SnapshotEntry>> {
+        self.snapshot_history(kind, before, limit).await
+    }
 }
 
 impl RegistryWriter for DynamoStore {
@@ -941,6 +952,7 @@ impl RegistryWriter for DynamoStore {
                 ("records".to_owned(), n(records)),
                 ("chunks".to_owned(), n(count)),
                 ("stored_at".to_owned(), n(meta.at.unix().max(0) as u64)),
+                ("stored_by".to_owned(), s(meta.actor.as_str())),
             ]);
             let mut items = vec![self.put(item, Some("attribute_not_exists(PK)"))?];
             if let Some(prev) = latest {

@@ -10,6 +10,7 @@ pub mod files;
 mod published_head;
 mod replay;
 mod schema;
+mod snapshots;
 mod timestamps;
 
 pub use replay::Discrepancy;
@@ -593,6 +594,17 @@ impl RegistryReader for SqliteStore {
             })
             .await?;
         rebuild_snapshot(info, &chunks)
+    }
+
+    #[instrument(skip(self), fields(store = "sqlite"), err)]
+    async fn list_snapshots(
+        &self,
+        kind: RegistryKind,
+        before: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<spotcheck_domain::store::SnapshotEntry>> {
+        self.run(move |c| snapshots::list(c, kind, before, limit))
+            .await
     }
 }
 

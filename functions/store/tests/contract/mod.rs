@@ -20,6 +20,9 @@ use spotcheck_domain::store::{
 use spotcheck_domain::store::{PublishedHeadReader, PublishedHeadWriter};
 use spotcheck_store::testkit::{self, BoxError, meta};
 
+mod history;
+pub use history::snapshot_history_lists_newest_first_with_who_stored_each;
+
 pub type R = Result<(), BoxError>;
 
 /// Published audit heads: none before the first; the newest (highest `seq`) is read; a head
@@ -966,6 +969,147 @@ pub async fn time_stamps_are_kept_beside_the_commitment_and_a_token_is_final<S: 
     Ok(())
 }
 
+/// A joint plan (draw spec §17): a partner's approval is stored with the plan, audited, replaced
+/// by a new one of the same department, refused for a department that is not a partner, and
+/// withdrawn by a revision of the spec; the commitment is refused until every partner approved;
+/// the version-2 commitment and its draw are then recorded as any other, and replay.
+pub async fn a_joint_plan_commits_only_once_every_partner_approved<S: Store>(s: S) -> R {
+    use spotcheck_domain::draw::{CommitRequest, JOINT_SPEC_VERSION, commit};
+    use spotcheck_domain::frame::PoolBuilder;
+    use spotcheck_domain::lifecycle::{PartnerApproval, PlanChange};
+
+    const LEAD: &str = "莆田市文化和旅游局";
+    const PARTNER: &str = "莆田市市场监督管理局";
+    let id: spotcheck_domain::ids::PlanId = "PT-JOINT".parse()?;
+    let mut spec = testkit::plan_spec("PT-JOINT")?;
+    spec.parameters.joint = Some(serde_json::from_value(serde_json::json!(
+        {"lead": LEAD, "partners": [PARTNER], "require": "all"}
+    ))?);
+    let frame = testkit::frame(40)?;
+    let mut b = PoolBuilder::new();
+    for i in 0..8u64 {
+        let dept = if i % 2 == 0 { LEAD } else { PARTNER };
+        b.push_fields(&format!("ZJ{i:03}"), dept, [], i)?;
+    }
+    let pool = b.finish()?;
+    s.put_frame(&meta("j-frame")?, &frame).await?;
+    s.put_pool(&meta("j-pool")?, &pool).await?;
+    let plan = s.create_plan(&meta("j-create")?, spec.clone()).await?;
+    let plan = s
+        .change_plan(
+            &meta("j-f")?,
+            &id,
+            plan.version,
+            testkit::attach_frame(&frame),
+        )
+        .await?;
+    let plan = s
+        .change_plan(
+            &meta("j-p")?,
+            &id,
+            plan.version,
+            testkit::attach_pool(&pool),
+        )
+        .await?;
+    let c = commit(
+        CommitRequest {
+            plan_id: id.clone(),
+            committed_at: testkit::AT,
+            parameters: spec.parameters.clone(),
+            entropy_source: spec.entropy_source.clone(),
+        },
+        &frame,
+        &pool,
+        &testkit::secret(),
+    )?;
+    check(
+        c.spec_version == JOINT_SPEC_VERSION,
+        "a version-2 commitment",
+    )?;
+    expect_err(
+        s.record_commitment(&meta("j-early")?, &c).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "commit before the partner's approval",
+    )?;
+    let approval = |department: &str, snapshot: u64| -> Result<PlanChange, BoxError> {
+        Ok(PlanChange::ApprovePartner {
+            approval: PartnerApproval {
+                department: department.parse()?,
+                inspectors_snapshot: snapshot,
+                pool: pool.summary(),
+                approved_at: testkit::AT,
+            },
+        })
+    };
+    expect_err(
+        s.change_plan(&meta("j-lead")?, &id, plan.version, approval(LEAD, 1)?)
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "the lead is no partner",
+    )?;
+    let plan = s
+        .change_plan(&meta("j-a1")?, &id, plan.version, approval(PARTNER, 1)?)
+        .await?;
+    check(
+        plan.partner_approvals.len() == 1 && plan.missing_partner_approvals().is_empty(),
+        "the approval is stored",
+    )?;
+    check(s.get_plan(&id).await? == plan, "the approval reads back")?;
+    let plan = s
+        .change_plan(&meta("j-a2")?, &id, plan.version, approval(PARTNER, 2)?)
+        .await?;
+    check(
+        plan.partner_approvals.len() == 1 && plan.partner_approvals[0].inspectors_snapshot == 2,
+        "a new approval replaces the department's earlier one",
+    )?;
+    let mut revised = spec.clone();
+    revised.title = "2026年旅行社部门联合抽查".into();
+    let plan = s
+        .change_plan(
+            &meta("j-rev")?,
+            &id,
+            plan.version,
+            PlanChange::Revise { spec: revised },
+        )
+        .await?;
+    check(
+        plan.partner_approvals.is_empty(),
+        "a revision withdraws the approvals",
+    )?;
+    expect_err(
+        s.record_commitment(&meta("j-early-2")?, &c).await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "commit after the approvals were withdrawn",
+    )?;
+    let plan = s
+        .change_plan(&meta("j-a3")?, &id, plan.version, approval(PARTNER, 2)?)
+        .await?;
+    check(plan.partner_approvals.len() == 1, "approved again")?;
+    let plan = s.record_commitment(&meta("j-commit")?, &c).await?;
+    check(
+        matches!(plan.state, PlanState::Committed { .. }) && plan.partner_approvals.len() == 1,
+        "committed, the approval kept",
+    )?;
+    let t = testkit::transcript(c, &frame, &pool, "3 1 4 1 5 9")?;
+    let plan = s.record_draw(&meta("j-draw")?, &t).await?;
+    check(matches!(plan.state, PlanState::Drawn { .. }), "drawn")?;
+    let entries = s.audit_entries().await?;
+    let changes = entries
+        .iter()
+        .filter(|e| e.action == AuditAction::PlanChanged && e.subject == "plan:PT-JOINT")
+        .count();
+    check(
+        changes == 6,
+        &format!("frame, pool, three approvals and the revision are audited: {changes}"),
+    )?;
+    let found = spotcheck_store::replay_through_ports(&s, &entries).await?;
+    check(
+        found.is_empty(),
+        &format!("no difference expected: {found:?}"),
+    )?;
+    Ok(())
+}
+
 /// Instantiates every contract case for one adapter. `$make` is an async fn returning
 /// `Result<Option<Store>, BoxError>` (`None`: skipped, with a message); `$tamper` damages the log.
 #[macro_export]
@@ -989,12 +1133,14 @@ macro_rules! contract_suite {
         case!(a_retried_write_returns_the_first_result_and_writes_nothing);
         case!(frames_and_pools_round_trip_and_are_stored_once);
         case!(snapshots_are_numbered_in_order_and_immutable);
+        case!(snapshot_history_lists_newest_first_with_who_stored_each);
         case!(results_need_a_drawn_target_and_are_immutable);
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
         case!(results_and_decisions_are_published_only_after_someone_else_approves);
         case!(the_stored_records_replay_from_the_audit_log);
         case!(time_stamps_are_kept_beside_the_commitment_and_a_token_is_final);
+        case!(a_joint_plan_commits_only_once_every_partner_approved);
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn tampering_with_the_audit_log_is_detected_and_named() -> contract::R {
