@@ -282,14 +282,13 @@ fn the_readme_walkthrough_works_over_http() -> TestResult {
         "a target that was not drawn cannot get a result"
     );
 
-    // Cancel another plan with a public reason; it can then never be committed.
-    call(
-        "POST",
-        &s.url("/api/plans"),
-        t,
-        Some(plan_json("PT-2026-CANCEL", DEPT)),
-        &[],
-    )?;
+    // Cancel another plan with a public reason; it can then never be committed. It is planned an
+    // hour ahead: the walkthrough's own planned time is past by now, and a plan's draw time may not be.
+    let mut cancel = plan_json("PT-2026-CANCEL", DEPT);
+    cancel["planned_draw_at"] =
+        json!(spotcheck_domain::time::Timestamp::from_unix(unix_now() + 3600).to_string());
+    let r = call("POST", &s.url("/api/plans"), t, Some(cancel), &[])?;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     let r = call(
         "POST",
         &s.url("/api/plans/PT-2026-CANCEL/cancel"),
