@@ -43,6 +43,7 @@ pub mod identity;
 pub mod publisher;
 pub mod render;
 pub mod sink;
+pub mod stats;
 pub mod view;
 
 // The projection's parts, one copy in the application core: what is public, redaction, and the

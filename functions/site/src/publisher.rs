@@ -29,7 +29,7 @@ use crate::redact::{Redactor, scan_bytes};
 use crate::render::{PlanFiles, RenderOptions, SiteFile, render};
 use crate::sink::{SiteSink, SiteStats, update};
 use crate::time::china_date;
-use crate::view::{build, record_texts_of, slug};
+use crate::view::{build_public, record_texts_of, slug};
 use spotcheck_app::public::{Gate, frame_csv, pool_csv, project};
 
 /// How a run behaves.
@@ -374,7 +374,8 @@ where
     S: FrameReader,
     K: SiteSink,
 {
-    let model = build(records, calendar, opts.render.base_url.as_deref(), opts.now);
+    let public = project(records, calendar, Gate::Published, opts.now);
+    let model = build_public(&public, calendar, opts.render.base_url.as_deref(), opts.now);
     let manifest = sink.read_manifest().await?;
     let mut plan_files = BTreeMap::new();
     for v in &model.plans {
@@ -427,7 +428,10 @@ where
         }
         plan_files.insert(slug(&v.id), files);
     }
-    render(&model, &plan_files, &opts.render)
+    let mut files = render(&model, &plan_files, &opts.render)?;
+    let stats = spotcheck_app::statistics::of_public(records, &public, china_date(opts.now));
+    files.extend(crate::stats::render(&stats, &opts.render)?);
+    Ok(files)
 }
 
 /// `audit-head.json`: the audit log's head (its length `seq` and the newest entry's `hash`) as of
