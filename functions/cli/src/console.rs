@@ -1,5 +1,5 @@
 //! The staff console (`web/console`, built into `web/console/dist/` and embedded here) at
-//! `/console/`, and the one-time sign-in links of `serve --demo`.
+//! `/console/`, and the one-time sign-in links of `serve --demo` and `serve --signin-link`.
 //!
 //! The console is static files calling the JSON API, the same files the site's bucket serves on
 //! AWS; only `config.json` differs (here `{"mode":"local"}`: sign in with a link; on AWS the OIDC
@@ -41,6 +41,9 @@ pub struct DemoUser {
     pub roles: &'static [&'static str],
 }
 
+/// The department of the demo users.
+pub const DEMO_DEPARTMENT: &str = "莆田市文化和旅游局";
+
 /// The demo users `serve --demo` prints a link for.
 pub const DEMO_USERS: &[DemoUser] = &[
     DemoUser {
@@ -65,7 +68,79 @@ pub const DEMO_USERS: &[DemoUser] = &[
     },
 ];
 
-/// A token of the demo department for `user`, valid `hours`.
+/// A user a sign-in link is printed for: a demo user, or one named by `serve --signin-link`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigninUser {
+    /// The token's subject.
+    pub subject: String,
+    /// How the user is introduced, in Chinese (one word: the printed line is parsed by tests).
+    pub label: String,
+    /// Their department (the token's `department`).
+    pub department: String,
+    /// Their roles.
+    pub roles: Vec<String>,
+}
+
+impl SigninUser {
+    /// A demo user, of the demo department.
+    pub fn demo(user: &DemoUser) -> Self {
+        Self {
+            subject: user.subject.to_owned(),
+            label: user.label.to_owned(),
+            department: DEMO_DEPARTMENT.to_owned(),
+            roles: user.roles.iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    /// `SUBJECT=ROLE[,ROLE…]` of `serve --signin-link`, in `department`.
+    ///
+    /// # Errors
+    /// Bad input naming the value: no `=`, an empty subject or one with spaces or control
+    /// characters (it is printed on one line), longer than 128 characters, no role, or a role
+    /// that is not one of the API's.
+    pub fn parse(spec: &str, department: &str) -> Result<Self, Failure> {
+        let bad = |why: &str| Failure::bad_input(format!("--signin-link {spec:?}: {why}"));
+        let (subject, roles) = spec.split_once('=').ok_or_else(|| {
+            bad("expected SUBJECT=ROLE[,ROLE…], e.g. wang.li=inspector,supervisor")
+        })?;
+        let subject = subject.trim();
+        if subject.is_empty()
+            || subject.chars().count() > 128
+            || subject.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(bad(
+                "the subject must be 1 to 128 characters without spaces or control characters",
+            ));
+        }
+        let mut list = Vec::new();
+        for role in roles.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            role.parse::<spotcheck_api::Role>()
+                .map_err(|e| bad(&e.to_string()))?;
+            if !list.iter().any(|r: &String| r == role) {
+                list.push(role.to_owned());
+            }
+        }
+        if list.is_empty() {
+            return Err(bad(
+                "name at least one role: inspector, supervisor, publisher, admin or registrar",
+            ));
+        }
+        let department = department.trim();
+        if department.is_empty() || department.chars().any(char::is_control) {
+            return Err(Failure::bad_input(
+                "--signin-department: must not be empty or hold control characters",
+            ));
+        }
+        Ok(Self {
+            subject: subject.to_owned(),
+            label: "工作人员".to_owned(),
+            department: department.to_owned(),
+            roles: list,
+        })
+    }
+}
+
+/// A token of `user`'s department for `user`, valid `hours`.
 ///
 /// # Errors
 /// If the token cannot be signed.
@@ -73,15 +148,15 @@ pub fn user_token(
     key: &[u8],
     issuer: &str,
     hours: i64,
-    user: &DemoUser,
+    user: &SigninUser,
 ) -> Result<String, Failure> {
     let now = chrono::Utc::now().timestamp();
     spotcheck_api::auth::mint_token(
         key,
         &spotcheck_api::auth::Claims {
-            sub: user.subject.into(),
-            department: "莆田市文化和旅游局".into(),
-            roles: user.roles.iter().map(|r| (*r).to_owned()).collect(),
+            sub: user.subject.clone(),
+            department: user.department.clone(),
+            roles: user.roles.clone(),
             iss: issuer.to_owned(),
             iat: now,
             exp: now + hours * 3600,
@@ -102,12 +177,14 @@ pub fn origin(listener: &std::net::TcpListener, tls: bool) -> Result<String, Fai
     Ok(format!("{}://{local}", if tls { "https" } else { "http" }))
 }
 
-/// Prints the console's address and a one-time sign-in link for each demo user.
+/// Prints the console's address and a one-time sign-in link for each user:
+/// `  <label> <subject> (<roles>): <origin>/console/signin#ticket=<ticket>`.
 ///
 /// # Errors
 /// If a token cannot be signed or the OS random generator fails.
 pub fn print_links(
     tickets: &Tickets,
+    users: &[SigninUser],
     key: &[u8],
     issuer: &str,
     hours: i64,
@@ -117,7 +194,7 @@ pub fn print_links(
         "staff console: {origin}/console/ — one-time sign-in links (each works once, within an \
          hour, from this machine):"
     );
-    for user in DEMO_USERS {
+    for user in users {
         let ticket = tickets.issue(user_token(key, issuer, hours, user)?)?;
         say!(
             "  {} {} ({}): {origin}/console/signin#ticket={ticket}",
@@ -275,7 +352,8 @@ async fn signin(State(tickets): State<Tickets>, req: Request) -> Response {
             StatusCode::NOT_FOUND,
             "signin-ticket-unknown",
             "this sign-in link was already used, has expired (after an hour) or is from an \
-             earlier start of the server: restart `spotcheck serve --demo` for new links",
+             earlier start of the server: restart `spotcheck serve` (with --demo or --signin-link) \
+             for new links",
         )
         .into_response(),
     }
@@ -335,6 +413,37 @@ mod tests {
             p.expires = Instant::now();
         }
         assert_eq!(tickets.redeem(&t), None);
+        Ok(())
+    }
+
+    #[test]
+    fn signin_link_values_are_parsed_or_refused_by_name() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let u = SigninUser::parse(
+            "wang.li=inspector, supervisor,inspector",
+            " 某市文化和旅游局 ",
+        )?;
+        assert_eq!(u.subject, "wang.li");
+        assert_eq!(u.roles, ["inspector", "supervisor"]);
+        assert_eq!(u.department, "某市文化和旅游局");
+        for (spec, why) in [
+            ("wang.li", "SUBJECT=ROLE"),
+            ("=inspector", "subject"),
+            ("wang li=inspector", "subject"),
+            ("wang.li=", "at least one role"),
+            ("wang.li=inspector,boss", "boss"),
+        ] {
+            match SigninUser::parse(spec, "某局") {
+                Err(Failure::BadInput(m)) => {
+                    assert!(
+                        m.contains("--signin-link") && m.contains(why),
+                        "{spec}: {m}"
+                    );
+                }
+                other => return Err(format!("{spec}: expected a refusal, got {other:?}").into()),
+            }
+        }
+        assert!(SigninUser::parse("a=inspector", "  ").is_err());
         Ok(())
     }
 

@@ -89,6 +89,19 @@ pub struct Args {
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Print a one-time sign-in link to the staff console at start for this user:
+    /// `SUBJECT=ROLE[,ROLE…]`, e.g. `wang.li=inspector,supervisor`. Repeat for several. The link
+    /// works once, within an hour, from this machine only; its token lasts 8 hours (at most
+    /// --token-max-hours). Restart the server for new links. Needs --signin-department.
+    #[arg(
+        long = "signin-link",
+        value_name = "SUBJECT=ROLES",
+        requires = "signin_department"
+    )]
+    pub signin_links: Vec<String>,
+    /// The department of the --signin-link users, e.g. 莆田市文化和旅游局.
+    #[arg(long, value_name = "DEPARTMENT", requires = "signin_links")]
+    pub signin_department: Option<String>,
 }
 
 /// The minimum notice of `serve --demo` without `--min-notice-minutes`.
@@ -297,6 +310,13 @@ pub fn lock_data(data: &Path, exclusive: bool) -> Result<DataLock, Failure> {
 pub fn run(args: Args) -> Result<(), Failure> {
     // First, so that what opening the store logs (e.g. permissions made owner-only) is seen.
     init_logs();
+    let signin_users = args
+        .signin_links
+        .iter()
+        .map(|spec| {
+            crate::console::SigninUser::parse(spec, args.signin_department.as_deref().unwrap_or(""))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let data = if args.demo && args.data == Path::new("spotcheck.sqlite") {
         PathBuf::from("spotcheck-demo.sqlite")
     } else {
@@ -359,7 +379,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let origin = crate::console::origin(&listener, tls.is_some())?;
     let tickets = crate::console::Tickets::default();
     let min_notice_minutes = (state.schedule.min_notice_secs / 60) as u32;
+    let hours = 8.min(i64::from(args.token_max_hours));
     rt.block_on(async move {
+        let mut users = Vec::new();
         if args.demo {
             // The demo loads through the API with tokens of the default issuer.
             let loader = InspectorState {
@@ -367,14 +389,28 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 ..state.clone()
             };
             crate::demo_data::load(&loader, &jwt_key).await?;
-            let hours = 8.min(i64::from(args.token_max_hours));
             let token = demo_token(&jwt_key, &policy.issuer, hours)?;
             say!("demo data loaded into {}", data.display());
             say!(
                 "token (admin, registrar, supervisor, inspector of 莆田市文化和旅游局, {hours} h):"
             );
             say!("{token}");
-            crate::console::print_links(&tickets, &jwt_key, &policy.issuer, hours, &origin)?;
+            users.extend(
+                crate::console::DEMO_USERS
+                    .iter()
+                    .map(crate::console::SigninUser::demo),
+            );
+        }
+        users.extend(signin_users);
+        if !users.is_empty() {
+            crate::console::print_links(
+                &tickets,
+                &users,
+                &jwt_key,
+                &policy.issuer,
+                hours,
+                &origin,
+            )?;
         }
         let console = crate::console::router(tickets, min_notice_minutes);
         let router = harden(app(state).merge(console), &hygiene);
