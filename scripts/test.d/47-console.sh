@@ -5,7 +5,8 @@
 # minimum notice, so the test's plan can be drawn soon) and drives the console in headless Debian
 # Chromium only by clicking and typing (web/console/e2e): sign-in links, a registry with a bad row,
 # plan, commit, printable notice, draw, result, penalty, approval by a second user, the public
-# page; axe-core on every page, no sideways scrolling at 1280 and 390 px. Screenshots:
+# page; axe-core on every page, no sideways scrolling at 1280 and 390 px; and every page by keyboard
+# alone (e2e/keyboard.test.js). First the unit tests (web/console/test). Screenshots:
 # target/console-screenshots/. Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -46,6 +47,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+node --test test/*.test.js || fail "the console's unit tests (web/console/test) failed"
 node build.mjs "$work/dist" >/dev/null || fail "the esbuild bundle failed"
 for f in index.html app.js app.css; do
   cmp -s "$work/dist/$f" "dist/$f" \
@@ -54,7 +56,9 @@ done
 
 # The demo server, on a free port, in its own folder (it writes its store and keys there).
 mkdir -p "$work/serve"
+# kbd-admin (--signin-link) is the keyboard-only test's own user: each link works once.
 (cd "$work/serve" && exec "$bin" serve --demo --addr 127.0.0.1:0 --min-notice-minutes 1 --rate-limit 0 \
+  --signin-link kbd-admin=admin,registrar --signin-department 莆田市文化和旅游局 \
   >"$work/serve.out" 2>"$work/serve.err") &
 server=$!
 for _ in $(seq 1 240); do

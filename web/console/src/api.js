@@ -1,6 +1,6 @@
 // The JSON API, with the signed-in user's token. Every failure becomes an ApiProblem carrying the
 // problem document's stable code (RFC 9457), so pages say in Chinese what went wrong and where.
-import { token, signOut } from './auth.js';
+import { freshToken, refreshOnce, signOut } from './auth.js';
 import { config } from './config.js';
 
 export class ApiProblem extends Error {
@@ -23,8 +23,10 @@ function newKey() {
 /** A request to the API; POST and PUT carry a fresh Idempotency-Key per user action. */
 export async function api(method, path, body, { key, raw, contentType, fileName } = {}) {
   const headers = { Accept: 'application/json' };
-  const t = token();
-  if (t && !path.startsWith('/api/public')) headers.Authorization = `Bearer ${t}`;
+  const open = path.startsWith('/api/public');
+  const t = open ? null : await freshToken();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  // The same key on the retry after a refresh: the API answers a repeat, never does it twice.
   if (method !== 'GET') headers['Idempotency-Key'] = key || newKey();
   let payload;
   if (raw !== undefined) {
@@ -35,11 +37,14 @@ export async function api(method, path, body, { key, raw, contentType, fileName 
     payload = JSON.stringify(body);
     headers['Content-Type'] = 'application/json';
   }
-  let res;
-  try {
-    res = await fetch(base() + path, { method, headers, body: payload });
-  } catch {
+  const send = () => fetch(base() + path, { method, headers, body: payload }).catch(() => {
     throw new ApiProblem(0, { code: 'network', detail: '无法连接服务器' });
+  });
+  let res = await send();
+  // An expired or revoked token: refresh once and try again; a second 401 signs out.
+  if (res.status === 401 && t && await refreshOnce()) {
+    headers.Authorization = `Bearer ${await freshToken()}`;
+    res = await send();
   }
   const text = await res.text();
   let json = null;
@@ -55,11 +60,12 @@ export const get = (path) => api('GET', path);
 export const post = (path, body, opts) => api('POST', path, body, opts);
 
 /** A registry file upload with progress (fetch reports no upload progress; XHR does). */
-export function upload(path, file, onProgress) {
+export async function upload(path, file, onProgress) {
+  const t = await freshToken();
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', base() + path);
-    xhr.setRequestHeader('Authorization', `Bearer ${token()}`);
+    xhr.setRequestHeader('Authorization', `Bearer ${t}`);
     xhr.setRequestHeader('Idempotency-Key', newKey());
     xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name).slice(0, 200));
     xhr.setRequestHeader('Content-Type', file.name.toLowerCase().endsWith('.xlsx')

@@ -38,7 +38,7 @@ const CODES = {
   'empty-registry': '文件中没有记录。',
   'idempotency-key-reused': '重复提交的内容不一致，请刷新后重试。',
   'rate-limited': '请求过于频繁，请稍后再试。',
-  'signin-ticket-unknown': '此登录链接已使用、已过期或来自服务器的上一次启动。请重新启动 spotcheck serve --demo 获取新链接。',
+  'signin-ticket-unknown': '此登录链接已使用、已过期或来自服务器的上一次启动。请由管理员重新启动 spotcheck serve 获取新链接。',
 };
 
 /** A problem (ApiProblem) as a sentence in Chinese, with the server's own detail for the record. */

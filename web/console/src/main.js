@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { html, hashRoute } from './util.js';
 import { loadConfig } from './config.js';
-import { token, signOut, redeemTicket, finishOidc, consoleRoot } from './auth.js';
+import { token, signOut, redeemTicket, finishOidc, consoleRoot, schedule } from './auth.js';
 import { get } from './api.js';
 import { ROLE } from './labels.js';
 import { SignIn } from './pages/signin.js';
@@ -65,6 +65,8 @@ function App() {
     return () => removeEventListener('hashchange', on);
   }, []);
   const open = route.parts[0] === 'signin' || route.parts[0] === 'public';
+  // Signed out (the sign-in page): forget who was signed in, so the header and navigation go too.
+  useEffect(() => { if (route.parts[0] === 'signin') { setMe(null); setFailed(null); } }, [route.parts[0]]);
   useEffect(() => {
     if (open || me) return;
     if (!token()) { signOut(); return; }
@@ -116,6 +118,7 @@ async function start() {
       location.hash = '#/signin?why=oidc';
     }
   }
+  schedule();
   root.textContent = '';
   render(html`<${App} />`, root);
 }

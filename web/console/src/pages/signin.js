@@ -19,8 +19,8 @@ export function SignIn({ why }) {
     ${c.mode === 'oidc'
       ? html`<p>请使用本单位统一身份认证账号登录（须完成两步验证）。</p>
         <button type="button" class="primary" onClick=${() => startOidc()}>使用统一身份认证登录</button>`
-      : html`<p>本机演示服务：请打开 <code>spotcheck serve --demo</code> 启动时在终端打印的一次性登录链接（每个链接只能使用一次，一小时内有效，仅限本机访问）。</p>
-        <p>未以演示方式启动的本地服务，由管理员配置统一身份认证后使用。</p>`}
+      : html`<p>本机服务：请打开 <code>spotcheck serve</code> 启动时在终端打印的一次性登录链接（每个链接只能使用一次，一小时内有效，仅限本机访问）。</p>
+        <p>管理员以 <code>spotcheck serve --signin-link 用户名=角色 --signin-department 单位名称</code> 启动服务，为每位工作人员打印登录链接；演示服务（<code>--demo</code>）为演示用户打印。</p>`}
     <p><a href="#/public/PT-2026-DEMO">查看公开信息（无需登录）</a></p>
   </section>`;
 }
