@@ -5,7 +5,8 @@
 # minimum notice, so the test's plan can be drawn soon) and drives the console in headless Debian
 # Chromium only by clicking and typing (web/console/e2e): sign-in links, a registry with a bad row,
 # plan, commit, printable notice, draw, result, penalty, approval by a second user, the public
-# page; axe-core on every page, no sideways scrolling at 1280 and 390 px; and every page by keyboard
+# page and the published website's plan page (spotcheck publish --due over the served data); axe-core
+# on every page, no sideways scrolling at 1280 and 390 px; and every page by keyboard
 # alone (e2e/keyboard.test.js). First the unit tests (web/console/test). Screenshots:
 # target/console-screenshots/. Fails loudly; never skips.
 set -euo pipefail
@@ -70,6 +71,8 @@ grep -q '^listening on ' "$work/serve.out" || { cat "$work/serve.err" >&2; fail 
 
 shots="$target/console-screenshots"
 rm -rf "$shots" && mkdir -p "$shots"
-CONSOLE_SERVER_OUT="$work/serve.out" SCREENSHOT_DIR="$shots" node --test e2e/*.test.js \
+# SPOTCHECK_BIN and CONSOLE_DATA: the last step publishes the site from the served data (e2e/site.js).
+CONSOLE_SERVER_OUT="$work/serve.out" SCREENSHOT_DIR="$shots" SPOTCHECK_BIN="$bin" \
+  CONSOLE_DATA="$work/serve/spotcheck-demo.sqlite" node --test e2e/*.test.js \
   || { tail -n 20 "$work/serve.err" >&2; fail "Chromium end-to-end test failed (screenshots in $shots)"; }
 echo "console: ok (screenshots in $shots)"

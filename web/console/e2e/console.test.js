@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { publishSite } from './site.js';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -224,5 +225,14 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   assert.ok(published.includes(target), `the public page lists the result for ${target}: ${published}`);
   assert.ok(published.includes('已责令改正') || published.includes('发现问题经责令已改正'));
   await check(pub, 'public-plan');
+  // 7. The public website as published (`spotcheck publish --due`, e2e/site.js): the result is on the plan's page.
+  const site = await publishSite();
+  await pub.goto(`${site.url}/index.html`);
+  await pub.getByRole('link', { name: '抽查计划与抽取' }).first().click();
+  await pub.getByRole('link', { name: '城厢区旅行社双随机抽查（测试）' }).click();
+  await pub.getByText('旅游合同文本不规范，已责令改正。').first().waitFor();
+  assert.ok((await pub.locator('main').innerText()).includes(target), `the site's plan page names ${target}`);
+  await pub.screenshot({ path: path.join(SHOTS, 'site-plan.png'), fullPage: true });
+  site.close();
   await pub.context().close();
 });
