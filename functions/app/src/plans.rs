@@ -13,10 +13,11 @@ use sha2::{Digest as _, Sha256};
 use spotcheck_domain::draw::{
     CommitRequest, Commitment, DrawRequest, Entropy, Selection, WitnessContribution, commit, draw,
 };
-use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder};
-use spotcheck_domain::ids::{Digest, PlanId};
+use spotcheck_domain::frame::{Frame, FrameBuilder, InspectorPool, PoolBuilder, TreeSummary};
+use spotcheck_domain::ids::{Department, Digest, PlanId};
 use spotcheck_domain::lifecycle::{
-    IdempotencyKey, Plan, PlanChange, PlanSpec, PlanState, ScheduleError, SchedulePolicy, WriteMeta,
+    IdempotencyKey, PartnerApproval, Plan, PlanChange, PlanSpec, PlanState, ScheduleError,
+    SchedulePolicy, WriteMeta,
 };
 use spotcheck_domain::registry::{
     CheckItem, ExclusionRules, FrameProvenance, Guide, Inspector, OnlineOperator, PastCheck,
@@ -111,6 +112,26 @@ fn refuse_personal_numbers(field: &str, text: &str) -> Result<(), AppError> {
     }
 }
 
+/// The rules of a joint plan (spec §17.2) that a draft can break: the lead is the department
+/// running the plan (`joint-lead-mismatch`), the partners are distinct others and the team can
+/// hold every required department (`invalid-joint`, `team-too-small`).
+fn check_joint(spec: &PlanSpec) -> Result<(), AppError> {
+    let Some(joint) = &spec.parameters.joint else {
+        return Ok(());
+    };
+    if joint.lead != spec.department {
+        return Err(AppError::validation(
+            "joint-lead-mismatch",
+            format!(
+                "parameters.joint.lead: the lead department of a joint plan is the department running it ({}), not {}",
+                spec.department, joint.lead
+            ),
+        ));
+    }
+    spotcheck_domain::draw::check_joint_rules(&spec.parameters)
+        .map_err(|(field, e)| AppError::validation(e.code(), format!("parameters.{field}: {e}")))
+}
+
 /// Checks everything a draft must satisfy at `now`: its text, what it promises, its schedule
 /// and its item.
 async fn check_spec<S: RegistryReader>(
@@ -119,6 +140,7 @@ async fn check_spec<S: RegistryReader>(
     now: Timestamp,
     policy: &SchedulePolicy,
 ) -> Result<CheckItem, AppError> {
+    check_joint(spec)?;
     spec.validate()?;
     spec.check_draft()?;
     for (i, w) in spec.entropy_source.witnesses.iter().enumerate() {
@@ -147,12 +169,23 @@ pub async fn create_plan<S: RegistryReader + PlanWriter>(
     Ok(store.create_plan(meta, spec).await?)
 }
 
+/// A plan the caller's department runs. A partner department of a joint plan is told that only
+/// the lead may do this (`joint-plan-lead-only`); any other department, `other-department`.
 async fn load_own_plan<S: PlanReader>(
     store: &S,
     staff: &Staff,
     id: &PlanId,
 ) -> Result<Plan, AppError> {
     let plan = store.get_plan(id).await?;
+    if plan.spec.partners().contains(&staff.department) {
+        return Err(AppError::forbidden(
+            "joint-plan-lead-only",
+            format!(
+                "plan {id} is a joint plan led by {}; your department {} takes part as a partner and may approve its participation (POST /api/plans/{id}/partner-approval), not change, commit, draw or cancel the plan",
+                plan.spec.department, staff.department
+            ),
+        ));
+    }
     staff.require_department(&plan.spec.department)?;
     Ok(plan)
 }
@@ -267,8 +300,9 @@ fn frame_from<T: Target>(
     Ok((frame, selection.provenance))
 }
 
-/// The pool of a plan: the inspectors of the plan's department whose specialties include the
-/// target kind (or who list none).
+/// The pool of a plan: the inspectors of the plan's department (for a joint plan, of the lead's
+/// and every partner's: one tree whose leaves carry the department, spec §17.3) whose specialties
+/// include the target kind (or who list none).
 fn pool_from(
     inspectors: &RegistrySnapshot<Inspector>,
     spec: &PlanSpec,
@@ -276,7 +310,7 @@ fn pool_from(
     let bad = |e: String| AppError::validation("pool", e);
     let mut b = PoolBuilder::new();
     for (i, ins) in inspectors.records().iter().enumerate() {
-        let fits = ins.department == spec.department
+        let fits = spec.involves(&ins.department)
             && (ins.specialties.is_empty() || ins.specialties.contains(&spec.target_kind));
         if fits {
             b.push_fields(
@@ -289,6 +323,40 @@ fn pool_from(
         }
     }
     b.finish().map_err(|e| bad(e.to_string()))
+}
+
+/// One department's part of a pool (its entries, as a tree of their own): what a partner approves
+/// and what the commit's pool must still hold of it.
+///
+/// # Errors
+/// 422 `department-pool-empty` when the pool holds none of the department's inspectors.
+fn department_part(pool: &InspectorPool, department: &Department) -> Result<TreeSummary, AppError> {
+    let bad = |e: String| AppError::internal(format!("department part of a pool: {e}"));
+    let mut b = PoolBuilder::new();
+    let mut n = 0u64;
+    for e in pool
+        .entries()
+        .iter()
+        .filter(|e| &e.department == department)
+    {
+        b.push_fields(
+            e.id.as_str(),
+            e.department.as_str(),
+            e.conflicts.iter().map(|c| c.as_str()),
+            n,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        n += 1;
+    }
+    if n == 0 {
+        return Err(AppError::validation(
+            "department-pool-empty",
+            format!(
+                "the inspector registry holds no inspector of {department} for this plan's target kind"
+            ),
+        ));
+    }
+    Ok(b.finish().map_err(|e| bad(e.to_string()))?.summary())
 }
 
 /// The frame (the latest registry snapshot of the target kind, filtered, with the repeat limit's
@@ -439,9 +507,37 @@ pub async fn commit_plan<S: CommitStore>(
     if plan.state != PlanState::Draft {
         return Err(refuse_state(&plan, "committed"));
     }
+    let missing = plan.missing_partner_approvals();
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|d| d.as_str()).collect();
+        return Err(AppError::conflict(
+            "partner-approval-missing",
+            format!(
+                "plan {id} is a joint plan and awaits the approval of {} (each partner's supervisor: POST /api/plans/{id}/partner-approval)",
+                names.join(", ")
+            ),
+        ));
+    }
     let item = check_spec(store, &plan.spec, now, policy).await?;
     let spec = &plan.spec;
     let (frame, provenance, pool) = frame_and_pool(store, spec, &item, now).await?;
+    for approval in &plan.partner_approvals {
+        let now_part = department_part(&pool, &approval.department)?;
+        if now_part != approval.pool {
+            return Err(AppError::conflict(
+                "partner-pool-changed",
+                format!(
+                    "{}'s inspectors in the registry are no longer those it approved (snapshot {}: pool {} of {}; now {} of {}); its supervisor approves again",
+                    approval.department,
+                    approval.inspectors_snapshot,
+                    approval.pool.root,
+                    approval.pool.size,
+                    now_part.root,
+                    now_part.size
+                ),
+            ));
+        }
+    }
 
     let secret = secrets.seal(id, now).await?;
     // Feasibility is checked before anything is written.
@@ -514,6 +610,72 @@ pub async fn commit_plan<S: CommitStore>(
         commitment,
         commitment_hash,
     })
+}
+
+/// A partner department approves its part in a joint plan (supervisor of that department): its
+/// participation and its pool, its inspectors of the plan's target kind in the latest inspector
+/// registry snapshot, which the commit will hold unchanged. `expected_version` is the version of
+/// the plan the supervisor read and approves. Approving again replaces the earlier approval (e.g.
+/// after the registry changed); a revision of the plan withdraws them all.
+///
+/// # Errors
+/// 403 `missing-role`; 403 `not-a-partner` for the lead or a department the plan does not name;
+/// 409 unless a draft, `stale-version` when the plan changed since `expected_version`, or no
+/// inspector registry; 422 `department-pool-empty`.
+pub async fn approve_partner<S: RegistryReader + PlanReader + PlanWriter>(
+    store: &S,
+    staff: &Staff,
+    meta: &WriteMeta,
+    id: &PlanId,
+    expected_version: u64,
+    now: Timestamp,
+) -> Result<Plan, AppError> {
+    staff.require(Role::Supervisor)?;
+    let plan = store.get_plan(id).await?;
+    if !plan.spec.partners().contains(&staff.department) {
+        let why = if plan.spec.parameters.joint.is_none() {
+            format!("plan {id} is not a joint plan")
+        } else if plan.spec.department == staff.department {
+            format!(
+                "your department {} leads plan {id}; only its partner departments approve their participation",
+                staff.department
+            )
+        } else {
+            format!(
+                "your department {} is not a partner department of plan {id}",
+                staff.department
+            )
+        };
+        return Err(AppError::forbidden("not-a-partner", why));
+    }
+    if plan.state != PlanState::Draft {
+        return Err(refuse_state(&plan, "approved by a partner"));
+    }
+    if plan.version != expected_version {
+        return Err(AppError::conflict(
+            "stale-version",
+            format!(
+                "expected_version: plan {id} is at version {}, not {expected_version}; read it again and approve what it now says",
+                plan.version
+            ),
+        ));
+    }
+    let roster = latest::<S, Inspector>(store, RegistryKind::Inspectors).await?;
+    let part = department_part(&pool_from(&roster, &plan.spec)?, &staff.department)?;
+    let approval = PartnerApproval {
+        department: staff.department.clone(),
+        inspectors_snapshot: roster.number(),
+        pool: part,
+        approved_at: now,
+    };
+    Ok(store
+        .change_plan(
+            meta,
+            id,
+            expected_version,
+            PlanChange::ApprovePartner { approval },
+        )
+        .await?)
 }
 
 /// What a draw returns (the whole transcript is public at `/api/public/plans/{id}/transcript`).
@@ -697,7 +859,8 @@ pub struct Preview {
     /// The latest registry snapshot the frame was built from.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub provenance: FrameProvenance,
-    /// Inspectors in the pool (the department's, of the target kind).
+    /// Inspectors in the pool (the department's, of the target kind; for a joint plan, every
+    /// participating department's).
     pub inspectors: u64,
     /// Each stratum's population and sample size (empty when they cannot be computed).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
@@ -722,6 +885,7 @@ pub async fn preview_plan<S: RegistryReader + PlanReader + ResultReader>(
 ) -> Result<Preview, AppError> {
     staff.require(Role::Inspector)?;
     staff.require_department(&spec.department)?;
+    check_joint(spec)?;
     spec.validate()?;
     spec.check_draft()?;
     let item = item_of(store, spec).await?;

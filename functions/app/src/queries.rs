@@ -17,7 +17,8 @@ use crate::public::time::china_date;
 use crate::staff::{Role, Staff};
 
 /// The department's plans, every state (drafts included), or those in `state` (`draft`,
-/// `committed`, `drawn`, `cancelled`), by planned draw time then id.
+/// `committed`, `drawn`, `cancelled`), by planned draw time then id; joint plans it takes part in
+/// as a partner included.
 ///
 /// # Errors
 /// 403 without a staff role; 422 for an unknown state.
@@ -39,7 +40,7 @@ pub async fn plans<S: PlanReader>(
         .list_plans()
         .await?
         .into_iter()
-        .filter(|p| p.spec.department == staff.department)
+        .filter(|p| p.spec.involves(&staff.department))
         .filter(|p| state.is_none_or(|s| p.state.name() == s))
         .collect())
 }

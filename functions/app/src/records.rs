@@ -10,8 +10,8 @@ use spotcheck_domain::lifecycle::{
 };
 use spotcheck_domain::registry::CheckMethod;
 use spotcheck_domain::store::{
-    ApprovalReader, ApprovalWriter, DrawReader, PenaltyReader, PenaltyWriter, PlanReader,
-    ResultReader, ResultWriter, StoreError,
+    ApprovalReader, ApprovalWriter, DrawReader, FrameReader, PenaltyReader, PenaltyWriter,
+    PlanReader, ResultReader, ResultWriter, StoreError,
 };
 use spotcheck_domain::time::Timestamp;
 
@@ -35,15 +35,20 @@ pub struct ResultInput {
     pub completed_on: chrono::NaiveDate,
 }
 
-/// The drawn plan's selection of `target`, or why there is none.
-async fn selection_of<S: PlanReader + DrawReader>(
+/// The drawn plan's selection of `target`, or why there is none. A joint plan's results are
+/// recorded by the departments of the target's team (each department records its own), so the
+/// caller's department must be that of one of the inspectors assigned to it (403
+/// `not-assigned-department`).
+async fn selection_of<S: PlanReader + DrawReader + FrameReader>(
     store: &S,
     staff: &Staff,
     plan_id: &PlanId,
     target: &TargetId,
 ) -> Result<(Selection, Timestamp), AppError> {
     let plan = store.get_plan(plan_id).await?;
-    staff.require_department(&plan.spec.department)?;
+    if !plan.spec.involves(&staff.department) {
+        staff.require_department(&plan.spec.department)?;
+    }
     let PlanState::Drawn { drawn_at, .. } = plan.state else {
         return Err(AppError::conflict(
             "not-drawn",
@@ -61,16 +66,41 @@ async fn selection_of<S: PlanReader + DrawReader>(
                 format!("target: {target} was not drawn in plan {plan_id}"),
             )
         })?;
+    if plan.spec.parameters.joint.is_some() {
+        let pool = match plan.pool {
+            Some(p) => store.get_pool(&p.root).await?,
+            None => {
+                return Err(AppError::internal(format!(
+                    "drawn plan {plan_id} has no pool"
+                )));
+            }
+        };
+        let assigned = selection.inspectors.iter().any(|i| {
+            pool.entries()
+                .iter()
+                .any(|e| &e.id == i && e.department == staff.department)
+        });
+        if !assigned {
+            return Err(AppError::forbidden(
+                "not-assigned-department",
+                format!(
+                    "target: no inspector of your department {} is on the team assigned to {target} in joint plan {plan_id}; its result is recorded by the department of an assigned inspector",
+                    staff.department
+                ),
+            ));
+        }
+    }
     Ok((selection, drawn_at))
 }
 
-/// Records the result of a drawn target (inspector, own department); it awaits another member's
-/// approval before it is public.
+/// Records the result of a drawn target (inspector, own department; for a joint plan, a
+/// department with an inspector on the target's team); it awaits another member's approval
+/// before it is public.
 ///
 /// # Errors
 /// 403; 409 if the plan is not drawn or a result exists; 422 for a target not drawn, bad text,
 /// or a `completed_on` before the draw or after today.
-pub async fn record_result<S: PlanReader + DrawReader + ResultWriter>(
+pub async fn record_result<S: PlanReader + DrawReader + FrameReader + ResultWriter>(
     store: &S,
     staff: &Staff,
     meta: &WriteMeta,
