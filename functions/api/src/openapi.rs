@@ -35,6 +35,7 @@ use crate::routes::{inspector, public, uploads};
         public::proof,
         public::results,
         public::penalties,
+        public::statistics,
         crate::routes::audit_head::audit_head,
         inspector::me,
         crate::routes::exports::download,

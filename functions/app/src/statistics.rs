@@ -28,9 +28,10 @@ use spotcheck_domain::lifecycle::{
     PenaltyCategory, PlanState, Publication, PublicationKind, PublicationState, RecordRef,
     ResultCode,
 };
+use spotcheck_domain::store::{ReadStore, StoreError};
 use spotcheck_domain::time::Timestamp;
 
-use crate::public::records::{PlanRecord, Records};
+use crate::public::records::{PlanRecord, Records, load_penalties, load_plans};
 use crate::public::time::china_date;
 use crate::public::{Gate, Public, project};
 
@@ -561,6 +562,21 @@ pub fn of_public(records: &Records, public: &Public, today: NaiveDate) -> Vec<St
     acc.into_iter()
         .map(|((year, department), a)| a.finish(year, department))
         .collect()
+}
+
+/// Reads what [`statistics`] needs: every plan with its commitment, transcript and results, every
+/// penalty decision, every publication and the approvals (no item lists, no registries beyond
+/// the natural persons' names the projection redacts with).
+///
+/// # Errors
+/// The store's errors.
+pub async fn load<S: ReadStore>(store: &S) -> Result<Records, StoreError> {
+    let mut records = load_plans(store).await?;
+    let penalties = load_penalties(store).await?;
+    records.penalties = penalties.penalties;
+    records.approvals.extend(penalties.approvals);
+    records.reindex();
+    Ok(records)
 }
 
 /// `P(X ≥ x)` for `X ~ χ²(k)`: the regularized upper incomplete gamma function `Q(k/2, x/2)`.

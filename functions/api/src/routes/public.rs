@@ -78,6 +78,57 @@ pub fn router<S: ReadStore + 'static>() -> Router<PublicState<S>> {
         .route("/plans/{id}/results", get(results::<S>))
         .route("/penalties", get(penalties::<S>))
         .route("/audit-head", get(super::audit_head::audit_head::<S>))
+        .route("/statistics", get(statistics::<S>))
+}
+
+/// Which statistics: a year, a department, or both (neither: every document).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatisticsQuery {
+    /// Only this year (China time), e.g. `2026`.
+    #[serde(default)]
+    year: Option<i32>,
+    /// Only this department, by its full name, e.g. `莆田市文化和旅游局`.
+    #[serde(default)]
+    department: Option<String>,
+}
+
+/// The yearly statistics per department, the same figures as the site's 统计 pages
+/// (`spotcheck_app::statistics`), from what the public may see now.
+#[utoipa::path(
+    get,
+    path = "/api/public/statistics",
+    tag = "public",
+    params(StatisticsQuery),
+    responses(
+        (status = 200, description = "One `spotcheck-statistics/1` document per year and department, oldest year first (empty when nothing matches). 400 `invalid-query` for a query that does not parse.", body = Vec<spotcheck_app::statistics::Statistics>),
+        crate::error::CommonErrors
+    )
+)]
+pub(crate) async fn statistics<S: ReadStore>(
+    State(st): State<PublicState<S>>,
+    query: Result<axum::extract::Query<StatisticsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<spotcheck_app::statistics::Statistics>>, ApiError> {
+    let axum::extract::Query(q) = query.map_err(|e| {
+        ApiError::bad_request(
+            "invalid-query",
+            format!("statistics query: {}", e.body_text()),
+        )
+    })?;
+    let records = spotcheck_app::statistics::load(st.store.as_ref()).await?;
+    let all = spotcheck_app::statistics::statistics(
+        &records,
+        calendar()?,
+        Gate::Live,
+        (crate::system_clock())(),
+    );
+    Ok(Json(
+        all.into_iter()
+            .filter(|s| q.year.is_none_or(|y| y == s.year))
+            .filter(|s| q.department.as_deref().is_none_or(|d| d == s.department))
+            .collect(),
+    ))
 }
 
 /// The current random spot-check item list (seed item 11).
