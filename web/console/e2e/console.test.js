@@ -100,6 +100,11 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   // 2. The inspector and supervisor plans a check, commits it and prints the notice.
   const sup = await signIn('PT-INS-001');
   await check(sup, 'dashboard');
+  // 本年度统计: the department's figures from GET /api/public/statistics (the demo plan is drawn).
+  const stats = sup.locator('section[aria-labelledby=h-stats]');
+  assert.match(await stats.getByRole('heading', { level: 2 }).innerText(), /^本年度统计（\d{4} 年）$/);
+  assert.match(await stats.innerText(), /已抽取 [1-9]/);
+  assert.match(await stats.innerText(), /抽中 \/ 候选\s+[1-9]\d* \/ [1-9]/);
   await sup.getByRole('link', { name: '抽查计划', exact: true }).click();
   await sup.getByRole('link', { name: '新建抽查计划' }).first().click();
   await sup.getByRole('heading', { name: '新建抽查计划' }).waitFor();

@@ -2,6 +2,7 @@ import { html, cnTime, cnDate, daysUntil } from '../util.js';
 import { get } from '../api.js';
 import { Load, PageTitle, Notice } from '../components.js';
 import { STATE, DUTY, DUTY_STATE, APPROVAL_KIND } from '../labels.js';
+import { StatisticsCard, newest } from './statistics.js';
 
 const can = (me, ...roles) => me.roles.some((r) => roles.includes(r) || r === 'admin');
 const soft = (p) => p.catch((e) => (e.status === 403 ? null : Promise.reject(e)));
@@ -21,9 +22,10 @@ export function Dashboard({ me }) {
     can(me, 'supervisor', 'publisher') ? soft(get('/api/approvals')) : null,
     can(me, 'inspector') ? get('/api/duties') : null,
     can(me, 'inspector') ? get('/api/assignments') : null,
+    get(`/api/public/statistics?department=${encodeURIComponent(me.department)}`).then(newest),
   ]);
   return html`<${PageTitle}>工作台</${PageTitle}>
-  <${Load} fn=${load}>${([plans, approvals, duties, assignments]) => html`
+  <${Load} fn=${load}>${([plans, approvals, duties, assignments, stats]) => html`
     <div class="cards">
       ${plans ? html`<section class="card" aria-labelledby="h-plans">
         <h2 id="h-plans">我的抽查计划</h2>
@@ -53,6 +55,7 @@ export function Dashboard({ me }) {
           ${a.result_recorded ? html`<span class="tag">结果已录入</span>` : html`<a href=${`#/plans/${encodeURIComponent(a.plan)}/results/${encodeURIComponent(a.target)}`}>录入检查结果</a>`}
         </li>`)}</ul>` : html`<p class="muted">暂无检查任务。</p>`}
       </section>` : null}
+      <${StatisticsCard} stats=${stats} />
       ${!plans && !approvals ? html`<${Notice} ok="您的角色在工作台没有待办事项。请从上方导航进入相应功能。" />` : null}
     </div>`}</${Load}>`;
 }
