@@ -727,3 +727,51 @@ async fn a_joint_plan_names_its_lead_as_the_department_running_it() -> TestResul
     refused(&r, 422, "team-too-small");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_the_partner_approval_and_the_plans_approvals() -> TestResult
+{
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let doc = s.get(None, "/openapi.json").await?;
+    assert_eq!(doc.status, 200);
+    let op = &doc.body["paths"]["/api/plans/{id}/partner-approval"]["post"];
+    assert!(op.is_object(), "the route is documented");
+    assert!(
+        op["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("partner-approval-missing") && d.contains("not-a-partner")),
+        "{op}"
+    );
+    let body_ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(body_ref.ends_with("/PartnerApprovalBody"), "{op}");
+    let schemas = &doc.body["components"]["schemas"];
+    assert!(
+        schemas["PartnerApprovalBody"]["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("expected_version"))),
+        "{}",
+        schemas["PartnerApprovalBody"]
+    );
+    assert!(
+        schemas["Plan"]["properties"]["partner_approvals"].is_object(),
+        "{}",
+        schemas["Plan"]
+    );
+    for field in ["department", "inspectors_snapshot", "pool", "approved_at"] {
+        assert!(
+            schemas["PartnerApproval"]["properties"][field].is_object(),
+            "PartnerApproval.{field}: {}",
+            schemas["PartnerApproval"]
+        );
+    }
+    let commit = &doc.body["paths"]["/api/plans/{id}/commit"]["post"];
+    let commit = format!(
+        "{} {}",
+        commit["summary"].as_str().unwrap_or_default(),
+        commit["description"].as_str().unwrap_or_default()
+    );
+    assert!(commit.contains("partner-approval-missing"), "{commit}");
+    Ok(())
+}

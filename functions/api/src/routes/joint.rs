@@ -29,18 +29,21 @@ pub(crate) struct PartnerApprovalBody {
     expected_version: u64,
 }
 
-/// A partner department approves its part in a joint plan (supervisor of that department): its
-/// participation, and its inspectors of the plan's target kind in the latest inspector registry
-/// snapshot, which the commit must hold unchanged (else 409 `partner-pool-changed`, and the
-/// partner approves again). Approving again replaces the earlier approval; an amendment of the
-/// plan withdraws every approval. The lead's commit is refused with 409
-/// `partner-approval-missing` until every partner has approved. The body names the version of the
-/// plan approved (`{"expected_version": 3}`), so approving again after a change is a new request.
+/// A partner department approves its part in a joint plan.
+///
+/// Supervisor of a partner department: approves its participation, and its inspectors of the
+/// plan's target kind in the latest inspector registry snapshot, which the commit must hold
+/// unchanged (else 409 `partner-pool-changed`, and the partner approves again). The body names
+/// the version of the plan approved (`{"expected_version": 3}`), so approving again after a
+/// change is a new request; a new approval replaces the department's earlier one, and an
+/// amendment of the plan withdraws every approval. The lead's commit is refused with 409
+/// `partner-approval-missing` until every partner has approved.
 ///
 /// Refusals: 403 `missing-role` (supervisor needed), `not-a-partner` (the lead, a department the
 /// plan does not name, or a plan that is not joint); 409 `already-committed`, `already-drawn`,
-/// `invalid-transition` (not a draft), `stale-version` (the plan changed since `expected_version`), `registry-missing` (no inspector registry); 422
-/// `department-pool-empty` (no inspector of the department for the plan's target kind).
+/// `invalid-transition` (not a draft), `stale-version` (the plan changed since
+/// `expected_version`), `registry-missing` (no inspector registry); 422 `department-pool-empty`
+/// (no inspector of the department for the plan's target kind).
 #[utoipa::path(
     post,
     path = "/api/plans/{id}/partner-approval",
