@@ -106,7 +106,12 @@ pub async fn load<S: WriteStore + 'static>(
         )
         .await?;
     }
+    // 实施期限: from the day of the draw (China), 30 days.
+    let period = planned.china_date().map(|d| {
+        serde_json::json!({"from": d.to_string(), "to": (d + chrono::Days::new(30)).to_string()})
+    });
     let plan = serde_json::json!({
+        "implementation_period": period,
         "id": "PT-2026-DEMO",
         "item": "PT-LY-001",
         "title": "2026年第四季度旅行社“双随机”抽查（演示）",

@@ -42,6 +42,7 @@ pub mod error;
 pub mod identity;
 pub mod publisher;
 pub mod render;
+pub mod rules;
 pub mod sink;
 pub mod stats;
 pub mod view;

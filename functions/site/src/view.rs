@@ -304,6 +304,22 @@ pub struct PlanView {
     pub draw: Option<DrawView>,
     /// Published results of this plan.
     pub results: Vec<ResultView>,
+    /// The rules in words: sampling, criteria, 实施期限, assignment.
+    pub rules: crate::rules::RulesView,
+    /// The inspectors the published draw assigned, with their 执法证号, in order of first
+    /// assignment.
+    pub inspectors: Vec<InspectorRow>,
+}
+
+/// An inspector of a draw (officials acting in office, 行政执法公示).
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectorRow {
+    /// Name.
+    pub name: String,
+    /// 执法证号.
+    pub certificate: String,
+    /// How many drawn targets this inspector checks.
+    pub targets: usize,
 }
 
 /// One check result (seed items 12–14 fields).
@@ -690,7 +706,31 @@ fn plan_view_at(
         PlanState::Drawn { .. } => ("已抽取", None),
         PlanState::Cancelled { reason, .. } => ("已取消", Some(redact_text(reason))),
     };
+    let mut inspectors: Vec<InspectorRow> = Vec::new();
+    if let (Some(t), Some(_)) = (&pr.transcript, &draw) {
+        let mut row_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for i in t.selections.iter().flat_map(|s| s.inspectors.iter()) {
+            if let Some(r) = row_of.get(i.as_str()).and_then(|&n| inspectors.get_mut(n)) {
+                r.targets += 1;
+                continue;
+            }
+            let (name, certificate) = records
+                .names
+                .inspectors
+                .get(i.as_str())
+                .cloned()
+                .unwrap_or_else(|| (i.to_string(), String::new()));
+            row_of.insert(i.as_str(), inspectors.len());
+            inspectors.push(InspectorRow {
+                name,
+                certificate,
+                targets: 1,
+            });
+        }
+    }
     Some(PlanView {
+        rules: crate::rules::rules_view(spec, pr.plan.provenance.as_ref(), pr.commitment.as_ref()),
+        inspectors,
         slug: slug(&id),
         id,
         title: redact_text(&spec.title),

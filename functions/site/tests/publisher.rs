@@ -402,8 +402,9 @@ fn one_new_record_rewrites_only_the_pages_it_changes() -> Result<(), BoxError> {
     // home page's count, the audit head (new entries), and the other four feeds (items, plans,
     // results, withdrawals), each of which carries the audit head, and the statistics (the
     // department's year page and its JSON, and stats/index.json; the index page's figures are
-    // unchanged): nothing else.
-    assert_eq!(after.site.written, 15, "files written: {:?}", after.site);
+    // unchanged), and 检索 (its page's count, the decisions list, the index shard the decision
+    // hashes to): nothing else.
+    assert_eq!(after.site.written, 18, "files written: {:?}", after.site);
     assert_eq!(after.site.files, before.site.files + 1);
     assert_eq!(after.site.deleted, 0);
     Ok(())

@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::error::SiteError;
 use crate::view::{BusinessView, SiteModel};
 
+pub mod search;
+
 /// The browser verifier, copied from `web/verify/dist/verify.html` at build time.
 pub const VERIFY_HTML: &[u8] = include_bytes!("../../../../web/verify/dist/verify.html");
 /// The draw spec, beside the verifier as `draw-spec.txt`: the page cites its sections
@@ -20,6 +22,7 @@ pub const VERIFY_HTML: &[u8] = include_bytes!("../../../../web/verify/dist/verif
 pub const DRAW_SPEC: &[u8] = include_bytes!("../../../../docs/draw-spec.md");
 const SITE_CSS: &[u8] = include_bytes!("../../assets/site.css");
 const ELDER_JS: &[u8] = include_bytes!("../../assets/elder.js");
+const SEARCH_JS: &[u8] = include_bytes!("../../assets/search.js");
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,6 +354,11 @@ pub fn render(
         media::JS,
         ELDER_JS.to_vec(),
     ));
+    r.out.push(SiteFile::new(
+        "assets/search.js",
+        media::JS,
+        SEARCH_JS.to_vec(),
+    ));
 
     let current = model.item_lists.first();
     let counts = context! {
@@ -575,5 +583,8 @@ pub fn render(
         context! { lines => model.register },
     )?;
     r.json("publications/index.json", &model.register)?;
+
+    // 检索: static lists and the client-side index.
+    search::render(&mut r, model)?;
     Ok(r.out)
 }
