@@ -61,9 +61,9 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[(String, u64)]) -> S
         };
         let text_y = y + ROW / 2 + 5;
         s.push_str(&format!(
-            "<text x=\"{}\" y=\"{text_y}\" text-anchor=\"end\" font-size=\"15\" fill=\"#1a1a1a\">{}</text>\
+            "<text x=\"{}\" y=\"{text_y}\" text-anchor=\"end\" font-size=\"15\" fill=\"currentColor\">{}</text>\
              <rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#1f5fa8\"/>\
-             <text x=\"{}\" y=\"{text_y}\" font-size=\"15\" fill=\"#1a1a1a\">{value}</text>",
+             <text x=\"{}\" y=\"{text_y}\" font-size=\"15\" fill=\"currentColor\">{value}</text>",
             LABEL - 8,
             xml(label),
             LABEL,
