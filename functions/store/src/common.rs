@@ -131,6 +131,36 @@ pub(crate) fn no_approval(id: &spotcheck_domain::lifecycle::PublicationId) -> St
     }
 }
 
+/// Refuses a transcript whose digest does not match its content (before it is recorded).
+pub(crate) fn check_transcript_digest(
+    transcript: &spotcheck_domain::draw::Transcript,
+) -> StoreResult<()> {
+    let computed = transcript
+        .compute_digest()
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if computed != transcript.digest {
+        return Err(StoreError::Invalid(format!(
+            "the transcript's digest {} does not match its content ({computed})",
+            transcript.digest
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a new publication that is not pending at version 1.
+pub(crate) fn check_new_publication(
+    publication: &spotcheck_domain::lifecycle::Publication,
+) -> StoreResult<()> {
+    if publication.state != spotcheck_domain::lifecycle::PublicationState::Pending
+        || publication.version != 1
+    {
+        return Err(StoreError::Invalid(
+            "a new publication must be pending, at version 1".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses stored snapshot chunks and checks the records still hash to the stored hash.
 pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
     info: SnapshotInfo,

@@ -30,8 +30,8 @@ use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
     Approval, AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
     PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, PlanState,
-    Publication, PublicationId, PublicationState, PublicationTransition, StoredTree, TreeKind,
-    WriteMeta, decode_frame, decode_pool, encode_frame_chunks, encode_pool_chunks,
+    Publication, PublicationId, PublicationTransition, StoredTree, TreeKind, WriteMeta,
+    decode_frame, decode_pool, encode_frame_chunks, encode_pool_chunks,
 };
 use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
@@ -901,15 +901,7 @@ impl DrawWriter for SqliteStore {
 
     #[instrument(skip(self, meta, transcript), fields(store = "sqlite", key = %meta.key, plan = %transcript.commitment.plan_id), err)]
     async fn record_draw(&self, meta: &WriteMeta, transcript: &Transcript) -> StoreResult<Plan> {
-        let computed = transcript
-            .compute_digest()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        if computed != transcript.digest {
-            return Err(StoreError::Invalid(format!(
-                "the transcript's digest {} does not match its content ({computed})",
-                transcript.digest
-            )));
-        }
+        crate::common::check_transcript_digest(transcript)?;
         let digest = request_digest("record_draw", &transcript.digest)?;
         let transcript = transcript.clone();
         let hook = self.hook.clone();
@@ -1282,11 +1274,7 @@ impl PublicationWriter for SqliteStore {
         meta: &WriteMeta,
         publication: Publication,
     ) -> StoreResult<Publication> {
-        if publication.state != PublicationState::Pending || publication.version != 1 {
-            return Err(StoreError::Invalid(
-                "a new publication must be pending, at version 1".into(),
-            ));
-        }
+        crate::common::check_new_publication(&publication)?;
         let digest = request_digest("schedule_publication", &publication)?;
         self.write(meta, "schedule_publication", digest, move |tx, meta| {
             let res = tx.execute(
