@@ -76,10 +76,12 @@ function pageTypes() {
   const plan = firstLink(fs.readFileSync(path.join(SITE, "plans/index.html"), "utf8"), /href="([^"]+\/index\.html)"/);
   const business = firstLink(fs.readFileSync(path.join(SITE, "results/index.html"), "utf8"), /href="((?:agencies|guides|operators)\/[^"]+\.html)"/);
   const penalty = firstLink(fs.readFileSync(path.join(SITE, "penalties/index.html"), "utf8"), /href="([^"/]+\.html)"/);
+  const stats = firstLink(fs.readFileSync(path.join(SITE, "stats/index.html"), "utf8"), /href="(\d{4}(?:\/|&#x2f;)[^"]+\.html)"/).replace("&#x2f;", "/");
   return {
     home: "index.html", items: "items/index.html", plans: "plans/index.html", plan: `plans/${plan}`,
     results: "results/index.html", business: `results/${business}`, penalties: "penalties/index.html",
     penalty: `penalties/${penalty}`, withdrawals: "withdrawals/index.html", register: "publications/index.html",
+    statsIndex: "stats/index.html", stats: `stats/${stats}`,
   };
 }
 
@@ -211,4 +213,43 @@ test("no page is wider than the screen, at 1280 px and at a 390 px phone", async
     await page.close();
   }
   assert.deepEqual(wide, []);
+});
+
+test("统计: every chart is an accessible inline SVG with a table of its figures, and axe finds nothing at all", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+  const url = pageTypes().stats;
+  await page.goto(base + url);
+  const charts = await page.evaluate(() => [...document.querySelectorAll("main svg")].map((svg) => ({
+    role: svg.getAttribute("role"),
+    title: svg.querySelector("title")?.textContent ?? "",
+    desc: svg.querySelector("desc")?.textContent ?? "",
+    labelled: (svg.getAttribute("aria-labelledby") ?? "").split(" ").every((id) => id && document.getElementById(id)),
+    table: !!svg.closest("section")?.querySelector("table"),
+    width: svg.getBoundingClientRect().width,
+  })));
+  assert.ok(charts.length >= 1, `${url} has charts`);
+  for (const c of charts) {
+    assert.equal(c.role, "img");
+    assert.ok(c.title.length > 0 && c.desc.length > 0, "title and desc");
+    assert.ok(c.labelled, "aria-labelledby points at the title and desc");
+    assert.ok(c.table, "a table with the same figures follows");
+    assert.ok(c.width <= 390, `chart fits the phone: ${c.width}px`);
+  }
+  // The charts parse as XML (image/svg+xml) in the browser too.
+  const errors = await page.evaluate(() => [...document.querySelectorAll("main svg")].map((svg) =>
+    new DOMParser().parseFromString(svg.outerHTML, "image/svg+xml").querySelector("parsererror")?.textContent ?? "").filter(Boolean));
+  assert.deepEqual(errors, []);
+  await shot(page, "10-stats-phone");
+  const all = [];
+  for (const u of [url, pageTypes().statsIndex]) {
+    await page.goto(base + u);
+    await page.addScriptTag({ content: AXE });
+    const r = await page.evaluate(async () => await axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of r.violations) all.push(`${u}: ${v.id} (${v.impact}) ${v.help}`);
+  }
+  assert.deepEqual(all, []);
+  // The JSON beside the page is the statistics document.
+  const json = await (await fetch(base + url.replace(/\.html$/, ".json"))).json();
+  assert.equal(json.schema, "spotcheck-statistics/1");
+  await page.close();
 });
