@@ -4,7 +4,7 @@
 # `spotcheck publish --due --demo`, checks that two concurrent publisher processes publish every
 # record exactly once, runs the Rust redaction scan over every generated file (and proves it
 # catches a planted ID number), then drives the site in headless Debian Chromium with axe-core
-# (web/site-tests). Screenshots: target/screenshots/site/. Fails loudly; never skips.
+# (web/site-tests: site.test.js, plan-search.test.js). Screenshots: target/screenshots/site/. Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
@@ -77,6 +77,6 @@ echo "site: the scan catches a planted ID number"
 cd "$ROOT/web/site-tests"
 npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"
 mkdir -p "$target/screenshots/site"
-SPOTCHECK_SITE_DIR="$site" SCREENSHOT_DIR="$target/screenshots/site" node --test site.test.js \
+SPOTCHECK_SITE_DIR="$site" SCREENSHOT_DIR="$target/screenshots/site" node --test site.test.js plan-search.test.js \
   || fail "browser tests failed (screenshots in $target/screenshots/site)"
 echo "site: ok (screenshots in $target/screenshots/site)"
