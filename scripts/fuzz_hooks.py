@@ -134,6 +134,28 @@ def _setup() -> dict:
             if key == "approve_change":
                 call("POST", f"/api/penalties/{requests.utils.quote(number)}/changes", t2, _change())
             st[key].append(number)
+    # Drafts: results on two plans drawn now (the second person's to return, the fuzzing
+    # token's own to amend and to withdraw), and decisions the same.
+    at = time.time() + 2
+    drafts_plans = [_fresh("DRAFTS", at, commit=True) for _ in range(2)]
+    time.sleep(max(0.0, at + 1.5 - time.time()))
+    draft_targets = []
+    for pid in drafts_plans:
+        drawn = call("POST", f"/api/plans/{pid}/draw", t1,
+                     {"witnesses": [{"name": "观察员 李某", "value": "1 4 1 4 2 1"}]}).json()
+        draft_targets += [(pid, sel["target"]) for sel in drawn["selections"]]
+    for key, who in (("return_result", t2), ("amend_result", t1), ("withdraw_result", t1)):
+        st[key] = []
+        if draft_targets:
+            pid, t = draft_targets.pop(0)
+            call("POST", f"/api/plans/{pid}/results", who, _result(t))
+            st[key].append((pid, t))
+    for key, who in (("return_penalty", t2), ("amend_penalty", t1), ("withdraw_penalty", t1)):
+        st[key] = []
+        for i in range(n):
+            number = f"莆文旅罚〔2026〕{key.upper()}{i}号"
+            call("POST", "/api/penalties", who, _penalty(number))
+            st[key].append(number)
     # A refused file with more problems than the 422 lists: its report can be downloaded.
     bad = "统一社会信用代码,经营者名称,平台名称,行政区划代码,信用等级,经营状态\n" + "".join(
         f"X{i},莆田某网络科技有限公司,游云网,350302,A,正常\n" for i in range(1_100)
@@ -244,6 +266,38 @@ def _valid(op: str, st: dict, case) -> bool:
         if number is None:
             return False
         case.path_parameters = {"number": number, "seq": 1}
+    elif op in ("POST /api/plans/{id}/results/{target}/return", "PUT /api/plans/{id}/results/{target}",
+                "POST /api/plans/{id}/results/{target}/withdraw"):
+        key = {"return": "return_result", "{target}": "amend_result", "withdraw": "withdraw_result"}[op.rsplit("/", 1)[1]]
+        taken = _take(st, key)
+        if taken is None:
+            return False
+        case.path_parameters = {"id": taken[0], "target": taken[1]}
+        case.query = {}
+        if key == "return_result":
+            case.body = {"reason": "请补充检查方式"}
+        elif key == "amend_result":
+            case.body = {k: v for k, v in _result(taken[1]).items() if k != "target"}
+            case.body["findings"] = "经营资质齐全，合同规范（已补充）。"
+        else:
+            case.body = None
+    elif op in ("POST /api/penalties/{number}/return", "PUT /api/penalties/{number}",
+                "POST /api/penalties/{number}/withdraw"):
+        key = {"return": "return_penalty", "{number}": "amend_penalty", "withdraw": "withdraw_penalty"}[op.rsplit("/", 1)[1]]
+        number = _take(st, key)
+        if number is None:
+            return False
+        case.path_parameters = {"number": number}
+        case.query = {}
+        if key == "return_penalty":
+            case.body = {"reason": "处罚依据请写明条款"}
+        elif key == "amend_penalty":
+            case.body = {**_penalty(number), "result": "罚款人民币叁仟元"}
+        else:
+            case.body = None
+    elif op == "GET /api/registries/{kind}/snapshots":
+        case.path_parameters = {"kind": "agencies"}
+        case.query = {}
     elif op == "POST /api/registries/{kind}":
         case.path_parameters = {"kind": "items"}
         case.query = {}

@@ -280,3 +280,459 @@ async fn the_snapshot_history_lists_every_import_newest_first_paged_and_bounded(
     assert_eq!(anonymous.status, 401);
     Ok(())
 }
+
+fn plan(id: &str, planned: i64) -> Value {
+    json!({
+        "id": id,
+        "item": "PT-LY-001",
+        "title": "草稿测试抽查",
+        "department": DEPT,
+        "target_kind": "agency",
+        "filter": {"mode": "untargeted"},
+        "stratum_scheme": "region",
+        "parameters": {"default": {"count": 1}, "inspectors_per_target": 2},
+        "entropy_source": {"witnesses": ["观察员 李某"]},
+        "planned_draw_at": Timestamp::from_unix(planned).to_string()
+    })
+}
+
+fn decision(number: &str, result: &str) -> Value {
+    json!({
+        "number": number,
+        "party": {"kind": "organisation", "name": "莆田宁海商务旅行社有限公司", "credit_code": "91350302MA00000ETT"},
+        "cause": "未按规定签订旅游合同",
+        "legal_basis": "《中华人民共和国旅游法》第九十五条",
+        "conditions": "",
+        "procedure": "一般程序",
+        "result": result,
+        "authority": DEPT,
+        "decided_on": "2026-03-02",
+        "minor": false,
+        "involves_minor": false,
+        "target": null,
+        "plan": null
+    })
+}
+
+/// Creates, commits and draws a plan; returns the drawn targets.
+async fn drawn_targets(s: &Service, staff: &str, id: &str) -> R<Vec<String>> {
+    let planned = s.now() + DAY + HOUR;
+    let r = s
+        .send("POST", staff, "/api/plans", Some(plan(id, planned)))
+        .await?;
+    assert_eq!(r.status, 201, "create: {}", r.body);
+    let r = s
+        .send("POST", staff, &format!("/api/plans/{id}/commit"), None)
+        .await?;
+    assert_eq!(r.status, 201, "commit: {}", r.body);
+    s.set(planned);
+    let witness = json!({"witnesses": [{"name": "观察员 李某", "value": "3 1 4 1 5 9"}]});
+    let r = s
+        .send(
+            "POST",
+            staff,
+            &format!("/api/plans/{id}/draw"),
+            Some(witness),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "draw: {}", r.body);
+    Ok(r.body["selections"]
+        .as_array()
+        .ok_or("no selections")?
+        .iter()
+        .filter_map(|x| x["target"].as_str().map(str::to_owned))
+        .collect())
+}
+
+fn result_body(target: &str, findings: &str, completed_on: &str) -> Value {
+    json!({"target": target, "code": "no_problem_found", "method": "现场检查",
+           "findings": findings, "completed_on": completed_on})
+}
+
+fn amendment(findings: &str, completed_on: &str) -> Value {
+    json!({"code": "no_problem_found", "method": "现场检查",
+           "findings": findings, "completed_on": completed_on})
+}
+
+#[tokio::test]
+async fn a_result_is_returned_with_a_reason_amended_by_its_author_then_approved_and_final()
+-> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let author = token("clerk", &["inspector", "supervisor"])?;
+    let colleague = token("mate", &["inspector"])?;
+    let approver = token("chief", &["supervisor", "publisher"])?;
+    let targets = drawn_targets(&s, &author, "PT-D-1").await?;
+    let (t1, t2) = (
+        targets.first().ok_or("no target")?,
+        targets.get(1).ok_or("one target only")?,
+    );
+    let day = Timestamp::from_unix(s.now()).to_string()[..10].to_owned();
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/plans/PT-D-1/results",
+            Some(result_body(t1, "资质齐全", &day)),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let ret = format!("/api/plans/PT-D-1/results/{t1}/return");
+
+    // Refusals of the return: the author, a role without approval, bad reasons.
+    let own = s
+        .send("POST", &author, &ret, Some(json!({"reason": "自己退回"})))
+        .await?;
+    assert_eq!((own.status, code(&own)), (409, "own-entry"), "{}", own.body);
+    let role = s
+        .send("POST", &colleague, &ret, Some(json!({"reason": "退回"})))
+        .await?;
+    assert_eq!(
+        (role.status, code(&role)),
+        (403, "missing-role"),
+        "{}",
+        role.body
+    );
+    for bad in ["", "  ", "理由\u{0007}", &"长".repeat(501)] {
+        let r = s
+            .send("POST", &approver, &ret, Some(json!({"reason": bad})))
+            .await?;
+        assert_eq!(
+            (r.status, code(&r)),
+            (422, "invalid-reason"),
+            "{bad:?}: {}",
+            r.body
+        );
+    }
+    let unknown_field = s
+        .send(
+            "POST",
+            &approver,
+            &ret,
+            Some(json!({"reason": "x", "why": 1})),
+        )
+        .await?;
+    assert_eq!(
+        (unknown_field.status, code(&unknown_field)),
+        (400, "invalid-json"),
+        "{}",
+        unknown_field.body
+    );
+
+    let returned = s
+        .send(
+            "POST",
+            &approver,
+            &ret,
+            Some(json!({"reason": "请补充检查方式和发现的具体情况"})),
+        )
+        .await?;
+    assert_eq!(returned.status, 200, "{}", returned.body);
+    assert_eq!(
+        returned.body["returned"]["reason"],
+        "请补充检查方式和发现的具体情况"
+    );
+    assert_eq!(returned.body["returned"]["by"], "chief");
+    let twice = s
+        .send("POST", &approver, &ret, Some(json!({"reason": "再次退回"})))
+        .await?;
+    assert_eq!(
+        (twice.status, code(&twice)),
+        (409, "already-returned"),
+        "{}",
+        twice.body
+    );
+    let approve = format!("/api/plans/PT-D-1/results/{t1}/approval");
+    let early = s.send("POST", &approver, &approve, None).await?;
+    assert_eq!(
+        (early.status, code(&early)),
+        (409, "returned-to-author"),
+        "{}",
+        early.body
+    );
+
+    // Amending: only its author, checked as at entry.
+    let put = format!("/api/plans/PT-D-1/results/{t1}");
+    let other = s
+        .send("PUT", &colleague, &put, Some(amendment("改", &day)))
+        .await?;
+    assert_eq!(
+        (other.status, code(&other)),
+        (403, "not-author"),
+        "{}",
+        other.body
+    );
+    let bidi = s
+        .send(
+            "PUT",
+            &author,
+            &put,
+            Some(amendment("资质\u{202e}齐全", &day)),
+        )
+        .await?;
+    assert_eq!(bidi.status, 422, "{}", bidi.body);
+    let future = s
+        .send(
+            "PUT",
+            &author,
+            &put,
+            Some(amendment("资质齐全", "2099-01-01")),
+        )
+        .await?;
+    assert_eq!(future.status, 422, "{}", future.body);
+    let amended = s
+        .send(
+            "PUT",
+            &author,
+            &put,
+            Some(amendment("资质齐全，现场核查了经营许可证和合同文本", &day)),
+        )
+        .await?;
+    assert_eq!(amended.status, 200, "{}", amended.body);
+    assert_eq!(
+        amended.body["findings"],
+        "资质齐全，现场核查了经营许可证和合同文本"
+    );
+
+    let ok = s.send("POST", &approver, &approve, None).await?;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body["returned"].is_null(), "{}", ok.body);
+
+    // Approved: final.
+    let late = s
+        .send("PUT", &author, &put, Some(amendment("改", &day)))
+        .await?;
+    assert_eq!(
+        (late.status, code(&late)),
+        (409, "already-approved"),
+        "{}",
+        late.body
+    );
+    let late = s
+        .send(
+            "POST",
+            &author,
+            &format!("/api/plans/PT-D-1/results/{t1}/withdraw"),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        (late.status, code(&late)),
+        (409, "already-approved"),
+        "{}",
+        late.body
+    );
+    let late = s
+        .send("POST", &approver, &ret, Some(json!({"reason": "晚了"})))
+        .await?;
+    assert_eq!(
+        (late.status, code(&late)),
+        (409, "already-approved"),
+        "{}",
+        late.body
+    );
+
+    // Withdrawn by its author: gone, and recorded anew.
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/plans/PT-D-1/results",
+            Some(result_body(t2, "待复核", &day)),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let wd = format!("/api/plans/PT-D-1/results/{t2}/withdraw");
+    let r = s.send("POST", &colleague, &wd, None).await?;
+    assert_eq!((r.status, code(&r)), (403, "not-author"), "{}", r.body);
+    let r = s.send("POST", &author, &wd, None).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["findings"], "待复核");
+    let gone = s
+        .send(
+            "PUT",
+            &author,
+            &format!("/api/plans/PT-D-1/results/{t2}"),
+            Some(amendment("改", &day)),
+        )
+        .await?;
+    assert_eq!(gone.status, 404, "{}", gone.body);
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/plans/PT-D-1/results",
+            Some(result_body(t2, "资质齐全", &day)),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "recorded anew: {}", r.body);
+
+    // A result of a plan that does not exist, and a malformed target.
+    let r = s
+        .send(
+            "PUT",
+            &author,
+            &format!("/api/plans/PT-NONE/results/{t1}"),
+            Some(amendment("x", &day)),
+        )
+        .await?;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // Every step is in the audit log.
+    let audit = s.get(&approver, "/api/audit?limit=200").await?;
+    let actions: Vec<&str> = audit
+        .body
+        .as_array()
+        .ok_or("no audit")?
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for want in ["draft_returned", "result_amended", "result_withdrawn"] {
+        assert!(actions.contains(&want), "{want} missing from {actions:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_penalty_decision_is_returned_amended_approved_or_withdrawn_by_its_author() -> TestResult
+{
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let author = token("clerk", &["inspector"])?;
+    let approver = token("chief", &["supervisor"])?;
+    let number = "莆文旅罚〔2026〕21号";
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/penalties",
+            Some(decision(number, "警告")),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let base = format!("/api/penalties/{}", enc(number));
+
+    let r = s
+        .send(
+            "POST",
+            &approver,
+            &format!("{base}/return"),
+            Some(json!({"reason": "处罚结果应含罚款金额"})),
+        )
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["returned"]["reason"], "处罚结果应含罚款金额");
+
+    let wrong = s
+        .send(
+            "PUT",
+            &author,
+            &base,
+            Some(decision("莆文旅罚〔2026〕22号", "警告，罚款二千元")),
+        )
+        .await?;
+    assert_eq!(
+        (wrong.status, code(&wrong)),
+        (422, "mismatch"),
+        "{}",
+        wrong.body
+    );
+    let other_authority = {
+        let mut d = decision(number, "警告，罚款二千元");
+        d["authority"] = json!("厦门市文化和旅游局");
+        d
+    };
+    let r = s.send("PUT", &author, &base, Some(other_authority)).await?;
+    assert_eq!((r.status, code(&r)), (422, "mismatch"), "{}", r.body);
+    let amended = s
+        .send(
+            "PUT",
+            &author,
+            &base,
+            Some(decision(number, "警告，罚款二千元")),
+        )
+        .await?;
+    assert_eq!(amended.status, 200, "{}", amended.body);
+    assert_eq!(amended.body["decision"]["result"], "警告，罚款二千元");
+
+    let approved = s
+        .send("POST", &approver, &format!("{base}/approval"), None)
+        .await?;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    let late = s
+        .send("PUT", &author, &base, Some(decision(number, "警告")))
+        .await?;
+    assert_eq!(
+        (late.status, code(&late)),
+        (409, "already-approved"),
+        "{}",
+        late.body
+    );
+    let late = s
+        .send("POST", &author, &format!("{base}/withdraw"), None)
+        .await?;
+    assert_eq!(
+        (late.status, code(&late)),
+        (409, "already-approved"),
+        "{}",
+        late.body
+    );
+
+    let second = "莆文旅罚〔2026〕23号";
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/penalties",
+            Some(decision(second, "警告")),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let wd = format!("/api/penalties/{}/withdraw", enc(second));
+    let r = s.send("POST", &approver, &wd, None).await?;
+    assert_eq!((r.status, code(&r)), (403, "missing-role"), "{}", r.body);
+    let colleague = token("mate", &["inspector"])?;
+    let r = s.send("POST", &colleague, &wd, None).await?;
+    assert_eq!((r.status, code(&r)), (403, "not-author"), "{}", r.body);
+    let r = s.send("POST", &author, &wd, None).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s
+        .send(
+            "POST",
+            &author,
+            "/api/penalties",
+            Some(decision(second, "警告（重新录入）")),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "the number is free again: {}", r.body);
+    // (The supervisors' audit view lists the entries of their department's stored decisions.)
+    let r = s
+        .send(
+            "POST",
+            &approver,
+            &format!("/api/penalties/{}/approval", enc(second)),
+            None,
+        )
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let unknown = s
+        .send(
+            "POST",
+            &approver,
+            &format!("/api/penalties/{}/return", enc("莆文旅罚〔2026〕99号")),
+            Some(json!({"reason": "无"})),
+        )
+        .await?;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    let audit = s.get(&approver, "/api/audit?limit=200").await?;
+    let actions: Vec<&str> = audit
+        .body
+        .as_array()
+        .ok_or("no audit")?
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for want in ["draft_returned", "penalty_amended", "penalty_withdrawn"] {
+        assert!(actions.contains(&want), "{want} missing from {actions:?}");
+    }
+    Ok(())
+}

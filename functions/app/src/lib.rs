@@ -9,6 +9,7 @@
 //! [`AppError`] whose [`ErrorKind`] decides the HTTP status in one place.
 #![warn(missing_docs)]
 
+pub mod drafts;
 pub mod error;
 pub mod export;
 pub mod history;

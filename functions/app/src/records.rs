@@ -128,7 +128,7 @@ pub async fn record_result<S: PlanReader + DrawReader + FrameReader + ResultWrit
 
 /// The day a decision's case began, when the decision names its check: the check's completion,
 /// or else the draw's date.
-async fn case_opened_on<S: PlanReader + ResultReader>(
+pub(crate) async fn case_opened_on<S: PlanReader + ResultReader>(
     store: &S,
     staff: &Staff,
     decision: &PenaltyDecision,
@@ -247,6 +247,9 @@ async fn approve<S: ApprovalReader + ApprovalWriter>(
                 field: "approved_by",
                 ..
             } => AppError::conflict("own-entry", e.to_string()),
+            LifecycleError::InvalidTransition {
+                state: "returned", ..
+            } => AppError::conflict("returned-to-author", e.to_string()),
             LifecycleError::InvalidTransition { .. } => {
                 AppError::conflict("already-approved", e.to_string())
             }

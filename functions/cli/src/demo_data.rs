@@ -13,6 +13,49 @@ use tower::ServiceExt;
 use crate::exit::Failure;
 
 const DEPARTMENT: &str = "莆田市文化和旅游局";
+/// The partner department of the demo's joint check (部门联合抽查, draw spec §17).
+const PARTNER: &str = "莆田市市场监督管理局";
+/// How many synthetic inspectors of [`PARTNER`] the demo roster adds to the fixture's.
+const PARTNER_INSPECTORS: u32 = 6;
+
+/// Roster rows (the inspector registry's CSV columns) of the partner's synthetic inspectors,
+/// each checking travel agencies; with a line break first when the fixture lacks a final one.
+fn partner_inspectors(ends_with_newline: bool) -> Vec<u8> {
+    let mut rows = if ends_with_newline {
+        String::new()
+    } else {
+        String::from("\n")
+    };
+    for i in 1..=PARTNER_INSPECTORS {
+        rows.push_str(&format!(
+            "PT-SJ-{i:03},市场监管演示检查员{i},FJ3503009{i:04},{PARTNER},350300,旅行社,\n"
+        ));
+    }
+    rows.into_bytes()
+}
+
+/// A token for `sub` of `department` with these roles.
+fn department_token(
+    key: &[u8],
+    sub: &str,
+    department: &str,
+    roles: &[&str],
+) -> Result<String, Failure> {
+    let now = chrono::Utc::now().timestamp();
+    mint_token(
+        key,
+        &Claims {
+            sub: sub.into(),
+            department: department.into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            iss: spotcheck_api::auth::DEFAULT_ISSUER.into(),
+            iat: now,
+            exp: now + 8 * 3600,
+            nbf: None,
+        },
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
 
 /// A token for the demo department with these roles.
@@ -68,7 +111,8 @@ async fn send(
     serde_json::from_slice(&bytes).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
 }
 
-/// Uploads the registries and the item list, then creates, commits and draws one plan.
+/// Uploads the registries and the item list, then creates, commits and draws one plan, and a
+/// joint check with the market regulator (whose synthetic inspectors the roster gains).
 ///
 /// The demo keeps the rules of time (docs/architecture.md, "Time"): the plan's draw is planned
 /// an hour ago, and everything before the draw (registries, the draft, the commitment) is done
@@ -96,7 +140,11 @@ pub async fn load<S: WriteStore + 'static>(
         ("inspectors", "registries/inspectors.synthetic.csv"),
     ] {
         let path = format!("{FIXTURES}/{file}");
-        let bytes = std::fs::read(&path).map_err(|e| Failure::bad_input(format!("{path}: {e}")))?;
+        let mut bytes =
+            std::fs::read(&path).map_err(|e| Failure::bad_input(format!("{path}: {e}")))?;
+        if kind == "inspectors" {
+            bytes.extend_from_slice(&partner_inspectors(bytes.ends_with(b"\n")));
+        }
         send(
             &earlier,
             &admin,
@@ -140,7 +188,66 @@ pub async fn load<S: WriteStore + 'static>(
         &admin,
         "/api/plans/PT-2026-DEMO/draw",
         "application/json",
+        body.clone(),
+    )
+    .await?;
+    joint_check(&earlier, &router, key, &admin, planned, body).await
+}
+
+/// The joint check of 莆田市文化和旅游局 with 莆田市市场监督管理局 (draw spec §17): the lead creates
+/// it, the partner's supervisor approves its part, the lead commits and, at the same planned
+/// time as the demo plan, draws it with the same witness (`witness` is the draw's body).
+async fn joint_check(
+    earlier: &axum::Router,
+    router: &axum::Router,
+    key: &[u8],
+    admin: &str,
+    planned: Timestamp,
+    witness: Vec<u8>,
+) -> Result<(), Failure> {
+    let plan = serde_json::json!({
+        "id": "PT-2026-JOINT",
+        "item": "PT-LY-001",
+        "title": "2026年旅行社部门联合“双随机”抽查（演示）",
+        "department": DEPARTMENT,
+        "target_kind": "agency",
+        "filter": {"mode": "untargeted"},
+        "stratum_scheme": "region",
+        "parameters": {
+            "default": {"count": 1},
+            "inspectors_per_target": 2,
+            "joint": {"lead": DEPARTMENT, "partners": [PARTNER], "require": "all"}
+        },
+        "entropy_source": {"witnesses": ["莆田市公证处（演示）"]},
+        "planned_draw_at": planned.to_string()
+    });
+    let body = serde_json::to_vec(&plan).map_err(|e| Failure::Other(e.into()))?;
+    let created = send(earlier, admin, "/api/plans", "application/json", body).await?;
+    let partner = department_token(key, "demo-market-supervisor", PARTNER, &["supervisor"])?;
+    let approval = serde_json::json!({"expected_version": created["version"]});
+    let body = serde_json::to_vec(&approval).map_err(|e| Failure::Other(e.into()))?;
+    send(
+        earlier,
+        &partner,
+        "/api/plans/PT-2026-JOINT/partner-approval",
+        "application/json",
         body,
+    )
+    .await?;
+    send(
+        earlier,
+        admin,
+        "/api/plans/PT-2026-JOINT/commit",
+        "application/json",
+        Vec::new(),
+    )
+    .await?;
+    send(
+        router,
+        admin,
+        "/api/plans/PT-2026-JOINT/draw",
+        "application/json",
+        witness,
     )
     .await?;
     Ok(())

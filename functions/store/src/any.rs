@@ -162,3 +162,43 @@ impl RegistryWriter for AnyStore {
         delegate!(self, s => s.store_snapshot(meta, snapshot))
     }
 }
+
+impl spotcheck_domain::store::DraftWriter for AnyStore {
+    async fn return_draft(
+        &self,
+        meta: &WriteMeta,
+        id: &spotcheck_domain::lifecycle::PublicationId,
+        reason: String,
+    ) -> StoreResult<spotcheck_domain::lifecycle::Approval> {
+        delegate!(self, s => s.return_draft(meta, id, reason))
+    }
+    async fn amend_result(
+        &self,
+        meta: &WriteMeta,
+        result: spotcheck_domain::lifecycle::InspectionResult,
+    ) -> StoreResult<spotcheck_domain::lifecycle::InspectionResult> {
+        delegate!(self, s => s.amend_result(meta, result))
+    }
+    async fn withdraw_result(
+        &self,
+        meta: &WriteMeta,
+        plan: &PlanId,
+        target: &spotcheck_domain::ids::TargetId,
+    ) -> StoreResult<spotcheck_domain::lifecycle::InspectionResult> {
+        delegate!(self, s => s.withdraw_result(meta, plan, target))
+    }
+    async fn amend_penalty(
+        &self,
+        meta: &WriteMeta,
+        decision: spotcheck_domain::lifecycle::PenaltyDecision,
+    ) -> StoreResult<spotcheck_domain::lifecycle::PenaltyRecord> {
+        delegate!(self, s => s.amend_penalty(meta, decision))
+    }
+    async fn withdraw_penalty(
+        &self,
+        meta: &WriteMeta,
+        number: &spotcheck_domain::lifecycle::DecisionNumber,
+    ) -> StoreResult<spotcheck_domain::lifecycle::PenaltyRecord> {
+        delegate!(self, s => s.withdraw_penalty(meta, number))
+    }
+}

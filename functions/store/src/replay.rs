@@ -34,6 +34,20 @@ impl std::fmt::Display for Discrepancy {
     }
 }
 
+/// A result's entries as a draft: recorded, amended, withdrawn.
+pub(crate) const RESULT_DRAFT: [AuditAction; 3] = [
+    AuditAction::ResultRecorded,
+    AuditAction::ResultAmended,
+    AuditAction::ResultWithdrawn,
+];
+
+/// A decision's entries as a draft: recorded, amended, withdrawn.
+pub(crate) const PENALTY_DRAFT: [AuditAction; 3] = [
+    AuditAction::PenaltyRecorded,
+    AuditAction::PenaltyAmended,
+    AuditAction::PenaltyWithdrawn,
+];
+
 /// The audit entries by action and subject, in log order.
 pub(crate) struct Audited<'a> {
     by: BTreeMap<(&'static str, String), Vec<&'a AuditEntry>>,
@@ -66,6 +80,33 @@ impl<'a> Audited<'a> {
             .iter()
             .filter_map(|act| self.last(*act, subject))
             .max_by_key(|e| e.seq)
+    }
+
+    /// The entry that last wrote a draft's content: recorded or amended (drafts awaiting
+    /// approval are amended in place).
+    pub(crate) fn written(
+        &self,
+        subject: &str,
+        recorded: AuditAction,
+        amended: AuditAction,
+    ) -> Option<&'a AuditEntry> {
+        self.latest(&[recorded, amended], subject)
+    }
+
+    /// The drafts (without their `kind:` prefix) whose last entry is a withdrawal: no longer in
+    /// the store, rightly.
+    pub(crate) fn withdrawn(
+        &self,
+        prefix: &str,
+        [recorded, amended, withdrawn]: [AuditAction; 3],
+    ) -> BTreeSet<String> {
+        self.subjects(withdrawn, prefix)
+            .into_iter()
+            .filter(|k| {
+                self.latest(&[recorded, amended, withdrawn], &format!("{prefix}{k}"))
+                    .is_some_and(|e| e.action == withdrawn)
+            })
+            .collect()
     }
 
     /// Subjects (without their `kind:` prefix) that have an entry of `action`.
@@ -356,8 +397,11 @@ pub async fn replay_through_ports<S: ReadStore>(
                         seen_results.insert(key.clone());
                         approval_ids.insert(result_publication(&res.plan, &res.target));
                         if let Some(d) = digest_of(&res) {
-                            let entry =
-                                a.last(AuditAction::ResultRecorded, &format!("result:{key}"));
+                            let entry = a.written(
+                                &format!("result:{key}"),
+                                AuditAction::ResultRecorded,
+                                AuditAction::ResultAmended,
+                            );
                             r.compare("results", &key, entry, d, AuditAction::ResultRecorded);
                         }
                     }
@@ -372,6 +416,7 @@ pub async fn replay_through_ports<S: ReadStore>(
     r.deleted(&a, "commitments", committed, &seen_commitments, "committed");
     let drawn = (AuditAction::Drawn, "plan:");
     r.deleted(&a, "transcripts", drawn, &seen_transcripts, "drawn");
+    seen_results.extend(a.withdrawn("result:", RESULT_DRAFT));
     let recorded = (AuditAction::ResultRecorded, "result:");
     r.deleted(&a, "results", recorded, &seen_results, "recorded");
 
@@ -410,7 +455,11 @@ pub async fn replay_through_ports<S: ReadStore>(
             r.compare(
                 "penalties",
                 &number,
-                a.last(AuditAction::PenaltyRecorded, &subject),
+                a.written(
+                    &subject,
+                    AuditAction::PenaltyRecorded,
+                    AuditAction::PenaltyAmended,
+                ),
                 d,
                 AuditAction::PenaltyRecorded,
             );
@@ -423,6 +472,7 @@ pub async fn replay_through_ports<S: ReadStore>(
         let audited = a.all(AuditAction::PenaltyChanged, &subject);
         r.penalty_changes(&number, audited, &stored);
     }
+    seen_penalties.extend(a.withdrawn("penalty:", PENALTY_DRAFT));
     let penalty_recorded = (AuditAction::PenaltyRecorded, "penalty:");
     r.deleted(
         &a,

@@ -23,8 +23,8 @@ use spotcheck_domain::lifecycle::{
 };
 use spotcheck_domain::registry::{CheckMethod, RegistryKind};
 use spotcheck_domain::store::{
-    ApprovalWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter, PublicationWriter,
-    ReadStore, RegistryWriter, ResultWriter, TimestampWriter,
+    ApprovalWriter, DraftWriter, DrawWriter, FrameWriter, PenaltyWriter, PlanWriter,
+    PublicationWriter, ReadStore, RegistryWriter, ResultWriter, TimestampWriter,
 };
 
 use super::support::plan_id;
@@ -45,6 +45,7 @@ pub trait WriteStore:
     + PublicationWriter
     + ApprovalWriter
     + TimestampWriter
+    + DraftWriter
 {
 }
 
@@ -59,6 +60,7 @@ impl<T> WriteStore for T where
         + PublicationWriter
         + ApprovalWriter
         + TimestampWriter
+        + DraftWriter
 {
 }
 
@@ -81,6 +83,30 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route(
             "/registries/{kind}/snapshots",
             get(super::history::list::<S>),
+        )
+        .route(
+            "/plans/{id}/results/{target}",
+            put(super::drafts::amend_result::<S>),
+        )
+        .route(
+            "/plans/{id}/results/{target}/return",
+            post(super::drafts::return_result::<S>),
+        )
+        .route(
+            "/plans/{id}/results/{target}/withdraw",
+            post(super::drafts::withdraw_result::<S>),
+        )
+        .route(
+            "/penalties/{number}",
+            put(super::drafts::amend_penalty::<S>),
+        )
+        .route(
+            "/penalties/{number}/return",
+            post(super::drafts::return_penalty::<S>),
+        )
+        .route(
+            "/penalties/{number}/withdraw",
+            post(super::drafts::withdraw_penalty::<S>),
         )
         .route("/audit", get(audit_log::<S>))
         .route("/plans/{id}/commit", post(commit_plan::<S>))

@@ -3,6 +3,7 @@
 //! [`reports`] (the full problem reports of refused direct uploads).
 
 pub mod audit_head;
+pub mod drafts;
 pub mod exports;
 pub mod history;
 pub mod inspector;

@@ -10,6 +10,7 @@
 //! `BatchWriteItem`; they become reachable only when the small header item is written in the
 //! transaction, so a crash leaves at most unreachable chunks, never partial state.
 
+mod drafts;
 mod items;
 mod published_head;
 mod snapshots;

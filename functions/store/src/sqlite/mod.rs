@@ -6,6 +6,7 @@
 //! writers (threads or processes) serialise on SQLite's write lock. Unique keys and triggers in
 //! the schema refuse a second commitment or draw and any update of an immutable table.
 
+mod drafts;
 pub mod files;
 mod published_head;
 mod replay;

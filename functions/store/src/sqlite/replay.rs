@@ -38,7 +38,7 @@ use spotcheck_domain::store::StoreResult;
 
 use super::translate;
 pub use crate::replay::Discrepancy;
-use crate::replay::{Audited, Report, digest_of};
+use crate::replay::{Audited, PENALTY_DRAFT, RESULT_DRAFT, Report, digest_of};
 
 /// The stored document, or `None` (reported as edited) when it no longer parses.
 fn parse<T: DeserializeOwned>(
@@ -269,10 +269,15 @@ fn results(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()> {
             );
         }
         if let Some(d) = digest_of(&result) {
-            let entry = a.last(AuditAction::ResultRecorded, &format!("result:{key}"));
+            let entry = a.written(
+                &format!("result:{key}"),
+                AuditAction::ResultRecorded,
+                AuditAction::ResultAmended,
+            );
             r.compare("results", &key, entry, d, AuditAction::ResultRecorded);
         }
     }
+    seen.extend(a.withdrawn("result:", RESULT_DRAFT));
     let recorded = (AuditAction::ResultRecorded, "result:");
     r.deleted(a, "results", recorded, &seen, "recorded");
     Ok(())
@@ -336,10 +341,15 @@ fn penalties(c: &Connection, a: &Audited<'_>, r: &mut Report) -> StoreResult<()>
             continue;
         };
         if let Some(d) = digest_of(&record.decision) {
-            let entry = a.last(AuditAction::PenaltyRecorded, &format!("penalty:{number}"));
+            let entry = a.written(
+                &format!("penalty:{number}"),
+                AuditAction::PenaltyRecorded,
+                AuditAction::PenaltyAmended,
+            );
             r.compare("penalties", &number, entry, d, AuditAction::PenaltyRecorded);
         }
     }
+    seen.extend(a.withdrawn("penalty:", PENALTY_DRAFT));
     let recorded = (AuditAction::PenaltyRecorded, "penalty:");
     r.deleted(a, "penalties", recorded, &seen, "recorded");
     let mut changes: BTreeMap<String, Vec<(String, Option<Digest>)>> = BTreeMap::new();

@@ -158,4 +158,32 @@ CREATE TRIGGER timestamps_no_delete BEFORE DELETE ON timestamps BEGIN SELECT RAI
 CREATE TRIGGER timestamps_final BEFORE UPDATE ON timestamps WHEN OLD.status = 'obtained'
     BEGIN SELECT RAISE(ABORT, 'an obtained time-stamp token is final'); END;
 "#,
+    // 4: drafts. A result or decision awaiting approval (its approval row not approved) may be
+    // amended or withdrawn by its author; once approved, or entered before approvals existed (no
+    // approval row), it stays immutable. An approval row is deleted only with its withdrawn draft.
+    r#"
+DROP TRIGGER results_no_update;
+DROP TRIGGER results_no_delete;
+CREATE TRIGGER results_no_update BEFORE UPDATE ON results
+    WHEN NOT EXISTS (SELECT 1 FROM approvals WHERE approved = 0
+                     AND id = 'check-result:' || OLD.plan_id || '/' || OLD.target)
+    BEGIN SELECT RAISE(ABORT, 'results are immutable once approved'); END;
+CREATE TRIGGER results_no_delete BEFORE DELETE ON results
+    WHEN NOT EXISTS (SELECT 1 FROM approvals WHERE approved = 0
+                     AND id = 'check-result:' || OLD.plan_id || '/' || OLD.target)
+    BEGIN SELECT RAISE(ABORT, 'results are immutable once approved'); END;
+DROP TRIGGER penalties_no_update;
+DROP TRIGGER penalties_no_delete;
+CREATE TRIGGER penalties_no_update BEFORE UPDATE ON penalties
+    WHEN NOT EXISTS (SELECT 1 FROM approvals WHERE approved = 0
+                     AND id = 'penalty-decision:' || OLD.number)
+    BEGIN SELECT RAISE(ABORT, 'penalty decisions are immutable once approved'); END;
+CREATE TRIGGER penalties_no_delete BEFORE DELETE ON penalties
+    WHEN NOT EXISTS (SELECT 1 FROM approvals WHERE approved = 0
+                     AND id = 'penalty-decision:' || OLD.number)
+    BEGIN SELECT RAISE(ABORT, 'penalty decisions are immutable once approved'); END;
+DROP TRIGGER approvals_no_delete;
+CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals WHEN OLD.approved = 1
+    BEGIN SELECT RAISE(ABORT, 'an approval is final'); END;
+"#,
 ];

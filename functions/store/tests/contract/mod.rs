@@ -20,7 +20,11 @@ use spotcheck_domain::store::{
 use spotcheck_domain::store::{PublishedHeadReader, PublishedHeadWriter};
 use spotcheck_store::testkit::{self, BoxError, meta};
 
+mod drafts;
 mod history;
+#[allow(unused_imports)]
+pub use drafts::drafts_are_returned_amended_and_withdrawn_until_approved;
+#[allow(unused_imports)]
 pub use history::snapshot_history_lists_newest_first_with_who_stored_each;
 
 pub type R = Result<(), BoxError>;
@@ -1134,6 +1138,7 @@ macro_rules! contract_suite {
         case!(frames_and_pools_round_trip_and_are_stored_once);
         case!(snapshots_are_numbered_in_order_and_immutable);
         case!(snapshot_history_lists_newest_first_with_who_stored_each);
+        case!(drafts_are_returned_amended_and_withdrawn_until_approved);
         case!(results_need_a_drawn_target_and_are_immutable);
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
