@@ -161,6 +161,61 @@ pub(crate) fn check_new_publication(
     Ok(())
 }
 
+/// The tree a plan change attaches (frame or pool, with its root and size), which must be stored
+/// before the change is recorded.
+pub(crate) fn tree_needed(
+    change: &spotcheck_domain::lifecycle::PlanChange,
+) -> Option<(
+    spotcheck_domain::lifecycle::TreeKind,
+    spotcheck_domain::frame::TreeSummary,
+)> {
+    use spotcheck_domain::lifecycle::{PlanChange, TreeKind};
+    match change {
+        PlanChange::AttachFrame { frame, .. } => Some((TreeKind::Frame, *frame)),
+        PlanChange::AttachPool { pool } => Some((TreeKind::Pool, *pool)),
+        PlanChange::Revise { .. } | PlanChange::ApprovePartner { .. } => None,
+    }
+}
+
+/// A conflict unless the plan is still at the version the caller read (`expected`).
+pub(crate) fn check_plan_version(
+    id: &spotcheck_domain::ids::PlanId,
+    expected: u64,
+    actual: u64,
+) -> StoreResult<()> {
+    if actual != expected {
+        return Err(StoreError::Conflict {
+            what: "plan",
+            id: id.to_string(),
+            reason: format!("stale version {expected}: the plan is at version {actual}"),
+        });
+    }
+    Ok(())
+}
+
+/// A conflict unless the store holds the tree a plan change names: `stored` is the summary stored
+/// under the change's root and kind, if any.
+pub(crate) fn check_tree_stored(
+    id: &spotcheck_domain::ids::PlanId,
+    kind: spotcheck_domain::lifecycle::TreeKind,
+    summary: &spotcheck_domain::frame::TreeSummary,
+    stored: Option<spotcheck_domain::frame::TreeSummary>,
+) -> StoreResult<()> {
+    if stored.as_ref() == Some(summary) {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        what: "plan",
+        id: id.to_string(),
+        reason: format!(
+            "{} {} (size {}) is not stored; store it first",
+            kind.code(),
+            summary.root,
+            summary.size
+        ),
+    })
+}
+
 /// Parses stored snapshot chunks and checks the records still hash to the stored hash.
 pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
     info: SnapshotInfo,

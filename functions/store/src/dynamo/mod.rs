@@ -1046,39 +1046,17 @@ impl PlanWriter for DynamoStore {
         self.transact(meta, "change_plan", digest, || async move {
             let (plan, _) = self.load_plan(id).await?;
             let before = plan.version;
-            let needed = match change {
-                PlanChange::AttachFrame { frame, .. } => Some((TreeKind::Frame, *frame)),
-                PlanChange::AttachPool { pool } => Some((TreeKind::Pool, *pool)),
-                PlanChange::Revise { .. } | PlanChange::ApprovePartner { .. } => None,
-            };
+            let needed = crate::common::tree_needed(change);
             let next = plan
                 .change(change.clone(), meta.at)
                 .map_err(|e| StoreError::from_lifecycle("plan", id.as_str(), e))?;
-            if before != expected_version {
-                return Err(StoreError::Conflict {
-                    what: "plan",
-                    id: id.to_string(),
-                    reason: format!(
-                        "stale version {expected_version}: the plan is at version {before}"
-                    ),
-                });
-            }
+            crate::common::check_plan_version(id, expected_version, before)?;
             if let Some((kind, summary)) = needed {
-                match self.tree_info(kind, &summary.root).await? {
-                    Some(t) if t.summary == summary => {}
-                    _ => {
-                        return Err(StoreError::Conflict {
-                            what: "plan",
-                            id: id.to_string(),
-                            reason: format!(
-                                "{} {} (size {}) is not stored; store it first",
-                                kind.code(),
-                                summary.root,
-                                summary.size
-                            ),
-                        });
-                    }
-                }
+                let stored = self
+                    .tree_info(kind, &summary.root)
+                    .await?
+                    .map(|t| t.summary);
+                crate::common::check_tree_stored(id, kind, &summary, stored)?;
             }
             let item = self.plan_item(&next).await?;
             let pd = payload_digest(&next)?;

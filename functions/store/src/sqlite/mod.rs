@@ -737,39 +737,14 @@ impl PlanWriter for SqliteStore {
         self.write(meta, "change_plan", digest, move |tx, meta| {
             let plan = load_plan(tx, &id)?;
             let before = plan.version;
-            let needed = match &change {
-                PlanChange::AttachFrame { frame, .. } => Some((TreeKind::Frame, *frame)),
-                PlanChange::AttachPool { pool } => Some((TreeKind::Pool, *pool)),
-                PlanChange::Revise { .. } | PlanChange::ApprovePartner { .. } => None,
-            };
+            let needed = crate::common::tree_needed(&change);
             let next = plan
                 .change(change, meta.at)
                 .map_err(|e| StoreError::from_lifecycle("plan", id.as_str(), e))?;
-            if before != expected_version {
-                return Err(StoreError::Conflict {
-                    what: "plan",
-                    id: id.to_string(),
-                    reason: format!(
-                        "stale version {expected_version}: the plan is at version {before}"
-                    ),
-                });
-            }
+            crate::common::check_plan_version(&id, expected_version, before)?;
             if let Some((kind, summary)) = needed {
-                match tree_info(tx, kind, &summary.root)? {
-                    Some(t) if t.summary == summary => {}
-                    _ => {
-                        return Err(StoreError::Conflict {
-                            what: "plan",
-                            id: id.to_string(),
-                            reason: format!(
-                                "{} {} (size {}) is not stored; store it first",
-                                kind.code(),
-                                summary.root,
-                                summary.size
-                            ),
-                        });
-                    }
-                }
+                let stored = tree_info(tx, kind, &summary.root)?.map(|t| t.summary);
+                crate::common::check_tree_stored(&id, kind, &summary, stored)?;
             }
             save_plan(tx, &next, before)?;
             audit(
