@@ -482,6 +482,16 @@ async fn planted_personal_data_never_reaches_a_public_route_or_the_site_and_take
             !contains(&site, number).is_empty(),
             "{number} is not on the site"
         );
+        // 检索's lists and client index are among the files scanned, and find the decision.
+        let search: Vec<(String, Vec<u8>)> = site
+            .iter()
+            .filter(|(p, _)| p.contains("/search/") && p.ends_with(".json"))
+            .cloned()
+            .collect();
+        assert!(
+            !contains(&search, number).is_empty(),
+            "{number} is not in the search index"
+        );
     }
     assert!(
         !contains(&site, "计划标题").is_empty(),
