@@ -68,6 +68,9 @@ pub fn harden(router: Router, hygiene: &Hygiene) -> Router {
     router
         .layer(from_fn_with_state(hygiene.hsts, headers_with_hsts))
         .layer(from_fn(request_id))
+        // Outermost, so a refusal of the limiter and the request id quoted in a 5xx are in the
+        // caller's language too (crate::problem_zh).
+        .layer(from_fn(crate::problem_zh::localize))
 }
 
 /// Middleware: the security headers, and `Content-Disposition` on CSV (no HSTS; see [`harden`]).

@@ -16,6 +16,7 @@ pub mod error;
 mod extract;
 pub mod hygiene;
 pub mod openapi;
+pub mod problem_zh;
 pub mod routes;
 pub mod sealer;
 pub mod staff_networks;
@@ -149,6 +150,7 @@ pub fn inspector_router_with_uploads<S: WriteStore + 'static>(
         .with_state(state)
         .merge(uploads_router(uploads))
         .layer(axum::middleware::from_fn(hygiene::security_headers))
+        .layer(axum::middleware::from_fn(problem_zh::localize))
 }
 
 /// The large-upload routes alone (`/api/registries/{kind}/uploads…`, [`large_upload`]): on AWS
@@ -157,6 +159,7 @@ pub fn uploads_router(state: UploadState) -> Router {
     routes::uploads::router()
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn(hygiene::security_headers))
+        .layer(axum::middleware::from_fn(problem_zh::localize))
         .with_state(state)
 }
 

@@ -110,18 +110,20 @@ pub fn guard(router: axum::Router, networks: StaffNetworks) -> axum::Router {
         return router;
     }
     let networks = Arc::new(networks);
-    router.layer(axum::middleware::from_fn(
-        move |req: Request, next: Next| {
-            let networks = Arc::clone(&networks);
-            async move {
-                if source_ip(&req).is_some_and(|ip| networks.allows(ip)) {
-                    next.run(req).await
-                } else {
-                    refused()
+    router
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let networks = Arc::clone(&networks);
+                async move {
+                    if source_ip(&req).is_some_and(|ip| networks.allows(ip)) {
+                        next.run(req).await
+                    } else {
+                        refused()
+                    }
                 }
-            }
-        },
-    ))
+            },
+        ))
+        .layer(axum::middleware::from_fn(crate::problem_zh::localize))
 }
 
 /// The address API Gateway received the request from (`requestContext.http.sourceIp`).
