@@ -3,7 +3,8 @@
 # The public website (issue 7): builds spotcheck, generates the demo site with
 # `spotcheck publish --due --demo`, checks that two concurrent publisher processes publish every
 # record exactly once, runs the Rust redaction scan over every generated file (and proves it
-# catches a planted ID number), then drives the site in headless Debian Chromium with axe-core
+# catches a planted ID number), validates every Atom feed against RFC 4287
+# (scripts/atom-validate.py), then drives the site in headless Debian Chromium with axe-core
 # (web/site-tests: site.test.js, plan-search.test.js). Screenshots: target/screenshots/site/. Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -72,6 +73,22 @@ cp -r "$site" "$work/planted"
 echo '<p>11010519491231002X</p>' >> "$work/planted/results/index.html"
 if "$scan" "$work/planted" 2>/dev/null; then fail "the scan missed a planted ID number"; fi
 echo "site: the scan catches a planted ID number"
+
+# 3b. Every Atom feed against RFC 4287: the RELAX NG schema of its Appendix B (fixtures/atom/),
+# its two Schematron rules and RFC 3339 dates, with lxml and rnc2rng from PyPI; and proof that
+# the validator refuses a feed without an atom:id.
+[[ -x .venv/bin/python ]] || python3 -m venv .venv || fail "could not create .venv"
+.venv/bin/python -c 'import lxml, rnc2rng' 2>/dev/null \
+  || .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-atom.txt \
+  || fail "could not install the Atom validator's packages (scripts/requirements-atom.txt)"
+feeds=$(find "$site" -name '*.atom' | wc -l)
+[[ "$feeds" -ge 5 ]] || fail "the demo site has $feeds Atom feeds, expected at least 5"
+.venv/bin/python scripts/atom-validate.py "$site" || fail "an Atom feed does not conform to RFC 4287"
+sed '0,/<id>[^<]*<\/id>/s///' "$site/plans/feed.atom" > "$work/no-id.atom"
+if .venv/bin/python scripts/atom-validate.py "$work/no-id.atom" 2>/dev/null; then
+  fail "the Atom validator accepted a feed without an atom:id"
+fi
+echo "site: $feeds Atom feeds conform to RFC 4287; the validator refuses a feed without an id"
 
 # 4. The site in Chromium, with axe-core.
 cd "$ROOT/web/site-tests"
