@@ -284,7 +284,7 @@ pub struct PlanView {
     pub item: String,
     /// Item name, if the item list has it.
     pub item_name: Option<String>,
-    /// Department.
+    /// Department (for a joint plan, every department, the lead first).
     pub department: String,
     /// 抽查对象.
     pub target_kind: &'static str,
@@ -736,7 +736,7 @@ fn plan_view_at(
         title: redact_text(&spec.title),
         item: spec.item.to_string(),
         item_name: item_of(records, spec.item.as_str()).map(|i| i.name.clone()),
-        department: spec.department.to_string(),
+        department: departments_label(spec),
         target_kind: target_kind_label(spec.target_kind),
         filter: match spec.filter {
             FrameFilter::Untargeted => "不定向",
@@ -750,6 +750,21 @@ fn plan_view_at(
         draw,
         results,
     })
+}
+
+/// The department running a plan; for a joint plan (部门联合抽查, draw spec §17) every department
+/// of it, the lead first: `莆田市文化和旅游局（牵头）、莆田市市场监督管理局`.
+fn departments_label(spec: &spotcheck_domain::lifecycle::PlanSpec) -> String {
+    let partners = spec.partners();
+    if partners.is_empty() {
+        return spec.department.to_string();
+    }
+    let mut out = format!("{}（牵头）", spec.department);
+    for p in partners {
+        out.push('、');
+        out.push_str(p.as_str());
+    }
+    out
 }
 
 /// The verifier page's link for a drawn plan: its files, and each published time-stamp token
