@@ -216,6 +216,64 @@ pub(crate) fn check_tree_stored(
     })
 }
 
+/// A conflict unless the plan a result is recorded for has been drawn (`id`: `plan/target`).
+pub(crate) fn check_result_plan_drawn(
+    plan: &spotcheck_domain::lifecycle::Plan,
+    result: &spotcheck_domain::lifecycle::InspectionResult,
+    id: &str,
+) -> StoreResult<()> {
+    if matches!(
+        plan.state,
+        spotcheck_domain::lifecycle::PlanState::Drawn { .. }
+    ) {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        what: "result",
+        id: id.to_owned(),
+        reason: format!("plan {} is {}, not drawn", result.plan, plan.state.name()),
+    })
+}
+
+/// A conflict unless the result's target was drawn in the plan's draw (`id`: `plan/target`).
+pub(crate) fn check_result_target_drawn(
+    transcript: &spotcheck_domain::draw::Transcript,
+    result: &spotcheck_domain::lifecycle::InspectionResult,
+    id: &str,
+) -> StoreResult<()> {
+    if transcript
+        .selections
+        .iter()
+        .any(|s| s.target == result.target)
+    {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        what: "result",
+        id: id.to_owned(),
+        reason: format!(
+            "target {} was not drawn in plan {}",
+            result.target, result.plan
+        ),
+    })
+}
+
+/// A conflict unless `number` is the next snapshot number of `kind` (`next`: one after the latest).
+pub(crate) fn check_next_snapshot(
+    kind: spotcheck_domain::registry::RegistryKind,
+    number: u64,
+    next: u64,
+) -> StoreResult<()> {
+    if number == next {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        what: "snapshot",
+        id: format!("{kind}/{number}"),
+        reason: format!("the next snapshot number of {kind} is {next}"),
+    })
+}
+
 /// Parses stored snapshot chunks and checks the records still hash to the stored hash.
 pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
     info: SnapshotInfo,

@@ -35,9 +35,9 @@ use spotcheck_domain::frame::{Frame, InspectorPool, TreeSummary};
 use spotcheck_domain::ids::{Digest, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
     Approval, AuditAction, AuditEntry, AuditHead, DecisionNumber, InspectionResult, PenaltyChange,
-    PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, PlanState,
-    Publication, PublicationId, PublicationTransition, StoredTree, TreeKind, WriteMeta,
-    decode_frame, decode_pool, encode_frame_chunks, encode_pool_chunks,
+    PenaltyChangeKind, PenaltyDecision, PenaltyRecord, Plan, PlanChange, PlanSpec, Publication,
+    PublicationId, PublicationTransition, StoredTree, TreeKind, WriteMeta, decode_frame,
+    decode_pool, encode_frame_chunks, encode_pool_chunks,
 };
 use spotcheck_domain::registry::{Record, RegistryKind, RegistrySnapshot};
 use spotcheck_domain::store::{
@@ -931,13 +931,7 @@ impl RegistryWriter for DynamoStore {
             }
             let latest = self.latest_snapshot(kind).await?;
             let next = latest.map_or(1, |l| l.number + 1);
-            if number != next {
-                return Err(StoreError::Conflict {
-                    what: "snapshot",
-                    id: format!("{kind}/{number}"),
-                    reason: format!("the next snapshot number of {kind} is {next}"),
-                });
-            }
+            crate::common::check_next_snapshot(kind, number, next)?;
             let info = SnapshotInfo {
                 kind,
                 number,
@@ -1235,28 +1229,9 @@ impl ResultWriter for DynamoStore {
         self.transact(meta, "record_result", digest, || async move {
             let (plan, _) = self.load_plan(&result.plan).await?;
             let id = format!("{}/{}", result.plan, result.target);
-            if !matches!(plan.state, PlanState::Drawn { .. }) {
-                return Err(StoreError::Conflict {
-                    what: "result",
-                    id,
-                    reason: format!("plan {} is {}, not drawn", result.plan, plan.state.name()),
-                });
-            }
+            crate::common::check_result_plan_drawn(&plan, result, &id)?;
             let transcript = self.get_transcript(&result.plan).await?;
-            if !transcript
-                .selections
-                .iter()
-                .any(|x| x.target == result.target)
-            {
-                return Err(StoreError::Conflict {
-                    what: "result",
-                    id,
-                    reason: format!(
-                        "target {} was not drawn in plan {}",
-                        result.target, result.plan
-                    ),
-                });
-            }
+            crate::common::check_result_target_drawn(&transcript, result, &id)?;
             let sk = format!("RESULT#{}", result.target);
             if self
                 .get(&format!("PLAN#{}", result.plan), &sk)

@@ -640,13 +640,7 @@ impl RegistryWriter for SqliteStore {
                 .query_row("SELECT MAX(number) FROM snapshots WHERE kind = ?1", [kind.code()], |r| r.get(0))
                 .map_err(translate)?;
             let next = max.map_or(1, |m| m as u64 + 1);
-            if number != next {
-                return Err(StoreError::Conflict {
-                    what: "snapshot",
-                    id: format!("{kind}/{number}"),
-                    reason: format!("the next snapshot number of {kind} is {next}"),
-                });
-            }
+            crate::common::check_next_snapshot(kind, number, next)?;
             let info = SnapshotInfo {
                 kind,
                 number,
@@ -975,28 +969,9 @@ impl ResultWriter for SqliteStore {
         self.write(meta, "record_result", digest, move |tx, meta| {
             let plan = load_plan(tx, &result.plan)?;
             let id = format!("{}/{}", result.plan, result.target);
-            if !matches!(plan.state, PlanState::Drawn { .. }) {
-                return Err(StoreError::Conflict {
-                    what: "result",
-                    id,
-                    reason: format!("plan {} is {}, not drawn", result.plan, plan.state.name()),
-                });
-            }
+            crate::common::check_result_plan_drawn(&plan, &result, &id)?;
             let transcript = load_transcript(tx, &result.plan)?;
-            if !transcript
-                .selections
-                .iter()
-                .any(|s| s.target == result.target)
-            {
-                return Err(StoreError::Conflict {
-                    what: "result",
-                    id,
-                    reason: format!(
-                        "target {} was not drawn in plan {}",
-                        result.target, result.plan
-                    ),
-                });
-            }
+            crate::common::check_result_target_drawn(&transcript, &result, &id)?;
             let res = tx.execute(
                 "INSERT INTO results (plan_id, target, doc) VALUES (?1, ?2, ?3)",
                 params![
