@@ -432,6 +432,19 @@ async fn a_result_is_returned_with_a_reason_amended_by_its_author_then_approved_
         "请补充检查方式和发现的具体情况"
     );
     assert_eq!(returned.body["returned"]["by"], "chief");
+    // The 审核 list shows it as returned, with the reason.
+    let pending = s.get(&approver, "/api/approvals").await?;
+    let listed = pending
+        .body
+        .as_array()
+        .ok_or("no approvals")?
+        .iter()
+        .find(|a| a["target"] == t1.as_str())
+        .ok_or("the returned result is not listed")?;
+    assert_eq!(
+        listed["returned"]["reason"],
+        "请补充检查方式和发现的具体情况"
+    );
     let twice = s
         .send("POST", &approver, &ret, Some(json!({"reason": "再次退回"})))
         .await?;

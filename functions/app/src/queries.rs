@@ -80,6 +80,8 @@ pub struct PendingApproval {
     pub entered_at: Timestamp,
     /// Its free-text fields, as entered and as they will be published.
     pub texts: Vec<Rendered>,
+    /// The return to its author with the reason, while it waits for their amendment.
+    pub returned: Option<spotcheck_domain::lifecycle::Returned>,
 }
 
 /// The approvals waiting in the caller's department that the caller may give (supervisor or
@@ -139,6 +141,7 @@ pub async fn pending_approvals<S: ReadStore>(
                     entered_by: a.recorded_by.to_string(),
                     entered_at: a.recorded_at,
                     texts,
+                    returned: a.returned.clone(),
                 });
             }
         }
@@ -170,6 +173,7 @@ pub async fn pending_approvals<S: ReadStore>(
                     render("conditions", &d.conditions),
                     render("result", &d.result),
                 ],
+                returned: a.returned.clone(),
             });
         }
         for c in &p.changes {
@@ -189,6 +193,7 @@ pub async fn pending_approvals<S: ReadStore>(
                     entered_by: a.recorded_by.to_string(),
                     entered_at: a.recorded_at,
                     texts,
+                    returned: a.returned.clone(),
                 });
             }
         }

@@ -84,7 +84,7 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await reg.getByLabel('名录文件').setInputFiles({ name: 'agencies.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.join('\n')) });
   await reg.getByRole('button', { name: '上传并导入' }).click();
   await reg.getByRole('heading', { name: /错误报告/ }).waitFor();
-  const rows = reg.locator('table tbody tr');
+  const rows = reg.getByRole('table', { name: '错误行' }).locator('tbody tr');
   assert.equal(await rows.count(), 1, 'exactly the one bad row is reported');
   assert.match(await rows.first().innerText(), /第 4 行/);
   assert.ok(await reg.getByRole('link', { name: '下载错误报告（CSV）' }).isVisible());
@@ -95,6 +95,17 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await reg.getByText(/旅行社名录当前为第 1 版快照/).waitFor();
   await reg.getByRole('cell', { name: '莆田宁海商务旅行社有限公司' }).waitFor();
   await check(reg, 'registries-search');
+  // The snapshot history: the demo's import is snapshot 1 of the agencies; the refused file made none.
+  await reg.getByRole('heading', { name: '快照历史' }).waitFor();
+  await reg.getByLabel('查看的名录').selectOption('guides');
+  const history = reg.getByRole('table', { name: '导游名录快照历史' });
+  await history.waitFor();
+  assert.match(await history.locator('tbody tr').first().innerText(), /第 1 版/);
+  await reg.getByLabel('查看的名录').selectOption('agencies');
+  const agencies = reg.getByRole('table', { name: '旅行社名录快照历史' });
+  await agencies.waitFor();
+  assert.equal(await agencies.locator('tbody tr').count(), 1, 'the refused file stored no snapshot');
+  await check(reg, 'registries-history');
   await reg.context().close();
 
   // 2. The inspector and supervisor plans a check, commits it and prints the notice.
@@ -219,6 +230,10 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await pub.getByRole('heading', { name: /抽查结果：/ }).waitFor();
   await pub.getByRole('heading', { name: /行政处罚决定：/ }).waitFor();
   await check(pub, 'approvals');
+  // Returning needs a reason: without one the message stands beside the field and nothing is sent.
+  await pub.getByRole('button', { name: '退回修改' }).first().click();
+  await pub.getByText('请填写退回理由').waitFor();
+  assert.equal(await pub.getByRole('textbox', { name: /退回理由/ }).first().getAttribute('aria-invalid'), 'true');
   await pub.getByRole('button', { name: '同意公开' }).first().click();
   await pub.getByText('已同意公开：').waitFor();
   await pub.getByRole('button', { name: '同意公开' }).first().click();

@@ -8,6 +8,8 @@ const ACTION = {
   plan_changed: '修改抽查计划', plan_cancelled: '撤销抽查计划', committed: '提交承诺并公示', drawn: '抽取', result_recorded: '录入抽查结果',
   penalty_recorded: '录入行政处罚决定', penalty_changed: '变更或撤销处罚决定', publication_scheduled: '排定公开', publication_changed: '公开状态变更',
   approved: '审核同意公开', timestamp_recorded: '记录可信时间戳',
+  draft_returned: '审核退回修改', result_amended: '修改抽查结果', result_withdrawn: '撤回抽查结果',
+  penalty_amended: '修改行政处罚决定', penalty_withdrawn: '撤回行政处罚决定',
 };
 
 /** 审计日志: the hash-chained log of the department's records, newest first (supervisors). */

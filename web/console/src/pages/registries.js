@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html, cnTime } from '../util.js';
 import { get, upload } from '../api.js';
 import { Field, Notice, PageTitle } from '../components.js';
@@ -40,6 +40,35 @@ function Search() {
   </section>`;
 }
 
+/** 快照历史: every snapshot of a registry, newest first, paged back 20 at a time. */
+function History({ version }) {
+  const [kind, setKind] = useState('agencies');
+  const [pages, setPages] = useState([]);
+  const [problem, setProblem] = useState(null);
+  async function load(k, before) {
+    setProblem(null);
+    try {
+      const page = await get(`/api/registries/${k}/snapshots?limit=20${before ? `&before=${before}` : ''}`);
+      setPages((old) => (before ? [...old, page] : [page]));
+    } catch (e) { setProblem(e); }
+  }
+  useEffect(() => { load(kind); }, [kind, version]);
+  const rows = pages.flatMap((p) => p.snapshots);
+  const next = pages.length ? pages[pages.length - 1].next_before : null;
+  return html`<section aria-labelledby="h-history"><h2 id="h-history">快照历史</h2>
+    <form class="form row" onSubmit=${(e) => e.preventDefault()}>
+      <${Field} label="查看的名录">${(a) => html`<select ...${a} value=${kind} onChange=${(e) => { setPages([]); setKind(e.currentTarget.value); }}>${Object.entries(REGISTRY).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
+    </form>
+    <${Notice} error=${problem} />
+    ${rows.length ? html`<div class="table-wrap"><table><caption class="sr">${REGISTRY[kind]}快照历史</caption>
+      <thead><tr><th scope="col">版本</th><th scope="col">导入时间</th><th scope="col">记录数</th><th scope="col">导入人</th><th scope="col">内容摘要</th></tr></thead>
+      <tbody>${rows.map((r) => html`<tr><td>第 ${r.number} 版</td><td>${cnTime(r.stored_at)}</td><td>${r.records}</td><td>${r.stored_by || '—'}</td><td><code class="hash">${r.hash.slice(0, 16)}…</code></td></tr>`)}</tbody>
+    </table></div>
+    ${next ? html`<p><button type="button" onClick=${() => load(kind, next)}>显示更早的快照</button></p>` : null}`
+    : pages.length ? html`<p class="muted">${REGISTRY[kind]}尚未导入。</p>` : null}
+  </section>`;
+}
+
 /** 名录管理: upload a registry file (CSV or .xlsx) as the next snapshot, with its error report. */
 export function Registries() {
   const [kind, setKind] = useState('agencies');
@@ -77,5 +106,6 @@ export function Registries() {
         <thead><tr><th scope="col">行号</th><th scope="col">字段</th><th scope="col">问题</th></tr></thead>
         <tbody>${errors.map((e) => html`<tr><td>第 ${e.row} 行</td><td>${e.field || '整行'}</td><td>${e.reason}</td></tr>`)}</tbody>
       </table></div></section>` : null}
+    <${History} version=${result ? `${result.kind}-${result.number}` : ''} />
     <${Search} />`;
 }
