@@ -297,3 +297,69 @@ pub(crate) fn rebuild_snapshot<T: Record + DeserializeOwned>(
     }
     Ok(snap)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spotcheck_domain::frame::TreeSummary;
+    use spotcheck_domain::ids::{Digest, PlanId};
+    use spotcheck_domain::lifecycle::{PlanChange, TreeKind};
+    use spotcheck_domain::registry::RegistryKind;
+
+    type R = Result<(), Box<dyn std::error::Error>>;
+
+    fn plan() -> Result<PlanId, Box<dyn std::error::Error>> {
+        Ok("PT-2026-001".parse()?)
+    }
+
+    fn tree(byte: u8, size: u64) -> TreeSummary {
+        TreeSummary {
+            root: Digest::from_bytes([byte; 32]),
+            size,
+        }
+    }
+
+    /// The reason of a conflict; an error for anything else.
+    fn conflict_reason(r: StoreResult<()>) -> Result<String, String> {
+        match r {
+            Err(StoreError::Conflict { reason, .. }) => Ok(reason),
+            other => Err(format!("expected a conflict, got {other:?}")),
+        }
+    }
+
+    #[test]
+    fn a_stale_version_is_a_conflict_naming_both_versions() -> R {
+        assert!(check_plan_version(&plan()?, 3, 3).is_ok());
+        let reason = conflict_reason(check_plan_version(&plan()?, 2, 3))?;
+        assert_eq!(reason, "stale version 2: the plan is at version 3");
+        Ok(())
+    }
+
+    #[test]
+    fn a_change_needs_exactly_the_tree_it_names() -> R {
+        let pool = tree(1, 40);
+        let change = PlanChange::AttachPool { pool };
+        assert_eq!(tree_needed(&change), Some((TreeKind::Pool, pool)));
+        assert!(check_tree_stored(&plan()?, TreeKind::Pool, &pool, Some(pool)).is_ok());
+        // Nothing stored, or another size under the same root.
+        for stored in [None, Some(tree(1, 41))] {
+            let reason =
+                conflict_reason(check_tree_stored(&plan()?, TreeKind::Pool, &pool, stored))?;
+            assert!(
+                reason.ends_with("(size 40) is not stored; store it first"),
+                "{reason}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn only_the_next_snapshot_number_is_accepted() -> R {
+        assert!(check_next_snapshot(RegistryKind::Guides, 4, 4).is_ok());
+        for number in [3, 5] {
+            let reason = conflict_reason(check_next_snapshot(RegistryKind::Guides, number, 4))?;
+            assert!(reason.ends_with("is 4"), "{reason}");
+        }
+        Ok(())
+    }
+}
