@@ -216,3 +216,59 @@ fn a_failure_names_the_same_field_after_the_same_marker_in_both_languages() -> T
     );
     Ok(())
 }
+
+#[test]
+fn an_unreadable_input_file_is_named_in_the_chosen_language() -> TestResult {
+    let d = demo()?;
+    let p = d.path();
+    std::fs::write(p.join("broken.json"), "{")?;
+    std::fs::write(p.join("short.csv"), "target_id\n")?;
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "verify",
+                "missing.json",
+                "--frame",
+                "frame.csv",
+                "--pool",
+                "pool.csv",
+            ],
+            "誊本",
+        ),
+        (
+            &[
+                "verify",
+                "broken.json",
+                "--frame",
+                "frame.csv",
+                "--pool",
+                "pool.csv",
+            ],
+            "誊本",
+        ),
+        (
+            &[
+                "verify",
+                "transcript.json",
+                "--frame",
+                "short.csv",
+                "--pool",
+                "pool.csv",
+            ],
+            "抽查名录",
+        ),
+    ];
+    for (args, what) in cases {
+        let o = spotcheck(p, &[("LANG", "zh_CN.UTF-8")], args)?;
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains(&format!("无法读取{what}文件：")),
+            "{args:?}: {err}"
+        );
+        let o = spotcheck(p, &[("LANG", "C.UTF-8")], args)?;
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(!text(&o.stderr).contains("无法读取"), "{args:?}");
+    }
+    Ok(())
+}

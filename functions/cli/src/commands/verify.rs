@@ -191,6 +191,17 @@ fn failed(lang: Lang, e: &VerifyError) -> String {
 }
 
 /// A time in 北京时间 (UTC+8), labelled: `2026-11-20 16:00:02.5（北京时间）`.
+/// In Chinese, an input file that cannot be read or parsed is named first in Chinese (the file's
+/// path, line and the parser's own words follow as they are); in English the failure is unchanged.
+fn unreadable(lang: Lang, what: &'static str) -> impl Fn(Failure) -> Failure {
+    move |f| match (lang, f) {
+        (Lang::ZhCn, Failure::BadInput(msg)) => {
+            Failure::BadInput(format!("无法读取{what}文件：{msg}"))
+        }
+        (_, f) => f,
+    }
+}
+
 fn beijing(t: DateTime<Utc>) -> String {
     match t.naive_utc().checked_add_signed(TimeDelta::hours(8)) {
         Some(b) => format!("{}（北京时间）", b.format("%Y-%m-%d %H:%M:%S%.f")),
@@ -203,9 +214,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let lang = Lang::choose(args.lang.as_deref(), |k| std::env::var(k).ok())
         .map_err(Failure::bad_input)?;
     let zh = lang == Lang::ZhCn;
-    let t: Transcript = read_json(&args.transcript)?;
+    let t: Transcript = read_json(&args.transcript).map_err(unreadable(lang, "誊本"))?;
     if let Some(path) = &args.commitment {
-        let published: Commitment = read_json(path)?;
+        let published: Commitment = read_json(path).map_err(unreadable(lang, "承诺"))?;
         check_published_commitment(&t, &published).map_err(|e| {
             Failure::CheckFailed(format!("{}: {}", path.display(), failed(lang, &e)))
         })?;
@@ -222,9 +233,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     // reported after the steps before it, as every verifier reports it.
     let refused = |e: VerifyError| Failure::CheckFailed(failed(lang, &e));
     verify_version(&t).map_err(refused)?;
-    let frame = read_frame(&args.frame)?;
+    let frame = read_frame(&args.frame).map_err(unreadable(lang, "抽查名录"))?;
     verify_frame(&t, &frame).map_err(refused)?;
-    let pool = read_pool(&args.pool)?;
+    let pool = read_pool(&args.pool).map_err(unreadable(lang, "执法人员名录"))?;
     verify(&t, &frame, &pool).map_err(refused)?;
     for c in if zh { CHECKS_ZH } else { CHECKS } {
         say!("ok  {c}");
