@@ -58,6 +58,7 @@ use crate::routes::{inspector, public, uploads};
         inspector::approve_result,
         inspector::approve_penalty,
         inspector::approve_penalty_change,
+        crate::routes::drafts::my_drafts,
         crate::routes::drafts::return_result,
         crate::routes::drafts::amend_result,
         crate::routes::drafts::withdraw_result,

@@ -454,6 +454,28 @@ async fn a_result_is_returned_with_a_reason_amended_by_its_author_then_approved_
         "{}",
         twice.body
     );
+    // Its author finds it among their own drafts, whole, with the reason; nobody else does.
+    let mine = s.get(&author, "/api/drafts").await?;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let listed = mine
+        .body
+        .as_array()
+        .ok_or("no drafts")?
+        .iter()
+        .find(|d| d["result"]["target"] == t1.as_str())
+        .ok_or("the returned result is not among its author's drafts")?;
+    assert_eq!(listed["kind"], "check_result");
+    assert_eq!(
+        listed["returned"]["reason"],
+        "请补充检查方式和发现的具体情况"
+    );
+    assert_eq!(listed["result"]["findings"], "资质齐全");
+    let publisher_only = token("pub", &["publisher"])?;
+    for other in [&colleague, &approver, &publisher_only] {
+        let theirs = s.get(other, "/api/drafts").await?;
+        assert_eq!(theirs.status, 200, "{}", theirs.body);
+        assert_eq!(theirs.body, json!([]), "another's draft listed");
+    }
     let approve = format!("/api/plans/PT-D-1/results/{t1}/approval");
     let early = s.send("POST", &approver, &approve, None).await?;
     assert_eq!(
@@ -510,6 +532,16 @@ async fn a_result_is_returned_with_a_reason_amended_by_its_author_then_approved_
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert!(ok.body["returned"].is_null(), "{}", ok.body);
 
+    let mine = s.get(&author, "/api/drafts").await?;
+    assert!(
+        mine.body
+            .as_array()
+            .ok_or("no drafts")?
+            .iter()
+            .all(|d| d["result"]["target"] != t1.as_str()),
+        "an approved result is still a draft: {}",
+        mine.body
+    );
     // Approved: final.
     let late = s
         .send("PUT", &author, &put, Some(amendment("改", &day)))

@@ -5,7 +5,8 @@
 use serde::Serialize;
 use spotcheck_domain::ids::{PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
-    ApprovalStatus, Plan, PlanState, PublicationId, PublicationKind, PublicationState, RecordRef,
+    ApprovalStatus, InspectionResult, PenaltyDecision, Plan, PlanState, PublicationId,
+    PublicationKind, PublicationState, RecordRef,
 };
 use spotcheck_domain::store::{PlanReader, ReadStore};
 use spotcheck_domain::time::Timestamp;
@@ -82,6 +83,92 @@ pub struct PendingApproval {
     pub texts: Vec<Rendered>,
     /// The return to its author with the reason, while it waits for their amendment.
     pub returned: Option<spotcheck_domain::lifecycle::Returned>,
+}
+
+/// One of the caller's own results or decisions waiting for approval, whole, so its author can
+/// amend it (prefilled) or withdraw it; `returned` when an approver sent it back with a reason.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyDraft {
+    /// The publication it awaits.
+    pub id: String,
+    /// `check_result` or `penalty_decision`.
+    pub kind: &'static str,
+    /// When it was entered (or last amended).
+    pub entered_at: Timestamp,
+    /// The return to its author with the reason, until they amend it.
+    pub returned: Option<spotcheck_domain::lifecycle::Returned>,
+    /// The result, for `check_result`.
+    pub result: Option<InspectionResult>,
+    /// The decision, for `penalty_decision`.
+    pub decision: Option<PenaltyDecision>,
+    /// Whether the decision has changes entered (then it can no longer be amended or withdrawn).
+    pub has_changes: bool,
+}
+
+/// The caller's own results and decisions not yet approved (any staff member: each sees only
+/// what they entered), returned ones first, then newest first.
+///
+/// # Errors
+/// 500 when the store cannot be read.
+pub async fn my_drafts<S: ReadStore>(store: &S, staff: &Staff) -> Result<Vec<MyDraft>, AppError> {
+    let records = load(store).await?;
+    let mine = |id: &PublicationId| {
+        records
+            .approvals
+            .get(id.as_str())
+            .filter(|a| ApprovalStatus::of(Some(a)) == ApprovalStatus::Awaiting)
+            .filter(|a| a.recorded_by == staff.actor)
+    };
+    let mut out = Vec::new();
+    for pr in records.plans.values() {
+        for r in &pr.results {
+            let id = PublicationId::of(
+                PublicationKind::CheckResult,
+                &RecordRef::Result {
+                    plan: r.plan.clone(),
+                    target: r.target.clone(),
+                },
+            );
+            if let Some(a) = mine(&id) {
+                out.push(MyDraft {
+                    id: id.to_string(),
+                    kind: "check_result",
+                    entered_at: a.recorded_at,
+                    returned: a.returned.clone(),
+                    result: Some(r.clone()),
+                    decision: None,
+                    has_changes: false,
+                });
+            }
+        }
+    }
+    for p in &records.penalties {
+        let id = PublicationId::of(
+            PublicationKind::PenaltyDecision,
+            &RecordRef::Penalty {
+                number: p.decision.number.clone(),
+            },
+        );
+        if let Some(a) = mine(&id) {
+            out.push(MyDraft {
+                id: id.to_string(),
+                kind: "penalty_decision",
+                entered_at: a.recorded_at,
+                returned: a.returned.clone(),
+                result: None,
+                decision: Some(p.decision.clone()),
+                has_changes: !p.changes.is_empty(),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.returned
+            .is_some()
+            .cmp(&a.returned.is_some())
+            .then(b.entered_at.cmp(&a.entered_at))
+    });
+    Ok(out)
 }
 
 /// The approvals waiting in the caller's department that the caller may give (supervisor or

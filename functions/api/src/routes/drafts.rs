@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use spotcheck_app::drafts;
+use spotcheck_app::queries::{self, MyDraft};
 use spotcheck_app::records::ResultInput;
 use spotcheck_domain::canonical_json::to_canonical_bytes;
 use spotcheck_domain::ids::{PlanId, TargetId};
@@ -56,6 +57,28 @@ pub(crate) struct AmendResultBody {
     #[serde(default)]
     follow_up: Option<String>,
     completed_on: chrono::NaiveDate,
+}
+
+/// Your own results and decisions not yet approved (any staff member), whole, returned ones first
+/// with the approver's reason: what you may still amend (`PUT`) or withdraw.
+#[utoipa::path(
+    get,
+    path = "/api/drafts",
+    tag = "inspector",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your drafts awaiting approval", body = Vec<MyDraft>),
+        crate::error::CommonErrors,
+        crate::error::AuthErrors
+    )
+)]
+pub(crate) async fn my_drafts<S: WriteStore>(
+    State(st): State<InspectorState<S>>,
+    principal: Principal,
+) -> Result<Json<Vec<MyDraft>>, ApiError> {
+    Ok(Json(
+        queries::my_drafts(&*st.store, &principal.staff()?).await?,
+    ))
 }
 
 /// Returns a result awaiting approval to its author with a reason (supervisor or publisher of the

@@ -77,6 +77,7 @@ pub fn router<S: WriteStore + 'static>() -> Router<InspectorState<S>> {
         .route("/plans/{id}", put(amend_plan::<S>))
         .route("/plans/{id}/withdraw", post(withdraw_plan::<S>))
         .route("/approvals", get(pending_approvals::<S>))
+        .route("/drafts", get(super::drafts::my_drafts::<S>))
         .route("/duties", get(duties::<S>))
         .route("/assignments", get(assignments::<S>))
         .route("/registries/{kind}", get(search_registry::<S>))
