@@ -1,8 +1,10 @@
 // The staff console as its users work it, in headless Debian Chromium (playwright-core, never a
 // downloaded browser), only by clicking and typing: sign in with the demo's one-time links, import a
 // registry with one bad row and see that row named, create a plan, commit it, open the printable
-// notice, draw with the witness's value, record a result and a penalty decision, approve both as a
-// second user, and find the result on the public page. axe-core finds no violation on any page,
+// notice, draw with the witness's value, record a result and a penalty decision; a second user
+// returns the result with a reason and approves the decision; the author sees the result returned
+// with the reason among their drafts and amends it; the second user approves it, and finds the
+// result on the public page. axe-core finds no violation on any page,
 // and no page scrolls sideways at 1280 or 390 px. Screenshots go to $SCREENSHOT_DIR.
 //
 // CONSOLE_SERVER_OUT: the standard output of a running `spotcheck serve --demo` (its address and
@@ -222,21 +224,65 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await sup.getByRole('cell', { name: '提交承诺并公示' }).first().waitFor();
   assert.ok(await sup.getByRole('cell', { name: '抽取', exact: true }).count() >= 1);
   await check(sup, 'audit-log');
-  await sup.context().close();
 
-  // 6. Someone else approves both, each text beside its public rendering, and finds the result public.
+  // 6. Someone else reviews both, each text beside its public rendering: the result goes back to
+  // its author with a reason, the decision is approved.
   const pub = await signIn('demo-publisher');
   await pub.getByRole('link', { name: '审核', exact: true }).click();
   await pub.getByRole('heading', { name: /抽查结果：/ }).waitFor();
   await pub.getByRole('heading', { name: /行政处罚决定：/ }).waitFor();
   await check(pub, 'approvals');
   // Returning needs a reason: without one the message stands beside the field and nothing is sent.
-  await pub.getByRole('button', { name: '退回修改' }).first().click();
-  await pub.getByText('请填写退回理由').waitFor();
-  assert.equal(await pub.getByRole('textbox', { name: /退回理由/ }).first().getAttribute('aria-invalid'), 'true');
-  await pub.getByRole('button', { name: '同意公开' }).first().click();
+  const resultCard = pub.locator('section.approval', { has: pub.getByRole('heading', { name: /抽查结果：/ }) });
+  await resultCard.getByRole('button', { name: '退回修改' }).click();
+  await resultCard.getByText('请填写退回理由').waitFor();
+  assert.equal(await resultCard.getByRole('textbox', { name: /退回理由/ }).getAttribute('aria-invalid'), 'true');
+  const reason = '请写明合同文本不规范的具体条款';
+  await resultCard.getByRole('textbox', { name: /退回理由/ }).fill(reason);
+  await resultCard.getByRole('button', { name: '退回修改' }).click();
+  await resultCard.getByText(`录入人修改：${reason}`).waitFor();
+  assert.equal(await resultCard.getByRole('button', { name: '同意公开' }).count(), 0, 'a returned result waits for its author');
+  const penaltyCard = pub.locator('section.approval', { has: pub.getByRole('heading', { name: /行政处罚决定：/ }) });
+  await penaltyCard.getByRole('button', { name: '同意公开' }).click();
   await pub.getByText('已同意公开：').waitFor();
-  await pub.getByRole('button', { name: '同意公开' }).first().click();
+
+  // 7. The author finds the result returned with the reason among their drafts, and amends it.
+  await sup.getByRole('link', { name: '我的待审', exact: true }).click();
+  await sup.getByRole('heading', { level: 1, name: '我的待审记录' }).waitFor();
+  const draft = sup.locator('section.approval', { has: sup.getByRole('heading', { name: new RegExp(`抽查结果：PT-2026-E2E / ${target}`) }) });
+  await draft.getByText('已退回').waitFor();
+  assert.ok((await draft.innerText()).includes(`退回理由：${reason}`), 'the author reads the reason');
+  assert.equal(await sup.getByRole('heading', { name: /行政处罚决定：/ }).count(), 0, 'the approved decision is no longer a draft');
+  // 撤回 asks first; 取消 keeps the draft.
+  await draft.getByRole('button', { name: /^撤回：/ }).click();
+  await draft.getByText(/确定撤回/).waitFor();
+  await check(sup, 'drafts');
+  await draft.getByRole('button', { name: '取消' }).click();
+  await draft.getByRole('link', { name: /^修改：/ }).click();
+  await sup.getByRole('heading', { level: 1, name: '修改抽查结果' }).waitFor();
+  assert.equal(await sup.getByLabel('检查情况').inputValue(), '旅游合同文本不规范，已责令改正。', 'the form is prefilled');
+  assert.equal(await sup.getByLabel('检查结果').inputValue(), 'corrected_after_order');
+  await sup.getByText(`退回理由：${reason}`).waitFor();
+  // Emptied, the field says so beside it, in Chinese; nothing is sent.
+  await sup.getByLabel('检查情况').fill('');
+  await sup.getByRole('button', { name: '保存修改并重新提交审核' }).click();
+  assert.ok(await sup.getByText('请填写检查情况').isVisible());
+  await check(sup, 'result-amend');
+  await sup.getByLabel('检查情况').fill('旅游合同文本未载明违约责任条款，已责令改正。');
+  await sup.getByRole('button', { name: '保存修改并重新提交审核' }).click();
+  await sup.getByText('检查结果已修改，已重新提交审核。').waitFor();
+  await sup.getByRole('link', { name: '返回我的待审记录' }).click();
+  await draft.getByText('待审核', { exact: true }).waitFor();
+  assert.equal(await draft.getByText('已退回').count(), 0, 'amended: no longer returned');
+  await sup.context().close();
+
+  // 8. The approver approves the amended result and finds it public.
+  await pub.getByRole('link', { name: '工作台', exact: true }).click();
+  await pub.getByRole('heading', { level: 1, name: '工作台' }).waitFor();
+  await pub.getByRole('link', { name: '审核', exact: true }).click();
+  await pub.getByText('旅游合同文本未载明违约责任条款，已责令改正。').first().waitFor();
+  await pub.getByRole('button', { name: '同意公开' }).click();
+  await pub.getByText('已同意公开：').waitFor();
   await pub.getByText('暂无待审核事项。').waitFor();
   await pub.getByRole('link', { name: /查看公开页面/ }).first().click();
   await pub.getByRole('heading', { name: /公开信息：/ }).waitFor();
@@ -245,12 +291,12 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   assert.ok(published.includes(target), `the public page lists the result for ${target}: ${published}`);
   assert.ok(published.includes('已责令改正') || published.includes('发现问题经责令已改正'));
   await check(pub, 'public-plan');
-  // 7. The public website as published (`spotcheck publish --due`, e2e/site.js): the result is on the plan's page.
+  // 9. The public website as published (`spotcheck publish --due`, e2e/site.js): the result is on the plan's page.
   const site = await publishSite();
   await pub.goto(`${site.url}/index.html`);
   await pub.getByRole('link', { name: '抽查计划与抽取' }).first().click();
   await pub.getByRole('link', { name: '城厢区旅行社双随机抽查（测试）' }).click();
-  await pub.getByText('旅游合同文本不规范，已责令改正。').first().waitFor();
+  await pub.getByText('旅游合同文本未载明违约责任条款，已责令改正。').first().waitFor();
   assert.ok((await pub.locator('main').innerText()).includes(target), `the site's plan page names ${target}`);
   await pub.screenshot({ path: path.join(SHOTS, 'site-plan.png'), fullPage: true });
   site.close();

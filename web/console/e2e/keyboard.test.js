@@ -235,6 +235,11 @@ test('every page by keyboard alone', { timeout: 600_000 }, async () => {
   await page.getByLabel('行政相对人类别').waitFor();
   await walk('penalty-form');
 
+  // 我的待审: the user's own drafts awaiting approval (none for this user: nothing is saved here).
+  await nav('我的待审', '我的待审记录');
+  await page.getByText('暂无待审核的记录。').waitFor();
+  await walk('drafts');
+
   await nav('审核', '审核');
   await walk('approvals');
 

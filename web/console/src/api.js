@@ -58,6 +58,7 @@ export async function api(method, path, body, { key, raw, contentType, fileName 
 
 export const get = (path) => api('GET', path);
 export const post = (path, body, opts) => api('POST', path, body, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
 
 /** A registry file upload with progress (fetch reports no upload progress; XHR does). */
 export async function upload(path, file, onProgress) {

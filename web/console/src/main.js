@@ -13,6 +13,7 @@ import { Notice as PlanNotice } from './pages/notice.js';
 import { Ceremony } from './pages/draw.js';
 import { ResultForm, PenaltyForm, Penalties } from './pages/records.js';
 import { Approvals } from './pages/approvals.js';
+import { Drafts } from './pages/drafts.js';
 import { Registries } from './pages/registries.js';
 import { PublicPlan } from './pages/public.js';
 import { Audit } from './pages/audit.js';
@@ -24,6 +25,7 @@ function Nav({ me, path }) {
     ['/', '工作台', true],
     ['/plans', '抽查计划', has(me, 'inspector')],
     ['/penalties', '行政处罚', has(me, 'inspector')],
+    ['/drafts', '我的待审', has(me, 'inspector')],
     ['/approvals', '审核', has(me, 'supervisor', 'publisher')],
     ['/registries', '名录管理', me?.roles.includes('registrar')],
     ['/audit', '审计日志', has(me, 'supervisor')],
@@ -45,10 +47,12 @@ function Page({ route, me }) {
   if (a === 'plans' && b === 'new') return html`<${PlanNew} me=${me} />`;
   if (a === 'plans' && c === 'notice') return html`<${PlanNotice} id=${b} />`;
   if (a === 'plans' && c === 'draw') return html`<${Ceremony} id=${b} me=${me} />`;
-  if (a === 'plans' && c === 'results' && d) return html`<${ResultForm} id=${b} target=${d} />`;
+  if (a === 'plans' && c === 'results' && d) return html`<${ResultForm} key=${route.path + (route.query.has('edit') ? '?edit' : '')} id=${b} target=${d} edit=${route.query.has('edit')} />`;
   if (a === 'plans' && b) return html`<${PlanDetail} id=${b} me=${me} />`;
   if (a === 'penalties' && b === 'new') return html`<${PenaltyForm} me=${me} plan=${route.query.get('plan')} target=${route.query.get('target')} />`;
+  if (a === 'penalties' && b && c === 'edit') return html`<${PenaltyForm} key=${route.path} me=${me} edit=${b} />`;
   if (a === 'penalties') return html`<${Penalties} me=${me} />`;
+  if (a === 'drafts') return html`<${Drafts} />`;
   if (a === 'approvals') return html`<${Approvals} me=${me} />`;
   if (a === 'registries') return html`<${Registries} me=${me} />`;
   if (a === 'audit') return html`<${Audit} />`;

@@ -110,3 +110,16 @@ export function buildValue(openapi, schema, path, required, values, errors, name
   if (s.pattern && !new RegExp(s.pattern).test(text)) errors[path] = `${label}格式不正确`;
   return text;
 }
+
+/** The form state (dotted paths, as [`SchemaField`] keeps it) of a stored `value` at `path`. */
+export function flattenValue(openapi, schema, path, value, out) {
+  const { schema: s, nullable } = unwrap(openapi, schema);
+  if (kindOf(s) === 'object') {
+    if (value == null) { if (nullable) out[`${path}?`] = false; return; }
+    if (nullable) out[`${path}?`] = true;
+    for (const [k, sub] of Object.entries(s.properties || {})) flattenValue(openapi, sub, `${path}.${k}`, value[k], out);
+    return;
+  }
+  if (value == null) return;
+  out[path] = kindOf(s) === 'number' ? String(value) : value;
+}

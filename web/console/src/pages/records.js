@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { html, chinaToday, cnDate, go } from '../util.js';
-import { get, post } from '../api.js';
+import { get, post, put } from '../api.js';
 import { Field, Load, Notice, PageTitle } from '../components.js';
 import { METHOD, RESULT } from '../labels.js';
 import { findPlan } from './plans.js';
-import { SchemaField, buildValue } from '../schema-form.js';
+import { SchemaField, buildValue, flattenValue } from '../schema-form.js';
 
 const dateError = (v, label, { notBefore } = {}) => {
   if (!v) return `请填写${label}`;
@@ -14,15 +14,39 @@ const dateError = (v, label, { notBefore } = {}) => {
   return null;
 };
 
-/** 抽查结果录入 (results: 抽查事项, 对象, 时间, 方式, 结果, 情况). */
-export function ResultForm({ id, target }) {
-  const [f, setF] = useState({ code: '', method: 'on_site', findings: '', follow_up: '', completed_on: chinaToday() });
+/** The signed-in user's draft `find` picks (GET /api/drafts), or a 404-like problem. */
+async function myDraft(find) {
+  const d = (await get('/api/drafts')).find(find);
+  if (!d) throw Object.assign(new Error('未找到'), { code: 'not-found', detail: '没有这条待审核的记录（可能已审核通过或已撤回）' });
+  return d;
+}
+
+const NotDraft = html`<p><a href="#/drafts">返回我的待审记录</a></p>`;
+
+/** The draft's return reason above its amendment form. */
+const ReturnedNote = ({ d }) => (d?.returned
+  ? html`<div class="alert"><p><strong>已退回</strong>　退回理由：${d.returned.reason}</p></div>` : null);
+
+/**
+ * 抽查结果录入 (results: 抽查事项, 对象, 时间, 方式, 结果, 情况); with `edit`, the user's own draft
+ * amended (prefilled, sent with PUT).
+ */
+export function ResultForm({ id, target, edit }) {
+  return html`<${PageTitle}>${edit ? '修改抽查结果' : '录入抽查结果'}</${PageTitle}>
+  <${Load} fn=${() => Promise.all([findPlan(id), edit ? myDraft((d) => d.result?.plan === id && d.result?.target === target) : null])}>${([plan, draft]) => html`<${ResultFields} id=${id} target=${target} plan=${plan} draft=${draft} />`}</${Load}>
+  ${edit ? NotDraft : null}`;
+}
+
+function ResultFields({ id, target, plan, draft }) {
+  const r = draft?.result;
+  const [f, setF] = useState(r
+    ? { code: r.code, method: r.method, findings: r.findings, follow_up: r.follow_up || '', completed_on: r.completed_on }
+    : { code: '', method: 'on_site', findings: '', follow_up: '', completed_on: chinaToday() });
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
   const [saved, setSaved] = useState(null);
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
-  return html`<${PageTitle}>录入抽查结果</${PageTitle}>
-  <${Load} fn=${() => findPlan(id)}>${(plan) => {
+  {
     const drawnOn = plan.state.drawn_at ? new Date(Date.parse(plan.state.drawn_at) + 8 * 3600e3).toISOString().slice(0, 10) : null;
     async function submit(ev) {
       ev.preventDefault();
@@ -34,23 +58,28 @@ export function ResultForm({ id, target }) {
       if (d) e.completed_on = d;
       setErrors(e); setProblem(null);
       if (Object.keys(e).length) { setTimeout(() => document.querySelector('[aria-invalid="true"]')?.focus(), 0); return; }
+      const fields = {
+        code: f.code, method: f.method, findings: f.findings.trim(),
+        follow_up: f.follow_up.trim() || null, completed_on: f.completed_on,
+      };
       try {
-        setSaved(await post(`/api/plans/${encodeURIComponent(id)}/results`, {
-          target, code: f.code, method: f.method, findings: f.findings.trim(),
-          follow_up: f.follow_up.trim() || null, completed_on: f.completed_on,
-        }));
+        setSaved(draft
+          ? await put(`/api/plans/${encodeURIComponent(id)}/results/${encodeURIComponent(target)}`, fields)
+          : await post(`/api/plans/${encodeURIComponent(id)}/results`, { target, ...fields }));
       } catch (err) {
         if (/completed_on/.test(err.detail)) setErrors({ completed_on: `检查完成日期不符合要求：${err.detail}` });
         if (/findings/.test(err.detail)) setErrors({ findings: `检查情况不符合要求：${err.detail}` });
         setProblem(err);
       }
     }
+    if (saved && draft) return html`<${Notice} ok="检查结果已修改，已重新提交审核。" />`;
     if (saved) {
       return html`<${Notice} ok="检查结果已保存，待他人审核后公开。" />
         <p class="actions"><a class="button" href=${`#/plans/${encodeURIComponent(id)}`}>返回计划</a>
         <a class="button" href=${`#/penalties/new?plan=${encodeURIComponent(id)}&target=${encodeURIComponent(target)}`}>录入行政处罚决定</a></p>`;
     }
     return html`<form class="form" onSubmit=${submit} novalidate>
+      <${ReturnedNote} d=${draft} />
       <${Notice} error=${problem} />
       <dl class="facts"><dt>抽查事项</dt><dd>${plan.spec.item}（${plan.spec.title}）</dd><dt>抽查对象</dt><dd><code>${target}</code></dd></dl>
       <${Field} label="检查完成日期" required error=${errors.completed_on} hint=${drawnOn ? `不早于抽取日 ${cnDate(drawnOn)}，不晚于今天` : null}>${(a) => html`<input ...${a} type="date" value=${f.completed_on} onInput=${set('completed_on')} />`}</${Field}>
@@ -58,9 +87,9 @@ export function ResultForm({ id, target }) {
       <${Field} label="检查结果" required error=${errors.code}>${(a) => html`<select ...${a} value=${f.code} onChange=${set('code')}><option value="">请选择</option>${Object.entries(RESULT).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`}</${Field}>
       <${Field} label="检查情况" required error=${errors.findings} hint="将公开发布；自然人姓名将遮蔽，证件号码、电话等将删除">${(a) => html`<textarea ...${a} rows="4" value=${f.findings} onInput=${set('findings')}></textarea>`}</${Field}>
       <${Field} label="后续处理" hint="如责令改正、立案调查；无则留空">${(a) => html`<input ...${a} value=${f.follow_up} onInput=${set('follow_up')} />`}</${Field}>
-      <p class="actions"><button type="submit" class="primary">保存检查结果</button> <a href=${`#/plans/${encodeURIComponent(id)}`}>取消</a></p>
+      <p class="actions"><button type="submit" class="primary">${draft ? '保存修改并重新提交审核' : '保存检查结果'}</button> <a href=${draft ? '#/drafts' : `#/plans/${encodeURIComponent(id)}`}>取消</a></p>
     </form>`;
-  }}</${Load}>`;
+  }
 }
 
 // The labels and widgets of the decision's fields; fields the API's schema adds later are shown
@@ -83,16 +112,39 @@ function schemaOf(openapi, name) {
   return { props: s.properties || {}, required: new Set(s.required || []) };
 }
 
-/** 行政处罚决定录入: the fields of the decision's schema in /openapi.json. */
-export function PenaltyForm({ me, plan, target }) {
-  const [f, setF] = useState({ partyKind: 'organisation', authority: me.department, decided_on: chinaToday(), procedure: '普通程序', minor: false, involves_minor: false, credit_code: target && target.length === 18 ? target : '' });
+/** The form state of a stored decision (its party, its fields, the schema's further fields). */
+function formOf(openapi, props, d) {
+  const p = d.party || {};
+  const f = p.kind === 'natural_person'
+    ? { partyKind: 'natural_person', masked_name: p.masked_name || '', guide_card: p.guide_card || '' }
+    : { partyKind: 'organisation', party_name: p.name || '', credit_code: p.credit_code || '' };
+  for (const [k, v] of Object.entries(d)) {
+    if (['party', 'plan', 'target'].includes(k) || !(k in props)) continue;
+    if (k in PENALTY_FIELDS) f[k] = typeof v === 'number' ? String(v) : v;
+    else flattenValue(openapi, props[k], `x.${k}`, v, f);
+  }
+  return f;
+}
+
+/**
+ * 行政处罚决定录入: the fields of the decision's schema in /openapi.json; with `edit` (a decision
+ * number), the user's own draft decision amended (prefilled, sent with PUT; its number stays).
+ */
+export function PenaltyForm({ me, plan, target, edit }) {
+  return html`<${PageTitle}>${edit ? '修改行政处罚决定' : '录入行政处罚决定'}</${PageTitle}>
+  <${Load} fn=${() => Promise.all([get('/openapi.json'), edit ? myDraft((d) => d.decision?.number === edit) : null])}>${([openapi, draft]) => html`<${PenaltyFields} me=${me} plan=${draft ? draft.decision.plan : plan} target=${draft ? draft.decision.target : target} openapi=${openapi} draft=${draft} />`}</${Load}>
+  ${edit ? NotDraft : null}`;
+}
+
+function PenaltyFields({ me, plan, target, openapi, draft }) {
+  const { props, required } = schemaOf(openapi, 'PenaltyDecision');
+  const [f, setF] = useState(() => (draft ? formOf(openapi, props, draft.decision)
+    : { partyKind: 'organisation', authority: me.department, decided_on: chinaToday(), procedure: '普通程序', minor: false, involves_minor: false, credit_code: target && target.length === 18 ? target : '' }));
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
   const [saved, setSaved] = useState(null);
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
-  return html`<${PageTitle}>录入行政处罚决定</${PageTitle}>
-  <${Load} fn=${() => get('/openapi.json')}>${(openapi) => {
-    const { props, required } = schemaOf(openapi, 'PenaltyDecision');
+  {
     const all = Object.keys(props).filter((k) => !['party', 'plan', 'target'].includes(k));
     // Fields the console knows get their own wording; any other field of the schema (e.g. the
     // credit platform's disclosure fields) is generated from the schema itself.
@@ -148,7 +200,9 @@ export function PenaltyForm({ me, plan, target }) {
       Object.assign(body, built);
       if ('plan' in props) body.plan = plan || null;
       if ('target' in props) body.target = target || null;
-      try { setSaved(await post('/api/penalties', body)); } catch (err) {
+      try {
+        setSaved(draft ? await put(`/api/penalties/${encodeURIComponent(draft.decision.number)}`, body) : await post('/api/penalties', body));
+      } catch (err) {
         const field = fields.find((k) => err.detail && err.detail.includes(k));
         const nested = Object.keys(f).filter((k) => k.startsWith('x.') && !k.endsWith('?')).sort((a, b) => b.length - a.length)
           .find((k) => err.detail && err.detail.includes(k.slice(2)));
@@ -157,18 +211,20 @@ export function PenaltyForm({ me, plan, target }) {
         setProblem(err);
       }
     }
+    if (saved && draft) return html`<${Notice} ok=${`处罚决定 ${draft.decision.number} 已修改，已重新提交审核。`} />`;
     if (saved) return html`<${Notice} ok=${`处罚决定 ${saved.decision?.number || f.number} 已保存，待他人审核后公开。`} /><p><a class="button" href="#/penalties">返回行政处罚</a></p>`;
     const widget = (k) => {
       const meta = PENALTY_FIELDS[k] || {};
       const label = meta.label || props[k].description || k;
       const kind = kindOf(k);
       if (kind === 'bool') return html`<div class="field check"><label><input type="checkbox" checked=${Boolean(f[k])} onChange=${set(k)} /> ${label}</label></div>`;
-      return html`<${Field} label=${label} required=${required.has(k)} error=${errors[k]} hint=${meta.hint}>${(a) => (meta.options
+      return html`<${Field} label=${label} required=${required.has(k)} error=${errors[k]} hint=${draft && k === 'number' ? '修改时文号不变' : meta.hint}>${(a) => (meta.options
         ? html`<select ...${a} value=${f[k] || ''} onChange=${set(k)}>${meta.options.map((o) => html`<option value=${o}>${o}</option>`)}</select>`
         : meta.area ? html`<textarea ...${a} rows="3" value=${f[k] || ''} onInput=${set(k)}></textarea>`
-          : html`<input ...${a} type=${kind === 'date' ? 'date' : 'text'} inputmode=${kind === 'number' ? 'decimal' : undefined} value=${f[k] ?? ''} onInput=${set(k)} />`)}</${Field}>`;
+          : html`<input ...${a} type=${kind === 'date' ? 'date' : 'text'} inputmode=${kind === 'number' ? 'decimal' : undefined} readonly=${Boolean(draft && k === 'number')} value=${f[k] ?? ''} onInput=${set(k)} />`)}</${Field}>`;
     };
     return html`<form class="form" onSubmit=${submit} novalidate>
+      <${ReturnedNote} d=${draft} />
       <${Notice} error=${problem} />
       ${plan ? html`<dl class="facts"><dt>抽查计划</dt><dd>${plan}</dd><dt>抽查对象</dt><dd><code>${target}</code></dd></dl>` : null}
       <fieldset><legend>当事人</legend>
@@ -184,9 +240,9 @@ export function PenaltyForm({ me, plan, target }) {
       </fieldset>
       <fieldset><legend>处罚决定</legend>${fields.map(widget)}</fieldset>
       ${extra.map((k) => html`<${SchemaField} openapi=${openapi} name=${k} schema=${props[k]} path=${`x.${k}`} required=${required.has(k)} values=${f} errors=${errors} onChange=${(path, v) => { setF({ ...f, [path]: v }); if (errors[path]) setErrors({ ...errors, [path]: null }); }} />`)}
-      <p class="actions"><button type="submit" class="primary">保存处罚决定</button> <a href="#/penalties">取消</a></p>
+      <p class="actions"><button type="submit" class="primary">${draft ? '保存修改并重新提交审核' : '保存处罚决定'}</button> <a href=${draft ? '#/drafts' : '#/penalties'}>取消</a></p>
     </form>`;
-  }}</${Load}>`;
+  }
 }
 
 export function Penalties() {
