@@ -2,9 +2,9 @@
 // downloaded browser), only by clicking and typing: sign in with the demo's one-time links, import a
 // registry with one bad row and see that row named, create a plan, commit it, open the printable
 // notice, draw with the witness's value, record a result and a penalty decision; a second user
-// returns the result with a reason and approves the decision; the author sees the result returned
-// with the reason among their drafts and amends it; the second user approves it, and finds the
-// result on the public page. axe-core finds no violation on any page,
+// returns both with a reason; the author sees them returned with the reasons among their drafts and
+// amends them in the prefilled forms; the second user approves both, and finds the result on the
+// public page. axe-core finds no violation on any page,
 // and no page scrolls sideways at 1280 or 390 px. Screenshots go to $SCREENSHOT_DIR.
 //
 // CONSOLE_SERVER_OUT: the standard output of a running `spotcheck serve --demo` (its address and
@@ -243,8 +243,9 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await resultCard.getByText(`录入人修改：${reason}`).waitFor();
   assert.equal(await resultCard.getByRole('button', { name: '同意公开' }).count(), 0, 'a returned result waits for its author');
   const penaltyCard = pub.locator('section.approval', { has: pub.getByRole('heading', { name: /行政处罚决定：/ }) });
-  await penaltyCard.getByRole('button', { name: '同意公开' }).click();
-  await pub.getByText('已同意公开：').waitFor();
+  await penaltyCard.getByRole('textbox', { name: /退回理由/ }).fill('处罚结果请写明警告的具体内容');
+  await penaltyCard.getByRole('button', { name: '退回修改' }).click();
+  await penaltyCard.getByText('录入人修改：处罚结果请写明警告的具体内容').waitFor();
 
   // 7. The author finds the result returned with the reason among their drafts, and amends it.
   await sup.getByRole('link', { name: '我的待审', exact: true }).click();
@@ -252,7 +253,6 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   const draft = sup.locator('section.approval', { has: sup.getByRole('heading', { name: new RegExp(`抽查结果：PT-2026-E2E / ${target}`) }) });
   await draft.getByText('已退回').waitFor();
   assert.ok((await draft.innerText()).includes(`退回理由：${reason}`), 'the author reads the reason');
-  assert.equal(await sup.getByRole('heading', { name: /行政处罚决定：/ }).count(), 0, 'the approved decision is no longer a draft');
   // 撤回 asks first; 取消 keeps the draft.
   await draft.getByRole('button', { name: /^撤回：/ }).click();
   await draft.getByText(/确定撤回/).waitFor();
@@ -274,15 +274,31 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   await sup.getByRole('link', { name: '返回我的待审记录' }).click();
   await draft.getByText('待审核', { exact: true }).waitFor();
   assert.equal(await draft.getByText('已退回').count(), 0, 'amended: no longer returned');
+  // The decision too: the whole decision prefilled (its number fixed), amended and resubmitted.
+  const decision = sup.locator('section.approval', { has: sup.getByRole('heading', { name: '行政处罚决定：莆文旅罚〔2026〕901号' }) });
+  assert.ok((await decision.innerText()).includes('退回理由：处罚结果请写明警告的具体内容'));
+  await decision.getByRole('link', { name: /^修改：/ }).click();
+  await sup.getByRole('heading', { level: 1, name: '修改行政处罚决定' }).waitFor();
+  assert.equal(await sup.getByLabel('行政处罚决定书文号').inputValue(), '莆文旅罚〔2026〕901号');
+  assert.equal(await sup.getByLabel('行政处罚决定书文号').isEditable(), false, 'the number stays');
+  assert.equal(await sup.getByLabel('当事人名称').inputValue(), '莆田测试旅行社有限公司');
+  assert.ok(await sup.getByLabel('填写信用信息公示（信用中国）').isChecked(), 'the credit platform part is prefilled');
+  assert.equal(await sup.getByLabel('处罚机关统一社会信用代码').inputValue(), '11350300MB00000009');
+  assert.equal(await sup.getByLabel('处罚结果').inputValue(), '警告');
+  await sup.getByLabel('处罚结果').fill('警告，并责令限期改正');
+  await sup.getByRole('button', { name: '保存修改并重新提交审核' }).click();
+  await sup.getByText('处罚决定 莆文旅罚〔2026〕901号 已修改，已重新提交审核。').waitFor();
   await sup.context().close();
 
-  // 8. The approver approves the amended result and finds it public.
+  // 8. The approver approves both as amended and finds the result public.
   await pub.getByRole('link', { name: '工作台', exact: true }).click();
   await pub.getByRole('heading', { level: 1, name: '工作台' }).waitFor();
   await pub.getByRole('link', { name: '审核', exact: true }).click();
   await pub.getByText('旅游合同文本未载明违约责任条款，已责令改正。').first().waitFor();
-  await pub.getByRole('button', { name: '同意公开' }).click();
+  await pub.getByText('警告，并责令限期改正').first().waitFor();
+  await penaltyCard.getByRole('button', { name: '同意公开' }).click();
   await pub.getByText('已同意公开：').waitFor();
+  await resultCard.getByRole('button', { name: '同意公开' }).click();
   await pub.getByText('暂无待审核事项。').waitFor();
   await pub.getByRole('link', { name: /查看公开页面/ }).first().click();
   await pub.getByRole('heading', { name: /公开信息：/ }).waitFor();
