@@ -194,7 +194,9 @@ test('every page by keyboard alone', { timeout: 600_000 }, async () => {
   await page.getByLabel('行政区划代码').waitFor();
   await tabTo(named('保存为草稿'), { then: 'Enter' });
   await page.getByText('请填写计划编号').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-invalid')), 'true', 'focus goes to the first field in error');
+  // The page moves focus after it renders the messages (a zero-delay timer): wait for it, bounded.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', null, { timeout: 5000 })
+    .catch(() => assert.fail('focus goes to the first field in error'));
   await walk('plan-new');
 
   // The demo's drawn plan: its page, the notice, the ceremony, a result form.
