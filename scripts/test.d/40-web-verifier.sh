@@ -4,7 +4,10 @@
 # Installs Chromium if missing, `npm ci`, rebuilds the page and checks the committed
 # dist/verify.html is that build, runs the Node tests (vectors, verification vectors, tamper, Rust
 # cross-check, and the differential test: 200 random draws from a fresh seed on which the CLI and
-# the JS core must agree; DIFF_SEED=n replays one), then the end-to-end test in headless Chromium.
+# the JS core must agree; DIFF_SEED=n replays one), then the end-to-end tests in headless Chromium
+# (among them e2e/joint-api.test.js: a joint plan made through `spotcheck serve --demo`'s HTTP API on
+# 127.0.0.1, its published files verified by the page and by `spotcheck verify`, one byte changed in
+# each refused).
 # Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -46,5 +49,5 @@ cmp -s "$fresh/verify.html" dist/verify.html \
   || fail "web/verify/dist/verify.html is not the build of web/verify/src: run 'node build.mjs' in web/verify and commit dist/"
 
 node --test test/*.test.js || fail "Node tests failed"
-node --test e2e/*.test.js || fail "Chromium end-to-end test failed (screenshots in target/screenshots/)"
+node --test e2e/*.test.js || fail "Chromium end-to-end tests failed (screenshots in target/screenshots/)"
 echo "web verifier: all checks passed"
