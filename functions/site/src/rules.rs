@@ -249,10 +249,12 @@ pub fn assignment_words(params: &DrawParameters, kind: TargetKind) -> String {
             partners.join("、")
         ));
         s.push_str(&match j.require {
-            Requirement::All => "每个检查组均包含各部门的检查人员".to_owned(),
-            Requirement::LeadPlus(n) => {
-                format!("每个检查组包含牵头部门和 {n} 个配合部门的检查人员")
+            Requirement::All => {
+                "每个检查对象的检查组至少包含每个参与部门的一名执法检查人员".to_owned()
             }
+            Requirement::LeadPlus(n) => format!(
+                "每个检查对象的检查组至少包含牵头部门的一名执法检查人员，以及为该检查对象随机选定的 {n} 个配合部门各一名执法检查人员"
+            ),
         });
     }
     s.push('。');
@@ -379,6 +381,29 @@ mod tests {
         assert_eq!(
             assignment_words(&p, TargetKind::Agency),
             "每个检查对象随机选派 2 名执法检查人员，每名检查人员最多承担 4 家；与检查对象有利害关系的人员依法回避，不予选派。"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_joint_plan_states_its_departments_and_what_each_team_must_hold() -> R {
+        let p = params(serde_json::json!({
+            "default": {"count": 1}, "inspectors_per_target": 2,
+            "joint": {"lead": "莆田市文化和旅游局", "partners": ["莆田市市场监督管理局"], "require": "all"}
+        }))?;
+        assert_eq!(
+            assignment_words(&p, TargetKind::Agency),
+            "每个检查对象随机选派 2 名执法检查人员；与检查对象有利害关系的人员依法回避，不予选派。本计划为部门联合抽查：牵头部门为莆田市文化和旅游局，配合部门为莆田市市场监督管理局；每个检查对象的检查组至少包含每个参与部门的一名执法检查人员。"
+        );
+        let p = params(serde_json::json!({
+            "default": {"count": 1}, "inspectors_per_target": 3, "max_assignments_per_inspector": 5,
+            "joint": {"lead": "莆田市文化和旅游局",
+                      "partners": ["莆田市市场监督管理局", "莆田市公安局", "莆田市应急管理局"],
+                      "require": {"lead_plus": 2}}
+        }))?;
+        assert_eq!(
+            assignment_words(&p, TargetKind::Guide),
+            "每个检查对象随机选派 3 名执法检查人员，每名检查人员最多承担 5 名；与检查对象有利害关系的人员依法回避，不予选派。本计划为部门联合抽查：牵头部门为莆田市文化和旅游局，配合部门为莆田市市场监督管理局、莆田市公安局、莆田市应急管理局；每个检查对象的检查组至少包含牵头部门的一名执法检查人员，以及为该检查对象随机选定的 2 个配合部门各一名执法检查人员。"
         );
         Ok(())
     }
