@@ -3,11 +3,11 @@
 # The browser verifier (web/verify): an independent JS implementation of docs/draw-spec.md.
 # Installs Chromium if missing, `npm ci`, rebuilds the page and checks the committed
 # dist/verify.html is that build, runs the Node tests (vectors, verification vectors, tamper, Rust
-# cross-check, and the differential test: 200 random draws from a fresh seed on which the CLI and
-# the JS core must agree; DIFF_SEED=n replays one), then the end-to-end tests in headless Chromium
-# (among them e2e/joint-api.test.js: a joint plan made through `spotcheck serve --demo`'s HTTP API on
-# 127.0.0.1, its published files verified by the page and by `spotcheck verify`, one byte changed in
-# each refused).
+# cross-check, and the differential tests: 200 random draws and 150 random joint plans from a fresh
+# seed on which the CLI and the JS core must agree; DIFF_SEED=n replays one), then the end-to-end
+# tests in headless Chromium (among them e2e/joint-api.test.js: a joint plan made through
+# `spotcheck serve --demo`'s HTTP API on 127.0.0.1, its published files verified by the page and by
+# `spotcheck verify`, one byte changed in each refused).
 # Fails loudly; never skips.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
