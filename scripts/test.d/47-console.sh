@@ -5,7 +5,8 @@
 # minimum notice, so the test's plan can be drawn soon) and drives the console in headless Debian
 # Chromium only by clicking and typing (web/console/e2e): sign-in links, a registry with a bad row,
 # plan, commit, printable notice, draw, result, penalty, approval by a second user, the public
-# page and the published website's plan page (spotcheck publish --due over the served data); axe-core
+# page and the published website's plan page (spotcheck publish --due over the served data); a joint
+# plan the partner's supervisor approves before the lead commits (e2e/joint.test.js); axe-core
 # on every page, no sideways scrolling at 1280 and 390 px; and every page by keyboard
 # alone (e2e/keyboard.test.js). First the unit tests (web/console/test). Screenshots:
 # target/console-screenshots/. Fails loudly; never skips.

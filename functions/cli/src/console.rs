@@ -68,6 +68,17 @@ pub const DEMO_USERS: &[DemoUser] = &[
     },
 ];
 
+/// The demo's user of the partner department of its joint check (draw spec §17): an inspector
+/// of 莆田市市场监督管理局 and its supervisor, who approves the department's part in a joint plan.
+pub fn demo_partner_user() -> SigninUser {
+    SigninUser {
+        subject: "PT-SJ-001".to_owned(),
+        label: "配合部门检查人员兼科长".to_owned(),
+        department: crate::demo_data::PARTNER.to_owned(),
+        roles: vec!["inspector".to_owned(), "supervisor".to_owned()],
+    }
+}
+
 /// A user a sign-in link is printed for: a demo user, or one named by `serve --signin-link`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigninUser {

@@ -14,7 +14,7 @@ use crate::exit::Failure;
 
 const DEPARTMENT: &str = "莆田市文化和旅游局";
 /// The partner department of the demo's joint check (部门联合抽查, draw spec §17).
-const PARTNER: &str = "莆田市市场监督管理局";
+pub(crate) const PARTNER: &str = "莆田市市场监督管理局";
 /// How many synthetic inspectors of [`PARTNER`] the demo roster adds to the fixture's.
 const PARTNER_INSPECTORS: u32 = 6;
 

@@ -45,6 +45,16 @@ const CODES = {
   'empty-registry': '文件中没有记录。',
   'idempotency-key-reused': '重复提交的内容不一致，请刷新后重试。',
   'rate-limited': '请求过于频繁，请稍后再试。',
+  'not-a-partner': '本部门不是该联合抽查的配合部门。',
+  'joint-plan-lead-only': '部门联合抽查只能由牵头部门修改、提交承诺、抽取或撤销；配合部门只能确认本部门参与。',
+  'partner-approval-missing': '部门联合抽查须待全部配合部门确认参与及本部门检查人员后，才能提交承诺。',
+  'partner-pool-changed': '配合部门的检查人员在其确认后已变更，须由该部门重新确认。',
+  'department-pool-empty': '执法检查人员名录中没有本部门可检查此类对象的人员。',
+  'invalid-joint': '联合抽查的配合部门设置无效：至少一个，不得与牵头部门相同，也不得重复。',
+  'team-too-small': '每户检查人员数少于每个检查组须包含的部门数。',
+  'unknown-department': '检查人员名录中有不属于本计划任何部门的人员。',
+  'insufficient-department-inspectors': '某一部门可派的检查人员不足，无法保证每个检查组都有该部门人员。',
+  'stale-version': '该记录已被他人修改，请刷新后重新核对。',
   'signin-ticket-unknown': '此登录链接已使用、已过期或来自服务器的上一次启动。请由管理员重新启动 spotcheck serve 获取新链接。',
 };
 

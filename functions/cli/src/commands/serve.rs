@@ -400,6 +400,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     .iter()
                     .map(crate::console::SigninUser::demo),
             );
+            users.push(crate::console::demo_partner_user());
         }
         users.extend(signin_users);
         if !users.is_empty() {

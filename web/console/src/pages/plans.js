@@ -4,6 +4,7 @@ import { get, post } from '../api.js';
 import { config } from '../config.js';
 import { Field, Load, Notice, PageTitle, Hash } from '../components.js';
 import { STATE, TARGET_KIND, SCHEME, ROUNDING, problemText } from '../labels.js';
+import { jointOf, jointSpec, jointErrors, jointFieldError, requiredPerTeam, requireText, partnerStatus, missingPartners, isPartner, awaitsApprovalOf, poolDepartments } from '../joint.js';
 
 const can = (me, ...roles) => me.roles.some((r) => roles.includes(r) || r === 'admin');
 
@@ -14,16 +15,32 @@ export async function findPlan(id) {
   return plan;
 }
 
+/** 联合抽查 under a plan's title: who leads, and this department's part. */
+function JointLine({ plan, me }) {
+  const j = jointOf(plan);
+  if (!j) return null;
+  const role = j.lead === me.department ? '本部门牵头' : isPartner(plan, me.department) ? '本部门配合' : '';
+  return html`<br /><span class="small">部门联合抽查（${role ? `${role}；` : ''}牵头部门：${j.lead}；配合部门：${j.partners.join('、')}）</span>`;
+}
+
 export function PlanList({ me }) {
   return html`<${PageTitle}>抽查计划</${PageTitle}>
     ${can(me, 'inspector') ? html`<p><a class="button primary" href="#/plans/new">新建抽查计划</a></p>` : null}
-    <${Load} fn=${() => get('/api/plans')}>${(plans) => html`<div class="table-wrap"><table>
-      <caption class="sr">本部门抽查计划</caption>
+    <${Load} fn=${() => get('/api/plans')}>${(plans) => {
+      const waiting = plans.filter((p) => awaitsApprovalOf(p, me.department));
+      return html`
+      ${waiting.length ? html`<section class="card" aria-labelledby="h-partner-waiting"><h2 id="h-partner-waiting">待本部门确认的联合抽查</h2>
+        <p>以下部门联合抽查计划由其他部门牵头，本部门为配合部门。须由本部门科室负责人核对本部门参与抽取的检查人员并确认后，牵头部门方可提交承诺。</p>
+        <ul class="list">${waiting.map((p) => html`<li><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a>（牵头部门：${p.spec.department}；${p.spec.id}）</li>`)}</ul>
+      </section>` : null}
+      <div class="table-wrap"><table>
+      <caption class="sr">本部门牵头或参与的抽查计划</caption>
       <thead><tr><th scope="col">计划</th><th scope="col">计划抽取时间</th><th scope="col">状态</th></tr></thead>
       <tbody>${plans.map((p) => html`<tr>
-        <td><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a><br /><span class="muted small">${p.spec.id}</span></td>
-        <td>${cnTime(p.spec.planned_draw_at)}</td><td>${STATE[p.state.state]}</td></tr>`)}</tbody>
-    </table></div>`}</${Load}>`;
+        <td><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a><br /><span class="muted small">${p.spec.id}</span><${JointLine} plan=${p} me=${me} /></td>
+        <td>${cnTime(p.spec.planned_draw_at)}</td><td>${STATE[p.state.state]}${awaitsApprovalOf(p, me.department) ? '（待本部门确认）' : ''}</td></tr>`)}</tbody>
+    </table></div>`;
+    }}</${Load}>`;
 }
 
 const ERR = {
@@ -40,6 +57,7 @@ export function PlanNew({ me }) {
     id: '', title: '', item: '', target_kind: 'agency', mode: 'untargeted', regions: '', classes: [], outbound: '',
     scheme: 'region', sizeBy: 'ratio', ratio: '0.1', rounding: 'up', count: '2', perTarget: '2', cap: '',
     witnesses: [''], beacon: false, at: toChinaLocal(Math.ceil(earliest / 60000) * 60000),
+    joint: false, partners: [''], require: 'all', leadPlus: '1',
   });
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
@@ -57,7 +75,7 @@ export function PlanNew({ me }) {
         .then((p) => live && setPreview({ p }), (e) => live && setPreview({ e }));
     }, 400);
     return () => { live = false; clearTimeout(t); };
-  }, [f.item, f.target_kind, f.mode, f.regions, f.classes.join(), f.outbound, f.scheme, f.sizeBy, f.ratio, f.rounding, f.count, f.perTarget, f.cap]);
+  }, [f.item, f.target_kind, f.mode, f.regions, f.classes.join(), f.outbound, f.scheme, f.sizeBy, f.ratio, f.rounding, f.count, f.perTarget, f.cap, f.joint, f.partners.join('\n'), f.require, f.leadPlus]);
 
   function check() {
     const e = {};
@@ -70,6 +88,9 @@ export function PlanNew({ me }) {
     const names = f.witnesses.map((w) => w.trim()).filter(Boolean);
     if (!names.length && !f.beacon) e.witnesses = '请至少填写一名见证人';
     if (new Set(names).size !== names.length) e.witnesses = '见证人不得重复';
+    // The joint part: the wizard checks the names; the team size against the departments is the
+    // API's rule (team-too-small), shown beside 每户检查人员数 when it refuses.
+    if (f.joint) Object.assign(e, jointErrors(me.department, f.partners, f.require, f.leadPlus));
     const at = fromChinaLocal(f.at);
     if (!at) e.at = '请填写计划抽取时间';
     else if (Date.parse(at) < Date.now() + minNotice * 60000) e.at = `计划抽取时间须在发布后至少${minNotice >= 60 ? `${minNotice / 60}小时` : `${minNotice}分钟`}（最短公示期）`;
@@ -86,7 +107,11 @@ export function PlanNew({ me }) {
     const spec = {
       id: f.id, item: f.item, title: f.title.trim(), department: me.department, target_kind: f.target_kind,
       stratum_scheme: f.scheme, filter,
-      parameters: { default: rule, inspectors_per_target: Number(f.perTarget), ...(f.cap ? { max_assignments_per_inspector: Number(f.cap) } : {}) },
+      parameters: {
+        default: rule, inspectors_per_target: Number(f.perTarget), ...(f.cap ? { max_assignments_per_inspector: Number(f.cap) } : {}),
+        // The preview only once a partner is named (an empty list is refused as invalid-joint).
+        ...(f.joint && (!draft || f.partners.some((p) => p.trim())) ? { joint: jointSpec(me.department, f.partners, f.require, f.leadPlus) } : {}),
+      },
       entropy_source: { witnesses: f.witnesses.map((w) => w.trim()).filter(Boolean) },
       planned_draw_at: fromChinaLocal(f.at),
     };
@@ -111,6 +136,11 @@ export function PlanNew({ me }) {
       go(`/plans/${encodeURIComponent(f.id)}`);
     } catch (e) {
       if (e.code === 'notice-too-short') setErrors({ at: `计划抽取时间距现在不足最短公示期：${e.detail}` });
+      const jf = f.joint ? jointFieldError(e, requiredPerTeam(jointSpec(me.department, f.partners, f.require, f.leadPlus))) : null;
+      if (jf) {
+        setErrors({ [jf.field]: jf.message });
+        setTimeout(() => document.querySelector('[aria-invalid="true"]')?.focus(), 0);
+      }
       setProblem(e);
     } finally { setBusy(false); }
   }
@@ -156,6 +186,23 @@ export function PlanNew({ me }) {
         <${Field} label="每名检查人员最多检查户数" error=${errors.cap} hint="留空表示不限">${(a) => html`<input ...${a} value=${f.cap} onInput=${set('cap')} inputmode="numeric" />`}</${Field}>
       </div>
     </fieldset>
+    <fieldset><legend>部门联合抽查</legend>
+      <div class="field check"><label><input type="checkbox" checked=${f.joint} onChange=${set('joint')} /> 本计划为部门联合抽查，由本部门牵头</label></div>
+      ${f.joint ? html`
+        <p>牵头部门：<strong>${me.department}</strong>（本部门）。配合部门的科室负责人须在本平台确认参与及本部门检查人员后，方可提交承诺。</p>
+        ${f.partners.map((pd, i) => html`<div class="row witness">
+          <${Field} label=${`配合部门${i + 1}`} required error=${i === 0 ? errors.partners : null} hint=${i === 0 ? '部门全称，与执法检查人员名录“所属部门”一致，例如“莆田市市场监督管理局”' : null}>${(a) => html`<input ...${a} value=${pd} autocomplete="off" onInput=${(e) => { const ps = [...f.partners]; ps[i] = e.currentTarget.value; setF({ ...f, partners: ps }); if (errors.partners) setErrors({ ...errors, partners: null }); }} />`}</${Field}>
+          ${f.partners.length > 1 ? html`<button type="button" class="small" onClick=${() => setF({ ...f, partners: f.partners.filter((_, j) => j !== i) })}>删除配合部门${i + 1}</button>` : null}
+        </div>`)}
+        <p><button type="button" onClick=${() => setF({ ...f, partners: [...f.partners, ''] })}>增加配合部门</button></p>
+        <div class="radios" role="radiogroup" aria-label="检查组的部门构成">
+          <label><input type="radio" name="require" value="all" checked=${f.require === 'all'} onChange=${set('require')} /> 每个检查组包含全部部门的检查人员</label>
+          <label><input type="radio" name="require" value="lead_plus" checked=${f.require === 'lead_plus'} onChange=${set('require')} /> 每个检查组包含牵头部门和随机选定的若干配合部门的检查人员</label>
+        </div>
+        ${f.require === 'lead_plus' ? html`<${Field} label="每组须包含的配合部门数" required error=${errors.leadPlus} hint="1到配合部门数之间，对每户随机选定">${(a) => html`<input ...${a} value=${f.leadPlus} onInput=${set('leadPlus')} inputmode="numeric" />`}</${Field}>` : null}
+        <p class="hint">每户检查人员数须不少于每个检查组须包含的部门数。</p>
+      ` : null}
+    </fieldset>
     <${PreviewBox} preview=${preview} />
     <fieldset><legend>见证与抽取时间</legend>
       ${f.witnesses.map((w, i) => html`<div class="row witness">
@@ -188,8 +235,13 @@ function PreviewBox({ preview }) {
 function Summary({ plan }) {
   const s = plan.spec;
   const rule = s.parameters.default;
+  const j = jointOf(plan);
   return html`<dl class="facts">
     <dt>计划编号</dt><dd>${s.id}</dd>
+    ${j ? html`<dt>抽查类型</dt><dd>部门联合双随机抽查</dd>
+      <dt>牵头部门</dt><dd>${j.lead}</dd>
+      <dt>配合部门</dt><dd>${j.partners.join('、')}</dd>
+      <dt>检查组构成</dt><dd>${requireText(j)}</dd>` : html`<dt>实施部门</dt><dd>${s.department}</dd>`}
     <dt>抽查事项</dt><dd>${s.item}</dd>
     <dt>抽查对象</dt><dd>${TARGET_KIND[s.target_kind]}</dd>
     <dt>抽取方式</dt><dd>${s.filter.mode === 'untargeted' ? '不定向抽查' : `定向抽查${s.filter.regions?.length ? `（行政区划 ${s.filter.regions.join('、')}）` : ''}${s.filter.credit_classes?.length ? `（信用等级 ${s.filter.credit_classes.join('、')}类）` : ''}`}</dd>
@@ -204,6 +256,76 @@ function Summary({ plan }) {
     ${plan.pool ? html`<dt>检查人员名录</dt><dd>${plan.pool.size} 名，默克尔根 <${Hash} value=${plan.pool.root} /></dd>` : null}
     ${plan.provenance?.exclusions?.length ? html`<dt>因重复抽查限制排除</dt><dd><ul>${plan.provenance.exclusions.map((x) => html`<li><code>${x.target}</code>：${x.reason}</li>`)}</ul></dd>` : null}
   </dl>`;
+}
+
+/** Each partner's approval of a joint plan: 已确认 (when, how many of its inspectors) or 待确认. */
+function PartnerApprovals({ plan }) {
+  const rows = partnerStatus(plan);
+  if (!rows.length) return null;
+  return html`<section aria-labelledby="h-partners"><h2 id="h-partners">配合部门确认情况</h2>
+    <div class="table-wrap"><table><caption class="sr">各配合部门对本计划的确认情况</caption>
+      <thead><tr><th scope="col">配合部门</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead>
+      <tbody>${rows.map(({ department, approval }) => html`<tr><td>${department}</td>
+        <td class=${approval ? 'ok-text' : 'overdue'}>${approval ? '已确认' : '待确认'}</td>
+        <td>${approval ? `${cnTime(approval.approved_at)} 确认参与；本部门检查人员 ${approval.pool.size} 名（执法检查人员名录第 ${approval.inspectors_snapshot} 版快照）` : plan.state.state === 'draft' ? '待该部门科室负责人在本平台确认参与及本部门检查人员' : '—'}</td></tr>`)}</tbody>
+    </table></div>
+    ${plan.state.state === 'draft' ? html`<p class="hint">牵头部门须待全部配合部门确认后方可提交承诺；计划修改后，各配合部门须重新确认。</p>` : null}
+  </section>`;
+}
+
+const PARTNER_REFUSAL = {
+  'stale-version': '计划在您核对后已被牵头部门修改，页面已刷新，请重新核对后再确认。',
+  'not-a-partner': '本部门不是该联合抽查的配合部门，不能确认。',
+  'missing-role': '确认参与须由本部门科室负责人进行。',
+  'department-pool-empty': '执法检查人员名录中没有本部门可检查此类对象的人员，无法确认。请先由名录管理员导入本部门检查人员。',
+  'registry-missing': '尚未导入执法检查人员名录，无法确认。',
+  'invalid-transition': '该计划已不是草稿，不能再确认。',
+  'already-committed': '该计划已提交承诺，不能再确认。',
+  'already-drawn': '该计划已抽取，不能再确认。',
+};
+
+/** A partner department's part: its inspectors of the plan's target kind, and its approval. */
+function PartnerPart({ plan, me, reload }) {
+  const [problem, setProblem] = useState(null);
+  const [ok, setOk] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const mine = partnerStatus(plan).find((p) => p.department === me.department);
+  const draft = plan.state.state === 'draft';
+  async function approve() {
+    setBusy(true); setProblem(null); setOk(null);
+    try {
+      await post(`/api/plans/${encodeURIComponent(plan.spec.id)}/partner-approval`, { expected_version: plan.version });
+      setOk(`已确认本部门参与“${plan.spec.title}”及本部门检查人员。牵头部门可提交承诺。`);
+      reload();
+    } catch (e) {
+      const known = PARTNER_REFUSAL[e.code];
+      setProblem(known ? `${known}（${e.code}）` : e);
+      if (e.code === 'stale-version') reload();
+    } finally { setBusy(false); }
+  }
+  return html`<section class="card" aria-labelledby="h-my-part"><h2 id="h-my-part">本部门参与确认（配合部门：${me.department}）</h2>
+    <${Notice} error=${problem} ok=${ok} />
+    <p>本计划由 <strong>${plan.spec.department}</strong> 牵头。${draft ? '请核对下列本部门检查人员：确认后，他们将与其他部门的检查人员一起纳入本次抽取的检查人员名录；提交承诺时本部门人员如有变化，须重新确认。' : ''}</p>
+    <p>本部门状态：<strong class=${mine?.approval ? 'ok-text' : 'overdue'}>${mine?.approval ? '已确认' : '待确认'}</strong>${mine?.approval ? `（${cnTime(mine.approval.approved_at)}；${mine.approval.pool.size} 名，执法检查人员名录第 ${mine.approval.inspectors_snapshot} 版快照）` : ''}</p>
+    <${Load} fn=${() => get(`/api/registries/inspectors?q=${encodeURIComponent(me.department)}`)} deps=${[plan.version]}>${(r) => {
+      const kind = plan.spec.target_kind;
+      const ours = r.hits.filter((h) => h.department === me.department && (!h.specialties?.length || h.specialties.includes(kind)));
+      return html`<div class="table-wrap"><table><caption>本部门参与抽取的检查人员（检查领域含${TARGET_KIND[kind]}，执法检查人员名录第 ${r.snapshot} 版快照）</caption>
+        <thead><tr><th scope="col">人员编号</th><th scope="col">姓名</th><th scope="col">执法证号</th></tr></thead>
+        <tbody>${ours.length ? ours.map((h) => html`<tr><td><code>${h.id}</code></td><td>${h.name}</td><td>${h.certificate}</td></tr>`) : html`<tr><td colspan="3">名录中没有本部门可检查此类对象的人员。</td></tr>`}</tbody>
+      </table></div>
+      ${r.hits.length >= 50 ? html`<p class="hint">仅列出名录中前 50 条匹配记录；以确认时名录中的全部本部门人员为准。</p>` : null}`;
+    }}</${Load}>
+    ${draft && can(me, 'supervisor') ? html`<p class="actions"><button type="button" class="primary" disabled=${busy} onClick=${approve}>${mine?.approval ? '重新确认本部门参与' : '确认本部门参与及检查人员'}</button></p>
+      <p class="hint">确认针对计划的当前版本（第 ${plan.version} 版）；牵头部门修改计划后须重新确认。</p>` : draft ? html`<p class="hint">确认须由本部门科室负责人进行。</p>` : null}
+  </section>`;
+}
+
+/** The public pool file of a joint plan: inspector id → department, for the teams. */
+async function poolOf(id) {
+  const res = await fetch(`${config().api || ''}/api/public/plans/${encodeURIComponent(id)}/pool.csv`);
+  if (!res.ok) return new Map();
+  return poolDepartments(await res.text());
 }
 
 const TSA_STATUS = { pending: '待取得', failed: '未取得', obtained: '已取得' };
@@ -226,7 +348,14 @@ export function PlanDetail({ id, me }) {
   const [ok, setOk] = useState(null);
   const [busy, setBusy] = useState(false);
   const [stamps, setStamps] = useState(null);
-  return html`<${Load} fn=${() => Promise.all([findPlan(id), get(`/api/public/plans/${encodeURIComponent(id)}/transcript`).catch(() => null), get(`/api/plans/${encodeURIComponent(id)}/timestamps`).catch(() => null)])} deps=${[id]}>${([plan, transcript, timestamps], reload) => {
+  const load = async () => {
+    const [plan, transcript, timestamps] = await Promise.all([findPlan(id), get(`/api/public/plans/${encodeURIComponent(id)}/transcript`).catch(() => null), get(`/api/plans/${encodeURIComponent(id)}/timestamps`).catch(() => null)]);
+    const pool = transcript && jointOf(plan) ? await poolOf(id).catch(() => new Map()) : null;
+    return [plan, transcript, timestamps, pool];
+  };
+  return html`<${Load} fn=${load} deps=${[id]}>${([plan, transcript, timestamps, pool], reload) => {
+    const lead = plan.spec.department === me.department;
+    const partner = isPartner(plan, me.department);
     async function retry() {
       setProblem(null);
       try { setStamps(await post(`/api/plans/${encodeURIComponent(id)}/timestamps`)); } catch (e) { setProblem(e); }
@@ -239,23 +368,35 @@ export function PlanDetail({ id, me }) {
         setOk(`已提交承诺并公示。承诺值：${r.commitment_hash}`);
         if (Array.isArray(r.timestamps)) setStamps(r.timestamps);
         reload();
-      } catch (e) { setProblem(e); } finally { setBusy(false); }
+      } catch (e) {
+        if (e.code === 'partner-approval-missing') {
+          // Which partners are still to approve, as the plan now stands.
+          const fresh = await findPlan(id).catch(() => plan);
+          const missing = missingPartners(fresh);
+          setProblem(`不能提交承诺：本计划为部门联合抽查，配合部门${missing.length ? `“${missing.join('”“')}”` : ''}尚未确认参与及本部门检查人员。请联系配合部门的科室负责人登录本平台，在本计划页面确认后，再提交承诺。（${e.code}）`);
+          reload();
+        } else if (e.code === 'partner-pool-changed') {
+          setProblem(`不能提交承诺：配合部门的检查人员名录在其确认后已变更，须由该部门科室负责人重新确认。（${e.code}：${e.detail}）`);
+        } else setProblem(e);
+      } finally { setBusy(false); }
     }
     return html`<${PageTitle}>${plan.spec.title}</${PageTitle}>
       <${Notice} error=${problem} ok=${ok} />
       <${Summary} plan=${plan} />
+      <${PartnerApprovals} plan=${plan} />
+      ${partner ? html`<${PartnerPart} plan=${plan} me=${me} reload=${reload} />` : null}
       <${Timestamps} id=${id} records=${stamps || timestamps} me=${me} onRetry=${retry} />
       <div class="actions">
-        ${st === 'draft' && can(me, 'supervisor') ? html`<button type="button" class="primary" disabled=${busy} onClick=${commit}>提交承诺并公示</button>
+        ${st === 'draft' && lead && can(me, 'supervisor') ? html`<button type="button" class="primary" disabled=${busy} onClick=${commit}>提交承诺并公示</button>
           <p class="hint">提交后将按最新名录快照冻结抽查对象名录和检查人员名录，生成承诺值并对外公示；此后抽取规则不得更改。</p>` : null}
         ${st === 'committed' || st === 'drawn' ? html`<a class="button" href=${`#/plans/${encodeURIComponent(id)}/notice`}>打印抽查公告</a>` : null}
-        ${st === 'committed' || st === 'drawn' ? html`<a class="button primary" href=${`#/plans/${encodeURIComponent(id)}/draw`}>${st === 'committed' ? '进入抽取现场' : '查看抽取现场'}</a>` : null}
+        ${(st === 'committed' && lead) || st === 'drawn' ? html`<a class="button primary" href=${`#/plans/${encodeURIComponent(id)}/draw`}>${st === 'committed' ? '进入抽取现场' : '查看抽取现场'}</a>` : null}
         ${st !== 'draft' ? html`<a class="button" href=${`#/public/${encodeURIComponent(id)}`}>查看公开信息</a>` : null}
       </div>
       ${transcript ? html`<h2>抽取结果与检查结果录入</h2>
         <div class="table-wrap"><table><caption class="sr">抽中对象及检查人员</caption>
           <thead><tr><th scope="col">序号</th><th scope="col">抽中对象</th><th scope="col">分层</th><th scope="col">检查人员</th><th scope="col">操作</th></tr></thead>
-          <tbody>${transcript.selections.map((s, i) => html`<tr><td>${i + 1}</td><td><code>${s.target}</code></td><td>${s.stratum}</td><td>${s.inspectors.join('、')}</td>
+          <tbody>${transcript.selections.map((s, i) => html`<tr><td>${i + 1}</td><td><code>${s.target}</code></td><td>${s.stratum}</td><td>${pool ? s.inspectors.map((i) => `${i}（${pool.get(i) || '部门不详'}）`).join('、') : s.inspectors.join('、')}</td>
             <td><a href=${`#/plans/${encodeURIComponent(id)}/results/${encodeURIComponent(s.target)}`} aria-label=${`录入检查结果：${s.target}`}>录入检查结果</a>
             · <a href=${`#/penalties/new?plan=${encodeURIComponent(id)}&target=${encodeURIComponent(s.target)}`} aria-label=${`录入处罚决定：${s.target}`}>录入处罚决定</a></td></tr>`)}</tbody>
         </table></div>` : null}`;
