@@ -277,7 +277,8 @@ test('the site spotcheck publish renders from the same data links the page to th
     await page.goto(`${http.url}/plans/${PLAN}/index.html`);
     // The plan page names both departments and states what each team must hold.
     const rules = await page.innerText('#rules');
-    assert.ok(rules.includes(`牵头部门为${LEAD}，配合部门为${PARTNER}`), rules);
+    assert.ok(rules.includes(`本计划为部门联合抽查：牵头部门为${LEAD}，配合部门为${PARTNER}；`
+      + '每个检查对象的检查组至少包含每个参与部门的一名执法检查人员。'), rules);
     await Promise.all([page.waitForURL(/\/verify\.html\?/), page.click('a[href*="verify.html?transcript="]')]);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
     await page.click('#verify-button');
