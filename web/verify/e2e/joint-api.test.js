@@ -141,8 +141,9 @@ before(async () => {
   // The partner's supervisor, signed with the server's own key.
   const partner = execFileSync(bin, ['token', '--sub', 'market-chief', '--department', PARTNER, '--role', 'supervisor',
     '--data', join(dir, 'demo.sqlite')], { encoding: 'utf8' }).trim();
-  // Drawn a few seconds from now: the server was started without a minimum notice.
-  const planned = new Date(Math.ceil(Date.now() / 1000) * 1000 + 5000);
+  // Drawn ten seconds from now (the server was started without a minimum notice): time enough to
+  // create, approve and commit on a loaded machine before the planned time passes.
+  const planned = new Date(Math.ceil(Date.now() / 1000) * 1000 + 10_000);
   const plan = await api('POST', '/api/plans', server.token, {
     id: PLAN, item: 'PT-LY-001', title: '旅行社部门联合“双随机”抽查（浏览器验证测试）', department: LEAD,
     target_kind: 'agency', filter: { mode: 'untargeted' }, stratum_scheme: 'region',
