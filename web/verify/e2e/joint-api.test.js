@@ -40,7 +40,10 @@ function startServer(cwd) {
   let err = '';
   child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve --demo did not start in 120 s:\n${out}\n${err}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`serve --demo did not start in 120 s:\n${out}\n${err}`));
+    }, 120_000);
     child.on('exit', (code) => reject(new Error(`serve --demo exited (${code}):\n${out}\n${err}`)));
     child.stdout.on('data', (d) => {
       out += d;
@@ -58,7 +61,7 @@ function startServer(cwd) {
 
 /** Stops the server this test started, and waits for it to exit. */
 function stopServer(s) {
-  if (!s || s.child.exitCode !== null) return Promise.resolve();
+  if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     s.child.once('exit', resolve);
     s.child.kill('SIGTERM');
