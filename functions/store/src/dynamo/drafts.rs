@@ -1,8 +1,9 @@
 //! Drafts awaiting approval on DynamoDB: returned with a reason, amended or withdrawn by their
 //! author. Each write reads the approval, asks the domain ([`Approval::return_to_author`],
 //! [`Approval::resubmit`], [`Approval::check_withdraw`]) and commits on the condition that the
-//! approval is still awaiting (`ver = 1`), the record still there; a transaction lost to a
-//! concurrent approval is re-decided, and the domain then refuses it.
+//! approval is still awaiting (`ver = 1`) and unchanged since it was read (`rev`), the record
+//! still there; a transaction lost to a concurrent approval, return or amendment is re-decided,
+//! and the domain then refuses it.
 
 use std::collections::HashMap;
 
@@ -15,7 +16,7 @@ use spotcheck_domain::lifecycle::{
 use spotcheck_domain::store::{DraftWriter, ResultReader, StoreError, StoreResult};
 use tracing::instrument;
 
-use super::items::{Item, build_err, n, s};
+use super::items::{Item, build_err, s};
 use super::{DynamoStore, Prepared};
 use crate::common::{
     no_approval, payload_digest, penalty_publication, request_digest, result_publication, subject,
@@ -39,19 +40,35 @@ fn no_changes(record: &PenaltyRecord) -> StoreResult<()> {
 }
 
 impl DynamoStore {
-    async fn awaiting_approval(&self, id: &PublicationId) -> StoreResult<Approval> {
-        self.load_approval(id).await?.ok_or_else(|| no_approval(id))
+    /// The approval and the `rev` it was read at.
+    async fn awaiting_approval(&self, id: &PublicationId) -> StoreResult<(Approval, u64)> {
+        self.load_approval_rev(id)
+            .await?
+            .ok_or_else(|| no_approval(id))
     }
 
-    /// A delete of `pk`/`sk` on `condition` (with `:one` bound to 1 when it names it).
+    /// A delete of `pk`/`sk` on `condition`.
     fn delete(&self, pk: &str, sk: &str, condition: &str) -> StoreResult<TransactWriteItem> {
-        let mut d = Delete::builder()
+        let d = Delete::builder()
             .table_name(&self.table)
             .key("PK", s(pk))
             .key("SK", s(sk))
             .condition_expression(condition);
-        if condition.contains(":one") {
-            d = d.expression_attribute_values(":one", n(1));
+        Ok(TransactWriteItem::builder()
+            .delete(d.build().map_err(build_err)?)
+            .build())
+    }
+
+    /// A delete of the approval of `id`, still awaiting and unchanged since read at `rev`.
+    fn delete_approval(&self, id: &PublicationId, rev: u64) -> StoreResult<TransactWriteItem> {
+        let (condition, values) = Self::approval_unchanged(rev);
+        let mut d = Delete::builder()
+            .table_name(&self.table)
+            .key("PK", s(&format!("APPROVAL#{id}")))
+            .key("SK", s("APPROVAL"))
+            .condition_expression(condition);
+        for (name, value) in values {
+            d = d.expression_attribute_values(name, value);
         }
         Ok(TransactWriteItem::builder()
             .delete(d.build().map_err(build_err)?)
@@ -95,13 +112,12 @@ impl DraftWriter for DynamoStore {
         let digest = request_digest("return_draft", &(id, &reason))?;
         let reason = &reason;
         self.transact(meta, "return_draft", digest, || async move {
-            let next = self
-                .awaiting_approval(id)
-                .await?
+            let (current, rev) = self.awaiting_approval(id).await?;
+            let next = current
                 .return_to_author(&meta.actor, meta.at, reason)
                 .map_err(|e| lifecycle(id, e))?;
             Ok(Prepared {
-                items: vec![self.put_versioned(self.approval_item(&next).await?, 1)?],
+                items: vec![self.put_approval(&next, rev).await?],
                 audit: Some((
                     AuditAction::DraftReturned,
                     subject("approval", id),
@@ -136,9 +152,8 @@ impl DraftWriter for DynamoStore {
                 });
             }
             let id = result_publication(&result.plan, &result.target);
-            let next = self
-                .awaiting_approval(&id)
-                .await?
+            let (current, rev) = self.awaiting_approval(&id).await?;
+            let next = current
                 .resubmit(&meta.actor, meta.at)
                 .map_err(|e| lifecycle(&id, e))?;
             Ok(Prepared {
@@ -147,7 +162,7 @@ impl DraftWriter for DynamoStore {
                         self.result_item(result).await?,
                         Some("attribute_exists(PK)"),
                     )?,
-                    self.put_versioned(self.approval_item(&next).await?, 1)?,
+                    self.put_approval(&next, rev).await?,
                 ],
                 audit: Some((
                     AuditAction::ResultAmended,
@@ -171,8 +186,8 @@ impl DraftWriter for DynamoStore {
         self.transact(meta, "withdraw_result", digest, || async move {
             let stored = self.get_result(plan, target).await?;
             let id = result_publication(plan, target);
-            self.awaiting_approval(&id)
-                .await?
+            let (current, rev) = self.awaiting_approval(&id).await?;
+            current
                 .check_withdraw(&meta.actor)
                 .map_err(|e| lifecycle(&id, e))?;
             Ok(Prepared {
@@ -182,7 +197,7 @@ impl DraftWriter for DynamoStore {
                         &format!("RESULT#{target}"),
                         "attribute_exists(PK)",
                     )?,
-                    self.delete(&format!("APPROVAL#{id}"), "APPROVAL", "ver = :one")?,
+                    self.delete_approval(&id, rev)?,
                 ],
                 audit: Some((
                     AuditAction::ResultWithdrawn,
@@ -211,9 +226,8 @@ impl DraftWriter for DynamoStore {
             let stored = self.load_penalty(number).await?;
             no_changes(&stored)?;
             let id = penalty_publication(number);
-            let next = self
-                .awaiting_approval(&id)
-                .await?
+            let (current, rev) = self.awaiting_approval(&id).await?;
+            let next = current
                 .resubmit(&meta.actor, meta.at)
                 .map_err(|e| lifecycle(&id, e))?;
             let record = PenaltyRecord {
@@ -227,7 +241,7 @@ impl DraftWriter for DynamoStore {
                         self.penalty_item(&record).await?,
                         Some("attribute_exists(PK)"),
                     )?,
-                    self.put_versioned(self.approval_item(&next).await?, 1)?,
+                    self.put_approval(&next, rev).await?,
                 ],
                 audit: Some((
                     AuditAction::PenaltyAmended,
@@ -251,8 +265,8 @@ impl DraftWriter for DynamoStore {
             let stored = self.load_penalty(number).await?;
             no_changes(&stored)?;
             let id = penalty_publication(number);
-            self.awaiting_approval(&id)
-                .await?
+            let (current, rev) = self.awaiting_approval(&id).await?;
+            current
                 .check_withdraw(&meta.actor)
                 .map_err(|e| lifecycle(&id, e))?;
             Ok(Prepared {
@@ -262,7 +276,7 @@ impl DraftWriter for DynamoStore {
                         "DECISION",
                         "attribute_exists(PK)",
                     )?,
-                    self.delete(&format!("APPROVAL#{id}"), "APPROVAL", "ver = :one")?,
+                    self.delete_approval(&id, rev)?,
                 ],
                 audit: Some((
                     AuditAction::PenaltyWithdrawn,

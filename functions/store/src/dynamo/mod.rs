@@ -734,22 +734,71 @@ impl DynamoStore {
         self.read_doc("publication", &item).await
     }
 
-    /// `APPROVAL#<publication id>` / `APPROVAL`, `ver` 1 while awaiting and 2 once approved.
-    async fn approval_item(&self, a: &Approval) -> StoreResult<Item> {
+    /// `APPROVAL#<publication id>` / `APPROVAL`, `ver` 1 while awaiting and 2 once approved,
+    /// `rev` the number of changes since it was created (absent until the first): every change
+    /// (approved, returned, amended) is conditional on the `rev` it was decided on, so two
+    /// changes decided on the same state never both commit.
+    async fn approval_item(&self, a: &Approval, rev: u64) -> StoreResult<Item> {
         let mut item: Item = HashMap::from([
             ("PK".to_owned(), s(&format!("APPROVAL#{}", a.id))),
             ("SK".to_owned(), s("APPROVAL")),
             ("ver".to_owned(), n(if a.is_approved() { 2 } else { 1 })),
         ]);
+        if rev > 0 {
+            item.insert("rev".to_owned(), n(rev));
+        }
         item.extend(self.doc_attrs(to_json(a)?).await?);
         Ok(item)
     }
 
     async fn load_approval(&self, id: &PublicationId) -> StoreResult<Option<Approval>> {
+        Ok(self.load_approval_rev(id).await?.map(|(a, _)| a))
+    }
+
+    /// The approval and its `rev` (0 before its first change).
+    async fn load_approval_rev(&self, id: &PublicationId) -> StoreResult<Option<(Approval, u64)>> {
         match self.get(&format!("APPROVAL#{id}"), "APPROVAL").await? {
-            Some(item) => Ok(Some(self.read_doc("approval", &item).await?)),
+            Some(item) => {
+                let rev = if item.contains_key("rev") {
+                    attr_n(&item, "rev")?
+                } else {
+                    0
+                };
+                Ok(Some((self.read_doc("approval", &item).await?, rev)))
+            }
             None => Ok(None),
         }
+    }
+
+    /// The condition that an approval is still awaiting (`ver` 1) and unchanged since it was
+    /// read at `rev`, with its values.
+    fn approval_unchanged(rev: u64) -> (&'static str, Vec<(&'static str, AttributeValue)>) {
+        if rev == 0 {
+            (
+                "ver = :one AND attribute_not_exists(rev)",
+                vec![(":one", n(1))],
+            )
+        } else {
+            (
+                "ver = :one AND rev = :rev",
+                vec![(":one", n(1)), (":rev", n(rev))],
+            )
+        }
+    }
+
+    /// A put of the approval `next`, changed from the awaiting one read at `rev`.
+    async fn put_approval(&self, next: &Approval, rev: u64) -> StoreResult<TransactWriteItem> {
+        let (condition, values) = Self::approval_unchanged(rev);
+        let mut p = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(self.approval_item(next, rev + 1).await?))
+            .condition_expression(condition);
+        for (name, value) in values {
+            p = p.expression_attribute_values(name, value);
+        }
+        Ok(TransactWriteItem::builder()
+            .put(p.build().map_err(build_err)?)
+            .build())
     }
 
     async fn publication_item(&self, p: &Publication) -> StoreResult<Item> {
@@ -1258,7 +1307,7 @@ impl ResultWriter for DynamoStore {
             Ok(Prepared {
                 items: vec![
                     self.put(item, Some("attribute_not_exists(PK)"))?,
-                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                    self.put_versioned(self.approval_item(&approval, 0).await?, 0)?,
                 ],
                 audit: Some((
                     AuditAction::ResultRecorded,
@@ -1331,7 +1380,7 @@ impl PenaltyWriter for DynamoStore {
             Ok(Prepared {
                 items: vec![
                     self.put(item, Some("attribute_not_exists(PK)"))?,
-                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                    self.put_versioned(self.approval_item(&approval, 0).await?, 0)?,
                 ],
                 audit: Some((AuditAction::PenaltyRecorded, subject("penalty", number), payload_digest(decision)?)),
                 result: record,
@@ -1384,7 +1433,7 @@ impl PenaltyWriter for DynamoStore {
             Ok(Prepared {
                 items: vec![
                     self.put(item, Some("attribute_not_exists(PK)"))?,
-                    self.put_versioned(self.approval_item(&approval).await?, 0)?,
+                    self.put_versioned(self.approval_item(&approval, 0).await?, 0)?,
                 ],
                 audit: Some((AuditAction::PenaltyChanged, subject("penalty", number), pd)),
                 result: next,
@@ -1489,8 +1538,8 @@ impl ApprovalWriter for DynamoStore {
     async fn approve(&self, meta: &WriteMeta, id: &PublicationId) -> StoreResult<Approval> {
         let digest = request_digest("approve", id)?;
         self.transact(meta, "approve", digest, || async move {
-            let current = self
-                .load_approval(id)
+            let (current, rev) = self
+                .load_approval_rev(id)
                 .await?
                 .ok_or_else(|| no_approval(id))?;
             let next = current
@@ -1498,8 +1547,9 @@ impl ApprovalWriter for DynamoStore {
                 .map_err(|e| StoreError::from_lifecycle("approval", id.as_str(), e))?;
             let pd = payload_digest(&next)?;
             Ok(Prepared {
-                // Still awaiting (ver 1) when the transaction commits, or it is re-decided.
-                items: vec![self.put_versioned(self.approval_item(&next).await?, 1)?],
+                // Still awaiting and unchanged (not returned or amended meanwhile) when the
+                // transaction commits, or it is re-decided.
+                items: vec![self.put_approval(&next, rev).await?],
                 audit: Some((AuditAction::Approved, subject("approval", id), pd)),
                 result: next,
             })

@@ -243,3 +243,87 @@ pub async fn drafts_are_returned_amended_and_withdrawn_until_approved<S: Store +
     )?;
     Ok(())
 }
+
+/// An approval and a return of the same draft at the same moment: exactly one of them wins, the
+/// other is refused as a conflict, the stored approval is the winner's (approved and not
+/// returned, or returned and not approved) and exactly one audit entry records it. Raced many
+/// times over, each on a new decision, the approval starting at staggered moments.
+pub async fn an_approval_and_a_return_at_once_give_one_winner<S: Store + DraftWriter>(s: S) -> R {
+    const ROUNDS: usize = 40;
+    let (mut approved, mut returned) = (0, 0);
+    for i in 0..ROUNDS {
+        let d: PenaltyDecision = serde_json::from_value(serde_json::json!({
+            "number": format!("莆文旅罚〔2026〕{}号", 300 + i),
+            "party": {"kind": "organisation", "name": "莆田市某旅行社有限公司", "credit_code": null},
+            "cause": "未按规定公示", "legal_basis": "《旅行社条例》", "conditions": "现场检查发现",
+            "procedure": "普通程序", "result": "警告", "authority": "莆田市文化和旅游局",
+            "decided_on": "2026-10-09", "minor": false, "involves_minor": false, "target": null, "plan": null
+        }))?;
+        s.record_penalty(&meta_by(&format!("race-p{i}"), "author")?, d.clone())
+            .await?;
+        let id = PublicationId::of(
+            PublicationKind::PenaltyDecision,
+            &RecordRef::Penalty {
+                number: d.number.clone(),
+            },
+        );
+        let entries = s.audit_entries().await?.len();
+        let approve_meta = meta_by(&format!("race-ap{i}"), "chief")?;
+        let return_meta = meta_by(&format!("race-ret{i}"), "deputy")?;
+        // One of them starts a little after the other (0 to 27 ms, by round; the approval in
+        // even rounds, the return in odd ones), so that it reads the draft before the other
+        // commits in some rounds and after it in others.
+        let stagger = std::time::Duration::from_millis(3 * ((i / 2) % 10) as u64);
+        let (approve_after, return_after) = if i % 2 == 0 {
+            (stagger, std::time::Duration::ZERO)
+        } else {
+            (std::time::Duration::ZERO, stagger)
+        };
+        let (a, r) = tokio::join!(
+            async {
+                tokio::time::sleep(approve_after).await;
+                s.approve(&approve_meta, &id).await
+            },
+            async {
+                tokio::time::sleep(return_after).await;
+                s.return_draft(&return_meta, &id, "请核对处罚依据".into())
+                    .await
+            },
+        );
+        let stored = s.get_approval(&id).await?.ok_or("no approval")?;
+        match (a, r) {
+            (Ok(a), Err(StoreError::Conflict { .. })) => {
+                approved += 1;
+                check(
+                    stored == a && stored.is_approved() && !stored.is_returned(),
+                    &format!("round {i}: the approval won but {stored:?} is stored"),
+                )?;
+            }
+            (Err(StoreError::Conflict { .. }), Ok(r)) => {
+                returned += 1;
+                check(
+                    stored == r && stored.is_returned() && !stored.is_approved(),
+                    &format!("round {i}: the return won but {stored:?} is stored"),
+                )?;
+            }
+            (a, r) => {
+                return Err(format!(
+                    "round {i}: exactly one of an approval and a return must win, got {a:?} and {r:?}"
+                )
+                .into());
+            }
+        }
+        check(
+            s.audit_entries().await?.len() == entries + 1,
+            &format!("round {i}: one audit entry for the one winner"),
+        )?;
+    }
+    eprintln!("{ROUNDS} rounds: {approved} approvals won, {returned} returns won");
+    let log = s.audit_entries().await?;
+    let found = spotcheck_store::replay_through_ports(&s, &log).await?;
+    check(
+        found.is_empty(),
+        &format!("the raced drafts replay from the audit log: {found:?}"),
+    )?;
+    Ok(())
+}

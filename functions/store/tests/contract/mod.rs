@@ -23,7 +23,10 @@ use spotcheck_store::testkit::{self, BoxError, meta};
 mod drafts;
 mod history;
 #[allow(unused_imports)]
-pub use drafts::drafts_are_returned_amended_and_withdrawn_until_approved;
+pub use drafts::{
+    an_approval_and_a_return_at_once_give_one_winner,
+    drafts_are_returned_amended_and_withdrawn_until_approved,
+};
 #[allow(unused_imports)]
 pub use history::snapshot_history_lists_newest_first_with_who_stored_each;
 
@@ -1139,6 +1142,7 @@ macro_rules! contract_suite {
         case!(snapshots_are_numbered_in_order_and_immutable);
         case!(snapshot_history_lists_newest_first_with_who_stored_each);
         case!(drafts_are_returned_amended_and_withdrawn_until_approved);
+        case!(an_approval_and_a_return_at_once_give_one_winner);
         case!(results_need_a_drawn_target_and_are_immutable);
         case!(penalties_are_immutable_and_changes_append);
         case!(publications_move_forward_only);
