@@ -775,3 +775,346 @@ async fn the_openapi_document_describes_the_partner_approval_and_the_plans_appro
     assert!(commit.contains("partner-approval-missing"), "{commit}");
     Ok(())
 }
+
+/// A drawn joint plan `id` of the lead with the market regulator and the police, each team the
+/// lead plus one partner (so some teams hold a market inspector and no police one): its
+/// transcript and pool as published.
+async fn drawn_three_department_plan(s: &Service, id: &str) -> R<(Transcript, InspectorPool)> {
+    let lead = staff("lead-clerk", LEAD)?;
+    let planned = s.now() + 3 * DAY;
+    let body = joint_plan(id, planned, &[MARKET, POLICE], json!({"lead_plus": 1}), 2);
+    let created = s.post(&lead, "/api/plans", body).await?;
+    assert_eq!(created.status, 201, "{}", created.body);
+    for partner in [
+        staff("market-clerk", MARKET)?,
+        staff("police-clerk", POLICE)?,
+    ] {
+        let approved = approve(s, &partner, id).await?;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+    }
+    let committed = s
+        .post_empty(&lead, &format!("/api/plans/{id}/commit"))
+        .await?;
+    assert_eq!(committed.status, 201, "{}", committed.body);
+    s.set(planned);
+    let drawn = s
+        .post(&lead, &format!("/api/plans/{id}/draw"), witness())
+        .await?;
+    assert_eq!(drawn.status, 201, "{}", drawn.body);
+    verify_published(s, id).await
+}
+
+/// The first selection whose team holds an inspector of `with` and none of `without`.
+fn team_with<'a>(
+    transcript: &'a Transcript,
+    pool: &InspectorPool,
+    with: &str,
+    without: &str,
+) -> R<&'a spotcheck_domain::draw::Selection> {
+    let department_of = |id: &str| {
+        pool.entries()
+            .iter()
+            .find(|e| e.id.as_str() == id)
+            .map(|e| e.department.to_string())
+            .unwrap_or_default()
+    };
+    Ok(transcript
+        .selections
+        .iter()
+        .find(|sel| {
+            let depts: Vec<String> = sel
+                .inspectors
+                .iter()
+                .map(|i| department_of(i.as_str()))
+                .collect();
+            depts.iter().any(|d| d == with) && depts.iter().all(|d| d != without)
+        })
+        .ok_or_else(|| format!("no team with {with} and without {without}"))?)
+}
+
+fn today(s: &Service) -> R<String> {
+    Ok(Timestamp::from_unix(s.now())
+        .to_datetime()
+        .ok_or("date")?
+        .date_naive()
+        .to_string())
+}
+
+fn decision(
+    number: &str,
+    authority: &str,
+    plan: Option<&str>,
+    target: Option<&str>,
+    on: &str,
+) -> Value {
+    json!({
+        "number": number,
+        "party": {"kind": "organisation", "name": "莆田市某旅行社有限公司", "credit_code": null},
+        "cause": "未按规定公示经营信息", "legal_basis": "《旅行社条例》第二十九条",
+        "conditions": "当事人未在经营场所公示旅行社业务经营许可证。", "procedure": "普通程序",
+        "result": "警告", "authority": authority, "decided_on": on,
+        "minor": false, "involves_minor": false, "target": target, "plan": plan
+    })
+}
+
+fn listed(r: &Reply, field: &str, value: &str) -> bool {
+    r.body
+        .as_array()
+        .is_some_and(|a| a.iter().any(|x| x[field] == value))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_approves_or_returns_the_results_its_department_records() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let (transcript, pool) = drawn_three_department_plan(&s, "PT-J-7").await?;
+    let ours = team_with(&transcript, &pool, MARKET, POLICE)?
+        .target
+        .to_string();
+    let inspector = token("PT-SJ-001", MARKET, &["inspector"])?;
+    let market_chief = token("market-chief", MARKET, &["supervisor"])?;
+    let police_chief = token("police-chief", POLICE, &["supervisor"])?;
+    let stranger_chief = token("xm-chief", STRANGER, &["supervisor"])?;
+    let body = json!({"target": ours, "code": "no_problem_found", "method": "现场检查",
+                      "findings": "经营行为规范", "completed_on": today(&s)?});
+    let r = s
+        .post(&inspector, "/api/plans/PT-J-7/results", body.clone())
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // The author sees it among their drafts; the market's approver among its approvals; the
+    // police, with no inspector on that team, does not.
+    let drafts = s.get(Some(&inspector), "/api/drafts").await?;
+    assert_eq!(drafts.status, 200, "{}", drafts.body);
+    assert!(
+        drafts.body.to_string().contains(&ours),
+        "the author's draft: {}",
+        drafts.body
+    );
+    let pending = s.get(Some(&market_chief), "/api/approvals").await?;
+    assert_eq!(pending.status, 200, "{}", pending.body);
+    assert!(listed(&pending, "target", &ours), "{}", pending.body);
+    let police_pending = s.get(Some(&police_chief), "/api/approvals").await?;
+    assert!(
+        !listed(&police_pending, "target", &ours),
+        "{}",
+        police_pending.body
+    );
+
+    // Neither the police nor a department the plan does not involve approves or returns it.
+    let base = format!("/api/plans/PT-J-7/results/{ours}");
+    let r = s
+        .post_empty(&police_chief, &format!("{base}/approval"))
+        .await?;
+    refused(&r, 403, "not-assigned-department");
+    assert!(detail(&r).contains(POLICE), "{}", r.body);
+    let r = s
+        .post(
+            &police_chief,
+            &format!("{base}/return"),
+            json!({"reason": "请补充"}),
+        )
+        .await?;
+    refused(&r, 403, "not-assigned-department");
+    let r = s
+        .post_empty(&stranger_chief, &format!("{base}/approval"))
+        .await?;
+    refused(&r, 403, "other-department");
+
+    // The market's supervisor returns it, the author amends it, the supervisor approves it.
+    let r = s
+        .post(
+            &market_chief,
+            &format!("{base}/return"),
+            json!({"reason": "请写明检查内容"}),
+        )
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut amended = body.clone();
+    amended["findings"] = json!("核查了经营许可证与公示信息，经营行为规范");
+    amended.as_object_mut().map(|o| o.remove("target"));
+    let r = s.put(&inspector, &base, amended).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s
+        .post_empty(&market_chief, &format!("{base}/approval"))
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = s.get(Some(&market_chief), "/api/approvals").await?;
+    assert!(!listed(&after, "target", &ours), "{}", after.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participating_department_names_the_joint_plan_as_its_case() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let (transcript, pool) = drawn_three_department_plan(&s, "PT-J-8").await?;
+    let ours = team_with(&transcript, &pool, MARKET, POLICE)?
+        .target
+        .to_string();
+    let on = today(&s)?;
+    let market = token("PT-SJ-001", MARKET, &["inspector"])?;
+    let police = token("PT-GA-001", POLICE, &["inspector"])?;
+    let stranger = token("xm-inspector", STRANGER, &["inspector"])?;
+
+    let r = s
+        .post(
+            &market,
+            "/api/penalties",
+            decision(
+                "莆市监罚〔2026〕1号",
+                MARKET,
+                Some("PT-J-8"),
+                Some(&ours),
+                &on,
+            ),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The police took no part in that target's check.
+    let r = s
+        .post(
+            &police,
+            "/api/penalties",
+            decision(
+                "莆公罚〔2026〕1号",
+                POLICE,
+                Some("PT-J-8"),
+                Some(&ours),
+                &on,
+            ),
+        )
+        .await?;
+    refused(&r, 403, "not-assigned-department");
+    // Naming the plan alone is enough for a participating department.
+    let r = s
+        .post(
+            &police,
+            "/api/penalties",
+            decision("莆公罚〔2026〕2号", POLICE, Some("PT-J-8"), None, &on),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = s
+        .post(
+            &stranger,
+            "/api/penalties",
+            decision("厦文旅罚〔2026〕1号", STRANGER, Some("PT-J-8"), None, &on),
+        )
+        .await?;
+    refused(&r, 403, "other-department");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_audits_the_joint_plan_and_a_withdrawn_decision_stays_in_the_log() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let (transcript, pool) = drawn_three_department_plan(&s, "PT-J-9").await?;
+    let ours = team_with(&transcript, &pool, MARKET, POLICE)?
+        .target
+        .to_string();
+    let market = token("PT-SJ-001", MARKET, &["inspector"])?;
+    let market_chief = token("market-chief", MARKET, &["supervisor"])?;
+    let lead_chief = token("lead-chief", LEAD, &["supervisor"])?;
+    let r = s
+        .post(
+            &market,
+            "/api/plans/PT-J-9/results",
+            json!({"target": ours, "code": "no_problem_found", "method": "现场检查",
+                     "findings": "经营行为规范", "completed_on": today(&s)?}),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    let audit = s.get(Some(&market_chief), "/api/audit?limit=200").await?;
+    assert_eq!(audit.status, 200, "{}", audit.body);
+    for (action, subject) in [
+        ("plan_created", "plan:PT-J-9".to_owned()),
+        ("committed", "plan:PT-J-9".to_owned()),
+        ("drawn", "plan:PT-J-9".to_owned()),
+        ("result_recorded", format!("result:PT-J-9/{ours}")),
+    ] {
+        assert!(
+            audit.body.as_array().is_some_and(|a| a
+                .iter()
+                .any(|e| e["action"] == action && e["subject"] == subject.as_str())),
+            "the partner sees {action} {subject}: {}",
+            audit.body
+        );
+    }
+
+    // A decision entered and withdrawn before approval is no longer stored; its entries stay
+    // in the chain and in its department's log, not in another's.
+    let number = "莆市监罚〔2026〕7号";
+    let r = s
+        .post(
+            &market,
+            "/api/penalties",
+            decision(number, MARKET, None, None, &today(&s)?),
+        )
+        .await?;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = s
+        .post_empty(
+            &market,
+            &format!("/api/penalties/{}/withdraw", urlencode(number)),
+        )
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let subject = format!("penalty:{number}");
+    let audit = s.get(Some(&market_chief), "/api/audit?limit=200").await?;
+    for action in ["penalty_recorded", "penalty_withdrawn"] {
+        assert!(
+            audit.body.as_array().is_some_and(|a| a
+                .iter()
+                .any(|e| e["action"] == action && e["subject"] == subject.as_str())),
+            "{action} of the withdrawn decision: {}",
+            audit.body
+        );
+    }
+    let lead_audit = s.get(Some(&lead_chief), "/api/audit?limit=200").await?;
+    assert!(
+        !lead_audit.body.to_string().contains(number),
+        "another department's withdrawn decision: {}",
+        lead_audit.body
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_inspector_sees_the_assignments_of_the_joint_plan() -> TestResult {
+    let s = Service::start("2026-03-02T01:00:00Z").await?;
+    let (transcript, pool) = drawn_three_department_plan(&s, "PT-J-10").await?;
+    let sel = team_with(&transcript, &pool, MARKET, POLICE)?;
+    let member = sel
+        .inspectors
+        .iter()
+        .find(|i| {
+            pool.entries()
+                .iter()
+                .any(|e| &e.id == *i && e.department.as_str() == MARKET)
+        })
+        .ok_or("a market inspector on the team")?;
+    let me = token(member.as_str(), MARKET, &["inspector"])?;
+    let r = s.get(Some(&me), "/api/assignments").await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.as_array().is_some_and(|a| a
+            .iter()
+            .any(|x| x["plan"] == "PT-J-10" && x["target"] == sel.target.as_str())),
+        "{}",
+        r.body
+    );
+    Ok(())
+}
+
+/// Percent-encodes a path segment (UTF-8 bytes outside the unreserved set).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -8,7 +8,8 @@ use spotcheck_domain::lifecycle::{
     PlanState, PublicationId, PublicationKind, RecordRef, WriteMeta,
 };
 use spotcheck_domain::store::{
-    ApprovalReader, DraftWriter, PenaltyReader, PlanReader, ResultReader, StoreError,
+    ApprovalReader, DraftWriter, DrawReader, FrameReader, PenaltyReader, PlanReader, ResultReader,
+    StoreError,
 };
 use spotcheck_domain::time::Timestamp;
 
@@ -102,12 +103,15 @@ async fn return_draft<S: ApprovalReader + DraftWriter>(
 }
 
 /// Returns a result awaiting approval to its author with a reason (supervisor or publisher of
-/// the plan's department, not its author).
+/// the plan's department, not its author; for a joint plan, of a participating department with
+/// an inspector on the target's team, as for its approval).
 ///
 /// # Errors
-/// 403; 404 without such a result; 409 `own-entry`, `already-approved`, `already-returned`,
+/// 403 (`not-assigned-department` for a joint plan's department not on the target's team); 404 without such a result; 409 `own-entry`, `already-approved`, `already-returned`,
 /// `not-a-draft`; 422 `invalid-reason` (empty, over 500 characters, control characters).
-pub async fn return_result<S: PlanReader + ResultReader + ApprovalReader + DraftWriter>(
+pub async fn return_result<
+    S: PlanReader + DrawReader + FrameReader + ResultReader + ApprovalReader + DraftWriter,
+>(
     store: &S,
     staff: &Staff,
     meta: &WriteMeta,
@@ -116,7 +120,7 @@ pub async fn return_result<S: PlanReader + ResultReader + ApprovalReader + Draft
     reason: &str,
 ) -> Result<Approval, AppError> {
     let plan = store.get_plan(plan_id).await?;
-    staff.require_department(&plan.spec.department)?;
+    crate::records::require_result_approver(store, staff, &plan, target).await?;
     store.get_result(plan_id, target).await?;
     return_draft(store, staff, meta, &result_id(plan_id, target), reason).await
 }
@@ -254,7 +258,13 @@ async fn own_penalty<S: PenaltyReader + ApprovalReader>(
 /// 403 (`not-author`); 404; 409 `already-approved`, `not-a-draft`, `has-changes`; 422
 /// `mismatch` for another number, as [`crate::records::record_penalty`] otherwise.
 pub async fn amend_penalty<
-    S: PlanReader + ResultReader + PenaltyReader + ApprovalReader + DraftWriter,
+    S: PlanReader
+        + DrawReader
+        + FrameReader
+        + ResultReader
+        + PenaltyReader
+        + ApprovalReader
+        + DraftWriter,
 >(
     store: &S,
     staff: &Staff,

@@ -2,17 +2,19 @@
 //! for them with the exact public rendering beside what was entered, the publication duties with
 //! their deadlines (the overdue ones flagged), and an inspector's own assignments.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
-use spotcheck_domain::ids::{PlanId, TargetId};
+use spotcheck_domain::ids::{Department, PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
     ApprovalStatus, InspectionResult, PenaltyDecision, Plan, PlanState, PublicationId,
     PublicationKind, PublicationState, RecordRef,
 };
-use spotcheck_domain::store::{PlanReader, ReadStore};
+use spotcheck_domain::store::{FrameReader, PlanReader, ReadStore};
 use spotcheck_domain::time::Timestamp;
 
 use crate::AppError;
-use crate::public::records::load;
+use crate::public::records::{PlanRecord, load};
 use crate::public::redact::Redactor;
 use crate::public::time::china_date;
 use crate::staff::{Role, Staff};
@@ -172,7 +174,9 @@ pub async fn my_drafts<S: ReadStore>(store: &S, staff: &Staff) -> Result<Vec<MyD
 }
 
 /// The approvals waiting in the caller's department that the caller may give (supervisor or
-/// publisher; never their own entries), with each text as it will be published.
+/// publisher; never their own entries), with each text as it will be published. A joint plan's
+/// results are listed to each participating department with an inspector on the target's team
+/// (those it may approve, [`crate::records::approve_result`]), partners included.
 ///
 /// # Errors
 /// 403 without the supervisor or publisher role.
@@ -202,10 +206,17 @@ pub async fn pending_approvals<S: ReadStore>(
     };
     let mut out = Vec::new();
     for pr in records.plans.values() {
-        if pr.plan.spec.department != staff.department {
+        if !pr.plan.spec.involves(&staff.department) {
             continue;
         }
+        let team = team_targets(store, pr, &staff.department).await?;
         for r in &pr.results {
+            if team
+                .as_ref()
+                .is_some_and(|t| !t.contains(r.target.as_str()))
+            {
+                continue;
+            }
             let id = PublicationId::of(
                 PublicationKind::CheckResult,
                 &RecordRef::Result {
@@ -286,6 +297,35 @@ pub async fn pending_approvals<S: ReadStore>(
         }
     }
     Ok(out)
+}
+
+/// For a joint plan, the drawn targets whose team holds an inspector of `department` (the
+/// committed pool names each inspector's department); `None` for a plan of one department.
+async fn team_targets<S: FrameReader>(
+    store: &S,
+    pr: &PlanRecord,
+    department: &Department,
+) -> Result<Option<BTreeSet<String>>, AppError> {
+    if pr.plan.spec.parameters.joint.is_none() {
+        return Ok(None);
+    }
+    let (Some(t), Some(p)) = (&pr.transcript, &pr.plan.pool) else {
+        return Ok(Some(BTreeSet::new()));
+    };
+    let pool = store.get_pool(&p.root).await?;
+    let ours: BTreeSet<&str> = pool
+        .entries()
+        .iter()
+        .filter(|e| &e.department == department)
+        .map(|e| e.id.as_str())
+        .collect();
+    Ok(Some(
+        t.selections
+            .iter()
+            .filter(|s| s.inspectors.iter().any(|i| ours.contains(i.as_str())))
+            .map(|s| s.target.to_string())
+            .collect(),
+    ))
 }
 
 /// A publication the department owes, with its deadline.
@@ -414,8 +454,9 @@ pub struct Assignment {
     pub result_recorded: bool,
 }
 
-/// The caller's own assignments: the drawn targets of their department's plans whose
-/// inspectors include them (an inspector's token subject is their roster id).
+/// The caller's own assignments: the drawn targets of their department's plans (and of the joint
+/// plans it takes part in) whose inspectors include them (an inspector's token subject is their
+/// roster id).
 ///
 /// # Errors
 /// 403 without the inspector role.
@@ -429,8 +470,7 @@ pub async fn assignments<S: ReadStore>(
     let mut out = Vec::new();
     for pr in records.plans.values() {
         let spec = &pr.plan.spec;
-        if spec.department != staff.department || !matches!(pr.plan.state, PlanState::Drawn { .. })
-        {
+        if !spec.involves(&staff.department) || !matches!(pr.plan.state, PlanState::Drawn { .. }) {
             continue;
         }
         let Some(t) = &pr.transcript else { continue };
@@ -477,8 +517,12 @@ pub struct AuditRecord {
 pub const AUDIT_PAGE_MAX: usize = 200;
 
 /// The audit log as the department's supervisors see it, newest first: the entries about the
-/// department's plans (their frames and pools), results, decisions and approvals, and the
-/// registry snapshots every department shares. `before` pages back (entries with a smaller
+/// department's plans (their frames and pools) and the joint plans it takes part in (lead or
+/// partner), their results, the department's decisions and approvals, and the registry snapshots
+/// every department shares. A decision no longer stored (withdrawn before approval and not
+/// entered again) stays in the chain: its entries are shown to the department of the people who
+/// acted on it (only the deciding department's staff may), known from the newest inspector
+/// roster (an inspector's token subject is their roster id) or because the caller is one of them. `before` pages back (entries with a smaller
 /// `seq`), `limit` is at most [`AUDIT_PAGE_MAX`], and `query` keeps the entries whose subject,
 /// actor or action contains it.
 ///
@@ -496,7 +540,7 @@ pub async fn audit_log<S: ReadStore>(
     let mut own: Vec<String> = Vec::new();
     for pr in records.plans.values() {
         let plan = &pr.plan;
-        if plan.spec.department != staff.department {
+        if !plan.spec.involves(&staff.department) {
             continue;
         }
         own.push(plan.spec.id.to_string());
@@ -512,6 +556,8 @@ pub async fn audit_log<S: ReadStore>(
             own.push(p.decision.number.to_string());
         }
     }
+    let entries = store.audit_entries().await?;
+    own.extend(gone_decisions(store, staff, &records, &entries).await?);
     // A subject names a record by its id after a `:` and before a `/`, `:` or its end.
     let names_own = |subject: &str| {
         subject.starts_with("snapshot:")
@@ -526,9 +572,7 @@ pub async fn audit_log<S: ReadStore>(
             })
     };
     let query = query.map(str::trim).filter(|q| !q.is_empty());
-    let mut out: Vec<AuditRecord> = store
-        .audit_entries()
-        .await?
+    let mut out: Vec<AuditRecord> = entries
         .into_iter()
         .filter(|e| before.is_none_or(|b| e.seq < b))
         .filter(|e| names_own(&e.subject))
@@ -549,6 +593,53 @@ pub async fn audit_log<S: ReadStore>(
     out.sort_by_key(|e| std::cmp::Reverse(e.seq));
     out.truncate(limit.clamp(1, AUDIT_PAGE_MAX));
     Ok(out)
+}
+
+/// The numbers of the decisions the audit log names (`penalty:<number>`) that are no longer
+/// stored and that the caller's department acted on: an actor of one of their entries is the
+/// caller or an inspector of the department in the newest roster.
+async fn gone_decisions<S: ReadStore>(
+    store: &S,
+    staff: &Staff,
+    records: &crate::public::records::Records,
+    entries: &[spotcheck_domain::lifecycle::AuditEntry],
+) -> Result<Vec<String>, AppError> {
+    let stored: BTreeSet<&str> = records
+        .penalties
+        .iter()
+        .map(|p| p.decision.number.as_str())
+        .collect();
+    let mut actors: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in entries {
+        if let Some(number) = e.subject.strip_prefix("penalty:")
+            && !stored.contains(number)
+        {
+            actors.entry(number).or_default().insert(e.actor.as_str());
+        }
+    }
+    if actors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kind = spotcheck_domain::registry::RegistryKind::Inspectors;
+    let roster = match store.latest_snapshot(kind).await? {
+        Some(info) => store
+            .get_snapshot::<spotcheck_domain::registry::Inspector>(info.number)
+            .await?
+            .records()
+            .iter()
+            .filter(|i| i.department == staff.department)
+            .map(|i| i.id.to_string())
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    Ok(actors
+        .into_iter()
+        .filter(|(_, who)| {
+            who.iter()
+                .any(|a| *a == staff.actor.as_str() || roster.contains(*a))
+        })
+        .map(|(number, _)| number.to_owned())
+        .collect())
 }
 
 /// The latest snapshot of a registry and the records of it that match a search.

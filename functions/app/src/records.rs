@@ -5,8 +5,8 @@ use spotcheck_domain::draw::Selection;
 use spotcheck_domain::ids::{PlanId, TargetId};
 use spotcheck_domain::lifecycle::{
     Approval, DecisionNumber, InspectionResult, LifecycleError, PenaltyChangeKind, PenaltyDecision,
-    PenaltyRecord, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode, WriteMeta,
-    check_change_date, check_change_input,
+    PenaltyRecord, Plan, PlanState, PublicationId, PublicationKind, RecordRef, ResultCode,
+    WriteMeta, check_change_date, check_change_input,
 };
 use spotcheck_domain::registry::CheckMethod;
 use spotcheck_domain::store::{
@@ -55,8 +55,23 @@ async fn selection_of<S: PlanReader + DrawReader + FrameReader>(
             format!("plan {plan_id} has not been drawn"),
         ));
     };
-    let transcript = store.get_transcript(plan_id).await?;
-    let selection = transcript
+    let selection = team_of(store, &plan, target).await?;
+    if plan.spec.parameters.joint.is_some() {
+        require_on_team(store, &plan, &selection, staff, "recorded").await?;
+    }
+    Ok((selection, drawn_at))
+}
+
+/// The drawn plan's selection of `target` (422 `not-selected` when it was not drawn).
+async fn team_of<S: DrawReader>(
+    store: &S,
+    plan: &Plan,
+    target: &TargetId,
+) -> Result<Selection, AppError> {
+    let plan_id = &plan.spec.id;
+    store
+        .get_transcript(plan_id)
+        .await?
         .selections
         .into_iter()
         .find(|s| &s.target == target)
@@ -65,32 +80,64 @@ async fn selection_of<S: PlanReader + DrawReader + FrameReader>(
                 "not-selected",
                 format!("target: {target} was not drawn in plan {plan_id}"),
             )
-        })?;
-    if plan.spec.parameters.joint.is_some() {
-        let pool = match plan.pool {
-            Some(p) => store.get_pool(&p.root).await?,
-            None => {
-                return Err(AppError::internal(format!(
-                    "drawn plan {plan_id} has no pool"
-                )));
-            }
-        };
-        let assigned = selection.inspectors.iter().any(|i| {
-            pool.entries()
-                .iter()
-                .any(|e| &e.id == i && e.department == staff.department)
-        });
-        if !assigned {
-            return Err(AppError::forbidden(
-                "not-assigned-department",
-                format!(
-                    "target: no inspector of your department {} is on the team assigned to {target} in joint plan {plan_id}; its result is recorded by the department of an assigned inspector",
-                    staff.department
-                ),
-            ));
+        })
+}
+
+/// 403 `not-assigned-department` unless an inspector of the caller's department is on
+/// `selection`'s team in the joint plan `plan` (the committed pool names each inspector's
+/// department); `what` says what that department does with the result.
+async fn require_on_team<S: FrameReader>(
+    store: &S,
+    plan: &Plan,
+    selection: &Selection,
+    staff: &Staff,
+    what: &str,
+) -> Result<(), AppError> {
+    let plan_id = &plan.spec.id;
+    let pool = match &plan.pool {
+        Some(p) => store.get_pool(&p.root).await?,
+        None => {
+            return Err(AppError::internal(format!(
+                "drawn plan {plan_id} has no pool"
+            )));
         }
+    };
+    let assigned = selection.inspectors.iter().any(|i| {
+        pool.entries()
+            .iter()
+            .any(|e| &e.id == i && e.department == staff.department)
+    });
+    if assigned {
+        return Ok(());
     }
-    Ok((selection, drawn_at))
+    Err(AppError::forbidden(
+        "not-assigned-department",
+        format!(
+            "target: no inspector of your department {} is on the team assigned to {} in joint plan {plan_id}; its result is {what} by a department of an assigned inspector",
+            staff.department, selection.target
+        ),
+    ))
+}
+
+/// Checks that the caller's department may approve or return the result of `target` in `plan`:
+/// the plan's department; for a joint plan, a participating department with an inspector on
+/// the target's team (the departments that record it), not necessarily the lead.
+///
+/// # Errors
+/// 403 `other-department` for a department the plan does not involve; 403
+/// `not-assigned-department` for a participating department not on the target's team; 422
+/// `not-selected`.
+pub(crate) async fn require_result_approver<S: DrawReader + FrameReader>(
+    store: &S,
+    staff: &Staff,
+    plan: &Plan,
+    target: &TargetId,
+) -> Result<(), AppError> {
+    if plan.spec.parameters.joint.is_none() || !plan.spec.involves(&staff.department) {
+        return staff.require_department(&plan.spec.department);
+    }
+    let selection = team_of(store, plan, target).await?;
+    require_on_team(store, plan, &selection, staff, "approved").await
 }
 
 /// Records the result of a drawn target (inspector, own department; for a joint plan, a
@@ -127,8 +174,11 @@ pub async fn record_result<S: PlanReader + DrawReader + FrameReader + ResultWrit
 }
 
 /// The day a decision's case began, when the decision names its check: the check's completion,
-/// or else the draw's date.
-pub(crate) async fn case_opened_on<S: PlanReader + ResultReader>(
+/// or else the draw's date. A plan is named by its department; a joint plan by any department
+/// it involves (lead or partner), and when the decision also names a target the draw selected,
+/// the deciding department must have an inspector on that target's team (it took part in the
+/// check; 403 `not-assigned-department`).
+pub(crate) async fn case_opened_on<S: PlanReader + DrawReader + FrameReader + ResultReader>(
     store: &S,
     staff: &Staff,
     decision: &PenaltyDecision,
@@ -137,13 +187,27 @@ pub(crate) async fn case_opened_on<S: PlanReader + ResultReader>(
         return Ok(None);
     };
     let plan = store.get_plan(plan_id).await?;
-    staff.require_department(&plan.spec.department)?;
+    let joint = plan.spec.parameters.joint.is_some();
+    if !(joint && plan.spec.involves(&staff.department)) {
+        staff.require_department(&plan.spec.department)?;
+    }
     let PlanState::Drawn { drawn_at, .. } = plan.state else {
         return Err(AppError::validation(
             "not-drawn",
             format!("plan: {plan_id} has not been drawn, so no case can have come of it"),
         ));
     };
+    if joint && let Some(target) = &decision.target {
+        let selection = store
+            .get_transcript(plan_id)
+            .await?
+            .selections
+            .into_iter()
+            .find(|s| &s.target == target);
+        if let Some(selection) = selection {
+            require_on_team(store, &plan, &selection, staff, "checked and decided").await?;
+        }
+    }
     if let Some(target) = &decision.target {
         match store.get_result(plan_id, target).await {
             Ok(r) => return Ok(Some(r.completed_on)),
@@ -155,11 +219,15 @@ pub(crate) async fn case_opened_on<S: PlanReader + ResultReader>(
 }
 
 /// Records a penalty decision (inspector, the deciding authority is their department); it awaits
-/// another member's approval before it is public.
+/// another member's approval before it is public. A decision may name the plan it came of: its
+/// department's plan, or a joint plan the department takes part in (see `case_opened_on`).
 ///
 /// # Errors
-/// 403; 409 if the number exists; 422 for bad text, a date in the future or before its case.
-pub async fn record_penalty<S: PlanReader + ResultReader + PenaltyWriter>(
+/// 403 (`not-assigned-department` for a joint plan's target whose team has no inspector of the
+/// department); 409 if the number exists; 422 for bad text, a date in the future or before its case.
+pub async fn record_penalty<
+    S: PlanReader + DrawReader + FrameReader + ResultReader + PenaltyWriter,
+>(
     store: &S,
     staff: &Staff,
     meta: &WriteMeta,
@@ -266,11 +334,15 @@ async fn approve<S: ApprovalReader + ApprovalWriter>(
 }
 
 /// Approves a result for publication (supervisor or publisher of the plan's department, not the
-/// person who entered it).
+/// person who entered it). For a joint plan, of a participating department with an inspector
+/// on the target's team (a department that records it), not necessarily the lead.
 ///
 /// # Errors
-/// 403; 404 without such a result; 409 `own-entry`, `already-approved`, `needs-no-approval`.
-pub async fn approve_result<S: PlanReader + ResultReader + ApprovalReader + ApprovalWriter>(
+/// 403 (`not-assigned-department` for a joint plan's department not on the target's team); 404
+/// without such a result; 409 `own-entry`, `already-approved`, `needs-no-approval`.
+pub async fn approve_result<
+    S: PlanReader + DrawReader + FrameReader + ResultReader + ApprovalReader + ApprovalWriter,
+>(
     store: &S,
     staff: &Staff,
     meta: &WriteMeta,
@@ -278,7 +350,7 @@ pub async fn approve_result<S: PlanReader + ResultReader + ApprovalReader + Appr
     target: &TargetId,
 ) -> Result<Approval, AppError> {
     let plan = store.get_plan(plan_id).await?;
-    staff.require_department(&plan.spec.department)?;
+    require_result_approver(store, staff, &plan, target).await?;
     store.get_result(plan_id, target).await?;
     let id = PublicationId::of(
         PublicationKind::CheckResult,

@@ -90,6 +90,15 @@ pub struct PlanCounts {
     pub drawn: u64,
     /// Cancelled after the commitment.
     pub cancelled: u64,
+    /// Of `total`, the joint plans (部门联合抽查): each counts in the statistics of every
+    /// department it involves, so summing departments counts it more than once. Absent when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub joint: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One stratum of one drawn plan.
@@ -106,6 +115,10 @@ pub struct StratumRow {
     pub drawn: u64,
     /// `drawn / candidates`, rounded to 4 decimals; `None` for an empty stratum.
     pub coverage: Option<f64>,
+    /// For a joint plan, its lead department (the row is in every participating department's
+    /// statistics); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_lead: Option<String>,
 }
 
 /// Candidates, drawn targets and coverage over every stratum.
@@ -257,6 +270,10 @@ pub struct DrawLoad {
     pub chi_square: Option<f64>,
     /// `pool − 1`.
     pub degrees_of_freedom: u64,
+    /// For a joint plan, its lead department (the pool is every participating department's
+    /// inspectors, and the draw is in each one's statistics); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_lead: Option<String>,
 }
 
 fn round4(x: f64) -> f64 {
@@ -268,12 +285,14 @@ fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| round4(num as f64 / den as f64))
 }
 
-/// The year and department a plan's figures belong to.
-fn plan_key(pr: &PlanRecord) -> (i32, String) {
-    (
-        china_date(pr.plan.spec.planned_draw_at).year(),
-        pr.plan.spec.department.to_string(),
-    )
+/// The year and departments a plan's figures belong to: its department, or every department
+/// of a joint plan (the lead, then the partners).
+fn plan_keys(pr: &PlanRecord) -> Vec<(i32, String)> {
+    let year = china_date(pr.plan.spec.planned_draw_at).year();
+    match &pr.plan.spec.parameters.joint {
+        Some(j) => j.departments().map(|d| (year, d.to_string())).collect(),
+        None => vec![(year, pr.plan.spec.department.to_string())],
+    }
 }
 
 const CATEGORIES: [PenaltyCategory; 8] = [
@@ -316,6 +335,16 @@ impl Acc {
             PlanState::Cancelled { .. } => self.plans.cancelled += 1,
             _ => self.plans.committed += 1,
         }
+        let joint_lead = pr
+            .plan
+            .spec
+            .parameters
+            .joint
+            .as_ref()
+            .map(|j| j.lead.to_string());
+        if joint_lead.is_some() {
+            self.plans.joint += 1;
+        }
         let id = pr.plan.spec.id.to_string();
         for res in &pr.results {
             *self.codes.entry(res.code).or_default() += 1;
@@ -339,6 +368,7 @@ impl Acc {
                 candidates: sp.population,
                 drawn: d,
                 coverage: ratio(d, sp.population),
+                joint_lead: joint_lead.clone(),
             });
         }
         let checked: BTreeSet<&str> = pr.results.iter().map(|r| r.target.as_str()).collect();
@@ -350,7 +380,9 @@ impl Acc {
         let pool = t.commitment.pool.size.max(loads.len() as u64);
         let mut all: Vec<u64> = loads.values().copied().collect();
         all.resize(usize::try_from(pool).unwrap_or(all.len()), 0);
-        self.draws.push((draw_load(id, pool, &all), all));
+        let mut load = draw_load(id, pool, &all);
+        load.joint_lead = joint_lead;
+        self.draws.push((load, all));
     }
 }
 
@@ -375,6 +407,7 @@ fn draw_load(plan: String, pool: u64, loads: &[u64]) -> DrawLoad {
         min: loads.iter().copied().min().unwrap_or(0),
         chi_square: chi_square.map(round4),
         degrees_of_freedom: pool.saturating_sub(1),
+        joint_lead: None,
     }
 }
 
@@ -496,7 +529,9 @@ fn count_publication(t: &mut Timeliness, p: &Publication, deadline: NaiveDate, t
 /// see is counted); a register line is attributed to its plan's department and year (results) or
 /// its decision's authority and decision year (decisions and withdrawal notices), read from
 /// `records` for a record not public yet (a decision awaiting approval is still overdue). Item
-/// lists have no department and are not counted.
+/// lists have no department and are not counted. A joint plan (部门联合抽查) counts, whole, for
+/// each department it involves: its plan, strata, results, draw and register lines are in the
+/// lead's statistics and in every partner's, marked with `joint_lead` (and `plans.joint`).
 pub fn statistics(
     records: &Records,
     calendar: &Calendar,
@@ -511,7 +546,9 @@ pub fn statistics(
 pub fn of_public(records: &Records, public: &Public, today: NaiveDate) -> Vec<Statistics> {
     let mut acc: BTreeMap<(i32, String), Acc> = BTreeMap::new();
     for pr in public.plans() {
-        acc.entry(plan_key(pr)).or_default().add_plan(pr);
+        for key in plan_keys(pr) {
+            acc.entry(key).or_default().add_plan(pr);
+        }
     }
     for d in public.decisions() {
         let key = (
@@ -534,23 +571,26 @@ pub fn of_public(records: &Records, public: &Public, today: NaiveDate) -> Vec<St
         let Some(deadline) = p.deadline else {
             continue;
         };
-        let key = match (&p.record, p.kind) {
-            (RecordRef::Result { plan, .. }, PublicationKind::CheckResult) => {
-                records.plans.get(plan.as_str()).map(plan_key)
-            }
+        let keys = match (&p.record, p.kind) {
+            (RecordRef::Result { plan, .. }, PublicationKind::CheckResult) => records
+                .plans
+                .get(plan.as_str())
+                .map(plan_keys)
+                .unwrap_or_default(),
             (RecordRef::Penalty { number }, _) => records
                 .penalties
                 .iter()
                 .find(|x| &x.decision.number == number)
                 .map(|x| {
-                    (
+                    vec![(
                         x.decision.decided_on.year(),
                         x.decision.authority.to_string(),
-                    )
-                }),
-            _ => None,
+                    )]
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
         };
-        if let Some(key) = key {
+        for key in keys {
             count_publication(
                 &mut acc.entry(key).or_default().timeliness,
                 p,
