@@ -773,6 +773,22 @@ async fn the_openapi_document_describes_the_partner_approval_and_the_plans_appro
         commit["description"].as_str().unwrap_or_default()
     );
     assert!(commit.contains("partner-approval-missing"), "{commit}");
+    for (path, method) in [
+        ("/api/plans/{id}/results/{target}/approval", "post"),
+        ("/api/plans/{id}/results/{target}/return", "post"),
+        ("/api/penalties", "post"),
+    ] {
+        let op = &doc.body["paths"][path][method];
+        let text = format!(
+            "{} {}",
+            op["summary"].as_str().unwrap_or_default(),
+            op["description"].as_str().unwrap_or_default()
+        );
+        assert!(
+            text.contains("joint") && text.contains("not-assigned-department"),
+            "{path}: {text}"
+        );
+    }
     Ok(())
 }
 

@@ -82,7 +82,8 @@ pub(crate) async fn my_drafts<S: WriteStore>(
 }
 
 /// Returns a result awaiting approval to its author with a reason (supervisor or publisher of the
-/// plan's department, not its author). Audited.
+/// plan's department, not its author; for a joint plan, of a participating department with an
+/// inspector on the target's team, else 403 `not-assigned-department`). Audited.
 #[utoipa::path(
     post,
     path = "/api/plans/{id}/results/{target}/return",

@@ -458,6 +458,10 @@ async fn record_result<S: WriteStore>(
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
+/// Records a penalty decision of your department (inspector); it awaits another member's approval.
+/// It may name the plan it came of: your department's plan, or a joint plan your department takes
+/// part in (lead or partner); naming a target the joint draw selected needs an inspector of your
+/// department on that target's team (403 `not-assigned-department`).
 #[utoipa::path(
     post,
     path = "/api/penalties",
@@ -708,6 +712,11 @@ async fn upload_registry<S: WriteStore>(
         .into_response())
 }
 
+/// Approves a result for publication (supervisor or publisher of the plan's department, not its
+/// author). For a joint plan: of a participating department with an inspector on the target's
+/// team (a department that records it), not necessarily the lead; another participating
+/// department gets 403 `not-assigned-department`, a department the plan does not involve 403
+/// `other-department`.
 #[utoipa::path(
     post,
     path = "/api/plans/{id}/results/{target}/approval",
@@ -903,7 +912,9 @@ async fn withdraw_plan<S: WriteStore>(
 }
 
 /// The results and decisions of your department waiting for your approval (supervisor or
-/// publisher; never your own entries), each text beside its public rendering.
+/// publisher; never your own entries), each text beside its public rendering. A joint plan's
+/// results are listed to each participating department with an inspector on the target's team
+/// (the ones it may approve), partners included.
 #[utoipa::path(
     get,
     path = "/api/approvals",
@@ -957,7 +968,8 @@ async fn duties<S: WriteStore>(
 }
 
 /// Your assignments as an inspector: the drawn targets you go to (your token's subject is your
-/// roster id), with whom, and whether the result is recorded.
+/// roster id), with whom, and whether the result is recorded; joint plans your department takes
+/// part in included.
 #[utoipa::path(
     get,
     path = "/api/assignments",
@@ -1057,8 +1069,10 @@ pub(crate) struct AuditQuery {
     q: Option<String>,
 }
 
-/// The audit log of your department's records, newest first (supervisor): plans with their
-/// frames and pools, results, decisions, approvals, and the shared registry snapshots.
+/// The audit log of your department's records, newest first (supervisor): plans (joint plans your
+/// department takes part in included) with their frames and pools, results, decisions, approvals,
+/// and the shared registry snapshots. A decision withdrawn before approval stays listed for its
+/// department (known from its actors: you, or inspectors of your department in the roster).
 #[utoipa::path(
     get,
     path = "/api/audit",
