@@ -72,7 +72,7 @@ function randomJointDraw(r) {
   const required = 1 + (require === 'all' ? partners.length : Math.min(require.lead_plus, partners.length));
   const m = r.chance(0.9) ? Math.max(2, required + r.int(2)) : 2 + r.int(3);
   const params = { strata: {}, default: rule(), inspectors_per_target: m };
-  if (r.chance(0.4)) params.max_assignments_per_inspector = 1 + r.int(5);
+  if (r.chance(0.5)) params.max_assignments_per_inspector = r.chance(0.2) ? 1 : 2 + r.int(6);
   params.joint = { lead, partners, require };
   const witnesses = [['见证人 甲', `${r.int(1000)} ${r.int(7)}`]];
   if (r.chance(0.5)) witnesses.push(['见证人 乙', `${r.int(1000)}`]);
@@ -182,6 +182,7 @@ test(`${DRAWS} random joint draws: the Rust CLI and this verifier agree (DIFF_SE
   const r = rng(SEED);
   let drawn = 0;
   let tampered = 0;
+  const kinds = { all: 0, lead_plus: 0, capped: 0 };
   const refusals = {};
   for (let n = 0; n < DRAWS; n++) {
     const d = randomJointDraw(r);
@@ -225,6 +226,8 @@ test(`${DRAWS} random joint draws: the Rust CLI and this verifier agree (DIFF_SE
     assert.equal(canonicalJson(mine), text, `${where}: transcript\n${JSON.stringify(d.params)}\n${d.poolCsv}`);
     assert.equal(await jsVerdict(text, frameBytes, poolBytes), 'VERIFIED', where);
     drawn++;
+    kinds[d.params.joint.require === 'all' ? 'all' : 'lead_plus']++;
+    if (d.params.max_assignments_per_inspector !== undefined) kinds.capped++;
     if (r.chance(0.4)) {
       const [what, change] = r.pick(FILE_TAMPER);
       const [f2, p2] = change(d.frameCsv, d.poolCsv, d.deps);
@@ -245,6 +248,7 @@ test(`${DRAWS} random joint draws: the Rust CLI and this verifier agree (DIFF_SE
       tampered++;
     }
   }
-  console.log(`DIFF_SEED=${SEED}: ${drawn} joint draws agree, refused by both ${JSON.stringify(refusals)}, ${tampered} tampered copies agree`);
-  assert.ok(drawn >= DRAWS / 4, `only ${drawn} of ${DRAWS} random joint plans could be committed`);
+  console.log(`DIFF_SEED=${SEED}: ${drawn} joint draws agree (${JSON.stringify(kinds)}), refused by both ${JSON.stringify(refusals)}, ${tampered} tampered copies agree`);
+  assert.ok(drawn >= DRAWS / 6, `only ${drawn} of ${DRAWS} random joint plans could be committed`);
+  assert.ok(Object.values(kinds).every((k) => k >= DRAWS / 50), `too few draws of a kind: ${JSON.stringify(kinds)}`);
 });
