@@ -125,6 +125,10 @@ test('a joint plan: the lead creates it, the partner approves its part, the lead
 
   // 3. The partner's supervisor finds the plan awaiting its approval and reads its part of the pool.
   const partner = await signIn('PT-SJ-001');
+  // 工作台 names it first.
+  const card = partner.locator('section', { has: partner.getByRole('heading', { name: '待本部门确认的联合抽查' }) });
+  assert.match(await card.innerText(), new RegExp(`${TITLE}\\s+牵头部门：${LEAD}`));
+  await check(partner, 'joint-dashboard-partner');
   await partner.getByRole('link', { name: '抽查计划', exact: true }).click();
   const waiting = partner.locator('section', { has: partner.getByRole('heading', { name: '待本部门确认的联合抽查' }) });
   await waiting.waitFor();
@@ -174,5 +178,13 @@ test('a joint plan: the lead creates it, the partner approves its part, the lead
     assert.ok(team.includes(`（${LEAD}）`) && team.includes(`（${PARTNER}）`), `each team names both departments: ${team}`);
   }
   await check(lead, 'joint-plan-drawn');
+  // The draw's page names the departments too.
+  await lead.getByRole('link', { name: '查看抽取现场' }).click();
+  await lead.getByText(`${LEAD}（牵头）、${PARTNER}（配合）`).waitFor();
+  const drawn = await lead.getByRole('table', { name: /抽取结果：抽中对象/ }).locator('tbody tr td:nth-child(4)').allInnerTexts();
+  assert.deepEqual(drawn, teams, 'the draw page lists the same teams, with departments');
+  // The rows fade in one after another: axe reads the colours once they have.
+  await lead.waitForFunction(() => document.getAnimations().every((a) => a.playState === 'finished'));
+  await check(lead, 'joint-draw-drawn');
   await lead.context().close();
 });

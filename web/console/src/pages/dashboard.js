@@ -3,6 +3,7 @@ import { get } from '../api.js';
 import { Load, PageTitle, Notice } from '../components.js';
 import { STATE, DUTY, DUTY_STATE, APPROVAL_KIND } from '../labels.js';
 import { StatisticsCard, newest } from './statistics.js';
+import { awaitsApprovalOf } from '../joint.js';
 
 const can = (me, ...roles) => me.roles.some((r) => roles.includes(r) || r === 'admin');
 const soft = (p) => p.catch((e) => (e.status === 403 ? null : Promise.reject(e)));
@@ -35,6 +36,10 @@ export function Dashboard({ me }) {
           return list.length ? html`<h3>${STATE[s]}</h3><ul class="list">${list.map((p) => html`<li><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a> <span class="muted">${p.spec.id} · 计划抽取 ${cnTime(p.spec.planned_draw_at)}</span></li>`)}</ul>` : null;
         })}
         <p><a class="button" href="#/plans/new">新建抽查计划</a></p>
+      </section>` : null}
+      ${plans && can(me, 'supervisor') && plans.some((p) => awaitsApprovalOf(p, me.department)) ? html`<section class="card" aria-labelledby="h-joint-wait">
+        <h2 id="h-joint-wait">待本部门确认的联合抽查</h2>
+        <ul class="list">${plans.filter((p) => awaitsApprovalOf(p, me.department)).map((p) => html`<li><a href=${`#/plans/${encodeURIComponent(p.spec.id)}`}>${p.spec.title}</a> <span class="muted">牵头部门：${p.spec.department}</span></li>`)}</ul>
       </section>` : null}
       ${approvals ? html`<section class="card" aria-labelledby="h-appr">
         <h2 id="h-appr">待我审核</h2>

@@ -307,7 +307,7 @@ function PartnerPart({ plan, me, reload }) {
     <${Notice} error=${problem} ok=${ok} />
     <p>本计划由 <strong>${plan.spec.department}</strong> 牵头。${draft ? '请核对下列本部门检查人员：确认后，他们将与其他部门的检查人员一起纳入本次抽取的检查人员名录；提交承诺时本部门人员如有变化，须重新确认。' : ''}</p>
     <p>本部门状态：<strong class=${mine?.approval ? 'ok-text' : 'overdue'}>${mine?.approval ? '已确认' : '待确认'}</strong>${mine?.approval ? `（${cnTime(mine.approval.approved_at)}；${mine.approval.pool.size} 名，执法检查人员名录第 ${mine.approval.inspectors_snapshot} 版快照）` : ''}</p>
-    <${Load} fn=${() => get(`/api/registries/inspectors?q=${encodeURIComponent(me.department)}`)} deps=${[plan.version]}>${(r) => {
+    ${draft ? html`<${Load} fn=${() => get(`/api/registries/inspectors?q=${encodeURIComponent(me.department)}`)} deps=${[plan.version]}>${(r) => {
       const kind = plan.spec.target_kind;
       const ours = r.hits.filter((h) => h.department === me.department && (!h.specialties?.length || h.specialties.includes(kind)));
       return html`<div class="table-wrap"><table><caption>本部门参与抽取的检查人员（检查领域含${TARGET_KIND[kind]}，执法检查人员名录第 ${r.snapshot} 版快照）</caption>
@@ -315,14 +315,14 @@ function PartnerPart({ plan, me, reload }) {
         <tbody>${ours.length ? ours.map((h) => html`<tr><td><code>${h.id}</code></td><td>${h.name}</td><td>${h.certificate}</td></tr>`) : html`<tr><td colspan="3">名录中没有本部门可检查此类对象的人员。</td></tr>`}</tbody>
       </table></div>
       ${r.hits.length >= 50 ? html`<p class="hint">仅列出名录中前 50 条匹配记录；以确认时名录中的全部本部门人员为准。</p>` : null}`;
-    }}</${Load}>
+    }}</${Load}>` : null}
     ${draft && can(me, 'supervisor') ? html`<p class="actions"><button type="button" class="primary" disabled=${busy} onClick=${approve}>${mine?.approval ? '重新确认本部门参与' : '确认本部门参与及检查人员'}</button></p>
       <p class="hint">确认针对计划的当前版本（第 ${plan.version} 版）；牵头部门修改计划后须重新确认。</p>` : draft ? html`<p class="hint">确认须由本部门科室负责人进行。</p>` : null}
   </section>`;
 }
 
 /** The public pool file of a joint plan: inspector id → department, for the teams. */
-async function poolOf(id) {
+export async function poolOf(id) {
   const res = await fetch(`${config().api || ''}/api/public/plans/${encodeURIComponent(id)}/pool.csv`);
   if (!res.ok) return new Map();
   return poolDepartments(await res.text());
