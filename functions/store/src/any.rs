@@ -96,6 +96,9 @@ impl DrawReader for AnyStore {
     async fn get_commitment(&self, plan: &PlanId) -> StoreResult<Commitment> {
         delegate!(self, s => s.get_commitment(plan))
     }
+    async fn find_commitment(&self, plan: &PlanId) -> StoreResult<Option<Commitment>> {
+        delegate!(self, s => s.find_commitment(plan))
+    }
     async fn get_transcript(&self, plan: &PlanId) -> StoreResult<Transcript> {
         delegate!(self, s => s.get_transcript(plan))
     }

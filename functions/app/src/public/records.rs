@@ -218,7 +218,8 @@ async fn plan_record<S: ReadStore>(store: &S, plan: Plan) -> Result<PlanRecord, 
         && !matches!(&plan.state, PlanState::Cancelled { .. });
     let commitment = match (&plan.state, committed) {
         (_, true) => Some(store.get_commitment(&id).await?),
-        (PlanState::Cancelled { .. }, _) => optional(store.get_commitment(&id).await)?,
+        // Cancelled before or after its commit: only the store knows, and none is no failure.
+        (PlanState::Cancelled { .. }, _) => store.find_commitment(&id).await?,
         _ => None,
     };
     let drawn = matches!(plan.state, PlanState::Drawn { .. });

@@ -303,6 +303,16 @@ pub trait DrawReader: Send + Sync {
     fn get_commitment(&self, plan: &PlanId)
     -> impl Future<Output = StoreResult<Commitment>> + Send;
 
+    /// The plan's commitment if it has one: `None` for a plan never committed (a draft, or one
+    /// cancelled before its commit), an expected answer rather than a failure.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`], [`StoreError::Unavailable`].
+    fn find_commitment(
+        &self,
+        plan: &PlanId,
+    ) -> impl Future<Output = StoreResult<Option<Commitment>>> + Send;
+
     /// The plan's draw transcript.
     ///
     /// # Errors

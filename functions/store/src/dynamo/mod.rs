@@ -1142,14 +1142,20 @@ impl PlanWriter for DynamoStore {
 impl DrawReader for DynamoStore {
     #[instrument(skip(self), fields(store = "dynamodb"), err)]
     async fn get_commitment(&self, plan: &PlanId) -> StoreResult<Commitment> {
-        let item = self
-            .get(&format!("PLAN#{plan}"), "COMMITMENT")
+        self.find_commitment(plan)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 what: "commitment",
                 id: plan.to_string(),
-            })?;
-        self.read_doc("commitment", &item).await
+            })
+    }
+
+    #[instrument(skip(self), fields(store = "dynamodb"), err)]
+    async fn find_commitment(&self, plan: &PlanId) -> StoreResult<Option<Commitment>> {
+        match self.get(&format!("PLAN#{plan}"), "COMMITMENT").await? {
+            Some(item) => Ok(Some(self.read_doc("commitment", &item).await?)),
+            None => Ok(None),
+        }
     }
 
     #[instrument(skip(self), fields(store = "dynamodb"), err)]

@@ -785,6 +785,16 @@ impl PlanWriter for SqliteStore {
 impl DrawReader for SqliteStore {
     #[instrument(skip(self), fields(store = "sqlite"), err)]
     async fn get_commitment(&self, plan: &PlanId) -> StoreResult<Commitment> {
+        self.find_commitment(plan)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "commitment",
+                id: plan.to_string(),
+            })
+    }
+
+    #[instrument(skip(self), fields(store = "sqlite"), err)]
+    async fn find_commitment(&self, plan: &PlanId) -> StoreResult<Option<Commitment>> {
         let id = plan.clone();
         self.run(move |c| {
             let doc: Option<String> = c
@@ -795,15 +805,7 @@ impl DrawReader for SqliteStore {
                 )
                 .optional()
                 .map_err(translate)?;
-            doc.map_or_else(
-                || {
-                    Err(StoreError::NotFound {
-                        what: "commitment",
-                        id: id.to_string(),
-                    })
-                },
-                |d| from_json("commitment", &d),
-            )
+            doc.map(|d| from_json("commitment", &d)).transpose()
         })
         .await
     }

@@ -227,6 +227,10 @@ pub async fn plan_moves_draft_committed_drawn_and_never_back<S: Store>(s: S) -> 
         "committed",
     )?;
     check(s.get_commitment(&id).await? == c, "commitment reads back")?;
+    check(
+        s.find_commitment(&id).await? == Some(c.clone()),
+        "commitment found",
+    )?;
     expect_err(
         s.record_commitment(&meta("commit-2")?, &c).await,
         |e| matches!(e, StoreError::AlreadyCommitted(_)),
@@ -287,6 +291,10 @@ pub async fn a_cancelled_plan_cannot_be_committed<S: Store>(s: S) -> R {
         s.get_commitment(&"PT-C".parse()?).await,
         |e| matches!(e, StoreError::NotFound { .. }),
         "no commitment",
+    )?;
+    check(
+        s.find_commitment(&"PT-C".parse()?).await?.is_none(),
+        "found: none, and no error",
     )?;
     Ok(())
 }
