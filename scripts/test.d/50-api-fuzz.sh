@@ -10,7 +10,9 @@
 # answer. `serve` has no upload bucket, so a second run fuzzes the two large-upload routes against
 # the routes the upload-api function deploys, over a bucket on moto's S3
 # (functions/importer/examples/fuzz_upload_server.rs). scripts/fuzz-summary.py prints
-# 2xx/3xx/4xx/5xx per operation over both runs and fails on any 5xx or any operation without a 2xx.
+# 2xx/3xx/4xx/5xx per operation over both runs and fails on any 5xx, any operation without a 2xx or
+# any 401 to a request the hooks built to succeed; before the runs, scripts/fuzz-hooks-check.py
+# checks that every request the hooks build goes with its token.
 # Fails loudly (never skips) when schemathesis or moto cannot be installed or run.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -100,6 +102,10 @@ token2="$("$bin" token --sub fuzz-2 --department 莆田市文化和旅游局 \
 token3="$("$bin" token --sub fuzz-partner --department 城厢区文体旅游局 \
   --role supervisor --role inspector --data "$work/d.sqlite" | tail -n 1)"
 curl -sf "http://127.0.0.1:$port/openapi.json" >"$work/openapi.json"
+# The hooks themselves: no request they build goes without its Authorization header (schemathesis
+# leaves it out of a negative case made without the token unless the built request validates).
+PYTHONPATH="$ROOT/scripts" PYTHONDONTWRITEBYTECODE=1 SPOTCHECK_FUZZ_FIXTURES="$ROOT/fixtures" \
+  .venv/bin/python scripts/fuzz-hooks-check.py "$work/openapi.json"
 
 # `serve` has no upload bucket (its two large-upload routes answer 404 large-uploads-unavailable):
 # the routes as the upload-api function deploys them, over a bucket on moto's S3, taking the same
