@@ -30,7 +30,7 @@ pub async fn plans<S: PlanReader>(
     staff: &Staff,
     state: Option<&str>,
 ) -> Result<Vec<Plan>, AppError> {
-    staff.require(Role::Inspector)?;
+    staff.require_plan_reader()?;
     if let Some(s) = state
         && !["draft", "committed", "drawn", "cancelled"].contains(&s)
     {
@@ -374,7 +374,8 @@ fn working_days_left(
     Some(n)
 }
 
-/// The department's publication duties, the pending ones first by deadline, each flagged when
+/// The department's publication duties (a joint plan's results to each department on the target's
+/// team, its plan and draw to the lead), the pending ones first by deadline, each flagged when
 /// overdue (`now` in China's calendar). With `overdue_only`, only the overdue ones.
 ///
 /// # Errors
@@ -385,15 +386,29 @@ pub async fn duties<S: ReadStore>(
     now: Timestamp,
     overdue_only: bool,
 ) -> Result<Vec<Duty>, AppError> {
-    staff.require(Role::Inspector)?;
+    staff.require_plan_reader()?;
     let records = load(store).await?;
     let today = china_date(now);
     let calendar = spotcheck_domain::calendar::Calendar::embedded().ok();
+    // A joint plan's results are owed by each department on the target's team, partners
+    // included (they record and approve them); its plan and draw by the lead.
+    let mut teams: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (id, pr) in &records.plans {
+        if pr.plan.spec.involves(&staff.department)
+            && let Some(t) = team_targets(store, pr, &staff.department).await?
+        {
+            teams.insert(id.as_str(), t);
+        }
+    }
     let department_of = |r: &RecordRef| -> Option<bool> {
         Some(match r {
-            RecordRef::Plan { plan } | RecordRef::Result { plan, .. } => {
+            RecordRef::Plan { plan } => {
                 records.plans.get(plan.as_str())?.plan.spec.department == staff.department
             }
+            RecordRef::Result { plan, target } => match teams.get(plan.as_str()) {
+                Some(team) => team.contains(target.as_str()),
+                None => records.plans.get(plan.as_str())?.plan.spec.department == staff.department,
+            },
             RecordRef::Penalty { number } => {
                 records
                     .penalties

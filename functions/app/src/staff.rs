@@ -68,6 +68,26 @@ impl Staff {
         }
     }
 
+    /// Refuses unless they have at least one of the staff roles that work on plans (inspector,
+    /// supervisor, publisher; admin has them all): who may read the department's plans and
+    /// publication duties. A registrar alone may not.
+    ///
+    /// # Errors
+    /// 403 `missing-role`.
+    pub fn require_plan_reader(&self) -> Result<(), AppError> {
+        if [Role::Inspector, Role::Supervisor, Role::Publisher]
+            .into_iter()
+            .any(|r| self.has(r))
+        {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(
+                "missing-role",
+                "this needs the inspector, supervisor or publisher role",
+            ))
+        }
+    }
+
     /// Refuses unless `department` is their own. No role is exempt.
     ///
     /// # Errors

@@ -316,3 +316,88 @@ async fn a_participating_department_names_the_joint_plan_a_target_only_from_its_
     )?;
     Ok(())
 }
+
+/// A joint plan's result is owed to the public by each department on its team (partners
+/// included), its plan by the lead alone.
+#[tokio::test]
+async fn a_partner_on_the_team_owes_the_publication_of_its_result() -> R {
+    use spotcheck_app::queries::duties;
+    use spotcheck_domain::calendar::Calendar;
+    use spotcheck_domain::lifecycle::{Publication, PublicationKind, RecordRef};
+    use spotcheck_domain::store::PublicationWriter;
+
+    let (_d, store, sel) = drawn().await?;
+    let id: PlanId = ID.parse()?;
+    let at = PLANNED + 3600;
+    let calendar = Calendar::embedded()?;
+    for (n, (kind, record)) in [
+        (PublicationKind::Plan, RecordRef::Plan { plan: id.clone() }),
+        (
+            PublicationKind::CheckResult,
+            RecordRef::Result {
+                plan: id.clone(),
+                target: sel.target.clone(),
+            },
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = Publication::schedule(kind, record, on()?, &calendar, Timestamp::from_unix(at))?;
+        store
+            .schedule_publication(&meta(&format!("schedule-{n}"), "publisher", at)?, p)
+            .await?;
+    }
+    let owes = |d: &[spotcheck_app::queries::Duty], kind: PublicationKind| {
+        d.iter().any(|x| x.kind == kind)
+    };
+    let now = Timestamp::from_unix(at);
+    let market = duties(
+        &store,
+        &staff("PT-SJ-001", MARKET, &[Role::Inspector])?,
+        now,
+        false,
+    )
+    .await?;
+    assert!(owes(&market, PublicationKind::CheckResult), "{market:?}");
+    assert!(!owes(&market, PublicationKind::Plan), "{market:?}");
+    let police = duties(
+        &store,
+        &staff("PT-GA-001", POLICE, &[Role::Inspector])?,
+        now,
+        false,
+    )
+    .await?;
+    assert!(police.is_empty(), "{police:?}");
+    let lead = duties(
+        &store,
+        &staff("lead-clerk", LEAD, &[Role::Inspector])?,
+        now,
+        false,
+    )
+    .await?;
+    assert!(owes(&lead, PublicationKind::CheckResult), "{lead:?}");
+    assert!(owes(&lead, PublicationKind::Plan), "{lead:?}");
+    Ok(())
+}
+
+/// A partner's supervisor who is not also an inspector lists the joint plans it must approve, and
+/// a publisher the duties it owes; a registrar alone reads neither.
+#[tokio::test]
+async fn supervisors_and_publishers_read_the_plans_and_duties_registrars_do_not() -> R {
+    use spotcheck_app::queries::{duties, plans};
+    let (_d, store, _) = drawn().await?;
+    let now = Timestamp::from_unix(PLANNED + 3600);
+    let chief = staff("market-chief", MARKET, &[Role::Supervisor])?;
+    let listed = plans(&store, &chief, None).await?;
+    assert!(
+        listed.iter().any(|p| p.spec.id.as_str() == ID),
+        "{listed:?}"
+    );
+    let publisher = staff("lead-publisher", LEAD, &[Role::Publisher])?;
+    duties(&store, &publisher, now, false).await?;
+    let registrar = staff("lead-registrar", LEAD, &[Role::Registrar])?;
+    refused(plans(&store, &registrar, None).await, "missing-role")?;
+    refused(duties(&store, &registrar, now, false).await, "missing-role")?;
+    Ok(())
+}

@@ -787,7 +787,8 @@ pub(crate) struct PlansQuery {
     state: Option<String>,
 }
 
-/// The department's plans, drafts included (staff only; the public sees committed plans only).
+/// The department's plans, drafts included, and the joint plans it takes part in (inspector,
+/// supervisor or publisher; the public sees committed plans only).
 #[utoipa::path(
     get,
     path = "/api/plans",
