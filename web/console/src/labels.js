@@ -45,6 +45,8 @@ const CODES = {
   'empty-registry': '文件中没有记录。',
   'idempotency-key-reused': '重复提交的内容不一致，请刷新后重试。',
   'rate-limited': '请求过于频繁，请稍后再试。',
+  'other-department': '该记录不属于本部门。',
+  'not-assigned-department': '本部门没有检查人员在该检查对象的检查组中：部门联合抽查的检查结果由检查组成员所属部门录入和审核。',
   'not-a-partner': '本部门不是该联合抽查的配合部门。',
   'joint-plan-lead-only': '部门联合抽查只能由牵头部门修改、提交承诺、抽取或撤销；配合部门只能确认本部门参与。',
   'partner-approval-missing': '部门联合抽查须待全部配合部门确认参与及本部门检查人员后，才能提交承诺。',
