@@ -145,7 +145,7 @@ fn strata(s: &Statistics) -> Section {
         .iter()
         .map(|r| {
             vec![
-                r.plan.clone(),
+                plan_cell(&r.plan, r.joint_lead.as_deref(), &s.department),
                 r.stratum.clone(),
                 r.candidates.to_string(),
                 r.drawn.to_string(),
@@ -168,6 +168,16 @@ fn strata(s: &Statistics) -> Section {
         caption: "各层候选、抽中与覆盖率".into(),
         headers: vec!["计划", "分层", "候选", "抽中", "覆盖率"],
         rows,
+    }
+}
+
+/// A plan's cell in a table: a joint plan (部门联合抽查) is marked, with its lead when that is
+/// another department.
+fn plan_cell(plan: &str, joint_lead: Option<&str>, department: &str) -> String {
+    match joint_lead {
+        None => plan.to_owned(),
+        Some(lead) if lead == department => format!("{plan}（联合抽查，本部门牵头）"),
+        Some(lead) => format!("{plan}（联合抽查，{lead}牵头）"),
     }
 }
 
@@ -316,7 +326,7 @@ fn inspectors(s: &Statistics) -> Section {
         .iter()
         .map(|d| {
             vec![
-                d.plan.clone(),
+                plan_cell(&d.plan, d.joint_lead.as_deref(), &s.department),
                 d.pool.to_string(),
                 d.assignments.to_string(),
                 number(d.expected),
@@ -371,8 +381,19 @@ fn page(s: &Statistics) -> Page {
             (
                 "抽查计划",
                 format!(
-                    "{} 个（已抽取 {}，待抽取 {}，已取消 {}）",
-                    s.plans.total, s.plans.drawn, s.plans.committed, s.plans.cancelled
+                    "{} 个（已抽取 {}，待抽取 {}，已取消 {}）{}",
+                    s.plans.total,
+                    s.plans.drawn,
+                    s.plans.committed,
+                    s.plans.cancelled,
+                    if s.plans.joint > 0 {
+                        format!(
+                            "，其中部门联合抽查 {} 个（计入每个参与部门的统计）",
+                            s.plans.joint
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
             ),
             (

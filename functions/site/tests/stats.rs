@@ -160,3 +160,37 @@ fn a_label_with_markup_is_escaped_in_the_svg() -> R {
     assert!(!svg.contains("<script>"));
     Ok(())
 }
+
+/// A joint plan (部门联合抽查) is marked on a partner's page, with its lead, and the summary says
+/// how many of the plans are joint; a department without one reads as before.
+#[test]
+fn a_partners_page_marks_the_joint_plan_and_its_lead() -> R {
+    let page = |s: &Statistics| -> Result<String, Box<dyn std::error::Error>> {
+        let files = render(std::slice::from_ref(s), &RenderOptions::default())?;
+        let f = files
+            .iter()
+            .find(|f| f.path == format!("stats/{}.html", stem(s)))
+            .ok_or("no page")?;
+        Ok(String::from_utf8(f.body.clone().ok_or("body")?)?)
+    };
+    let plain = page(&stats()?)?;
+    assert!(!plain.contains("联合抽查"), "{plain}");
+
+    let mut v = serde_json::to_value(stats()?)?;
+    v["department"] = "莆田市市场监督管理局".into();
+    v["plans"]["joint"] = 1.into();
+    for row in v["strata"].as_array_mut().ok_or("strata")? {
+        row["joint_lead"] = "莆田市文化和旅游局".into();
+    }
+    v["inspectors"]["per_draw"][0]["joint_lead"] = "莆田市文化和旅游局".into();
+    let joint: Statistics = serde_json::from_value(v)?;
+    let html = page(&joint)?;
+    assert!(html.contains("其中部门联合抽查 1 个"), "{html}");
+    assert_eq!(
+        html.matches("P1（联合抽查，莆田市文化和旅游局牵头）")
+            .count(),
+        3,
+        "two strata rows and one draw: {html}"
+    );
+    Ok(())
+}
