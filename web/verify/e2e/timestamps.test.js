@@ -68,6 +68,7 @@ const timestampResult = (page) => page.evaluate(() => ({
   state: document.body.dataset.timestamps,
   result: JSON.parse(document.body.dataset.timestampResult ?? 'null'),
   text: document.getElementById('timestamps').innerText,
+  details: [...document.querySelectorAll('#timestamps .timestamp-detail')].map((d) => d.innerText),
 }));
 
 for (const v of VECTORS.vectors) {
@@ -85,6 +86,15 @@ for (const v of VECTORS.vectors) {
       assert.match(ts.text, /✘ 时间戳：没有有效的时间戳/);
       assert.match(ts.text, /只有抽查机关自己的说法为凭/);
       assert.ok(ts.text.includes(v.want_err), ts.text);
+      // The detail line is the page's Chinese, not the core's English, and states times in 北京时间.
+      assert.equal(ts.details.length, 1, ts.text);
+      const detail = ts.details[0].replace(/(?:CN|O|C)=[^，；（）]*/g, '');
+      assert.match(detail, /[\u4e00-\u9fff]/, detail);
+      assert.doesNotMatch(detail, /[A-Za-z]*[a-z][A-Za-z]*[ ,:]+[A-Za-z]*[a-z][A-Za-z]*|\dZ\b/, detail);
+      if (v.want_err === 'timestamp-too-late') {
+        // genTime 2026-12-06T16:43:5xZ, deadline 2026-12-06T16:42:54Z: the next day in Beijing.
+        assert.match(ts.details[0], /^时间戳时间为 2026-12-07 00:43:\d\d（北京时间）.*，不早于截止时间 2026-12-07 00:42:54（北京时间）。$/);
+      }
     } else {
       // genTime 2026-12-06T16:43:56Z is 2026-12-07 00:43:56 in Beijing.
       assert.match(ts.text, /✔ 时间戳/);

@@ -146,7 +146,8 @@ export function checkSource(source, committedAt, path = 'commitment.entropy_sour
   }
   if (time <= unixOf(committedAt)) {
     throw fail(`${path}.round`, 'beacon-round-not-after-commit',
-      `drand ${chain.name} 第 ${source.round} 轮发布于 ${timestampOf(time)}，不晚于承诺时间 ${committedAt}：承诺时其数值可能已为人所知`);
+      `drand ${chain.name} 第 ${source.round} 轮发布于 ${timestampOf(time)}，不晚于承诺时间 ${committedAt}：承诺时其数值可能已为人所知`,
+      { facts: { chain: chain.name, round: source.round, roundTime: timestampOf(time), committedAt } });
   }
   return { chain, time };
 }
@@ -188,7 +189,7 @@ export function checkDrawBeacon(source, given, committedAt, drawnAt) {
   if (unixOf(drawnAt) < time) {
     throw fail('drawn_at', 'beacon-too-early',
       `drand 第 ${b.round} 轮发布于 ${timestampOf(time)}，抽取时间 ${drawnAt} 早于此时间`,
-      { recorded: drawnAt, recomputed: `≥ ${timestampOf(time)}` });
+      { recorded: drawnAt, recomputed: `≥ ${timestampOf(time)}`, facts: { round: b.round, roundTime: timestampOf(time), drawnAt } });
   }
   return { chain: chain.name, chain_hash: chain.chainHash, round: b.round, time: timestampOf(time), randomness: b.randomness };
 }

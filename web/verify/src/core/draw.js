@@ -58,7 +58,7 @@ export function computeSelections(commitment, params, frame, pool, key) {
 export function checkDrawnAt(committedAt, drawnAt, path = 'drawn_at') {
   if (drawnAt < committedAt) {
     throw new FieldError(path, `抽取时间 ${drawnAt} 早于承诺时间 ${committedAt}`,
-      { code: 'drawn-before-commit', recorded: drawnAt, recomputed: `不早于 ${committedAt}` });
+      { code: 'drawn-before-commit', recorded: drawnAt, recomputed: `不早于 ${committedAt}`, facts: { drawnAt, committedAt } });
   }
 }
 

@@ -48,9 +48,11 @@ const CURVES = new Map([[OID.secp256r1, { name: 'P-256', size: 32 }], [OID.secp3
 
 /** Why a signature was not accepted: `unsupported` (with what), or invalid. */
 export class SignatureFailure extends Error {
-  constructor(unsupported = null) {
+  constructor(unsupported = null, facts = {}) {
     super(unsupported ?? 'invalid signature');
     this.unsupported = unsupported;
+    /** What is unsupported, as data: { what: 'rsa-no-digest' | 'digest' | 'algorithm' | 'rsa-key' | 'ec-key' | 'ec-curve' | 'curve', oid? }. */
+    this.facts = facts;
   }
 }
 
@@ -88,15 +90,15 @@ function rawEcdsa(der, size) {
 export async function verifySignature(subtle, spkiDer, algorithm, digestHint, message, signature) {
   let sig = SIGNATURES.get(algorithm);
   if (algorithm === OID.rsaEncryption) {
-    if (digestHint === null) throw new SignatureFailure('rsaEncryption without a digest');
-    if (!DIGESTS.has(digestHint)) throw new SignatureFailure(`digest algorithm ${digestHint}`);
+    if (digestHint === null) throw new SignatureFailure('rsaEncryption without a digest', { what: 'rsa-no-digest' });
+    if (!DIGESTS.has(digestHint)) throw new SignatureFailure(`digest algorithm ${digestHint}`, { what: 'digest', oid: digestHint });
     sig = { rsa: true, digest: digestHint };
   }
-  if (!sig) throw new SignatureFailure(`signature algorithm ${algorithm}`);
+  if (!sig) throw new SignatureFailure(`signature algorithm ${algorithm}`, { what: 'algorithm', oid: algorithm });
   const hash = DIGESTS.get(sig.digest).name;
   const key = spkiParts(spkiDer);
   if (sig.rsa) {
-    if (key.oid !== OID.rsaEncryption) throw new SignatureFailure('an RSA signature by a key that is not RSA');
+    if (key.oid !== OID.rsaEncryption) throw new SignatureFailure('an RSA signature by a key that is not RSA', { what: 'rsa-key' });
     let pub;
     try {
       pub = await subtle.importKey('spki', spkiDer, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
@@ -106,11 +108,11 @@ export async function verifySignature(subtle, spkiDer, algorithm, digestHint, me
     if (!(await subtle.verify('RSASSA-PKCS1-v1_5', pub, signature, message))) throw new SignatureFailure();
     return;
   }
-  if (key.oid !== OID.ecPublicKey) throw new SignatureFailure('an ECDSA signature by a key that is not an EC key');
-  if (!(key.params instanceof asn1js.ObjectIdentifier)) throw new SignatureFailure('an EC key without a named curve');
+  if (key.oid !== OID.ecPublicKey) throw new SignatureFailure('an ECDSA signature by a key that is not an EC key', { what: 'ec-key' });
+  if (!(key.params instanceof asn1js.ObjectIdentifier)) throw new SignatureFailure('an EC key without a named curve', { what: 'ec-curve' });
   const curveOid = key.params.valueBlock.toString();
   const curve = CURVES.get(curveOid);
-  if (!curve) throw new SignatureFailure(`elliptic curve ${curveOid}`);
+  if (!curve) throw new SignatureFailure(`elliptic curve ${curveOid}`, { what: 'curve', oid: curveOid });
   const raw = rawEcdsa(signature, curve.size);
   let pub;
   try {

@@ -24,22 +24,34 @@ const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 /** The longest certificate chain followed from the signer to an anchor (§16.3 step 8). */
 const MAX_CHAIN = 8;
 
-/** Why a token does not count: `code` is the spec's (§16.3, §16.4), `detail` says more. */
+/**
+ * Why a token does not count: `code` is the spec's (§16.3, §16.4), `detail` says more (in English,
+ * for developers and the tests). `facts` are what the detail states, as data: `reason` (which
+ * check, a fixed word) and its values (names, hex, times as ns since 1970), so that the page says
+ * it in its own words (src/ui/texts.js).
+ */
 export class TimestampError extends Error {
-  constructor(code, detail) {
+  constructor(code, detail, facts = {}) {
     super(`${code}: ${detail}`);
     this.name = 'TimestampError';
     this.code = code;
     this.detail = detail;
+    this.facts = facts;
   }
 }
 
-/** Trust anchors that could not be read (not a token's failure: the input is wrong). */
-export class AnchorError extends Error {}
+/** Trust anchors that could not be read (not a token's failure: the input is wrong); `facts` as above. */
+export class AnchorError extends Error {
+  constructor(message, facts = {}) {
+    super(message);
+    this.facts = facts;
+  }
+}
 
-const malformed = (what) => new TimestampError('timestamp-malformed', what);
-const badAttributes = (what) => new TimestampError('timestamp-signed-attributes', what);
-const certificateError = (cert, reason) => new TimestampError('timestamp-certificate', `certificate ${cert.subject}: ${reason}`);
+const malformed = (what, reason, values = {}) => new TimestampError('timestamp-malformed', what, { reason, ...values });
+const badAttributes = (what, reason, values = {}) => new TimestampError('timestamp-signed-attributes', what, { reason, ...values });
+const certificateError = (cert, reason, why, values = {}) =>
+  new TimestampError('timestamp-certificate', `certificate ${cert.subject}: ${reason}`, { reason: why, subject: cert.subject, ...values });
 
 // ---- ASN.1 glue ----------------------------------------------------------------------------
 
@@ -127,14 +139,14 @@ function readCertificate(der) {
 /** The certificates of a PEM text (one or more `CERTIFICATE` blocks), as trust anchors. */
 export function readAnchorsPem(text) {
   const blocks = [...String(text).matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
-  if (blocks.length === 0) throw new AnchorError('no certificate given (a PEM file of CERTIFICATE blocks)');
+  if (blocks.length === 0) throw new AnchorError('no certificate given (a PEM file of CERTIFICATE blocks)', { reason: 'none' });
   return blocks.map((m, i) => {
     try {
       const b64 = m[1].replace(/\s+/g, '');
       const der = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       return readCertificate(der);
     } catch (e) {
-      throw new AnchorError(`certificate ${i + 1}: ${e.message}`);
+      throw new AnchorError(`certificate ${i + 1}: ${e.message}`, { reason: 'certificate', index: i + 1 });
     }
   });
 }
@@ -228,8 +240,8 @@ function identifies(sid, cert) {
 function attribute(attrs, oid) {
   const found = attrs.filter((a) => a.type === oid);
   if (found.length === 0) return null;
-  if (found.length > 1) throw badAttributes(`attribute ${oid} appears twice`);
-  if (found[0].values.length !== 1) throw badAttributes(`attribute ${oid} does not have exactly one value`);
+  if (found.length > 1) throw badAttributes(`attribute ${oid} appears twice`, 'attribute-twice', { oid });
+  if (found[0].values.length !== 1) throw badAttributes(`attribute ${oid} does not have exactly one value`, 'attribute-values', { oid });
   return found[0].values[0];
 }
 
@@ -246,12 +258,13 @@ function namesCertificate(issuerSerial, cert) {
  */
 function firstEssCertId(value, v2) {
   const label = v2 ? 'signingCertificateV2' : 'signingCertificate';
-  if (!(value instanceof asn1js.Sequence)) throw badAttributes(`${label}: not a SEQUENCE`);
+  const ess = (what) => badAttributes(`${label}${what}`, 'ess-decode', { attribute: label });
+  if (!(value instanceof asn1js.Sequence)) throw ess(': not a SEQUENCE');
   const [certs] = children(value);
-  if (!(certs instanceof asn1js.Sequence)) throw badAttributes(`${label}: no certs`);
+  if (!(certs instanceof asn1js.Sequence)) throw ess(': no certs');
   const first = children(certs)[0];
-  if (!first) throw badAttributes(`${label} names no certificate`);
-  if (!(first instanceof asn1js.Sequence)) throw badAttributes(`${label}: an ESSCertID is not a SEQUENCE`);
+  if (!first) throw ess(' names no certificate');
+  if (!(first instanceof asn1js.Sequence)) throw ess(': an ESSCertID is not a SEQUENCE');
   const parts = [...children(first)];
   let hashOid = null;
   if (v2) {
@@ -260,28 +273,28 @@ function firstEssCertId(value, v2) {
   }
   const [hash, issuerSerial] = parts;
   if (!isUniversal(hash, 4) || (issuerSerial && !(issuerSerial instanceof asn1js.Sequence)) || parts.length > 2 || hashOid === '') {
-    throw badAttributes(`${label}: an ESSCertID does not decode`);
+    throw ess(': an ESSCertID does not decode');
   }
   return { hashOid, hash: hash.valueBlock.valueHexView, issuerSerial: issuerSerial ?? null };
 }
 
 /** Step 5: content type, message digest over the TSTInfo, ESS signing certificate. */
 function checkSignedAttributes(signerInfo, tstDer, signer) {
-  if (!signerInfo.signedAttrs) throw badAttributes('none');
+  if (!signerInfo.signedAttrs) throw badAttributes('none', 'none');
   const attrs = signerInfo.signedAttrs.attributes;
   const contentType = attribute(attrs, ATTR_CONTENT_TYPE);
-  if (!contentType) throw badAttributes('no content-type attribute');
+  if (!contentType) throw badAttributes('no content-type attribute', 'no-content-type');
   const ct = oidOf(contentType);
-  if (ct === null) throw badAttributes('content-type: not an object identifier');
-  if (ct !== CT_TST_INFO) throw badAttributes(`content-type is ${ct}, not TSTInfo`);
+  if (ct === null) throw badAttributes('content-type: not an object identifier', 'content-type-not-oid');
+  if (ct !== CT_TST_INFO) throw badAttributes(`content-type is ${ct}, not TSTInfo`, 'content-type', { oid: ct });
   const digestOid = signerInfo.digestAlgorithm.algorithmId;
   const digest = digestOf(digestOid);
-  if (!digest) throw new TimestampError('timestamp-unsupported', `digest algorithm ${digestOid}`);
+  if (!digest) throw new TimestampError('timestamp-unsupported', `digest algorithm ${digestOid}`, { reason: 'digest', oid: digestOid });
   const md = attribute(attrs, ATTR_MESSAGE_DIGEST);
-  if (!md) throw badAttributes('no message-digest attribute');
-  if (!isUniversal(md, 4) || md.idBlock.isConstructed) throw badAttributes('message-digest: not an OCTET STRING');
+  if (!md) throw badAttributes('no message-digest attribute', 'no-message-digest');
+  if (!isUniversal(md, 4) || md.idBlock.isConstructed) throw badAttributes('message-digest: not an OCTET STRING', 'message-digest-form');
   if (!bytesEqual(md.valueBlock.valueHexView, digest.fn(tstDer))) {
-    throw badAttributes('the message digest is not the digest of the TSTInfo (the token was altered)');
+    throw badAttributes('the message digest is not the digest of the TSTInfo (the token was altered)', 'message-digest');
   }
   let ess;
   let hash;
@@ -289,17 +302,17 @@ function checkSignedAttributes(signerInfo, tstDer, signer) {
   if (v2) {
     ess = firstEssCertId(v2, true);
     const alg = digestOf(ess.hashOid);
-    if (!alg) throw new TimestampError('timestamp-unsupported', `ESSCertIDv2 hash ${ess.hashOid}`);
+    if (!alg) throw new TimestampError('timestamp-unsupported', `ESSCertIDv2 hash ${ess.hashOid}`, { reason: 'ess-hash', oid: ess.hashOid });
     hash = alg.fn(signer.der);
   } else {
     const v1 = attribute(attrs, ATTR_SIGNING_CERTIFICATE);
-    if (!v1) throw badAttributes('no signingCertificate or signingCertificateV2 attribute');
+    if (!v1) throw badAttributes('no signingCertificate or signingCertificateV2 attribute', 'no-signing-certificate');
     ess = firstEssCertId(v1, false);
     hash = sha1Of(signer.der);
   }
-  if (!bytesEqual(ess.hash, hash)) throw badAttributes("the ESS certificate hash does not name the signer's certificate");
+  if (!bytesEqual(ess.hash, hash)) throw badAttributes("the ESS certificate hash does not name the signer's certificate", 'ess-hash');
   if (ess.issuerSerial && !namesCertificate(ess.issuerSerial, signer)) {
-    throw badAttributes("the ESS issuer and serial do not name the signer's certificate");
+    throw badAttributes("the ESS issuer and serial do not name the signer's certificate", 'ess-issuer-serial');
   }
 }
 
@@ -307,19 +320,22 @@ function checkSignedAttributes(signerInfo, tstDer, signer) {
 function checkTimeStampingCertificate(cert) {
   const eku = extension(cert, EXT_EXT_KEY_USAGE);
   let reason;
+  let why;
   const usages = eku && decodeWhole(eku.value);
-  if (!eku) reason = "has no extended key usage (a TSA's must be id-kp-timeStamping)";
+  if (!eku) [reason, why] = ["has no extended key usage (a TSA's must be id-kp-timeStamping)", 'no-eku'];
   else if (!(usages instanceof asn1js.Sequence) || !children(usages).every((u) => oidOf(u) !== null)) {
-    reason = 'extended key usage does not parse';
-  } else if (!eku.critical) reason = 'its extended key usage is not critical';
+    [reason, why] = ['extended key usage does not parse', 'eku-form'];
+  } else if (!eku.critical) [reason, why] = ['its extended key usage is not critical', 'eku-not-critical'];
   else if (children(usages).length === 1 && oidOf(children(usages)[0]) === KP_TIME_STAMPING) return;
-  else reason = 'its extended key usage is not id-kp-timeStamping alone';
-  throw certificateError({ subject: cert.subjectText }, reason);
+  else [reason, why] = ['its extended key usage is not id-kp-timeStamping alone', 'eku-not-time-stamping'];
+  throw certificateError({ subject: cert.subjectText }, reason, why);
 }
 
 function checkValidAt(cert, atSeconds) {
   if (cert.notBefore <= atSeconds && atSeconds <= cert.notAfter) return;
-  throw certificateError({ subject: cert.subjectText }, `not valid at genTime (valid ${utcText(BigInt(cert.notBefore) * NS)} to ${utcText(BigInt(cert.notAfter) * NS)})`);
+  const [from, to] = [BigInt(cert.notBefore) * NS, BigInt(cert.notAfter) * NS];
+  throw certificateError({ subject: cert.subjectText }, `not valid at genTime (valid ${utcText(from)} to ${utcText(to)})`,
+    'not-valid', { at: BigInt(atSeconds) * NS, notBefore: from, notAfter: to });
 }
 
 /** Whether `issuer` issued `cert`: names match and its key verifies `cert`'s signature. */
@@ -373,7 +389,8 @@ async function chainToAnchor(subtle, signer, pool, anchors, atSeconds) {
     current = next;
   }
   throw new TimestampError('timestamp-untrusted',
-    `the signer ${signer.subjectText} does not chain up to a trust anchor (${anchors.map((a) => a.subjectText).join('; ')})`);
+    `the signer ${signer.subjectText} does not chain up to a trust anchor (${anchors.map((a) => a.subjectText).join('; ')})`,
+    { reason: 'untrusted', signer: signer.subjectText, anchors: anchors.map((a) => a.subjectText) });
 }
 
 const inRange = (v, max) => v === undefined || (Number.isSafeInteger(v) && v >= 0 && v <= max);
@@ -381,36 +398,39 @@ const inRange = (v, max) => v === undefined || (Number.isSafeInteger(v) && v >= 
 /** Step 1: the bytes as a granted TimeStampResp → { signedData (PKIjs), node (asn1js), tstDer, tst, genTime }. */
 function readResponse(bytes) {
   const root = decodeWhole(bytes);
-  if (!root) throw malformed('TimeStampResp: not one DER value');
+  if (!root) throw malformed('TimeStampResp: not one DER value', 'not-der');
   let response;
   try {
     response = new TimeStampResp({ schema: root });
   } catch (e) {
-    throw malformed(`TimeStampResp: ${e.message}`);
+    throw malformed(`TimeStampResp: ${e.message}`, 'response');
   }
   const status = response.status.status;
   if (status !== 0 && status !== 1) {
     const text = (response.status.statusStrings ?? []).map((s) => s.valueBlock.value).join('; ');
     throw new TimestampError('timestamp-not-granted',
-      `the authority did not grant a token (status ${STATUS_NAMES[status] ?? status}${text ? `: ${text}` : ''})`);
+      `the authority did not grant a token (status ${STATUS_NAMES[status] ?? status}${text ? `: ${text}` : ''})`,
+      { reason: 'not-granted', status: STATUS_NAMES[status] ?? String(status), text });
   }
-  if (!response.timeStampToken) throw malformed('a granted response without a token');
+  if (!response.timeStampToken) throw malformed('a granted response without a token', 'no-token');
   const token = response.timeStampToken;
-  if (token.contentType !== SIGNED_DATA) throw malformed(`the token is ${token.contentType}, not SignedData`);
+  if (token.contentType !== SIGNED_DATA) throw malformed(`the token is ${token.contentType}, not SignedData`, 'not-signed-data', { oid: token.contentType });
   let signedData;
   try {
     signedData = new SignedData({ schema: token.content });
   } catch (e) {
-    throw malformed(`SignedData: ${e.message}`);
+    throw malformed(`SignedData: ${e.message}`, 'signed-data');
   }
   // CMSVersion 0–5 (RFC 5652 §5.1), here and in the SignerInfo.
   if (![signedData.version, ...signedData.signerInfos.map((i) => i.version)].every((v) => Number.isInteger(v) && v >= 0 && v <= 5)) {
-    throw malformed('SignedData: a version that is not a CMSVersion');
+    throw malformed('SignedData: a version that is not a CMSVersion', 'cms-version');
   }
   const encap = signedData.encapContentInfo;
-  if (encap.eContentType !== CT_TST_INFO) throw malformed(`the signed content is ${encap.eContentType}, not TSTInfo`);
-  if (!encap.eContent) throw malformed('no TSTInfo in the token');
-  if (!isUniversal(encap.eContent, 4) || encap.eContent.idBlock.isConstructed) throw malformed('eContent: not an OCTET STRING');
+  if (encap.eContentType !== CT_TST_INFO) {
+    throw malformed(`the signed content is ${encap.eContentType}, not TSTInfo`, 'not-tst-info', { oid: encap.eContentType });
+  }
+  if (!encap.eContent) throw malformed('no TSTInfo in the token', 'no-tst-info');
+  if (!isUniversal(encap.eContent, 4) || encap.eContent.idBlock.isConstructed) throw malformed('eContent: not an OCTET STRING', 'e-content');
   const tstDer = new Uint8Array(encap.eContent.valueBlock.valueHexView);
   const tstNode = decodeWhole(tstDer);
   let tst;
@@ -418,18 +438,18 @@ function readResponse(bytes) {
     if (!tstNode) throw new Error('not one DER value');
     tst = new TSTInfo({ schema: tstNode });
   } catch (e) {
-    throw malformed(`TSTInfo: ${e.message}`);
+    throw malformed(`TSTInfo: ${e.message}`, 'tst-info');
   }
-  if (tst.version !== 1) throw malformed(`TSTInfo: version ${tst.version}, not 1`);
+  if (tst.version !== 1) throw malformed(`TSTInfo: version ${tst.version}, not 1`, 'tst-version', { version: tst.version });
   // Accuracy: seconds a non-negative integer, millis and micros 16-bit unsigned (as the reference reads them).
   const acc = tst.accuracy;
   if (acc && !(inRange(acc.seconds, 2 ** 53) && inRange(acc.millis, 65535) && inRange(acc.micros, 65535))) {
-    throw malformed('TSTInfo: accuracy out of range');
+    throw malformed('TSTInfo: accuracy out of range', 'accuracy');
   }
   const genTimeNode = children(tstNode)[4];
   const genTimeText = isUniversal(genTimeNode, 24) ? String.fromCharCode(...genTimeNode.valueBlock.valueHexView) : '';
   const genTime = parseGenTime(genTimeText);
-  if (genTime === null) throw malformed(`TSTInfo: genTime ${genTimeText} is not YYYYMMDDhhmmss[.f]Z`);
+  if (genTime === null) throw malformed(`TSTInfo: genTime ${genTimeText} is not YYYYMMDDhhmmss[.f]Z`, 'gen-time', { text: genTimeText });
   // The token's certificates, as DER (only plain certificates: other choices are ignored).
   const certsNode = children(token.content).find((n) => isContext(n, 0)) ?? null;
   return { signedData, certsNode, tstDer, tst, genTime };
@@ -451,7 +471,8 @@ export async function verifyResponse(bytes, commitmentHash, anchors, { nonce = n
   if (imprint.hashAlgorithm.algorithmId !== OID.sha256 || !bytesEqual(hashed, commitmentHash)) {
     const alg = imprint.hashAlgorithm.algorithmId === OID.sha256 ? 'sha256' : imprint.hashAlgorithm.algorithmId;
     throw new TimestampError('timestamp-imprint',
-      `the token time-stamps ${alg}:${toHex(hashed)}, not the commitment hash ${toHex(commitmentHash)}`);
+      `the token time-stamps ${alg}:${toHex(hashed)}, not the commitment hash ${toHex(commitmentHash)}`,
+      { reason: 'imprint', algorithm: alg, hash: toHex(hashed), commitmentHash: toHex(commitmentHash) });
   }
 
   // 3. The nonce is the request's.
@@ -459,13 +480,15 @@ export async function verifyResponse(bytes, commitmentHash, anchors, { nonce = n
     const found = tst.nonce ? tst.nonce.valueBlock.valueHexView : null;
     if (!found || !bytesEqual(found, nonceInteger(nonce))) {
       throw new TimestampError('timestamp-nonce',
-        `the token's nonce ${found ? toHex(found) : 'none'} is not the request's nonce ${nonce}`);
+        `the token's nonce ${found ? toHex(found) : 'none'} is not the request's nonce ${nonce}`,
+        { reason: 'nonce', found: found ? toHex(found) : null, nonce });
     }
   }
 
   // 4. One signer, whose certificate is among the token's or the anchors.
   if (signedData.signerInfos.length !== 1) {
-    throw new TimestampError('timestamp-signer', `the token has ${signedData.signerInfos.length} signers; RFC 3161 allows only the authority`);
+    throw new TimestampError('timestamp-signer', `the token has ${signedData.signerInfos.length} signers; RFC 3161 allows only the authority`,
+      { reason: 'signers', count: signedData.signerInfos.length });
   }
   const signerInfo = signedData.signerInfos[0];
   const pool = [];
@@ -474,11 +497,13 @@ export async function verifyResponse(bytes, commitmentHash, anchors, { nonce = n
     try {
       pool.push(readCertificate(encoding(node)));
     } catch (e) {
-      throw malformed(`a certificate of the token: ${e.message}`);
+      throw malformed(`a certificate of the token: ${e.message}`, 'token-certificate');
     }
   }
   const signer = [...pool, ...anchors].find((c) => identifies(signerInfo.sid, c));
-  if (!signer) throw new TimestampError('timestamp-signer', "the signer's certificate is neither in the token nor a trust anchor");
+  if (!signer) {
+    throw new TimestampError('timestamp-signer', "the signer's certificate is neither in the token nor a trust anchor", { reason: 'no-signer' });
+  }
 
   // 5. Signed attributes.
   checkSignedAttributes(signerInfo, tstDer, signer);
@@ -489,8 +514,8 @@ export async function verifyResponse(bytes, commitmentHash, anchors, { nonce = n
       new Uint8Array(signerInfo.signedAttrs.encodedValue), signerInfo.signature.valueBlock.valueHexView);
   } catch (e) {
     if (!(e instanceof SignatureFailure)) throw e;
-    if (e.unsupported) throw new TimestampError('timestamp-unsupported', e.unsupported);
-    throw new TimestampError('timestamp-signature', "the authority's signature over the token does not verify");
+    if (e.unsupported) throw new TimestampError('timestamp-unsupported', e.unsupported, { reason: 'signature', ...e.facts });
+    throw new TimestampError('timestamp-signature', "the authority's signature over the token does not verify", { reason: 'signature' });
   }
 
   // 7, 8. A time-stamping certificate, chaining to an anchor, every certificate valid at genTime.
@@ -518,7 +543,8 @@ export async function verifyResponse(bytes, commitmentHash, anchors, { nonce = n
 export function checkBefore(stamp, deadline) {
   if (stamp.latest < deadline) return;
   throw new TimestampError('timestamp-too-late',
-    `time-stamped at ${utcText(stamp.genTime)} (latest ${utcText(stamp.latest)}), not before ${utcText(deadline)}`);
+    `time-stamped at ${utcText(stamp.genTime)} (latest ${utcText(stamp.latest)}), not before ${utcText(deadline)}`,
+    { reason: 'too-late', genTime: stamp.genTime, latest: stamp.latest, deadline });
 }
 
 /**
@@ -540,7 +566,7 @@ export function deadlineOf(transcript) {
 
 /**
  * All of a draw's tokens (§16.4): each `{ label, bytes }` checked on its own, without a nonce.
- * Resolves to { deadline, outcomes: [{ label, stamp | null, error: { code, detail } | null }],
+ * Resolves to { deadline, outcomes: [{ label, stamp | null, error: { code, detail, facts } | null }],
  * proven: the stamp with the earliest latest time among those that count, or null }.
  */
 export async function assessTokens(tokens, commitmentHash, deadline, anchors, options = {}) {
@@ -553,7 +579,7 @@ export async function assessTokens(tokens, commitmentHash, deadline, anchors, op
       outcomes.push({ label, stamp, error: null });
     } catch (e) {
       if (!(e instanceof TimestampError)) throw e;
-      outcomes.push({ label, stamp, error: { code: e.code, detail: e.detail } });
+      outcomes.push({ label, stamp, error: { code: e.code, detail: e.detail, facts: e.facts } });
     }
   }
   const counting = outcomes.filter((o) => o.error === null).map((o) => o.stamp);

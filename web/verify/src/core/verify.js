@@ -291,6 +291,7 @@ export async function verifyDraw({ transcript, published = null, loadFrame, load
         recorded: e.recorded,
         recomputed: e.recomputed,
       };
+      if (e.facts !== undefined) failure.facts = e.facts;
       if (!(e instanceof FieldError) && !e.kind) failure.internal = String(e.stack ?? e);
       Object.assign(s, failure);
       break;

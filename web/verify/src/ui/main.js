@@ -2,7 +2,7 @@
 import { CHECKS } from '../core/verify.js';
 import { checkInclusion } from '../core/proof.js';
 import { parseStrictJson } from '../core/strict-json.js';
-import { CHECK_TEXT, PHASE_TEXT, SPEC_URL, STATUS_TEXT, beijingTime, drandText, kindWord, sectionText } from './texts.js';
+import { CHECK_TEXT, PHASE_TEXT, SPEC_URL, STATUS_TEXT, beijingTime, drandText, failureText, kindWord, sectionText, valueText } from './texts.js';
 import { readSource, decodeText, SourceError } from './sources.js';
 import { prestartWorker, runVerification, startFrameFile } from './run.js';
 import { prefillTimestamps, showTimestamps } from './timestamps.js';
@@ -86,9 +86,9 @@ function markChecks(runningId) {
 
 function failureBox(f) {
   const dl = el('dl', {}, el('dt', {}, '字段'), el('dd', {}, el('code', { class: 'failed-field' }, f.field)),
-    el('dt', {}, '原因'), el('dd', {}, f.detail));
-  if (f.recorded !== undefined) dl.append(el('dt', {}, '誊本记录的值'), el('dd', {}, el('code', {}, String(f.recorded))));
-  if (f.recomputed !== undefined) dl.append(el('dt', {}, '重新计算的值'), el('dd', {}, el('code', {}, String(f.recomputed))));
+    el('dt', {}, '原因'), el('dd', {}, failureText(f)));
+  if (f.recorded !== undefined) dl.append(el('dt', {}, '誊本记录的值'), el('dd', {}, el('code', {}, valueText(f.recorded))));
+  if (f.recomputed !== undefined) dl.append(el('dt', {}, '重新计算的值'), el('dd', {}, el('code', {}, valueText(f.recomputed))));
   if (f.internal) dl.append(el('dt', {}, '内部错误'), el('dd', {}, el('code', {}, f.internal)));
   return el('div', { class: 'failure' }, dl);
 }
@@ -214,7 +214,7 @@ async function onVerify(event) {
     } else {
       const f = report.failure;
       verdict(out, false, `✘ 验证未通过：字段 ${f.field} 不一致。`,
-        `${CHECK_TEXT[f.check][0]}: ${f.detail}`,
+        `${CHECK_TEXT[f.check][0]}：${failureText(f)}`,
         '这说明誊本、名录或人员名录中至少有一个与抽取时使用的不同（被改动，或选错了文件）。');
     }
     // The commitment's time-stamp tokens (§16), after the draw: they never change its verdict.

@@ -81,3 +81,196 @@ export function beijingTime(text) {
   const ns = typeof text === 'string' ? parseRfc3339(text) : null;
   return ns === null ? String(text) : `${beijingText(ns)}（北京时间）`;
 }
+
+/** Nanoseconds since 1970 (BigInt) in 北京时间, labelled: `2026-03-02 00:30:00（北京时间）`. */
+export const beijingNs = (ns) => `${beijingText(ns)}（北京时间）`;
+
+const RFC3339_UTC = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z\b/g;
+
+/**
+ * A recorded or recomputed value as shown under a failure: every RFC 3339 UTC time in it is given
+ * in 北京时间, with the value as the file writes it beside (`不早于 2026-03-02 00:30:00（北京时间，即
+ * 2026-03-01T16:30:00Z）`); other values unchanged.
+ */
+export function valueText(value) {
+  return String(value).replace(RFC3339_UTC, (t) => {
+    const ns = parseRfc3339(t);
+    return ns === null ? t : `${beijingText(ns)}（北京时间，即 ${t}）`;
+  });
+}
+
+/** Any RFC 3339 UTC time in a sentence, as 北京时间 (the core states times as the files write them). */
+const timesInBeijing = (text) => String(text).replace(RFC3339_UTC, (t) => beijingTime(t));
+
+/**
+ * A failure of the draw's checks in words: the core's Chinese sentence, except that the failures
+ * that state times are worded here from their `facts` (RFC 3339 UTC in the files), in 北京时间.
+ */
+export function failureText(f) {
+  const x = f.facts ?? {};
+  switch (f.code) {
+    case 'drawn-before-commit':
+      if (x.drawnAt && x.committedAt) return `抽取时间 ${beijingTime(x.drawnAt)}早于承诺时间 ${beijingTime(x.committedAt)}。`;
+      break;
+    case 'beacon-too-early':
+      if (x.roundTime && x.drawnAt) {
+        return `drand 第 ${x.round} 轮发布于 ${beijingTime(x.roundTime)}，抽取时间 ${beijingTime(x.drawnAt)}早于此时间。`;
+      }
+      break;
+    case 'beacon-round-not-after-commit':
+      if (x.roundTime && x.committedAt) {
+        return `drand ${x.chain} 第 ${x.round} 轮发布于 ${beijingTime(x.roundTime)}，不晚于承诺时间 ${beijingTime(x.committedAt)}：承诺时其数值可能已为人所知。`;
+      }
+      break;
+    default:
+  }
+  return timesInBeijing(f.detail);
+}
+
+/** What each time-stamp code means, in plain words (the code itself is shown too: it is the CLI's). */
+export const TIMESTAMP_CODE_TEXT = {
+  'timestamp-malformed': '不是有效的 RFC 3161 时间戳响应文件',
+  'timestamp-not-granted': '时间戳机构没有签发时间戳',
+  'timestamp-imprint': '它证明的是另一个哈希，不是本次承诺的哈希',
+  'timestamp-nonce': '随机数（nonce）与请求不符',
+  'timestamp-signer': '找不到签名者的证书',
+  'timestamp-signed-attributes': '签名属性缺失，或与时间戳内容、签名者证书不符',
+  'timestamp-signature': '时间戳机构的签名验证失败（文件被改动过）',
+  'timestamp-certificate': '签名证书不是时间戳专用证书，或在签发时不在有效期内',
+  'timestamp-untrusted': '签名者的证书不能追溯到所提供的信任根证书',
+  'timestamp-unsupported': '使用了本页面不支持的算法（如 SM2、RSA-PSS）',
+  'timestamp-too-late': '时间戳不早于截止时间，不能证明承诺在随机数产生之前已经存在',
+};
+
+/** Algorithms a token may name that the page does not support, by name (the OID is shown too). */
+const OID_NAMES = {
+  '1.2.156.10197.1.501': 'SM2 签名（SM3 摘要）',
+  '1.2.156.10197.1.401': 'SM3 摘要',
+  '1.2.156.10197.1.301': 'SM2 椭圆曲线',
+  '1.2.840.113549.1.1.10': 'RSA-PSS 签名',
+  '1.2.840.113549.1.1.5': 'RSA 签名（SHA-1 摘要）',
+  '1.2.840.10045.4.1': 'ECDSA 签名（SHA-1 摘要）',
+  '1.3.14.3.2.26': 'SHA-1 摘要',
+};
+const oidText = (oid) => (Object.hasOwn(OID_NAMES, oid ?? '') ? `${OID_NAMES[oid]}（${oid}）` : `算法 ${oid}`);
+
+/** A time-stamp token's structure that does not read (timestamp-malformed), by `reason`. */
+const MALFORMED_TEXT = {
+  'not-der': () => '文件不是一个完整的 DER 编码值（可能被截断或改动过，或根本不是时间戳响应文件）。',
+  response: () => '时间戳响应（TimeStampResp）的结构无法读取。',
+  'no-token': () => '响应表示已签发，却不含时间戳令牌。',
+  'not-signed-data': (x) => `时间戳令牌的内容类型是 ${x.oid}，不是签名数据（SignedData）。`,
+  'signed-data': () => '时间戳令牌中的签名数据（SignedData）结构无法读取。',
+  'cms-version': () => '签名数据中有不是 CMS 规定版本（0–5）的版本号。',
+  'not-tst-info': (x) => `签名的内容类型是 ${x.oid}，不是时间戳信息（TSTInfo）。`,
+  'no-tst-info': () => '时间戳令牌中没有时间戳信息（TSTInfo）。',
+  'e-content': () => '时间戳信息没有以 OCTET STRING 的形式签入令牌。',
+  'tst-info': () => '时间戳信息（TSTInfo）的结构无法读取。',
+  'tst-version': (x) => `时间戳信息的版本是 ${x.version}，应为 1。`,
+  accuracy: () => '时间戳信息中的误差（accuracy）超出范围。',
+  'gen-time': (x) => `时间戳信息中的时间“${x.text}”不是规定的格式 YYYYMMDDhhmmss[.f]Z。`,
+  'token-certificate': () => '时间戳令牌所附的某个证书无法读取。',
+};
+
+/** Signed attributes that are missing or wrong (timestamp-signed-attributes), by `reason`. */
+const ATTRIBUTES_TEXT = {
+  none: () => '签名者没有签名属性。',
+  'attribute-twice': (x) => `签名属性 ${x.oid} 出现了不止一次。`,
+  'attribute-values': (x) => `签名属性 ${x.oid} 的值不是恰好一个。`,
+  'no-content-type': () => '缺少内容类型（content-type）签名属性。',
+  'content-type-not-oid': () => '内容类型签名属性不是对象标识符。',
+  'content-type': (x) => `内容类型签名属性是 ${x.oid}，不是时间戳信息（TSTInfo）。`,
+  'no-message-digest': () => '缺少消息摘要（message-digest）签名属性。',
+  'message-digest-form': () => '消息摘要签名属性不是 OCTET STRING。',
+  'message-digest': () => '消息摘要签名属性不是时间戳信息的摘要：时间戳信息被改动过。',
+  'no-signing-certificate': () => '缺少签名证书（signingCertificate 或 signingCertificateV2）签名属性，无法确定签名的是哪一个证书。',
+  'ess-decode': (x) => `签名证书属性（${x.attribute}）无法读取。`,
+  'ess-hash': () => '签名证书属性中的证书哈希与签名者的证书不符。',
+  'ess-issuer-serial': () => '签名证书属性中的颁发者和序列号与签名者的证书不符。',
+};
+
+/** The signer's certificate that cannot stamp (timestamp-certificate), by `reason`. */
+const CERTIFICATE_TEXT = {
+  'no-eku': () => '没有扩展密钥用法（时间戳机构的证书必须限定为时间戳专用，即 id-kp-timeStamping）',
+  'eku-form': () => '的扩展密钥用法无法读取',
+  'eku-not-critical': () => '的扩展密钥用法没有标为关键（critical）',
+  'eku-not-time-stamping': () => '的扩展密钥用法不是仅限时间戳（id-kp-timeStamping）',
+  'not-valid': (x) => `在时间戳时间 ${beijingNs(x.at)}不在有效期内（有效期为 ${beijingText(x.notBefore)} 至 ${beijingText(x.notAfter)}，北京时间）`,
+};
+
+/** An algorithm the page cannot check (timestamp-unsupported), by `reason` / `what`. */
+function unsupportedText(x) {
+  if (x.reason === 'digest') return `签名者使用的${oidText(x.oid)}本页面不支持。`;
+  if (x.reason === 'ess-hash') return `签名证书属性使用的${oidText(x.oid)}本页面不支持。`;
+  switch (x.what) {
+    case 'rsa-no-digest': return 'RSA 签名没有指明摘要算法。';
+    case 'digest': return `签名使用的${oidText(x.oid)}本页面不支持。`;
+    case 'algorithm': return `签名使用的${oidText(x.oid)}本页面不支持。`;
+    case 'rsa-key': return '声称是 RSA 签名，签名者的公钥却不是 RSA 公钥。';
+    case 'ec-key': return '声称是 ECDSA 签名，签名者的公钥却不是椭圆曲线公钥。';
+    case 'ec-curve': return '签名者的椭圆曲线公钥没有指明曲线。';
+    case 'curve': return `签名者的公钥使用的${oidText(x.oid)}本页面不支持。`;
+    default: return null;
+  }
+}
+
+/**
+ * The detail line of a token that does not count, in words, from the core's `{ code, facts }`
+ * (src/core/timestamp.js): names, hashes and times (in 北京时间) as the token states them. Falls
+ * back to the meaning of the code, never to the core's English detail.
+ */
+export function timestampDetailText(error) {
+  const x = error.facts ?? {};
+  let text = null;
+  switch (error.code) {
+    case 'timestamp-malformed':
+      text = MALFORMED_TEXT[x.reason]?.(x) ?? null;
+      break;
+    case 'timestamp-not-granted':
+      text = `时间戳机构拒绝签发（状态 ${x.status}）${x.text ? `，机构附言：“${x.text}”` : ''}。`;
+      break;
+    case 'timestamp-imprint':
+      text = `时间戳证明的哈希是 ${x.algorithm === 'sha256' ? 'SHA-256' : oidText(x.algorithm)} ${x.hash}，本次承诺的哈希是 ${x.commitmentHash}。`;
+      break;
+    case 'timestamp-nonce':
+      text = `时间戳中的随机数（nonce）是 ${x.found ?? '（无）'}，请求中的是 ${x.nonce}。`;
+      break;
+    case 'timestamp-signer':
+      text = x.reason === 'signers'
+        ? `时间戳有 ${x.count} 个签名者，RFC 3161 只允许时间戳机构一个签名者。`
+        : '签名者的证书既不在时间戳文件中，也不是所提供的信任根证书。';
+      break;
+    case 'timestamp-signed-attributes':
+      text = ATTRIBUTES_TEXT[x.reason]?.(x) ?? null;
+      break;
+    case 'timestamp-signature':
+      text = '用签名者证书的公钥验证时间戳机构的签名，结果不符：时间戳被改动过，或不是该证书签的名。';
+      break;
+    case 'timestamp-certificate': {
+      const why = CERTIFICATE_TEXT[x.reason]?.(x);
+      text = why ? `证书 ${x.subject} ${why}。` : null;
+      break;
+    }
+    case 'timestamp-untrusted':
+      text = `签名者 ${x.signer} 的证书不能追溯到所提供的信任根证书（${(x.anchors ?? []).join('；')}）。`;
+      break;
+    case 'timestamp-unsupported':
+      text = unsupportedText(x);
+      break;
+    case 'timestamp-too-late':
+      text = `时间戳时间为 ${beijingNs(x.genTime)}`
+        + (x.latest !== x.genTime ? `，计入误差最晚为 ${beijingNs(x.latest)}` : '')
+        + `，不早于截止时间 ${beijingNs(x.deadline)}。`;
+      break;
+    default:
+  }
+  return text ?? `${TIMESTAMP_CODE_TEXT[error.code] ?? '时间戳无效'}。`;
+}
+
+/** Trust anchors that could not be read (src/core/timestamp.js AnchorError), in words. */
+export function anchorErrorText(e) {
+  const x = e.facts ?? {};
+  if (x.reason === 'none') return '其中没有证书（应为含 CERTIFICATE 块的 PEM 文件）。';
+  if (x.reason === 'certificate') return `其中第 ${x.index} 个证书无法读取。`;
+  return '无法读取。';
+}

@@ -3,23 +3,12 @@
 // §14 with or without tokens), each shown with its authority, its time in 北京时间 and its verdict.
 import { H } from '../core/hash.js';
 import { canonicalBytes } from '../core/canonical-json.js';
-import { AnchorError, assessTokens, assessmentText, beijingText, deadlineOf, readAnchorsPem } from '../core/timestamp.js';
+import { AnchorError, assessTokens, assessmentText, deadlineOf, readAnchorsPem } from '../core/timestamp.js';
 import { readSource, decodeText, SourceError } from './sources.js';
+import { TIMESTAMP_CODE_TEXT, anchorErrorText, beijingNs, timestampDetailText } from './texts.js';
 
-/** What each code means, in plain words (the code itself is shown too: it is the CLI's). */
-export const TIMESTAMP_CODE_TEXT = {
-  'timestamp-malformed': '不是有效的 RFC 3161 时间戳响应文件',
-  'timestamp-not-granted': '时间戳机构没有签发时间戳',
-  'timestamp-imprint': '它证明的是另一个哈希，不是本次承诺的哈希',
-  'timestamp-nonce': '随机数（nonce）与请求不符',
-  'timestamp-signer': '找不到签名者的证书',
-  'timestamp-signed-attributes': '签名属性缺失，或与时间戳内容、签名者证书不符',
-  'timestamp-signature': '时间戳机构的签名验证失败（文件被改动过）',
-  'timestamp-certificate': '签名证书不是时间戳专用证书，或在签发时不在有效期内',
-  'timestamp-untrusted': '签名者的证书不能追溯到所提供的信任根证书',
-  'timestamp-unsupported': '使用了本页面不支持的算法（如 SM2、RSA-PSS）',
-  'timestamp-too-late': '时间戳不早于截止时间，不能证明承诺在随机数产生之前已经存在',
-};
+/** What each code means (worded in texts.js, where the detail lines are worded too). */
+export { TIMESTAMP_CODE_TEXT };
 
 const $ = (id) => document.getElementById(id);
 
@@ -77,7 +66,7 @@ async function readAnchors() {
   try {
     return readAnchorsPem(decodeText(r.bytes, '信任根证书'));
   } catch (e) {
-    if (e instanceof AnchorError) throw new SourceError(`信任根证书文件 ${r.name} 无法读取：${e.message}`);
+    if (e instanceof AnchorError) throw new SourceError(`信任根证书文件 ${r.name} 无法读取：${anchorErrorText(e)}`);
     throw e;
   }
 }
@@ -104,7 +93,7 @@ const el = (tag, attrs = {}, ...children) => {
 };
 
 function deadlineText(deadline) {
-  const when = `${beijingText(deadline.ns)}（北京时间）`;
+  const when = beijingNs(deadline.ns);
   return deadline.reason === 'drand'
     ? `截止时间是承诺指定的 drand ${deadline.chain} 第 ${deadline.round} 轮的发布时间 ${when}：时间戳必须早于它（见《抽取规范》第 16.4 节）。`
     : `截止时间是誊本记录的抽取时间 ${when}：时间戳必须早于它（见《抽取规范》第 16.4 节）。`;
@@ -117,15 +106,15 @@ function outcomeItem(o) {
     el('span', { class: 'check-title' }, o.label));
   if (o.stamp) {
     li.append(el('p', { class: 'check-explain' },
-      `时间戳机构 ${o.stamp.authority}，时间 ${beijingText(o.stamp.genTime)}（北京时间）`,
-      o.stamp.latest !== o.stamp.genTime ? `，误差内最晚 ${beijingText(o.stamp.latest)}` : '',
+      `时间戳机构 ${o.stamp.authority}，时间 ${beijingNs(o.stamp.genTime)}`,
+      o.stamp.latest !== o.stamp.genTime ? `，误差内最晚 ${beijingNs(o.stamp.latest)}` : '',
       `；信任根 ${o.stamp.anchor}；序列号 ${o.stamp.serial}。`));
   }
   if (!ok) {
     li.append(el('div', { class: 'failure' }, el('dl', {},
       el('dt', {}, '代码'), el('dd', {}, el('code', { class: 'failed-field' }, o.error.code)),
       el('dt', {}, '原因'), el('dd', {}, TIMESTAMP_CODE_TEXT[o.error.code] ?? o.error.code),
-      el('dt', {}, '详情'), el('dd', {}, o.error.detail))));
+      el('dt', {}, '详情'), el('dd', { class: 'timestamp-detail', 'data-detail': o.error.detail }, timestampDetailText(o.error)))));
   }
   return li;
 }
