@@ -251,6 +251,11 @@ test('an inclusion proof from the CLI is checked against the loaded transcript',
   await page.click('#proof-button');
   await page.waitForSelector('#proof-result .verdict.bad');
   assert.match(await page.innerText('#proof-result'), /证明无效/);
+  // A proof that is not JSON: the reader's Chinese message, after a full-width colon.
+  await page.fill('#proof-text', '{"target_id": ');
+  await page.click('#proof-button');
+  await page.waitForSelector('#proof-result .verdict.bad');
+  assert.match(await page.innerText('#proof-result'), /无法检查证明\s*证明文件：JSON 第 1 行第 \d+ 列：/);
   await page.close();
 });
 

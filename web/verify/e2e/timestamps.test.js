@@ -190,6 +190,14 @@ test("a link naming the plan's list of tokens (?timestamps=…/verification) fet
     await bad.page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
     assert.match((await timestampResult(bad.page)).text, /时间戳清单（.*）的格式不对/);
     await bad.page.close();
+    // A list that is not JSON (e.g. an error page) is said to be so in Chinese, not in the browser's English.
+    writeFileSync(join(plan, 'verification-html'), '<!doctype html><p>Not Found</p>');
+    const html = await openPage(`${server.url}/verify/verify.html?${files}&timestamps=/plan/verification-html`);
+    await html.page.click('#verify-button');
+    await html.page.waitForFunction(() => document.body.dataset.timestamps === 'done' && document.body.dataset.state !== 'running');
+    assert.match((await timestampResult(html.page)).text, /时间戳清单（\/plan\/verification-html）不是 JSON 文件。/);
+    assert.doesNotMatch((await timestampResult(html.page)).text, /Unexpected|token|valid JSON/);
+    await html.page.close();
     assert.deepEqual([...errors, ...bad.errors], []);
   } finally {
     await server.close();

@@ -270,7 +270,7 @@ function parseJson(text, label) {
   try {
     return parseStrictJson(text);
   } catch (e) {
-    throw new SourceError(`${label}: ${e.message}`);
+    throw new SourceError(`${label}：${e.message}`);
   }
 }
 

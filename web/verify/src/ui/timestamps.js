@@ -29,8 +29,8 @@ async function readListing() {
   let answer;
   try {
     answer = JSON.parse(decodeText(r.bytes, '时间戳清单'));
-  } catch (e) {
-    throw new SourceError(`时间戳清单（${listing}）不是 JSON：${e.message}`);
+  } catch {
+    throw new SourceError(`时间戳清单（${listing}）不是 JSON 文件。`);
   }
   const list = answer?.timestamps ?? answer;
   const files = Array.isArray(list?.tokens) ? list.tokens.map((t) => t?.file) : null;
