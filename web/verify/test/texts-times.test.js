@@ -106,10 +106,11 @@ test('the certificate, nonce and unsupported-algorithm details are Chinese, with
   const texts = [
     timestampDetailText({ code: 'timestamp-nonce', facts: { reason: 'nonce', found: null, nonce: '1111222233334444' } }),
     timestampDetailText({ code: 'timestamp-unsupported', facts: { reason: 'signature', what: 'algorithm', oid: '1.2.156.10197.1.501' } }),
-    timestampDetailText({ code: 'timestamp-not-granted', facts: { reason: 'not-granted', status: 'rejection', text: '' } }),
+    timestampDetailText({ code: 'timestamp-not-granted', facts: { reason: 'not-granted', status: 'waiting', text: '' } }),
     timestampDetailText({ code: 'timestamp-certificate', facts: { reason: 'no-eku', subject: 'CN=x' } }),
     anchorErrorText(new AnchorError('no certificate given', { reason: 'none' })),
   ];
+  assert.equal(texts[2], '时间戳机构没有签发时间戳（状态：等待中）。');
   assert.match(texts[1], /SM2 签名（SM3 摘要）（1\.2\.156\.10197\.1\.501）本页面不支持/);
   for (const t of texts) assertPublic(t);
   let anchors;

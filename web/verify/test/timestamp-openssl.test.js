@@ -13,6 +13,7 @@ import * as asn1js from 'asn1js';
 import { SignedData, TSTInfo, TimeStampResp } from 'pkijs';
 import { TimestampError, checkBefore, readAnchorsPem, verifyResponse } from '../src/core/timestamp.js';
 import { toHex } from '../src/core/bytes.js';
+import { timestampDetailText } from '../src/ui/texts.js';
 
 const HASH = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
 const KEYS = {
@@ -185,7 +186,10 @@ test('an intermediate that is not a CA does not extend the chain', async () => {
 test('a TSA certificate expired, or not yet valid, at genTime', async () => {
   datedTsa('old', 'expired TSA', 'root', '20200101000000Z', '20210101000000Z');
   await assert.rejects(verifyResponse(reply(tsaConfig('old')), HASH, anchors),
-    (e) => e.code === 'timestamp-certificate' && /expired TSA/.test(e.detail) && /not valid at genTime/.test(e.detail));
+    (e) => e.code === 'timestamp-certificate' && /expired TSA/.test(e.detail) && /not valid at genTime/.test(e.detail)
+      // The page's line: the validity period in 北京时间 (midnight UTC is 08:00 in Beijing).
+      && /^证书 CN=expired TSA.* 在时间戳时间 \S+ \S+（北京时间）不在有效期内（有效期为 2020-01-01 08:00:00 至 2021-01-01 08:00:00，北京时间）。$/
+        .test(timestampDetailText(e)));
   datedTsa('early', 'future TSA', 'root', '20400101000000Z', '20410101000000Z');
   assert.equal(await codeOf(verifyResponse(reply(tsaConfig('early')), HASH, anchors)), 'timestamp-certificate');
 });
@@ -196,14 +200,15 @@ test('signed by a certificate not for time-stamping, or without the ESS binding:
   assert.equal(control.authority, 'CN=spotcheck test TSA,O=spotcheck test,C=CN');
   issue('plain', 'plain signer', 'root', 'p256', 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n');
   await assert.rejects(verifyResponse(resigned(tsa, 'plain', true), HASH, anchors),
-    (e) => e.code === 'timestamp-certificate' && /no extended key usage/.test(e.detail));
+    (e) => e.code === 'timestamp-certificate' && /no extended key usage/.test(e.detail)
+      && /^证书 CN=plain signer,O=spotcheck test,C=CN 没有扩展密钥用法/.test(timestampDetailText(e)));
   issue('lax', 'lax signer', 'root', 'p256',
     'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=timeStamping\n');
   await assert.rejects(verifyResponse(resigned(tsa, 'lax', true), HASH, anchors),
-    (e) => e.code === 'timestamp-certificate' && /not critical/.test(e.detail));
+    (e) => e.code === 'timestamp-certificate' && /not critical/.test(e.detail) && /没有标为关键/.test(timestampDetailText(e)));
   // Without -cades openssl adds no ESS signing-certificate attribute.
   await assert.rejects(verifyResponse(resigned(tsa, 'tsa', false), HASH, anchorsOf('root', 'inter')),
-    (e) => e.code === 'timestamp-signed-attributes' && /signingCertificate/.test(e.detail));
+    (e) => e.code === 'timestamp-signed-attributes' && /signingCertificate/.test(e.detail) && /^缺少签名证书/.test(timestampDetailText(e)));
 });
 
 test('a response that is not granted is refused as not granted', async () => {
@@ -211,7 +216,8 @@ test('a response that is not granted is refused as not granted', async () => {
   const status = new asn1js.Sequence({ value: [new asn1js.Integer({ value: 2 }),
     new asn1js.Sequence({ value: [new asn1js.Utf8String({ value: 'bad request' })] })] });
   const resp = new Uint8Array(new asn1js.Sequence({ value: [status] }).toBER());
-  await assert.rejects(verifyResponse(resp, HASH, anchors), (e) => e.code === 'timestamp-not-granted' && /bad request/.test(e.detail));
+  await assert.rejects(verifyResponse(resp, HASH, anchors), (e) => e.code === 'timestamp-not-granted' && /bad request/.test(e.detail)
+    && timestampDetailText(e) === '时间戳机构没有签发时间戳（状态：拒绝），机构附言：“bad request”。');
   // Granted, but no token.
   const granted = new Uint8Array(new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Integer({ value: 0 })] })] }).toBER());
   assert.equal(await codeOf(verifyResponse(granted, HASH, anchors)), 'timestamp-malformed');

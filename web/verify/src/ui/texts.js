@@ -154,6 +154,14 @@ const OID_NAMES = {
 };
 const oidText = (oid) => (Object.hasOwn(OID_NAMES, oid ?? '') ? `${OID_NAMES[oid]}（${oid}）` : `算法 ${oid}`);
 
+/** RFC 3161 PKIStatus values other than granted, in words. */
+const PKI_STATUS_TEXT = {
+  rejection: '拒绝',
+  waiting: '等待中',
+  revocationWarning: '证书即将被吊销',
+  revocationNotification: '证书已被吊销',
+};
+
 /** A time-stamp token's structure that does not read (timestamp-malformed), by `reason`. */
 const MALFORMED_TEXT = {
   'not-der': () => '文件不是一个完整的 DER 编码值（可能被截断或改动过，或根本不是时间戳响应文件）。',
@@ -227,7 +235,7 @@ export function timestampDetailText(error) {
       text = MALFORMED_TEXT[x.reason]?.(x) ?? null;
       break;
     case 'timestamp-not-granted':
-      text = `时间戳机构拒绝签发（状态 ${x.status}）${x.text ? `，机构附言：“${x.text}”` : ''}。`;
+      text = `时间戳机构没有签发时间戳（状态：${PKI_STATUS_TEXT[x.status] ?? x.status}）${x.text ? `，机构附言：“${x.text}”` : ''}。`;
       break;
     case 'timestamp-imprint':
       text = `时间戳证明的哈希是 ${x.algorithm === 'sha256' ? 'SHA-256' : oidText(x.algorithm)} ${x.hash}，本次承诺的哈希是 ${x.commitmentHash}。`;
