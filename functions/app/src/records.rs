@@ -323,14 +323,36 @@ async fn approve<S: ApprovalReader + ApprovalWriter>(
             }
             other => other.into(),
         })?;
-    store.approve(meta, id).await.map_err(|e| match e {
-        StoreError::NotFound { .. } => needs_none(),
-        StoreError::Conflict { .. } => AppError::conflict(
-            "already-approved",
-            format!("{id} has already been approved"),
-        ),
-        other => other.into(),
-    })
+    match store.approve(meta, id).await {
+        Ok(approval) => Ok(approval),
+        Err(StoreError::NotFound { .. }) => Err(needs_none()),
+        // Lost a race (another approval, or a return to the author, committed since the read
+        // above): say which, from the record as it is now.
+        Err(StoreError::Conflict { .. }) => {
+            let now = store.get_approval(id).await?;
+            let returned = now.is_some_and(|a| {
+                matches!(
+                    a.approve(&meta.actor, meta.at),
+                    Err(LifecycleError::InvalidTransition {
+                        state: "returned",
+                        ..
+                    })
+                )
+            });
+            Err(if returned {
+                AppError::conflict(
+                    "returned-to-author",
+                    format!("{id} was returned to its author meanwhile"),
+                )
+            } else {
+                AppError::conflict(
+                    "already-approved",
+                    format!("{id} has already been approved"),
+                )
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Approves a result for publication (supervisor or publisher of the plan's department, not the
