@@ -118,6 +118,10 @@ test('a whole check, by clicking and typing', { timeout: 600_000 }, async () => 
   assert.match(await stats.getByRole('heading', { level: 2 }).innerText(), /^本年度统计（\d{4} 年）$/);
   assert.match(await stats.innerText(), /已抽取 [1-9]/);
   assert.match(await stats.innerText(), /抽中 \/ 候选\s+[1-9]\d* \/ [1-9]/);
+  // The load is drawn too: an SVG named and described with the same numbers as the table.
+  const load = stats.getByRole('img', { name: '执法人员分派数分布（人次）' });
+  assert.match(await load.locator('desc').textContent(), /^分派 \d+ 个对象 \d+/);
+  assert.ok((await load.locator('rect').count()) >= 1);
   await sup.getByRole('link', { name: '抽查计划', exact: true }).click();
   await sup.getByRole('link', { name: '新建抽查计划' }).first().click();
   await sup.getByRole('heading', { name: '新建抽查计划' }).waitFor();
