@@ -11,59 +11,20 @@
 // partner's inspector and supervisor); scripts/test.d/47-console.sh starts it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const OUT = process.env.CONSOLE_SERVER_OUT;
-const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve('../../target/console-screenshots');
-if (!OUT || !fs.existsSync(OUT)) throw new Error(`CONSOLE_SERVER_OUT must name the output of serve --demo (got ${OUT})`);
-fs.mkdirSync(SHOTS, { recursive: true });
+import { check, launch, links, printed, signIn as signInWith } from './harness.js';
 
 const LEAD = '莆田市文化和旅游局';
 const PARTNER = '莆田市市场监督管理局';
-const printed = fs.readFileSync(OUT, 'utf8');
-const links = Object.fromEntries([...printed.matchAll(/^\s+\S+ (\S+) \([^)]*\): (http\S+\/console\/signin#ticket=[0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]));
 let browser;
 
 before(async () => {
   for (const who of ['demo-admin', 'PT-SJ-001']) assert.ok(links[who], `no sign-in link for ${who}: ${printed}`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => { await browser?.close(); });
 
-/** axe-core on the page as it is now, and no sideways scrolling at 1280 and 390 px; a screenshot. */
-async function check(page, name) {
-  await page.waitForSelector('h1');
-  await page.addScriptTag({ content: AXE });
-  // eslint-disable-next-line no-undef
-  const r = await page.evaluate(async () => axe.run(document, { resultTypes: ['violations'] }));
-  const found = r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(found, [], `axe-core on ${name}`);
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at ${width}px`);
-    if (width === 390) await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
-  }
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
-  await page.goto(links[who]);
-  await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor();
-  return page;
-}
+const signIn = (who) => signInWith(browser, who);
 
 /** Beijing time `minutes` from now, rounded up to the minute, as a datetime-local value. */
 function beijingLocal(minutes) {

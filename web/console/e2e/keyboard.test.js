@@ -11,32 +11,17 @@
 // scripts/test.d/47-console.sh starts with `--signin-link kbd-admin=admin,registrar`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { axeViolations, launch, newPage, printed, SHOTS } from './harness.js';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const OUT = process.env.CONSOLE_SERVER_OUT;
-const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve('../../target/console-screenshots');
-if (!OUT || !fs.existsSync(OUT)) throw new Error(`CONSOLE_SERVER_OUT must name the output of serve --demo (got ${OUT})`);
-fs.mkdirSync(SHOTS, { recursive: true });
-
-const printed = fs.readFileSync(OUT, 'utf8');
 const link = /^\s+\S+ kbd-admin \([^)]*\): (http\S+\/console\/signin#ticket=[0-9a-f]+)$/m.exec(printed)?.[1];
 let browser;
 let page;
 
 before(async () => {
   assert.ok(link, `no sign-in link for kbd-admin (serve needs --signin-link kbd-admin=admin,registrar): ${printed}`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
+  browser = await launch();
+  page = await newPage(browser);
 });
 
 after(async () => { await browser?.close(); });
@@ -151,11 +136,7 @@ async function walk(name) {
   assert.equal((await focused())?.key, '0', `${name}: Escape moved focus`);
   // The draw's rows fade in one by one: axe-core judges their colours once they are in.
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  await page.addScriptTag({ content: AXE });
-  // eslint-disable-next-line no-undef
-  const r = await page.evaluate(async () => axe.run(document, { resultTypes: ['violations'] }));
-  const found = r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(found, [], `axe-core on ${name}`);
+  assert.deepEqual(await axeViolations(page), [], `axe-core on ${name}`);
   await page.screenshot({ path: path.join(SHOTS, `keyboard-${name}.png`), fullPage: true });
 }
 
