@@ -286,9 +286,27 @@ pub async fn change_penalty<S: PenaltyReader + PenaltyWriter>(
         .await?)
 }
 
+/// Why the domain refuses `actor`'s approval of `approval` as it is stored, if it does.
+fn refusal(approval: &Approval, meta: &WriteMeta) -> Option<AppError> {
+    let e = approval.approve(&meta.actor, meta.at).err()?;
+    Some(match e {
+        LifecycleError::Mismatch {
+            field: "approved_by",
+            ..
+        } => AppError::conflict("own-entry", e.to_string()),
+        LifecycleError::InvalidTransition {
+            state: "returned", ..
+        } => AppError::conflict("returned-to-author", e.to_string()),
+        LifecycleError::InvalidTransition { .. } => {
+            AppError::conflict("already-approved", e.to_string())
+        }
+        other => other.into(),
+    })
+}
+
 /// Approves a record's publication as `meta.actor`: the domain refuses the person who entered
-/// it; the store applies the approval atomically (the loser of a race is told it is already
-/// approved).
+/// it; the store applies the approval atomically. The loser of a race is told what won (an
+/// approval, or a return to the author), from the record as it is after.
 async fn approve<S: ApprovalReader + ApprovalWriter>(
     store: &S,
     staff: &Staff,
@@ -308,49 +326,22 @@ async fn approve<S: ApprovalReader + ApprovalWriter>(
         )
     };
     let awaiting = store.get_approval(id).await?.ok_or_else(needs_none)?;
-    awaiting
-        .approve(&meta.actor, meta.at)
-        .map_err(|e| match e {
-            LifecycleError::Mismatch {
-                field: "approved_by",
-                ..
-            } => AppError::conflict("own-entry", e.to_string()),
-            LifecycleError::InvalidTransition {
-                state: "returned", ..
-            } => AppError::conflict("returned-to-author", e.to_string()),
-            LifecycleError::InvalidTransition { .. } => {
-                AppError::conflict("already-approved", e.to_string())
-            }
-            other => other.into(),
-        })?;
+    if let Some(e) = refusal(&awaiting, meta) {
+        return Err(e);
+    }
     match store.approve(meta, id).await {
         Ok(approval) => Ok(approval),
         Err(StoreError::NotFound { .. }) => Err(needs_none()),
-        // Lost a race (another approval, or a return to the author, committed since the read
-        // above): say which, from the record as it is now.
-        Err(StoreError::Conflict { .. }) => {
-            let now = store.get_approval(id).await?;
-            let returned = now.is_some_and(|a| {
-                matches!(
-                    a.approve(&meta.actor, meta.at),
-                    Err(LifecycleError::InvalidTransition {
-                        state: "returned",
-                        ..
-                    })
-                )
-            });
-            Err(if returned {
-                AppError::conflict(
-                    "returned-to-author",
-                    format!("{id} was returned to its author meanwhile"),
-                )
-            } else {
+        Err(StoreError::Conflict { .. }) => Err(store
+            .get_approval(id)
+            .await?
+            .and_then(|now| refusal(&now, meta))
+            .unwrap_or_else(|| {
                 AppError::conflict(
                     "already-approved",
                     format!("{id} has already been approved"),
                 )
-            })
-        }
+            })),
         Err(other) => Err(other.into()),
     }
 }
