@@ -7,14 +7,11 @@
 //
 // DIFF_SEED fixes the seed (printed on every run, so a failure can be replayed); DIFF_DRAWS the
 // number of plans (150). The binary: $SPOTCHECK_BIN, else target/release or target/debug.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spotcheckBinary } from './support.js';
-import { verifyFiles } from '../src/core/verify.js';
+import { cliRig } from './verdicts.js';
 import { parseFrameCsv } from '../src/core/frame.js';
 import { parsePoolCsv } from '../src/core/pool.js';
 import { commit, draw, computeSelections } from '../src/core/draw.js';
@@ -93,36 +90,7 @@ const CLI_WORDS = {
   'insufficient-department-inspectors': /too few inspectors of department/,
 };
 
-let bin;
-let dir;
-before(() => {
-  bin = spotcheckBinary();
-  dir = mkdtempSync(join(tmpdir(), 'spotcheck-differential-v2-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-const run = (...args) => spawnSync(bin, args, { cwd: dir });
-
-/** `spotcheck verify`'s verdict: 'VERIFIED', the field it names, 'malformed', or 'frame' / 'pool'. */
-function rustVerdict(transcriptText, frameFile = 'frame.csv', poolFile = 'pool.csv') {
-  writeFileSync(join(dir, 'tampered.json'), transcriptText);
-  const r = run('verify', 'tampered.json', '--frame', frameFile, '--pool', poolFile);
-  const out = r.stdout.toString() + r.stderr.toString();
-  if (r.status === 0) return 'VERIFIED';
-  if (r.status === 2 && out.includes('tampered.json')) return 'malformed';
-  if (r.status === 2 && out.includes(frameFile)) return 'frame';
-  if (r.status === 2 && out.includes(poolFile)) return 'pool';
-  const m = /FAILED: ([^:\s]+):/.exec(out);
-  return m ? m[1] : `(exit ${r.status}) ${out}`;
-}
-
-async function jsVerdict(transcriptText, frameBytes, poolBytes) {
-  const r = await verifyFiles({ transcriptText, frameBytes, poolBytes }, () => {});
-  if (r.ok) return 'VERIFIED';
-  assert.equal(r.failure.internal, undefined, r.failure.internal);
-  if ((r.failure.check === 'frame' || r.failure.check === 'pool') && r.failure.code === r.failure.check) return r.failure.check;
-  return r.failure.check === 'format' && r.failure.field !== 'spec_version' ? 'malformed' : r.failure.field;
-}
+const { dir, run, rustVerdict, jsVerdict } = cliRig('spotcheck-differential-v2-');
 
 /** Recomputes every hash of a (tampered) transcript, so that only the rules of §14 and §17.6 can catch it. */
 async function rehash(t, frameBytes, poolBytes) {
